@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Sets up what npm cannot: a Docker engine, debootstrap and Chromium, a private
+# Docker daemon when none is reachable, and the Environment base image, built
+# offline from Debian's packages once and cached. Safe to run again and again.
+set -euo pipefail
+
+BASE_IMAGE="${ORRERY_BASE_IMAGE:-orrery/env-base:bookworm}"
+CACHE_DIR="${ORRERY_SETUP_CACHE:-/var/cache/orrery}"
+DOCKER_ROOT="${ORRERY_DOCKER_ROOT:-/var/lib/orrery/docker}"
+DOCKER_SOCK="/var/run/docker.sock"
+PACKAGES=(docker.io debootstrap chromium)
+
+say() { printf '[setup] %s\n' "$*"; }
+
+missing_packages() {
+  local p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s ' "$p"
+  done
+}
+
+docker_reachable() { timeout 10 docker info >/dev/null 2>&1; }
+
+install_packages() {
+  local missing
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing Debian packages: $missing"
+    say "install them as root:  sudo apt-get update && sudo apt-get install -y $missing"
+    return 1
+  fi
+  say "installing $missing"
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+start_private_daemon() {
+  docker_reachable && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "no Docker engine is reachable (DOCKER_HOST=${DOCKER_HOST:-unix://$DOCKER_SOCK})."
+    say "start one as root:  sudo bash build/setup.sh   (or point DOCKER_HOST at a running engine)"
+    return 1
+  fi
+  mkdir -p "$DOCKER_ROOT/data" "$DOCKER_ROOT/exec" /var/log/orrery
+  say "starting a private Docker daemon on $DOCKER_SOCK (data in $DOCKER_ROOT)"
+  # No iptables and no bridge: this machine's containers run with --network none.
+  setsid nohup dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+    --data-root "$DOCKER_ROOT/data" --exec-root "$DOCKER_ROOT/exec" \
+    --pidfile "$DOCKER_ROOT/dockerd.pid" -H "unix://$DOCKER_SOCK" \
+    >/var/log/orrery/dockerd.log 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 60); do
+    docker_reachable && return 0
+    sleep 0.5
+  done
+  say "dockerd did not answer within 30 s; see /var/log/orrery/dockerd.log"
+  tail -n 20 /var/log/orrery/dockerd.log >&2 || true
+  return 1
+}
+
+build_base_image() {
+  if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then return 0; fi
+  local tarball="$CACHE_DIR/env-base-bookworm.tar"
+  if [ ! -s "$tarball" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      say "the Environment base image $BASE_IMAGE is missing; build it as root: sudo bash build/setup.sh"
+      return 1
+    fi
+    local root
+    mkdir -p "$CACHE_DIR"
+    root=$(mktemp -d "$CACHE_DIR/rootfs.XXXXXX")
+    say "building the Environment base image with debootstrap (about a minute)"
+    debootstrap --variant=minbase --include=git,ca-certificates bookworm "$root" \
+      "${ORRERY_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$CACHE_DIR/debootstrap.log" 2>&1 || {
+      say "debootstrap failed; see $CACHE_DIR/debootstrap.log"; rm -rf "$root"; return 1; }
+    # The agent works as an unprivileged user in /workspace.
+    chroot "$root" /usr/sbin/groupadd --gid 1000 orrery
+    chroot "$root" /usr/sbin/useradd --uid 1000 --gid 1000 --create-home --shell /bin/bash orrery
+    mkdir -p "$root/workspace" && chown 1000:1000 "$root/workspace"
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    tar -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$root"
+  fi
+  say "importing $BASE_IMAGE"
+  docker import --change 'CMD ["/bin/bash"]' --change 'WORKDIR /workspace' "$tarball" "$BASE_IMAGE" >/dev/null
+}
+
+status=0
+install_packages || status=1
+if command -v dockerd >/dev/null 2>&1 || docker_reachable; then
+  start_private_daemon || status=1
+  if docker_reachable; then build_base_image || status=1; fi
+fi
+if [ "$status" -eq 0 ]; then
+  say "ready: Docker engine reachable, base image $BASE_IMAGE present, Chromium at $(command -v chromium)"
+fi
+exit "$status"

@@ -1,0 +1,181 @@
+// The REST contract between clients, the runner and the sync server. The
+// server validates requests with these schemas and generates its OpenAPI
+// document from them; clients parse responses with them.
+import { z } from 'zod';
+import {
+  AttachmentRef,
+  Email,
+  Environment,
+  EnvironmentInput,
+  Expert,
+  ExpertInput,
+  Id,
+  Organisation,
+  Role,
+  Session,
+  Timestamp,
+  User,
+  Visibility,
+} from './domain.js';
+
+// ── accounts ──
+
+export const LoginRequest = z.strictObject({
+  email: Email,
+  password: z.string().min(1, 'is required').max(1024),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const LoginResponse = z.strictObject({
+  token: z.string(),
+  expiresAt: Timestamp,
+  user: User,
+  organisation: Organisation,
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const MeResponse = z.strictObject({ user: User, organisation: Organisation });
+export type MeResponse = z.infer<typeof MeResponse>;
+
+export const Password = z.string().min(10, 'must be at least 10 characters').max(1024);
+
+export const CreateUserRequest = z.strictObject({
+  email: Email,
+  name: z.string().trim().min(1).max(120),
+  password: Password,
+  role: Role.default('member'),
+});
+export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+
+/** What teammates may see of each other. */
+export const Teammate = z.strictObject({ id: Id, name: z.string(), email: z.string() });
+export type Teammate = z.infer<typeof Teammate>;
+
+export const TeammatesResponse = z.strictObject({ users: z.array(Teammate) });
+
+export const CreateServiceTokenRequest = z.strictObject({ name: z.string().trim().min(1).max(120) });
+export const ServiceTokenResponse = z.strictObject({ id: Id, name: z.string(), token: z.string() });
+
+// ── Experts and Environments ──
+
+export const ExpertResponse = z.strictObject({ expert: Expert });
+export const ExpertsResponse = z.strictObject({ experts: z.array(Expert) });
+export const ExpertPatch = ExpertInput.partial();
+
+export const EnvironmentResponse = z.strictObject({ environment: Environment });
+export const EnvironmentsResponse = z.strictObject({ environments: z.array(Environment) });
+export const EnvironmentPatch = EnvironmentInput.partial();
+
+// ── sessions ──
+
+/** How the caller may use a session. */
+export const SessionAccess = z.enum(['owner', 'member', 'viewer']);
+export type SessionAccess = z.infer<typeof SessionAccess>;
+
+export const SessionListItem = Session.extend({
+  ownerName: z.string(),
+  expertName: z.string(),
+  access: SessionAccess,
+});
+export type SessionListItem = z.infer<typeof SessionListItem>;
+
+export const SessionFilter = z.enum(['all', 'mine', 'shared', 'archived']);
+export type SessionFilter = z.infer<typeof SessionFilter>;
+
+export const CreateSessionRequest = z.strictObject({
+  expertId: Id,
+  prompt: z.string().trim().min(1, 'is required').max(100_000),
+  attachments: z.array(AttachmentRef).max(20).default([]),
+  /** Overrides the Expert's default Environment. */
+  environmentId: Id.nullable().optional(),
+  /** Overrides the default visibility rule. */
+  visibility: Visibility.optional(),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+export const SessionResponse = z.strictObject({ session: SessionListItem });
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+export const SessionsQuery = z.strictObject({
+  filter: SessionFilter.default('all'),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Continue after this many results. */
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export const SessionsResponse = z.strictObject({
+  sessions: z.array(SessionListItem),
+  total: z.number().int(),
+  clock: z.number().int(),
+});
+export type SessionsResponse = z.infer<typeof SessionsResponse>;
+
+export const ChangesQuery = z.strictObject({ since: z.coerce.number().int().min(0) });
+export const ChangesResponse = z.strictObject({
+  /** Sessions created or changed since the clock that the caller may open. */
+  changed: z.array(SessionListItem),
+  /** Sessions the caller may no longer open (deleted, made private, grant revoked). */
+  removed: z.array(Id),
+  clock: z.number().int(),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponse>;
+
+export const VisibilityRequest = z.strictObject({ visibility: Visibility });
+
+export const SendMessageRequest = z.strictObject({
+  text: z.string().max(100_000),
+  attachments: z.array(AttachmentRef).max(20).default([]),
+});
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+
+export const SkippedAttachment = z.strictObject({ name: z.string(), reason: z.string() });
+export const SendMessageResponse = z.strictObject({
+  messageId: Id,
+  skipped: z.array(SkippedAttachment),
+});
+export type SendMessageResponse = z.infer<typeof SendMessageResponse>;
+
+export const Grant = z.strictObject({ user: Teammate, grantedAt: Timestamp });
+export type Grant = z.infer<typeof Grant>;
+export const GrantsResponse = z.strictObject({ grants: z.array(Grant) });
+
+// ── attachments ──
+
+export const AttachmentResponse = z.strictObject({ attachment: AttachmentRef });
+
+// ── batch catch-up ──
+
+export const CatchUpRequest = z.strictObject({
+  docs: z
+    .array(
+      z.strictObject({
+        name: z.string().max(200),
+        /** Base64 of Y.encodeStateVector; empty for "everything". */
+        stateVector: z.string().max(1_000_000),
+      }),
+    )
+    .max(500),
+});
+export type CatchUpRequest = z.infer<typeof CatchUpRequest>;
+export const CatchUpResponse = z.strictObject({
+  /** Base64 of the update that brings each readable document up to date. */
+  docs: z.array(z.strictObject({ name: z.string(), update: z.string() })),
+  /** Names the caller may not read (or that do not exist). */
+  denied: z.array(z.string()),
+});
+export type CatchUpResponse = z.infer<typeof CatchUpResponse>;
+
+// ── web-socket close codes for /sync ──
+
+export const SyncCloseCode = {
+  /** Access revoked while connected (session made private, grant revoked, signed out). */
+  accessRevoked: 4403,
+  /** A frame that is not valid y-websocket protocol. */
+  protocolError: 4400,
+  /** A frame over the per-connection size limit. */
+  messageTooBig: 1009,
+  /** Too many frames too fast. */
+  rateLimited: 4429,
+  /** The server is shutting down; reconnect later. */
+  goingAway: 1001,
+} as const;

@@ -1,0 +1,280 @@
+// Orrery's domain: the server-authoritative records and their validators.
+// Every boundary (REST, IPC, storage) parses with these, so a malformed value
+// is rejected with a message that names the field.
+import { z } from 'zod';
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
+export type Id = z.infer<typeof Id>;
+
+/** Milliseconds since the epoch. */
+export const Timestamp = z.number().int().nonnegative();
+
+export const Organisation = z.strictObject({
+  id: Id,
+  name: z.string().trim().min(1).max(120),
+  createdAt: Timestamp,
+});
+export type Organisation = z.infer<typeof Organisation>;
+
+export const Role = z.enum(['admin', 'member']);
+export type Role = z.infer<typeof Role>;
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: 'must be an email address' }));
+
+export const User = z.strictObject({
+  id: Id,
+  orgId: Id,
+  email: Email,
+  name: z.string().trim().min(1).max(120),
+  role: Role,
+  createdAt: Timestamp,
+});
+export type User = z.infer<typeof User>;
+
+/** Who an Expert or Environment belongs to: its author alone, or the whole organisation. */
+export const Scope = z.enum(['personal', 'organisation']);
+export type Scope = z.infer<typeof Scope>;
+
+export const ToolName = z.enum([
+  'run_command',
+  'read_file',
+  'write_file',
+  'edit_file',
+  'list_files',
+  'search_text',
+]);
+export type ToolName = z.infer<typeof ToolName>;
+export const ALL_TOOLS: readonly ToolName[] = ToolName.options;
+
+export const ModelProvider = z.enum(['anthropic', 'openai', 'shell']);
+export type ModelProvider = z.infer<typeof ModelProvider>;
+
+export const ModelRef = z.strictObject({
+  provider: ModelProvider,
+  /** The provider's model name, e.g. "claude-sonnet-4-5"; empty for the shell provider. */
+  name: z.string().max(200),
+  /** OpenAI-compatible servers only: where the chat completions API lives. */
+  baseUrl: z.url().optional(),
+});
+export type ModelRef = z.infer<typeof ModelRef>;
+
+export const Capabilities = z.strictObject({
+  tools: z.array(ToolName).max(ALL_TOOLS.length),
+  /** Integration names the Expert may use (e.g. "slack"); none are required. */
+  integrations: z.array(z.string().min(1).max(60)).max(20).default([]),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
+export const ExpertInput = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(500).default(''),
+  instructions: z.string().max(100_000),
+  model: ModelRef,
+  capabilities: Capabilities,
+  defaultEnvironmentId: Id.nullable(),
+  scope: Scope,
+});
+export type ExpertInput = z.infer<typeof ExpertInput>;
+
+export const Expert = ExpertInput.extend({
+  id: Id,
+  orgId: Id,
+  ownerId: Id,
+  builtIn: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Expert = z.infer<typeof Expert>;
+
+export const HOUR_MS = 60 * 60 * 1000;
+export const MAX_RUN_TIME_DEFAULT_MS = 24 * HOUR_MS;
+export const IDLE_TIMEOUT_DEFAULT_MS = 20 * 60 * 1000;
+export const CLEAN_RESTART_AFTER_DEFAULT_MS = 7 * 24 * HOUR_MS;
+
+/** Names that become shell variables inside the Environment. */
+export const VariableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name (letters, digits, "_")')
+  .max(128);
+
+export const Repository = z.strictObject({
+  url: z.string().min(1).max(2000),
+  /** Branch or tag; the default branch when absent. */
+  ref: z.string().max(250).optional(),
+  /** Folder under /workspace; derived from the URL when absent. */
+  path: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be a single folder name')
+    .refine((p) => p !== '.' && p !== '..', 'must be a single folder name')
+    .optional(),
+});
+export type Repository = z.infer<typeof Repository>;
+
+export const EnvironmentName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'must start with a letter or digit');
+
+export const EnvironmentInput = z.strictObject({
+  /** Unique within the organisation. */
+  name: EnvironmentName,
+  /** Any image with bash and git. */
+  image: z.string().min(1).max(300),
+  repositories: z.array(Repository).max(20).default([]),
+  setupScript: z.string().max(100_000).default(''),
+  /** Readable by anyone who starts a session with this Environment. */
+  variables: z.record(VariableName, z.string().max(32_768)).default({}),
+  idleTimeoutMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(24 * HOUR_MS)
+    .default(IDLE_TIMEOUT_DEFAULT_MS),
+  maxRunTimeMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(24 * HOUR_MS)
+    .default(MAX_RUN_TIME_DEFAULT_MS),
+  /** After this long paused or stopped, the container is removed and the next message starts clean. */
+  cleanRestartAfterMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .default(CLEAN_RESTART_AFTER_DEFAULT_MS),
+  scope: Scope,
+});
+export type EnvironmentInput = z.infer<typeof EnvironmentInput>;
+
+export const Environment = EnvironmentInput.extend({
+  id: Id,
+  orgId: Id,
+  ownerId: Id,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const Visibility = z.enum(['private', 'shared']);
+export type Visibility = z.infer<typeof Visibility>;
+
+export const SessionOrigin = z.enum(['manual', 'trigger']);
+export type SessionOrigin = z.infer<typeof SessionOrigin>;
+
+export const Session = z.strictObject({
+  id: Id,
+  orgId: Id,
+  ownerId: Id,
+  expertId: Id,
+  environmentId: Id.nullable(),
+  title: z.string().max(200),
+  visibility: Visibility,
+  archived: z.boolean(),
+  origin: SessionOrigin,
+  triggerId: Id.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  /** The server's change clock when this record last changed. */
+  clock: z.number().int().nonnegative(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const ViewerGrant = z.strictObject({
+  sessionId: Id,
+  userId: Id,
+  grantedBy: Id,
+  createdAt: Timestamp,
+});
+export type ViewerGrant = z.infer<typeof ViewerGrant>;
+
+export const Pin = z.strictObject({
+  sessionId: Id,
+  folderId: Id.nullable(),
+  /** A fractional index: pins sort by it within their folder. */
+  order: z.string().min(1).max(200),
+});
+export type Pin = z.infer<typeof Pin>;
+
+export const PinFolder = z.strictObject({
+  id: Id,
+  name: z.string().trim().min(1).max(80),
+  order: z.string().min(1).max(200),
+  collapsed: z.boolean(),
+});
+export type PinFolder = z.infer<typeof PinFolder>;
+
+export const AttachmentKind = z.enum(['file', 'image']);
+export type AttachmentKind = z.infer<typeof AttachmentKind>;
+
+/** A reference to uploaded content, as it travels in messages. */
+export const AttachmentRef = z.strictObject({
+  /** sha256 of the content, hex. */
+  id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+  name: z.string().min(1).max(255),
+  kind: AttachmentKind,
+  mediaType: z.string().min(1).max(255),
+  size: z.number().int().nonnegative(),
+});
+export type AttachmentRef = z.infer<typeof AttachmentRef>;
+
+const TriggerBase = z.strictObject({
+  id: Id,
+  orgId: Id,
+  expertId: Id,
+  ownerId: Id,
+  name: z.string().trim().min(1).max(120),
+  enabled: z.boolean(),
+  /** Archive the session once the agent finishes its task. */
+  autoArchive: z.boolean(),
+  createdAt: Timestamp,
+});
+
+export const WebhookTrigger = TriggerBase.extend({
+  kind: z.literal('webhook'),
+  /** A dotted path into the JSON payload and the value it must equal; absent = every event. */
+  filter: z
+    .strictObject({
+      path: z.string().min(1).max(200),
+      equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+    })
+    .nullable(),
+});
+export type WebhookTrigger = z.infer<typeof WebhookTrigger>;
+
+export const ScheduleTrigger = TriggerBase.extend({
+  kind: z.literal('schedule'),
+  /** Five-field cron: minute hour day-of-month month day-of-week. */
+  cron: z
+    .string()
+    .trim()
+    .refine((s) => s.split(/\s+/).length === 5, 'must have five fields: minute hour day month weekday'),
+  timezone: z.string().min(1).max(64).default('UTC'),
+  prompt: z.string().min(1).max(100_000),
+});
+export type ScheduleTrigger = z.infer<typeof ScheduleTrigger>;
+
+export const Trigger = z.discriminatedUnion('kind', [WebhookTrigger, ScheduleTrigger]);
+export type Trigger = z.infer<typeof Trigger>;
+
+export const TriggerEvent = z.strictObject({
+  id: Id,
+  triggerId: Id,
+  receivedAt: Timestamp,
+  payload: z.string(),
+  /** The session it started, or null when the filter skipped it. */
+  sessionId: Id.nullable(),
+  outcome: z.enum(['started', 'filtered', 'error']),
+  detail: z.string().max(2000),
+});
+export type TriggerEvent = z.infer<typeof TriggerEvent>;

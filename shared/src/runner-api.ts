@@ -1,0 +1,70 @@
+// The contract between the sync server's job queue and runners. A runner
+// authenticates with a service token, claims work with a lease, keeps the
+// lease alive with heartbeats, and reports completion. A lease that expires
+// (the runner died) makes the job claimable again; the next runner marks the
+// interrupted turn in the session document before it goes on.
+//
+//   POST /api/runner/claim                 ClaimRequest → ClaimResponse (long-poll)
+//   POST /api/runner/jobs/:id/heartbeat    LeaseRequest → HeartbeatResponse, 409 when the lease is lost
+//   POST /api/runner/jobs/:id/complete     CompleteRequest → 204, 409 when the lease is lost
+//   GET  /api/runner/sessions/:id/context  → SessionContext
+//   POST /api/runner/sessions/:id/finished → 204: the queue is drained (auto-archive for triggers)
+//   GET  /api/attachments/:sha256?session=<id>  the content of an attachment of that session
+//   WS   /sync/session/<id>?token=<service token>  read-write, as for the owner
+import { z } from 'zod';
+import { Environment, Expert, Id, Session, Timestamp } from './domain.js';
+
+export const LEASE_MS = 15_000;
+export const HEARTBEAT_MS = 5_000;
+
+export const JobKind = z.enum([
+  /** The session's queue has messages (or a turn was interrupted): run turns until it is empty. */
+  'turn',
+  /** The session was deleted: remove its container. */
+  'remove_environment',
+]);
+export type JobKind = z.infer<typeof JobKind>;
+
+export const Job = z.strictObject({
+  id: Id,
+  kind: JobKind,
+  sessionId: Id,
+  leaseToken: z.string(),
+  leaseExpiresAt: Timestamp,
+  /** How many times this job was claimed before; >0 means an earlier runner lost it. */
+  attempts: z.number().int().nonnegative(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const ClaimRequest = z.strictObject({
+  runnerId: z.string().min(1).max(120),
+  /** Long-poll: wait this long for work before answering "none". */
+  waitMs: z.number().int().min(0).max(30_000).default(25_000),
+  kinds: z.array(JobKind).min(1).default(['turn', 'remove_environment']),
+});
+export type ClaimRequest = z.infer<typeof ClaimRequest>;
+
+export const ClaimResponse = z.strictObject({ job: Job.nullable() });
+export type ClaimResponse = z.infer<typeof ClaimResponse>;
+
+export const LeaseRequest = z.strictObject({ leaseToken: z.string() });
+export const HeartbeatResponse = z.strictObject({ leaseExpiresAt: Timestamp });
+
+export const CompleteRequest = z.strictObject({
+  leaseToken: z.string(),
+  outcome: z.enum(['done', 'failed']),
+  detail: z.string().max(2000).default(''),
+});
+export type CompleteRequest = z.infer<typeof CompleteRequest>;
+
+/** Everything a runner needs to run a session's turns. Secrets are included; runners never log them. */
+export const SessionContext = z.strictObject({
+  session: Session,
+  expert: Expert,
+  environment: Environment.nullable(),
+  /** Secret values by variable name, exported into the Environment and stripped from output. */
+  secrets: z.record(z.string(), z.string()),
+});
+export type SessionContext = z.infer<typeof SessionContext>;
+
+export const TriggerFinishedRequest = z.strictObject({ sessionId: Id });

@@ -1,0 +1,2 @@
+export * from './session-doc.js';
+export * from './user-doc.js';

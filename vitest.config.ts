@@ -1,0 +1,26 @@
+// One test command for every package. Workspace packages resolve to their
+// TypeScript sources through the "source" export condition.
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+  test: {
+    projects: [
+      { extends: true, test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'sync-server', include: ['sync-server/src/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'runner', include: ['runner/src/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'desktop', include: ['desktop/src/**/*.test.{ts,tsx}'], testTimeout: 60_000 },
+      },
+    ],
+  },
+});
