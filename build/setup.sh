@@ -8,7 +8,7 @@ BASE_IMAGE="${ORRERY_BASE_IMAGE:-orrery/env-base:bookworm}"
 CACHE_DIR="${ORRERY_SETUP_CACHE:-/var/cache/orrery}"
 DOCKER_ROOT="${ORRERY_DOCKER_ROOT:-/var/lib/orrery/docker}"
 DOCKER_SOCK="/var/run/docker.sock"
-PACKAGES=(docker.io debootstrap chromium)
+PACKAGES=(docker.io debootstrap chromium fonts-liberation openssl)
 
 say() { printf '[setup] %s\n' "$*"; }
 
