@@ -1,6 +1,37 @@
 // The REST contract between clients, the runner and the sync server. The
 // server validates requests with these schemas and generates its OpenAPI
 // document from them; clients parse responses with them.
+//
+// Routes (all JSON unless noted; `Authorization: Bearer <token>`):
+//   POST   /api/auth/login                  LoginRequest → LoginResponse
+//   POST   /api/auth/logout                 → 204 (revokes the token)
+//   GET    /api/me                          → MeResponse
+//   GET    /api/users?q=                    → TeammatesResponse (same organisation)
+//   POST   /api/users                       CreateUserRequest → { user } (admins)
+//   POST   /api/service-tokens              CreateServiceTokenRequest → ServiceTokenResponse (admins)
+//   GET    /api/experts                     → ExpertsResponse (personal + organisation)
+//   POST   /api/experts                     ExpertInput → ExpertResponse
+//   GET|PATCH|DELETE /api/experts/:id       ExpertPatch → ExpertResponse
+//   GET    /api/environments                → EnvironmentsResponse
+//   POST   /api/environments                EnvironmentInput → EnvironmentResponse
+//   GET|PATCH|DELETE /api/environments/:id  EnvironmentPatch → EnvironmentResponse
+//   GET    /api/sessions?filter&q&limit&offset → SessionsResponse
+//   GET    /api/sessions/changes?since=     → ChangesResponse
+//   POST   /api/sessions                    CreateSessionRequest → SessionResponse (201)
+//   GET    /api/sessions/:id                → SessionResponse
+//   DELETE /api/sessions/:id                → 204 (owner)
+//   POST   /api/sessions/:id/archive        → SessionResponse (owner)
+//   POST   /api/sessions/:id/unarchive      → SessionResponse (owner)
+//   PUT    /api/sessions/:id/visibility     VisibilityRequest → SessionResponse (owner)
+//   POST   /api/sessions/:id/messages       SendMessageRequest → SendMessageResponse (owner)
+//   GET    /api/sessions/:id/grants         → GrantsResponse (owner)
+//   PUT    /api/sessions/:id/grants/:userId → 204 (owner)
+//   DELETE /api/sessions/:id/grants/:userId → 204 (owner)
+//   POST   /api/sync/catch-up               CatchUpRequest → CatchUpResponse
+//   POST   /api/attachments                 raw body, X-File-Name (URI-encoded), Content-Type → AttachmentResponse (201)
+//   GET    /api/attachments/:sha256?session=<id>  the content
+//   WS     /sync/session/<id>?token=…  and  /sync/user/<id>?token=…   (y-websocket protocol)
+// Errors: ApiErrorBody ({ error: { code, message, fields? } }) with a 4xx/5xx status.
 import { z } from 'zod';
 import {
   AttachmentRef,
