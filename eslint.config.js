@@ -13,7 +13,16 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', '*.ts', 'build/*.mjs', '*/vite.config.ts', '*/vitest.config.ts', '*/playwright.config.ts', '*/bench/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.ts',
+            'build/*.mjs',
+            '*/vite.config.ts',
+            '*/vitest.config.ts',
+            '*/playwright.config.ts',
+            '*/bench/*.mjs',
+          ],
+          defaultProject: 'tsconfig.tools.json',
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -26,7 +35,14 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+(shared|sync-server|runner|desktop|e2e)/', message: 'Import other packages through their exports (@orrery/…).' }] },
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(shared|sync-server|runner|desktop|e2e)/',
+              message: 'Import other packages through their exports (@orrery/…).',
+            },
+          ],
+        },
       ],
     },
   },
@@ -37,7 +53,18 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', performance: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
+      globals: {
+        fetch: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        performance: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
     },
   },
 );

@@ -11,11 +11,21 @@ export default defineConfig({
       { extends: true, test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'sync-server', include: ['sync-server/src/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: 'sync-server',
+          include: ['sync-server/src/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,
-        test: { name: 'runner', include: ['runner/src/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+        test: {
+          name: 'runner',
+          include: ['runner/src/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
       },
       {
         extends: true,

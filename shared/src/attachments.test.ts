@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ATTACHMENT_LIMITS, MB, checkAttachments, sniffImageFormat, type AttachmentCandidate } from './attachments.js';
+import {
+  ATTACHMENT_LIMITS,
+  MB,
+  checkAttachments,
+  sniffImageFormat,
+  type AttachmentCandidate,
+} from './attachments.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const ascii = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
@@ -50,7 +56,9 @@ describe('recognising images from their content', () => {
 
   it('accepts every supported format as an image with its media type', () => {
     const verdicts = checkAttachments(
-      (['png', 'jpeg', 'gif', 'webp', 'heic', 'heif', 'avif'] as const).map((f) => image(`x.${f}`, 10, HEADS[f])),
+      (['png', 'jpeg', 'gif', 'webp', 'heic', 'heif', 'avif'] as const).map((f) =>
+        image(`x.${f}`, 10, HEADS[f]),
+      ),
     );
     expect(verdicts.map((v) => (v.accepted ? v.mediaType : v.reason))).toEqual([
       'image/png',
@@ -132,19 +140,27 @@ describe('count limits', () => {
   });
 
   it('takes 9 files, 10 files, and skips the 11th', () => {
-    expect(checkAttachments(Array.from({ length: 9 }, (_, i) => file(`f${i}`))).every((v) => v.accepted)).toBe(true);
+    expect(
+      checkAttachments(Array.from({ length: 9 }, (_, i) => file(`f${i}`))).every((v) => v.accepted),
+    ).toBe(true);
     const eleven = checkAttachments(Array.from({ length: 11 }, (_, i) => file(`f${i}`)));
     expect(eleven.filter((v) => v.accepted)).toHaveLength(10);
     expect(eleven[10]).toMatchObject({ accepted: false, code: 'too_many_files' });
   });
 
   it('counts files and images separately: 10 of each in one message', () => {
-    const items = [...Array.from({ length: 10 }, (_, i) => file(`f${i}`, 10)), ...Array.from({ length: 10 }, (_, i) => image(`i${i}.png`))];
+    const items = [
+      ...Array.from({ length: 10 }, (_, i) => file(`f${i}`, 10)),
+      ...Array.from({ length: 10 }, (_, i) => image(`i${i}.png`)),
+    ];
     expect(checkAttachments(items).every((v) => v.accepted)).toBe(true);
   });
 
   it('does not count a rejected image towards the limit', () => {
-    const items = [image('bad.bmp', 10, HEADS.bmp), ...Array.from({ length: 10 }, (_, i) => image(`i${i}.png`))];
+    const items = [
+      image('bad.bmp', 10, HEADS.bmp),
+      ...Array.from({ length: 10 }, (_, i) => image(`i${i}.png`)),
+    ];
     expect(checkAttachments(items).filter((v) => v.accepted)).toHaveLength(10);
   });
 });

@@ -187,7 +187,10 @@ function claimedImageFormat(
   if (byName) return byName;
   const type = declaredType?.toLowerCase() ?? '';
   if (!type.startsWith('image/')) return null;
-  const subtype = type.slice('image/'.length).replace(/^x-/, '').replace(/\+xml$/, '');
+  const subtype = type
+    .slice('image/'.length)
+    .replace(/^x-/, '')
+    .replace(/\+xml$/, '');
   return IMAGE_EXTENSIONS[subtype] ?? (subtype === 'x-ms-bmp' ? 'bmp' : null);
 }
 

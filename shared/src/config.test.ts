@@ -7,7 +7,11 @@ describe('configuration from the environment', () => {
   });
   it('reads ORRERY_PORT, ORRERY_DATA_DIR and DOCKER_HOST', () => {
     expect(
-      readConfig({ ORRERY_PORT: '9000', ORRERY_DATA_DIR: '/var/lib/orrery', DOCKER_HOST: 'tcp://10.0.0.2:2376' }),
+      readConfig({
+        ORRERY_PORT: '9000',
+        ORRERY_DATA_DIR: '/var/lib/orrery',
+        DOCKER_HOST: 'tcp://10.0.0.2:2376',
+      }),
     ).toEqual({ port: 9000, dataDir: '/var/lib/orrery', dockerHost: 'tcp://10.0.0.2:2376' });
   });
   it('names the variable when a port is not a number', () => {

@@ -10,7 +10,11 @@ function fieldsOf(result: { success: boolean; error?: unknown }) {
 
 describe('Environment definitions', () => {
   it('default to a 24-hour maximum run time and an empty setup', () => {
-    const env = EnvironmentInput.parse({ name: 'rails', image: 'orrery/env-base:bookworm', scope: 'organisation' });
+    const env = EnvironmentInput.parse({
+      name: 'rails',
+      image: 'orrery/env-base:bookworm',
+      scope: 'organisation',
+    });
     expect(env.maxRunTimeMs).toBe(MAX_RUN_TIME_DEFAULT_MS);
     expect(env.maxRunTimeMs).toBe(24 * 60 * 60 * 1000);
     expect(env).toMatchObject({ repositories: [], setupScript: '', variables: {} });
@@ -30,13 +34,20 @@ describe('Environment definitions', () => {
   });
 
   it('refuse unknown fields', () => {
-    const fields = fieldsOf(EnvironmentInput.safeParse({ name: 'a', image: 'b', scope: 'personal', gpu: true }));
+    const fields = fieldsOf(
+      EnvironmentInput.safeParse({ name: 'a', image: 'b', scope: 'personal', gpu: true }),
+    );
     expect(fields['(root)']).toMatch(/gpu/);
   });
 
   it('refuse repository folders that climb out of the workspace', () => {
     const fields = fieldsOf(
-      EnvironmentInput.safeParse({ name: 'a', image: 'b', scope: 'personal', repositories: [{ url: 'x', path: '..' }] }),
+      EnvironmentInput.safeParse({
+        name: 'a',
+        image: 'b',
+        scope: 'personal',
+        repositories: [{ url: 'x', path: '..' }],
+      }),
     );
     expect(Object.keys(fields)).toEqual(['repositories.0.path']);
   });

@@ -148,11 +148,7 @@ export const EnvironmentInput = z.strictObject({
     .max(24 * HOUR_MS)
     .default(MAX_RUN_TIME_DEFAULT_MS),
   /** After this long paused or stopped, the container is removed and the next message starts clean. */
-  cleanRestartAfterMs: z
-    .number()
-    .int()
-    .min(1_000)
-    .default(CLEAN_RESTART_AFTER_DEFAULT_MS),
+  cleanRestartAfterMs: z.number().int().min(1_000).default(CLEAN_RESTART_AFTER_DEFAULT_MS),
   scope: Scope,
 });
 export type EnvironmentInput = z.infer<typeof EnvironmentInput>;

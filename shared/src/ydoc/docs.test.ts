@@ -30,7 +30,13 @@ describe('session documents', () => {
 
     const started = runner.beginTurn('t1', 2);
     expect(started?.text).toBe('ls /workspace');
-    const tool = runner.startToolCall({ id: 'c1', turnId: 't1', name: 'run_command', input: '{"command":"ls"}', now: 3 });
+    const tool = runner.startToolCall({
+      id: 'c1',
+      turnId: 't1',
+      name: 'run_command',
+      input: '{"command":"ls"}',
+      now: 3,
+    });
     tool.append('README.md\n');
     tool.append('src\n');
     tool.finish({ status: 'done', exitCode: 0, durationMs: 12 });
@@ -45,7 +51,15 @@ describe('session documents', () => {
     expect(seen.queue).toEqual([]);
     expect(seen.turn.state).toBe('idle');
     expect(seen.transcript).toEqual([
-      { kind: 'user', id: 'm1', createdAt: 1, turnId: 't1', authorId: 'u1', text: 'ls /workspace', attachments: [] },
+      {
+        kind: 'user',
+        id: 'm1',
+        createdAt: 1,
+        turnId: 't1',
+        authorId: 'u1',
+        text: 'ls /workspace',
+        attachments: [],
+      },
       {
         kind: 'tool',
         id: 'c1',
@@ -112,7 +126,11 @@ describe('session documents', () => {
   it('show the Environment status written by the runner', () => {
     const { a, b } = pair();
     new SessionDoc(b).setEnvironment('paused', 'Paused after 20 minutes idle.', 5);
-    expect(new SessionDoc(a).environment()).toEqual({ status: 'paused', detail: 'Paused after 20 minutes idle.', updatedAt: 5 });
+    expect(new SessionDoc(a).environment()).toEqual({
+      status: 'paused',
+      detail: 'Paused after 20 minutes idle.',
+      updatedAt: 5,
+    });
   });
 });
 
@@ -148,7 +166,12 @@ describe('user documents', () => {
     online.collapseAllFolders();
     exchange(a, b);
     expect(online.snapshot()).toEqual(offline.snapshot());
-    expect(online.pins().map((p) => p.sessionId).sort()).toEqual(['s1', 's2', 's3']);
+    expect(
+      online
+        .pins()
+        .map((p) => p.sessionId)
+        .sort(),
+    ).toEqual(['s1', 's2', 's3']);
     expect(online.draft('s1')).toBe('half a thought');
   });
 

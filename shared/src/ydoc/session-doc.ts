@@ -19,14 +19,7 @@ export type ToolCallStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'ca
 export type NoticeLevel = 'info' | 'warning' | 'error';
 export type TurnState = 'idle' | 'running' | 'stopping';
 export type EnvironmentStatus =
-  | 'none'
-  | 'building'
-  | 'starting'
-  | 'running'
-  | 'paused'
-  | 'stopped'
-  | 'restarting_clean'
-  | 'error';
+  'none' | 'building' | 'starting' | 'running' | 'paused' | 'stopped' | 'restarting_clean' | 'error';
 
 export interface UserMessage {
   kind: 'user';
@@ -287,7 +280,13 @@ export class SessionDoc {
     };
   }
 
-  startToolCall(call: { id: string; turnId: string | null; name: string; input: string; now: number }): ToolCallWriter {
+  startToolCall(call: {
+    id: string;
+    turnId: string | null;
+    name: string;
+    input: string;
+    now: number;
+  }): ToolCallWriter {
     const output = new Y.Text();
     const map = newMap({
       kind: 'tool',
@@ -315,7 +314,13 @@ export class SessionDoc {
     };
   }
 
-  addNotice(notice: { id: string; turnId: string | null; level: NoticeLevel; text: string; now: number }): void {
+  addNotice(notice: {
+    id: string;
+    turnId: string | null;
+    level: NoticeLevel;
+    text: string;
+    now: number;
+  }): void {
     this.doc.transact(() => {
       messagesOf(this.doc).push([
         newMap({
@@ -446,7 +451,7 @@ function parseAttachments(raw: unknown): AttachmentRef[] {
 }
 
 function textOf(value: unknown): string {
-  return value instanceof Y.Text ? value.toString() : typeof value === 'string' ? value : '';
+  return value instanceof Y.Text ? value.toJSON() : typeof value === 'string' ? value : '';
 }
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;

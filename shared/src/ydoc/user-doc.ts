@@ -100,7 +100,11 @@ export class UserDoc {
     for (const [sessionId, m] of this.pinsMap.entries()) {
       const folderId = typeof m.get('folderId') === 'string' ? (m.get('folderId') as string) : null;
       // A pin whose folder was deleted on another device falls back to the top level.
-      out.push({ sessionId, folderId: folderId && folderRank.has(folderId) ? folderId : null, order: orderOf(m) });
+      out.push({
+        sessionId,
+        folderId: folderId && folderRank.has(folderId) ? folderId : null,
+        order: orderOf(m),
+      });
     }
     const rank = (p: PinEntry) => (p.folderId === null ? -1 : (folderRank.get(p.folderId) ?? -1));
     return out.sort((a, b) => rank(a) - rank(b) || byOrderThen((p: PinEntry) => p.sessionId)(a, b));
