@@ -1,0 +1,144 @@
+// Anthropic Messages through the official SDK: streaming, tool use, images.
+import Anthropic from '@anthropic-ai/sdk';
+import type { ChatMessage, ModelClient, ModelRequest, ModelResponse, Part, StopReason } from '../model.js';
+import { toModelError } from './errors.js';
+
+export interface AnthropicOptions {
+  apiKey: string;
+  model: string;
+  baseUrl?: string | undefined;
+  maxRetries?: number;
+}
+
+type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
+
+export class AnthropicClient implements ModelClient {
+  readonly provider = 'anthropic';
+  readonly acceptsImages = true;
+  readonly model: string;
+  private readonly client: Anthropic;
+  private readonly baseUrl: string;
+
+  constructor(options: AnthropicOptions) {
+    this.model = options.model;
+    this.baseUrl = options.baseUrl ?? 'https://api.anthropic.com';
+    this.client = new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: this.baseUrl,
+      maxRetries: options.maxRetries ?? 4,
+    });
+  }
+
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    try {
+      const stream = await this.client.messages.create(
+        {
+          model: this.model,
+          max_tokens: request.maxTokens,
+          system: request.system,
+          messages: request.messages.map(toAnthropicMessage),
+          tools: request.tools.map((t) => ({
+            name: t.name,
+            description: t.description,
+            input_schema: t.inputSchema as Anthropic.Messages.Tool.InputSchema,
+          })),
+          stream: true,
+        },
+        { signal: request.signal },
+      );
+      return await collect(stream, request.onText);
+    } catch (error) {
+      throw toModelError(error, { provider: 'Anthropic', model: this.model, baseUrl: this.baseUrl });
+    }
+  }
+}
+
+async function collect(
+  stream: AsyncIterable<Anthropic.Messages.RawMessageStreamEvent>,
+  onText: (delta: string) => void,
+): Promise<ModelResponse> {
+  const parts: Part[] = [];
+  // Tool inputs arrive as JSON fragments per content block.
+  const json = new Map<number, string>();
+  let stopReason: StopReason = 'other';
+  for await (const event of stream) {
+    switch (event.type) {
+      case 'content_block_start': {
+        const block = event.content_block;
+        if (block.type === 'text') {
+          parts[event.index] = { type: 'text', text: block.text };
+          if (block.text) onText(block.text);
+        } else if (block.type === 'tool_use') {
+          parts[event.index] = { type: 'tool_use', id: block.id, name: block.name, input: {} };
+          json.set(event.index, '');
+        }
+        break;
+      }
+      case 'content_block_delta': {
+        const part = parts[event.index];
+        if (event.delta.type === 'text_delta' && part?.type === 'text') {
+          part.text += event.delta.text;
+          onText(event.delta.text);
+        } else if (event.delta.type === 'input_json_delta') {
+          json.set(event.index, (json.get(event.index) ?? '') + event.delta.partial_json);
+        }
+        break;
+      }
+      case 'content_block_stop': {
+        const part = parts[event.index];
+        if (part?.type === 'tool_use') part.input = parseJson(json.get(event.index) ?? '');
+        break;
+      }
+      case 'message_delta':
+        stopReason = mapStop(event.delta.stop_reason);
+        break;
+      default:
+        break;
+    }
+  }
+  return { parts: parts.filter(Boolean), stopReason };
+}
+
+function mapStop(reason: string | null): StopReason {
+  if (reason === 'end_turn' || reason === 'stop_sequence') return 'end_turn';
+  if (reason === 'tool_use') return 'tool_use';
+  if (reason === 'max_tokens') return 'max_tokens';
+  return 'other';
+}
+
+function toAnthropicMessage(message: ChatMessage): Anthropic.Messages.MessageParam {
+  const content: ContentBlockParam[] = message.parts.map((part): ContentBlockParam => {
+    switch (part.type) {
+      case 'text':
+        return { type: 'text', text: part.text };
+      case 'image':
+        return {
+          type: 'image',
+          source: {
+            type: 'base64',
+            media_type: part.mediaType as 'image/png',
+            data: part.data,
+          },
+        };
+      case 'tool_use':
+        return { type: 'tool_use', id: part.id, name: part.name, input: part.input };
+      case 'tool_result':
+        return {
+          type: 'tool_result',
+          tool_use_id: part.toolUseId,
+          content: part.content,
+          is_error: part.isError,
+        };
+    }
+  });
+  return { role: message.role, content };
+}
+
+function parseJson(text: string): unknown {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { _unparsed: text };
+  }
+}

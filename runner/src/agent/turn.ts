@@ -1,0 +1,290 @@
+// Runs a session's queued messages, one turn each, in order. A turn takes the
+// oldest queued message into the transcript, makes sure the Environment runs,
+// and lets the Expert answer — a model with tools, or the shell Expert that
+// runs the message as a command — writing everything into the session doc.
+import type { AttachmentRef, SessionContext, SessionDoc, ToolName } from '@orrery/shared';
+import { randomUUID } from 'node:crypto';
+import type { EnvironmentDefinition, EnvironmentManager } from '../environments/types.js';
+import { TextBatcher } from './batcher.js';
+import { buildHistory } from './history.js';
+import { ModelError, type ModelClient, type Part } from './model.js';
+import { Redactor } from './redact.js';
+import { runTool, toolSpecs } from './tools.js';
+import { workspaceFor, type Workspace } from './workspace.js';
+
+export const MAX_TOOL_ROUNDS = 50;
+const MAX_TOKENS = 8192;
+const ATTACHMENT_DIR = '/workspace/.orrery/attachments';
+
+export interface TurnDeps {
+  environments: EnvironmentManager;
+  /** The model behind an Expert; throws ModelError('no_key') when none is configured. */
+  modelFor: (expert: SessionContext['expert']) => ModelClient;
+  /** The content of an attachment of this session. */
+  loadAttachment: (sessionId: string, attachment: AttachmentRef) => Promise<Uint8Array>;
+  now: () => number;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export function environmentDefinition(ctx: SessionContext): EnvironmentDefinition | null {
+  const env = ctx.environment;
+  if (!env) return null;
+  return {
+    id: env.id,
+    name: env.name,
+    image: env.image,
+    repositories: env.repositories,
+    setupScript: env.setupScript,
+    variables: env.variables,
+    idleTimeoutMs: env.idleTimeoutMs,
+    maxRunTimeMs: env.maxRunTimeMs,
+    cleanRestartAfterMs: env.cleanRestartAfterMs,
+  };
+}
+
+export function attachmentPath(a: AttachmentRef): string {
+  const safe =
+    a.name
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 100) || 'attachment';
+  return `${ATTACHMENT_DIR}/${a.id.slice(0, 8)}-${safe}`;
+}
+
+/**
+ * Runs turns until the session's queue is empty, or until `signal` aborts
+ * (the lease was lost or the runner is stopping). Returns how many turns ran.
+ */
+export async function drainQueue(
+  doc: SessionDoc,
+  ctx: SessionContext,
+  deps: TurnDeps,
+  signal?: AbortSignal,
+): Promise<number> {
+  let turns = 0;
+  while (!signal?.aborted) {
+    const turnId = randomUUID();
+    const message = doc.beginTurn(turnId, deps.now());
+    if (!message) return turns;
+    turns += 1;
+    await runTurn(doc, ctx, deps, turnId, message.attachments, signal);
+  }
+  return turns;
+}
+
+async function runTurn(
+  doc: SessionDoc,
+  ctx: SessionContext,
+  deps: TurnDeps,
+  turnId: string,
+  attachments: AttachmentRef[],
+  outer?: AbortSignal,
+): Promise<void> {
+  const sessionId = ctx.session.id;
+  const stop = new AbortController();
+  outer?.addEventListener('abort', () => stop.abort(), { once: true });
+  const unobserve = doc.observe(() => {
+    if (doc.turn().stopRequested && !stop.signal.aborted) stop.abort();
+  });
+  const redactor = new Redactor(Object.values(ctx.secrets));
+  const notice = (level: 'info' | 'warning' | 'error', text: string) =>
+    doc.addNotice({ id: randomUUID(), turnId, level, text: redactor.redact(text), now: deps.now() });
+  try {
+    const definition = environmentDefinition(ctx);
+    if (!definition) {
+      notice(
+        'error',
+        'This session has no Environment to run in. Give the Expert a default Environment, then send your message again.',
+      );
+      return;
+    }
+    await deps.environments.ensureRunning(sessionId, definition, ctx.secrets);
+    const workspace = workspaceFor(deps.environments, sessionId);
+    await placeAttachments(workspace, sessionId, attachments, deps);
+    if (ctx.expert.model.provider === 'shell') {
+      await runShellTurn(doc, workspace, turnId, redactor, stop.signal, deps);
+    } else {
+      await runModelTurn(doc, ctx, workspace, turnId, redactor, stop.signal, deps);
+    }
+    if (stop.signal.aborted) notice('info', 'Stopped.');
+  } catch (error) {
+    if (error instanceof ModelError) {
+      notice('error', error.kind === 'cancelled' ? 'Stopped.' : error.message);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log('turn failed', { sessionId, error: redactor.redact(message) });
+      notice('error', `The turn failed: ${message}`);
+    }
+  } finally {
+    unobserve();
+    doc.endTurn();
+  }
+}
+
+async function placeAttachments(
+  workspace: Workspace,
+  sessionId: string,
+  attachments: AttachmentRef[],
+  deps: TurnDeps,
+): Promise<void> {
+  for (const a of attachments) {
+    await workspace.writeFile(attachmentPath(a), await deps.loadAttachment(sessionId, a));
+  }
+}
+
+/** The shell Expert: the message is a command; its output is the reply. */
+async function runShellTurn(
+  doc: SessionDoc,
+  workspace: Workspace,
+  turnId: string,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: TurnDeps,
+): Promise<void> {
+  const command = doc.transcript().findLast((e) => e.kind === 'user' && e.turnId === turnId);
+  if (!command || command.kind !== 'user' || !command.text.trim()) return;
+  const reply = doc.startAgentMessage(randomUUID(), turnId, deps.now());
+  const batch = new TextBatcher((t) => reply.append(t));
+  const out = redactor.stream((t) => batch.push(t));
+  out.push('```\n');
+  const result = await workspace.exec({
+    command: command.text,
+    cwd: '/workspace',
+    timeoutMs: 30 * 60_000,
+    noOutputTimeoutMs: 10 * 60_000,
+    maxOutputBytes: 4 * 1024 * 1024,
+    signal,
+    onStdout: (c) => out.push(c),
+    onStderr: (c) => out.push(c),
+  });
+  const empty = result.stdout.length || result.stderr.length ? '' : '(no output)';
+  out.push(`${empty}\n\`\`\`\n`);
+  out.end();
+  const ending =
+    result.ended === 'exited'
+      ? `Exit code ${result.exitCode}.`
+      : result.ended === 'cancelled'
+        ? 'Cancelled.'
+        : result.ended === 'timeout'
+          ? 'Killed: it ran past the time limit.'
+          : 'Killed: it printed nothing for too long.';
+  batch.push(ending + (result.truncated ? ' The output was cut: it was too long to keep.' : ''));
+  batch.flush();
+  reply.finish();
+}
+
+async function runModelTurn(
+  doc: SessionDoc,
+  ctx: SessionContext,
+  workspace: Workspace,
+  turnId: string,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: TurnDeps,
+): Promise<void> {
+  const model = deps.modelFor(ctx.expert);
+  const allowed: readonly ToolName[] = ctx.expert.capabilities.tools;
+  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
+    if (signal.aborted) return;
+    const history = await buildHistory(doc.transcript(), {
+      acceptsImages: model.acceptsImages,
+      attachmentPath,
+      loadImage: async (a) => Buffer.from(await deps.loadAttachment(ctx.session.id, a)).toString('base64'),
+    });
+    let writer: ReturnType<SessionDoc['startAgentMessage']> | null = null;
+    const batch = new TextBatcher((t) => {
+      writer ??= doc.startAgentMessage(randomUUID(), turnId, deps.now());
+      writer.append(t);
+    });
+    const text = redactor.stream((t) => batch.push(t));
+    let response;
+    try {
+      response = await model.complete({
+        system: systemPrompt(ctx),
+        messages: history,
+        tools: toolSpecs(allowed),
+        maxTokens: MAX_TOKENS,
+        signal,
+        onText: (delta) => text.push(delta),
+      });
+    } finally {
+      text.end();
+      batch.flush();
+      (writer as ReturnType<SessionDoc['startAgentMessage']> | null)?.finish();
+    }
+    const calls = response.parts.filter(
+      (p): p is Extract<Part, { type: 'tool_use' }> => p.type === 'tool_use',
+    );
+    if (!calls.length) {
+      if (response.stopReason === 'max_tokens') {
+        doc.addNotice({
+          id: randomUUID(),
+          turnId,
+          level: 'warning',
+          text: 'The reply was cut off at the model’s output limit. Ask it to continue.',
+          now: deps.now(),
+        });
+      }
+      return;
+    }
+    for (const call of calls) {
+      if (signal.aborted) return;
+      await runToolCall(doc, call, allowed, workspace, turnId, redactor, signal, deps, ctx);
+    }
+  }
+  doc.addNotice({
+    id: randomUUID(),
+    turnId,
+    level: 'warning',
+    text: `The agent stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls. Send a message to let it continue.`,
+    now: deps.now(),
+  });
+}
+
+async function runToolCall(
+  doc: SessionDoc,
+  call: { id: string; name: string; input: unknown },
+  allowed: readonly ToolName[],
+  workspace: Workspace,
+  turnId: string,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: TurnDeps,
+  ctx: SessionContext,
+): Promise<void> {
+  const started = deps.now();
+  const entry = doc.startToolCall({
+    id: call.id,
+    turnId,
+    name: call.name,
+    input: redactor.redact(JSON.stringify(call.input ?? {})),
+    now: started,
+  });
+  const batch = new TextBatcher((t) => entry.append(t));
+  const out = redactor.stream((t) => batch.push(t));
+  const outcome = await runTool(call.name, call.input, allowed, {
+    workspace,
+    signal,
+    onOutput: (c) => out.push(c),
+    env: ctx.secrets,
+  });
+  out.end();
+  // A tool that failed before running anything shows the reason in its output.
+  if (outcome.isError && outcome.exitCode === null) batch.push(redactor.redact(outcome.content));
+  batch.flush();
+  entry.finish({
+    status: signal.aborted ? 'cancelled' : outcome.isError ? 'failed' : 'done',
+    exitCode: outcome.exitCode,
+    durationMs: deps.now() - started,
+  });
+}
+
+function systemPrompt(ctx: SessionContext): string {
+  const env = ctx.environment;
+  const where = env
+    ? `You work in the Environment "${env.name}": a Linux container with bash and git. The workspace is /workspace${
+        env.repositories.length ? ` with ${env.repositories.map((r) => r.path ?? r.url).join(', ')}` : ''
+      }. Use the tools to read, change and run things there.`
+    : '';
+  return [ctx.expert.instructions.trim(), where].filter(Boolean).join('\n\n');
+}

@@ -1,0 +1,181 @@
+// The runner daemon: claims jobs from the server, keeps their leases alive,
+// runs each session's queued turns, and writes every Environment status
+// change into the session's document.
+import { HEARTBEAT_MS, type Job, type SessionDoc } from '@orrery/shared';
+import { randomUUID } from 'node:crypto';
+import { drainQueue, type TurnDeps } from './agent/turn.js';
+import type { DocPeers } from './doc-peers.js';
+import type { EnvironmentManager, StatusChange } from './environments/types.js';
+import { ServerError, type ServerClient } from './server-client.js';
+
+export interface DaemonDeps {
+  server: ServerClient;
+  peers: DocPeers;
+  environments: EnvironmentManager;
+  modelFor: TurnDeps['modelFor'];
+  now: () => number;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+  runnerId: string;
+  /** Jobs worked on at once. */
+  concurrency?: number;
+  /** How long one claim waits for work. */
+  claimWaitMs?: number;
+}
+
+export const INTERRUPTED_NOTICE =
+  'The runner working on this turn stopped before it finished, so the turn was interrupted. Anything it was running was stopped; send your message again to continue.';
+export const CLEAN_RESTART_NOTICE =
+  'This Environment had been paused for a long time, so it restarted from a clean state: uncommitted changes in its workspace were lost.';
+
+export class RunnerDaemon {
+  private readonly stopping = new AbortController();
+  private loops: Promise<void>[] = [];
+  private readonly statusChains = new Map<string, Promise<void>>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly deps: DaemonDeps) {}
+
+  start(): void {
+    this.unsubscribe = this.deps.environments.onStatus((change) => this.recordStatus(change));
+    const n = this.deps.concurrency ?? 4;
+    this.loops = Array.from({ length: n }, () => this.claimLoop());
+  }
+
+  /** Stops claiming, lets running jobs end, and flushes status writes. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled(this.loops);
+    this.unsubscribe?.();
+    await Promise.allSettled(this.statusChains.values());
+  }
+
+  private async claimLoop(): Promise<void> {
+    let backoff = 500;
+    while (!this.stopping.signal.aborted) {
+      try {
+        const job = await this.deps.server.claim(
+          {
+            runnerId: this.deps.runnerId,
+            waitMs: this.deps.claimWaitMs ?? 25_000,
+            kinds: ['turn', 'remove_environment'],
+          },
+          this.stopping.signal,
+        );
+        backoff = 500;
+        if (job) await this.runJob(job);
+      } catch (error) {
+        if (this.stopping.signal.aborted) return;
+        this.deps.log('cannot claim work from the server; retrying', {
+          error: error instanceof Error ? error.message : String(error),
+          retryInMs: backoff,
+        });
+        await sleep(backoff, this.stopping.signal);
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    const lease = new AbortController();
+    const heartbeat = setInterval(() => {
+      this.deps.server.heartbeat(job).catch((error: unknown) => {
+        if (error instanceof ServerError && error.status === 409) lease.abort();
+        this.deps.log('heartbeat failed', { jobId: job.id, error: String(error) });
+      });
+    }, HEARTBEAT_MS);
+    try {
+      if (job.kind === 'remove_environment') await this.deps.environments.remove(job.sessionId);
+      else await this.runTurns(job, lease.signal);
+      await this.deps.server.complete(job, 'done');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log('job failed', { jobId: job.id, sessionId: job.sessionId, error: message });
+      await this.deps.server.complete(job, 'failed', message).catch(() => undefined);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runTurns(job: Job, lease: AbortSignal): Promise<void> {
+    const context = await this.deps.server.context(job.sessionId);
+    const peer = await this.deps.peers.open(job.sessionId);
+    try {
+      recoverInterruptedTurn(peer.session, this.deps.now);
+      await drainQueue(
+        peer.session,
+        context,
+        {
+          environments: this.deps.environments,
+          modelFor: this.deps.modelFor,
+          loadAttachment: (sessionId, a) => this.deps.server.attachment(sessionId, a),
+          now: this.deps.now,
+          log: this.deps.log,
+        },
+        lease,
+      );
+    } finally {
+      await peer.release();
+    }
+    await this.deps.server.finished(job.sessionId);
+  }
+
+  /** Status changes for one session are written in order, each through a shared peer. */
+  private recordStatus(change: StatusChange): void {
+    const previous = this.statusChains.get(change.sessionId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        const peer = await this.deps.peers.open(change.sessionId);
+        try {
+          peer.session.setEnvironment(change.status, change.detail, this.deps.now());
+          if (change.cleanRestart) {
+            peer.session.addNotice({
+              id: randomUUID(),
+              turnId: peer.session.turn().turnId,
+              level: 'warning',
+              text: CLEAN_RESTART_NOTICE,
+              now: this.deps.now(),
+            });
+          }
+        } finally {
+          await peer.release();
+        }
+      } catch (error) {
+        this.deps.log('could not record an Environment status', {
+          sessionId: change.sessionId,
+          status: change.status,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
+    this.statusChains.set(change.sessionId, next);
+    void next.finally(() => {
+      if (this.statusChains.get(change.sessionId) === next) this.statusChains.delete(change.sessionId);
+    });
+  }
+}
+
+/** A turn left running by a runner that died is marked interrupted before new work starts. */
+export function recoverInterruptedTurn(doc: SessionDoc, now: () => number): boolean {
+  const turn = doc.turn();
+  if (turn.state === 'idle' || !turn.turnId) return false;
+  doc.markInterrupted(turn.turnId);
+  doc.addNotice({
+    id: randomUUID(),
+    turnId: turn.turnId,
+    level: 'warning',
+    text: INTERRUPTED_NOTICE,
+    now: now(),
+  });
+  doc.endTurn();
+  return true;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,94 @@
+// The Environment manager's contract: what the agent loop and the daemon use
+// to get a session's container, run commands and move files. Implemented on
+// dockerode in this folder; tests drive it directly against a real engine.
+import type { EnvironmentStatus } from '@orrery/shared';
+
+/** What an Environment is built from; hashed to key its snapshot image. */
+export interface EnvironmentDefinition {
+  /** The Environment's id, for labels and logs. */
+  id: string;
+  name: string;
+  image: string;
+  repositories: { url: string; ref?: string | undefined; path?: string | undefined }[];
+  setupScript: string;
+  /** Visible to anyone who starts a session with this Environment. */
+  variables: Record<string, string>;
+  idleTimeoutMs: number;
+  maxRunTimeMs: number;
+  cleanRestartAfterMs: number;
+}
+
+/** A change of a session's Environment, written to the session document for the UI. */
+export interface StatusChange {
+  sessionId: string;
+  status: EnvironmentStatus;
+  /** A sentence for people, e.g. "Paused after 20 minutes without activity. It starts again when you send a message." */
+  detail: string;
+  /** Set when the container was recreated from the snapshot and uncommitted work is gone. */
+  cleanRestart?: boolean;
+}
+
+export interface ExecOptions {
+  /** Run through `bash -lc`. */
+  command: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Kill the command when it prints nothing for this long. */
+  noOutputTimeoutMs?: number;
+  /** Kill the command after this long regardless. */
+  timeoutMs?: number;
+  /** Cut each stream after this many bytes, with a clear marker. */
+  maxOutputBytes?: number;
+  /** Aborting kills the whole process group of the command. */
+  signal?: AbortSignal;
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** Why it ended other than by itself. */
+  ended: 'exited' | 'timeout' | 'no_output_timeout' | 'cancelled';
+  truncated: boolean;
+  durationMs: number;
+}
+
+export interface FileEntry {
+  path: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  size: number;
+}
+
+export interface EnvironmentManager {
+  /**
+   * Makes sure the session's container runs, whatever state it is in
+   * (create from the snapshot, start, unpause, or recreate after a long
+   * pause), building the snapshot first when needed. Resolves when commands
+   * can run. Reports every transition through the status callback.
+   */
+  ensureRunning(
+    sessionId: string,
+    definition: EnvironmentDefinition,
+    secrets?: Record<string, string>,
+  ): Promise<void>;
+  exec(sessionId: string, options: ExecOptions): Promise<ExecResult>;
+  readFile(sessionId: string, path: string): Promise<Uint8Array>;
+  /** Writes as the non-root user, creating parent folders. */
+  writeFile(sessionId: string, path: string, content: Uint8Array | string): Promise<void>;
+  listFiles(sessionId: string, path: string, options?: { recursive?: boolean; limit?: number }): Promise<FileEntry[]>;
+  /** Marks activity now (idle timers restart from here). */
+  touch(sessionId: string): void;
+  pause(sessionId: string): Promise<void>;
+  stop(sessionId: string): Promise<void>;
+  /** Removes the container (the session was deleted). */
+  remove(sessionId: string): Promise<void>;
+  status(sessionId: string): EnvironmentStatus;
+  /** Subscribes to status changes of every session; returns the unsubscribe. */
+  onStatus(listener: (change: StatusChange) => void): () => void;
+  /** Adopts existing containers and follows the engine's events. */
+  start(): Promise<void>;
+  /** Stops timers and event streams; containers keep running. */
+  close(): Promise<void>;
+}
