@@ -29,7 +29,21 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'desktop', include: ['desktop/src/**/*.test.{ts,tsx}'], testTimeout: 60_000 },
+        test: {
+          name: 'desktop',
+          include: ['desktop/src/**/*.test.{ts,tsx}'],
+          exclude: ['desktop/src/electron-main/**', 'desktop/src/preload/**'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // The Electron main process's modules are plain Node code.
+        extends: true,
+        test: {
+          name: 'desktop-main',
+          include: ['desktop/src/electron-main/**/*.test.ts', 'desktop/src/preload/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
       },
     ],
   },
