@@ -210,3 +210,16 @@ export const SyncCloseCode = {
   /** The server is shutting down; reconnect later. */
   goingAway: 1001,
 } as const;
+
+// ── added with the sync server (backwards compatible) ──
+
+export const UserResponse = z.strictObject({ user: User });
+export type UserResponse = z.infer<typeof UserResponse>;
+
+export const ServiceTokenSummary = z.strictObject({ id: Id, name: z.string(), createdAt: Timestamp });
+export const ServiceTokensResponse = z.strictObject({ tokens: z.array(ServiceTokenSummary) });
+
+export const RenameSessionRequest = z.strictObject({
+  title: z.string().trim().min(1, 'is required').max(200),
+});
+export type RenameSessionRequest = z.infer<typeof RenameSessionRequest>;

@@ -1,0 +1,102 @@
+// createApp(services) builds the HTTP app without listening: tests call
+// app.request(); main.ts serves it and hands WebSocket upgrades to the hub.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode } from '@orrery/shared';
+import { ApiError } from './errors.js';
+import { attachmentRoutes } from './routes/attachments.js';
+import { authRoutes } from './routes/auth.js';
+import { catchUpRoutes } from './routes/catch-up.js';
+import { environmentRoutes, expertRoutes } from './routes/catalog.js';
+import { validationHook, type AppEnv } from './routes/common.js';
+import { grantRoutes } from './routes/grants.js';
+import { runnerRoutes } from './routes/runner.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { userRoutes } from './routes/users.js';
+import type { Services } from './services.js';
+import { webRoutes } from './web/static.js';
+
+/** JSON bodies above this are refused with 413 (attachments have their own limit). */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  /** Where the built web app is; absent means no web app is served. */
+  webDir?: string | undefined;
+}
+
+export function createApp(s: Services, options: AppOptions = {}) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.use('/api/*', async (c, next) => {
+    const header = c.req.header('authorization');
+    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
+    c.set('principal', token ? s.accounts.resolve(token) : null);
+    await next();
+  });
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path === '/api/attachments') return next();
+    return bodyLimit({
+      maxSize: MAX_JSON_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'Request bodies can be up to 1 MiB.');
+      },
+    })(c, next);
+  });
+
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  api.route('/', authRoutes(s));
+  api.route('/', userRoutes(s));
+  api.route('/', expertRoutes(s));
+  api.route('/', environmentRoutes(s));
+  api.route('/', sessionRoutes(s));
+  api.route('/', grantRoutes(s));
+  api.route('/', attachmentRoutes(s));
+  api.route('/', catchUpRoutes(s));
+  api.route('/', runnerRoutes(s));
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  api.doc('/openapi.json', {
+    openapi: '3.0.0',
+    info: { title: 'Orrery sync server', version: '0.1.0' },
+    servers: [{ url: '/api' }],
+  });
+  app.route('/api', api);
+  app.all('/api/*', () => {
+    throw new ApiError(404, 'not_found', 'No such API route; see /api/openapi.json.');
+  });
+
+  if (options.webDir) app.route('/', webRoutes(options.webDir));
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      const body = {
+        error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+      };
+      return c.json(body, err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      const code: ErrorCode =
+        status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : 'bad_request';
+      const message = /json/i.test(err.message)
+        ? 'The body is not valid JSON.'
+        : err.message || 'Bad request.';
+      return c.json({ error: { code, message } }, status);
+    }
+    s.log.error(
+      `${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    return c.json(
+      { error: { code: 'internal', message: 'Something went wrong on the server; it was logged.' } },
+      500,
+    );
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.path}.` } }, 404));
+
+  return app;
+}
+
+export type OrreryApp = ReturnType<typeof createApp>;

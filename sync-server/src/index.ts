@@ -1,0 +1,18 @@
+export { createApp, MAX_JSON_BYTES, type AppOptions, type OrreryApp } from './app.js';
+export { bootstrap, type Bootstrapped } from './bootstrap.js';
+export { createServices, type ServiceDeps, type Services } from './services.js';
+export { listen, type RunningServer } from './server.js';
+export { openDb, type Db } from './store/db.js';
+export type { DocStore, StoredDoc } from './store/doc-store.js';
+export { SqliteDocStore } from './store/sqlite-doc-store.js';
+export {
+  BUILT_IN_ENVIRONMENTS,
+  BUILT_IN_EXPERTS,
+  seedBuiltIns,
+  type EnvironmentSeed,
+  type ExpertSeed,
+} from './seeds.js';
+export { startSession, type StartSession } from './session-ops.js';
+export { DEFAULT_SYNC_LIMITS, type SyncLimits } from './sync/hub.js';
+export { consoleLogger, silentLogger, type Logger } from './log.js';
+export { shortTitle } from './records/title.js';

@@ -1,0 +1,203 @@
+// The job queue runners claim work from: a job is leased to one runner at a
+// time; a lease that is not renewed expires and the job can be claimed again.
+import { LEASE_MS, type Job, type JobKind } from '@orrery/shared';
+import { randomBytes } from 'node:crypto';
+import { conflict } from '../errors.js';
+import { newId } from '../auth/secrets.js';
+import type { Db } from '../store/db.js';
+
+interface JobRow {
+  id: string;
+  org_id: string;
+  kind: JobKind;
+  session_id: string;
+  state: 'pending' | 'leased' | 'done' | 'failed';
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+}
+
+interface Waiter {
+  orgId: string;
+  kinds: readonly JobKind[];
+  wake: () => void;
+}
+
+export class JobQueue {
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+    /** After a turn job completes: the session may have gained messages meanwhile. */
+    private readonly onTurnDone: (sessionId: string) => void = () => {},
+  ) {}
+
+  /** Adds a job; for 'turn' at most one open job per session exists, so this is idempotent. */
+  enqueue(orgId: string, kind: JobKind, sessionId: string): void {
+    const now = this.clock();
+    const res = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO jobs (id, org_id, kind, session_id, state, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      )
+      .run(newId(), orgId, kind, sessionId, now, now);
+    if (res.changes) this.wakeWaiters();
+  }
+
+  /** Whether a runner holds a live lease on this session's turn job. */
+  hasLiveTurn(sessionId: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM jobs WHERE session_id = ? AND kind = 'turn' AND state = 'leased' AND lease_expires_at > ?`,
+        )
+        .get(sessionId, this.clock()) !== undefined
+    );
+  }
+
+  /** Open turn jobs of a deleted session will never run. */
+  dropTurns(sessionId: string): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = 'failed', detail = 'the session was deleted', updated_at = ?
+         WHERE session_id = ? AND kind = 'turn' AND state IN ('pending', 'leased')`,
+      )
+      .run(this.clock(), sessionId);
+  }
+
+  /** Claims the oldest claimable job, waiting up to waitMs for one. */
+  async claim(
+    orgId: string,
+    runnerId: string,
+    kinds: readonly JobKind[],
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Job | null> {
+    const deadline = this.clock() + waitMs;
+    for (;;) {
+      const job = this.claimNow(orgId, runnerId, kinds);
+      if (job) return job;
+      const left = deadline - this.clock();
+      if (left <= 0 || signal?.aborted) return null;
+      await this.wait(orgId, kinds, Math.min(left, this.untilNextExpiry(orgId) ?? left), signal);
+    }
+  }
+
+  private claimNow(orgId: string, runnerId: string, kinds: readonly JobKind[]): Job | null {
+    return this.db.transaction(() => {
+      const now = this.clock();
+      const row = this.db
+        .prepare<[string, string, number], JobRow>(
+          `SELECT * FROM jobs WHERE org_id = ? AND kind IN (SELECT value FROM json_each(?))
+           AND (state = 'pending' OR (state = 'leased' AND lease_expires_at <= ?))
+           ORDER BY created_at LIMIT 1`,
+        )
+        .get(orgId, JSON.stringify(kinds), now);
+      if (!row) return null;
+      const leaseToken = randomBytes(18).toString('base64url');
+      const leaseExpiresAt = now + LEASE_MS;
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = 'leased', lease_token = ?, lease_expires_at = ?, runner_id = ?,
+           attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+        )
+        .run(leaseToken, leaseExpiresAt, runnerId, now, row.id);
+      return {
+        id: row.id,
+        kind: row.kind,
+        sessionId: row.session_id,
+        leaseToken,
+        leaseExpiresAt,
+        attempts: row.attempts,
+      };
+    })();
+  }
+
+  private untilNextExpiry(orgId: string): number | null {
+    const row = this.db
+      .prepare<[string], { at: number | null }>(
+        `SELECT MIN(lease_expires_at) AS at FROM jobs WHERE org_id = ? AND state = 'leased'`,
+      )
+      .get(orgId);
+    return row?.at == null ? null : Math.max(10, row.at - this.clock() + 5);
+  }
+
+  private wait(orgId: string, kinds: readonly JobKind[], ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const waiter: Waiter = { orgId, kinds, wake: done };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+      this.waiters.add(waiter);
+    });
+  }
+
+  private wakeWaiters(): void {
+    for (const w of [...this.waiters]) w.wake();
+  }
+
+  private leased(orgId: string, jobId: string, leaseToken: string): JobRow {
+    const row = this.db
+      .prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE id = ? AND org_id = ?')
+      .get(jobId, orgId);
+    if (
+      !row ||
+      row.state !== 'leased' ||
+      row.lease_token !== leaseToken ||
+      (row.lease_expires_at ?? 0) <= this.clock()
+    ) {
+      throw conflict(
+        'This lease was lost (it expired or another runner claimed the job); stop working on it.',
+      );
+    }
+    return row;
+  }
+
+  heartbeat(orgId: string, jobId: string, leaseToken: string): number {
+    return this.db.transaction(() => {
+      this.leased(orgId, jobId, leaseToken);
+      const leaseExpiresAt = this.clock() + LEASE_MS;
+      this.db
+        .prepare('UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?')
+        .run(leaseExpiresAt, this.clock(), jobId);
+      return leaseExpiresAt;
+    })();
+  }
+
+  complete(
+    orgId: string,
+    jobId: string,
+    leaseToken: string,
+    outcome: 'done' | 'failed',
+    detail: string,
+  ): void {
+    const row = this.db.transaction(() => {
+      const row = this.leased(orgId, jobId, leaseToken);
+      this.db
+        .prepare('UPDATE jobs SET state = ?, detail = ?, lease_token = NULL, updated_at = ? WHERE id = ?')
+        .run(outcome, detail, this.clock(), jobId);
+      return row;
+    })();
+    if (row.kind === 'turn') this.onTurnDone(row.session_id);
+  }
+
+  /** Jobs waiting or running, for tests and diagnostics. */
+  open(orgId: string): { id: string; kind: JobKind; sessionId: string; state: string }[] {
+    return this.db
+      .prepare<[string], JobRow>(
+        `SELECT * FROM jobs WHERE org_id = ? AND state IN ('pending', 'leased') ORDER BY created_at`,
+      )
+      .all(orgId)
+      .map((r) => ({ id: r.id, kind: r.kind, sessionId: r.session_id, state: r.state }));
+  }
+
+  close(): void {
+    this.wakeWaiters();
+  }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm start`: reads the configuration, opens the store under
+// ORRERY_DATA_DIR, serves the API, sync and web app, writes a fresh runner
+// token, and flushes everything on SIGTERM / SIGINT.
+import { ConfigError, readConfig } from '@orrery/shared';
+import { writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bootstrap } from './bootstrap.js';
+import { consoleLogger } from './log.js';
+import { createServices } from './services.js';
+import { listen } from './server.js';
+import { openDb } from './store/db.js';
+import { SqliteDocStore } from './store/sqlite-doc-store.js';
+
+const LOCAL_RUNNER = 'local runner';
+
+async function main(): Promise<void> {
+  const config = readConfig(process.env);
+  const dataDir = path.resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDb(path.join(dataDir, 'orrery.sqlite'));
+  const services = createServices({ db, docs: new SqliteDocStore(db), dataDir, log: consoleLogger });
+  const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
+
+  // A fresh token for the runner beside us on every start; the previous one stops working.
+  for (const id of services.accounts.revokeServiceTokensNamed(orgId, LOCAL_RUNNER))
+    services.hub.closeToken(id);
+  const { token } = services.accounts.issueServiceToken(orgId, LOCAL_RUNNER);
+  const tokenFile = path.join(dataDir, 'runner.token');
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  chmodSync(tokenFile, 0o600);
+
+  const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const webDir = process.env.ORRERY_WEB_DIR?.trim() || path.resolve(packageDir, '../desktop/dist/renderer');
+  const hostname = process.env.ORRERY_HOST?.trim() || '127.0.0.1';
+  const server = await listen(services, { port: config.port, hostname, webDir });
+  console.log(`[sync-server] listening on ${server.url} (data in ${dataDir})`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[sync-server] ${signal}: flushing documents and closing`);
+    server
+      .close()
+      .then(() => {
+        db.close();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        console.error(`[sync-server] could not close cleanly: ${String(err)}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(
+    `[sync-server] ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+// Organisations, users and bearer tokens (user sign-ins and runner service tokens).
+import type { Organisation, Role, User } from '@orrery/shared';
+import type { Db } from '../store/db.js';
+import { hashPassword, hashToken, newId, newToken, verifyPassword } from '../auth/secrets.js';
+
+export const USER_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type Principal =
+  | { kind: 'user'; tokenId: string; orgId: string; user: User }
+  | { kind: 'service'; tokenId: string; orgId: string; name: string };
+
+interface UserRow {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  created_at: number;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  orgId: r.org_id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  createdAt: r.created_at,
+});
+
+export class Accounts {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {}
+
+  firstOrganisation(): Organisation | null {
+    const row = this.db
+      .prepare<[], { id: string; name: string; created_at: number }>(
+        'SELECT id, name, created_at FROM organisations ORDER BY created_at LIMIT 1',
+      )
+      .get();
+    return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
+  }
+
+  organisation(id: string): Organisation {
+    const row = this.db
+      .prepare<[string], { id: string; name: string; created_at: number }>(
+        'SELECT id, name, created_at FROM organisations WHERE id = ?',
+      )
+      .get(id);
+    if (!row) throw new Error(`organisation ${id} does not exist`);
+    return { id: row.id, name: row.name, createdAt: row.created_at };
+  }
+
+  createOrganisation(name: string): Organisation {
+    const org = { id: newId(), name, createdAt: this.clock() };
+    this.db
+      .prepare('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)')
+      .run(org.id, name, org.createdAt);
+    return org;
+  }
+
+  async createUser(input: {
+    orgId: string;
+    email: string;
+    name: string;
+    role: Role;
+    password: string;
+  }): Promise<User> {
+    const hash = await hashPassword(input.password);
+    const user: User = {
+      id: newId(),
+      orgId: input.orgId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      createdAt: this.clock(),
+    };
+    this.db
+      .prepare(
+        'INSERT INTO users (id, org_id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(user.id, user.orgId, user.email, user.name, user.role, hash, user.createdAt);
+    return user;
+  }
+
+  emailTaken(email: string): boolean {
+    return this.db.prepare('SELECT 1 FROM users WHERE email = ?').get(email) !== undefined;
+  }
+
+  user(id: string): User | null {
+    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+    return row ? toUser(row) : null;
+  }
+
+  /** The user when the password matches; null otherwise (no hint which part was wrong). */
+  async checkPassword(email: string, password: string): Promise<User | null> {
+    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?').get(email);
+    if (!row) return null;
+    return (await verifyPassword(password, row.password_hash)) ? toUser(row) : null;
+  }
+
+  /** Teammates whose name or email contains the query, within one organisation. */
+  searchTeammates(orgId: string, query: string, limit = 20): User[] {
+    const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.db
+      .prepare<[string, string, string, number], UserRow>(
+        `SELECT * FROM users WHERE org_id = ? AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')
+         ORDER BY name COLLATE NOCASE LIMIT ?`,
+      )
+      .all(orgId, like, like, limit)
+      .map(toUser);
+  }
+
+  issueUserToken(user: User): { token: string; tokenId: string; expiresAt: number } {
+    const token = newToken();
+    const tokenId = newId();
+    const now = this.clock();
+    const expiresAt = now + USER_TOKEN_TTL_MS;
+    this.db
+      .prepare(
+        `INSERT INTO tokens (id, hash, kind, org_id, user_id, name, created_at, expires_at)
+         VALUES (?, ?, 'user', ?, ?, 'sign-in', ?, ?)`,
+      )
+      .run(tokenId, hashToken(token), user.orgId, user.id, now, expiresAt);
+    return { token, tokenId, expiresAt };
+  }
+
+  issueServiceToken(orgId: string, name: string): { id: string; name: string; token: string } {
+    const token = newToken();
+    const id = newId();
+    this.db
+      .prepare(
+        `INSERT INTO tokens (id, hash, kind, org_id, user_id, name, created_at) VALUES (?, ?, 'service', ?, NULL, ?, ?)`,
+      )
+      .run(id, hashToken(token), orgId, name, this.clock());
+    return { id, name, token };
+  }
+
+  serviceTokens(orgId: string): { id: string; name: string; createdAt: number }[] {
+    return this.db
+      .prepare<[string], { id: string; name: string; created_at: number }>(
+        `SELECT id, name, created_at FROM tokens WHERE org_id = ? AND kind = 'service' AND revoked_at IS NULL
+         ORDER BY created_at`,
+      )
+      .all(orgId)
+      .map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+  }
+
+  /** Revokes live service tokens of that name; returns their ids. */
+  revokeServiceTokensNamed(orgId: string, name: string): string[] {
+    const rows = this.db
+      .prepare<[number, string, string], { id: string }>(
+        `UPDATE tokens SET revoked_at = ? WHERE org_id = ? AND kind = 'service' AND name = ? AND revoked_at IS NULL
+         RETURNING id`,
+      )
+      .all(this.clock(), orgId, name);
+    return rows.map((r) => r.id);
+  }
+
+  /** Revokes one token of the organisation; false when there was none to revoke. */
+  revokeToken(orgId: string, tokenId: string, kind?: 'user' | 'service'): boolean {
+    const res = this.db
+      .prepare(
+        `UPDATE tokens SET revoked_at = ? WHERE id = ? AND org_id = ? AND revoked_at IS NULL
+         AND (? IS NULL OR kind = ?)`,
+      )
+      .run(this.clock(), tokenId, orgId, kind ?? null, kind ?? null);
+    return res.changes > 0;
+  }
+
+  /** Who a bearer token speaks for, or null when it is unknown, expired or revoked. */
+  resolve(token: string): Principal | null {
+    if (!token || token.length > 200) return null;
+    const row = this.db
+      .prepare<
+        [Buffer],
+        {
+          id: string;
+          kind: 'user' | 'service';
+          org_id: string;
+          user_id: string | null;
+          name: string;
+          expires_at: number | null;
+          revoked_at: number | null;
+        }
+      >('SELECT id, kind, org_id, user_id, name, expires_at, revoked_at FROM tokens WHERE hash = ?')
+      .get(hashToken(token));
+    if (!row || row.revoked_at !== null) return null;
+    if (row.expires_at !== null && row.expires_at <= this.clock()) return null;
+    if (row.kind === 'service')
+      return { kind: 'service', tokenId: row.id, orgId: row.org_id, name: row.name };
+    const user = row.user_id ? this.user(row.user_id) : null;
+    return user ? { kind: 'user', tokenId: row.id, orgId: user.orgId, user } : null;
+  }
+
+  /** Whether a token is still live (checked again on every sync frame batch would be too costly; used on events). */
+  tokenLive(tokenId: string): boolean {
+    const row = this.db
+      .prepare<[string], { expires_at: number | null; revoked_at: number | null }>(
+        'SELECT expires_at, revoked_at FROM tokens WHERE id = ?',
+      )
+      .get(tokenId);
+    return !!row && row.revoked_at === null && (row.expires_at === null || row.expires_at > this.clock());
+  }
+}

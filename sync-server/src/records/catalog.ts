@@ -1,0 +1,244 @@
+// Experts and Environments: personal (their author alone) or organisation-wide.
+// Read: the author, or everyone in the organisation when organisation-wide.
+// Change: the author, or an admin for organisation-wide ones. Built-ins cannot be deleted.
+import { Environment, EnvironmentInput, Expert, ExpertInput, type Scope, type User } from '@orrery/shared';
+import { conflict, forbidden, notFound } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { newId } from '../auth/secrets.js';
+
+interface Row {
+  id: string;
+  org_id: string;
+  owner_id: string;
+  scope: Scope;
+  built_in_key: string | null;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+type Kind = 'expert' | 'environment';
+const TABLE: Record<Kind, string> = { expert: 'experts', environment: 'environments' };
+const LABEL: Record<Kind, string> = { expert: 'Expert', environment: 'Environment' };
+
+function canRead(user: Pick<User, 'id' | 'orgId'>, row: Row): boolean {
+  return row.org_id === user.orgId && (row.scope === 'organisation' || row.owner_id === user.id);
+}
+
+function canChange(user: User, row: Row): boolean {
+  if (row.org_id !== user.orgId) return false;
+  return row.owner_id === user.id || (row.scope === 'organisation' && user.role === 'admin');
+}
+
+export class Catalog {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {}
+
+  private row(kind: Kind, id: string): Row | undefined {
+    return this.db
+      .prepare<[string], Row>(`SELECT * FROM ${TABLE[kind]} WHERE id = ? AND deleted_at IS NULL`)
+      .get(id);
+  }
+
+  private readable(kind: Kind, user: User, id: string): Row {
+    const row = this.row(kind, id);
+    if (!row || !canRead(user, row)) throw notFound(`No ${LABEL[kind]} ${id} that you can see.`);
+    return row;
+  }
+
+  private changeable(kind: Kind, user: User, id: string): Row {
+    const row = this.readable(kind, user, id);
+    if (!canChange(user, row)) {
+      throw forbidden(
+        `Only its author or an admin may change the ${LABEL[kind]} "${this.nameOf(kind, row)}".`,
+      );
+    }
+    return row;
+  }
+
+  private nameOf(kind: Kind, row: Row): string {
+    return (JSON.parse(row.body) as { name: string }).name;
+  }
+
+  private list(kind: Kind, user: User): Row[] {
+    return this.db
+      .prepare<[string, string], Row>(
+        `SELECT * FROM ${TABLE[kind]} WHERE org_id = ? AND deleted_at IS NULL
+         AND (scope = 'organisation' OR owner_id = ?) ORDER BY created_at`,
+      )
+      .all(user.orgId, user.id);
+  }
+
+  // ── Experts ──
+
+  experts(user: User): Expert[] {
+    return this.list('expert', user).map(toExpert);
+  }
+
+  expert(user: User, id: string): Expert {
+    return toExpert(this.readable('expert', user, id));
+  }
+
+  /** Any Expert of the organisation, deleted or not: sessions keep theirs. */
+  expertForRunner(orgId: string, id: string): Expert | null {
+    const row = this.db
+      .prepare<[string, string], Row>('SELECT * FROM experts WHERE id = ? AND org_id = ?')
+      .get(id, orgId);
+    return row ? toExpert(row) : null;
+  }
+
+  createExpert(user: User, input: ExpertInput, builtInKey: string | null = null): Expert {
+    this.checkEnvironmentRef(user, input.defaultEnvironmentId);
+    const now = this.clock();
+    const row: Row = {
+      id: newId(),
+      org_id: user.orgId,
+      owner_id: user.id,
+      scope: input.scope,
+      built_in_key: builtInKey,
+      body: JSON.stringify(input),
+      created_at: now,
+      updated_at: now,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO experts (id, org_id, owner_id, scope, built_in_key, body, created_at, updated_at)
+         VALUES (@id, @org_id, @owner_id, @scope, @built_in_key, @body, @created_at, @updated_at)`,
+      )
+      .run(row);
+    return toExpert(row);
+  }
+
+  updateExpert(user: User, id: string, patch: Partial<ExpertInput>): Expert {
+    const row = this.changeable('expert', user, id);
+    if (patch.scope && patch.scope !== row.scope && row.owner_id !== user.id) {
+      throw forbidden('Only its author may change who can use this Expert.');
+    }
+    if (patch.defaultEnvironmentId !== undefined) this.checkEnvironmentRef(user, patch.defaultEnvironmentId);
+    const input = ExpertInput.parse({ ...(JSON.parse(row.body) as ExpertInput), ...patch });
+    const now = this.clock();
+    this.db
+      .prepare('UPDATE experts SET body = ?, scope = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(input), input.scope, now, id);
+    return toExpert({ ...row, body: JSON.stringify(input), scope: input.scope, updated_at: now });
+  }
+
+  deleteExpert(user: User, id: string): void {
+    const row = this.changeable('expert', user, id);
+    if (row.built_in_key) throw conflict('Built-in Experts cannot be deleted.');
+    this.db.prepare('UPDATE experts SET deleted_at = ? WHERE id = ?').run(this.clock(), id);
+  }
+
+  private checkEnvironmentRef(user: User, id: string | null): void {
+    if (id !== null) this.readable('environment', user, id);
+  }
+
+  // ── Environments ──
+
+  environments(user: User): Environment[] {
+    return this.list('environment', user).map(toEnvironment);
+  }
+
+  environment(user: User, id: string): Environment {
+    return toEnvironment(this.readable('environment', user, id));
+  }
+
+  environmentForRunner(orgId: string, id: string): Environment | null {
+    const row = this.db
+      .prepare<[string, string], Row>('SELECT * FROM environments WHERE id = ? AND org_id = ?')
+      .get(id, orgId);
+    return row ? toEnvironment(row) : null;
+  }
+
+  createEnvironment(user: User, input: EnvironmentInput, builtInKey: string | null = null): Environment {
+    this.checkNameFree(user.orgId, input.name, null);
+    const now = this.clock();
+    const row: Row = {
+      id: newId(),
+      org_id: user.orgId,
+      owner_id: user.id,
+      scope: input.scope,
+      built_in_key: builtInKey,
+      body: JSON.stringify(input),
+      created_at: now,
+      updated_at: now,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO environments (id, org_id, owner_id, scope, name, built_in_key, body, created_at, updated_at)
+         VALUES (@id, @org_id, @owner_id, @scope, @name, @built_in_key, @body, @created_at, @updated_at)`,
+      )
+      .run({ ...row, name: input.name });
+    return toEnvironment(row);
+  }
+
+  updateEnvironment(user: User, id: string, patch: Partial<EnvironmentInput>): Environment {
+    const row = this.changeable('environment', user, id);
+    if (patch.scope && patch.scope !== row.scope && row.owner_id !== user.id) {
+      throw forbidden('Only its author may change who can use this Environment.');
+    }
+    const input = EnvironmentInput.parse({ ...(JSON.parse(row.body) as EnvironmentInput), ...patch });
+    this.checkNameFree(user.orgId, input.name, id);
+    const now = this.clock();
+    this.db
+      .prepare('UPDATE environments SET body = ?, scope = ?, name = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(input), input.scope, input.name, now, id);
+    return toEnvironment({ ...row, body: JSON.stringify(input), scope: input.scope, updated_at: now });
+  }
+
+  deleteEnvironment(user: User, id: string): void {
+    const row = this.changeable('environment', user, id);
+    if (row.built_in_key) throw conflict('Built-in Environments cannot be deleted.');
+    this.db.prepare('UPDATE environments SET deleted_at = ? WHERE id = ?').run(this.clock(), id);
+  }
+
+  private checkNameFree(orgId: string, name: string, exceptId: string | null): void {
+    const taken = this.db
+      .prepare<[string, string, string | null], { id: string }>(
+        `SELECT id FROM environments WHERE org_id = ? AND name = ? COLLATE NOCASE AND deleted_at IS NULL
+         AND id != COALESCE(?, '')`,
+      )
+      .get(orgId, name, exceptId);
+    if (taken)
+      throw conflict(
+        `An Environment named "${name}" already exists in your organisation; pick another name.`,
+      );
+  }
+
+  /** The id of a built-in seeded under this key, if it exists. */
+  builtIn(kind: Kind, orgId: string, key: string): string | null {
+    const row = this.db
+      .prepare<[string, string], { id: string }>(
+        `SELECT id FROM ${TABLE[kind]} WHERE org_id = ? AND built_in_key = ?`,
+      )
+      .get(orgId, key);
+    return row?.id ?? null;
+  }
+}
+
+function toExpert(row: Row): Expert {
+  return Expert.parse({
+    ...(JSON.parse(row.body) as ExpertInput),
+    scope: row.scope,
+    id: row.id,
+    orgId: row.org_id,
+    ownerId: row.owner_id,
+    builtIn: row.built_in_key !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+function toEnvironment(row: Row): Environment {
+  return Environment.parse({
+    ...(JSON.parse(row.body) as EnvironmentInput),
+    scope: row.scope,
+    id: row.id,
+    orgId: row.org_id,
+    ownerId: row.owner_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}

@@ -1,0 +1,83 @@
+// Viewer grants on a session: list, grant, revoke (owner only).
+import { createRoute } from '@hono/zod-openapi';
+import { GrantsResponse, Id } from '@orrery/shared';
+import { z } from 'zod';
+import { badRequest, notFound } from '../errors.js';
+import type { Services } from '../services.js';
+import { ownedRow, revokeGrant } from '../session-ops.js';
+import { IdParam, errors, json, router, security, userOf } from './common.js';
+
+const GrantParams = z.object({ id: Id, userId: Id });
+
+export function grantRoutes(s: Services) {
+  const app = router();
+  const base = { security, tags: ['Sessions'] };
+  const list = (sessionId: string) => ({
+    grants: s.sessions.grants(sessionId).map((g) => ({
+      user: { id: g.userId, name: g.name, email: g.email },
+      grantedAt: g.grantedAt,
+    })),
+  });
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/sessions/{id}/grants',
+      summary: 'Teammates with viewer access (owner)',
+      request: { params: IdParam },
+      responses: { 200: json(GrantsResponse), 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    (c) => {
+      const row = ownedRow(s, userOf(c), c.req.valid('param').id);
+      return c.json(list(row.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'put',
+      path: '/sessions/{id}/grants/{userId}',
+      summary: 'Give a teammate viewer access (owner); answers every grant',
+      request: { params: GrantParams },
+      responses: {
+        200: json(GrantsResponse),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        404: errors[404],
+      },
+    }),
+    (c) => {
+      const owner = userOf(c);
+      const { id, userId } = c.req.valid('param');
+      const row = ownedRow(s, owner, id);
+      const teammate = s.accounts.user(userId);
+      if (!teammate || teammate.orgId !== owner.orgId)
+        throw notFound(`No teammate ${userId} in your organisation.`);
+      if (teammate.id === owner.id) throw badRequest('You own this session already.');
+      s.sessions.grant(row, teammate.id, owner.id);
+      return c.json(list(row.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'delete',
+      path: '/sessions/{id}/grants/{userId}',
+      summary: "Revoke a teammate's viewer access (owner); their sockets close at once",
+      request: { params: GrantParams },
+      responses: { 204: { description: 'Revoked' }, 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    (c) => {
+      const { id, userId } = c.req.valid('param');
+      const row = ownedRow(s, userOf(c), id);
+      if (!revokeGrant(s, row, userId)) throw notFound(`${userId} has no viewer access to this session.`);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

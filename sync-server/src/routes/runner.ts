@@ -1,0 +1,133 @@
+// The runner API of shared/runner-api.ts: claim jobs with leases, heartbeat,
+// complete, fetch a session's context, report a drained queue.
+import { createRoute } from '@hono/zod-openapi';
+import {
+  ClaimRequest,
+  ClaimResponse,
+  CompleteRequest,
+  HeartbeatResponse,
+  Id,
+  LeaseRequest,
+  SessionContext,
+} from '@orrery/shared';
+import { z } from 'zod';
+import { notFound } from '../errors.js';
+import { toSession } from '../records/sessions.js';
+import type { Services } from '../services.js';
+import { IdParam, body, errors, json, router, security, serviceOf } from './common.js';
+
+const JobParam = z.object({ id: Id });
+
+export function runnerRoutes(s: Services) {
+  const app = router();
+  const base = { security, tags: ['Runner'] };
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/runner/claim',
+      summary: 'Claim a job (long-poll up to waitMs)',
+      request: body(ClaimRequest),
+      responses: { 200: json(ClaimResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
+    }),
+    async (c) => {
+      const runner = serviceOf(c);
+      const { runnerId, waitMs, kinds } = c.req.valid('json');
+      const job = await s.jobs.claim(runner.orgId, runnerId, kinds, waitMs, c.req.raw.signal);
+      return c.json({ job }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/runner/jobs/{id}/heartbeat',
+      summary: 'Keep a lease alive',
+      request: { params: JobParam, ...body(LeaseRequest) },
+      responses: {
+        200: json(HeartbeatResponse),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        409: errors[409],
+      },
+    }),
+    (c) => {
+      const runner = serviceOf(c);
+      const leaseExpiresAt = s.jobs.heartbeat(
+        runner.orgId,
+        c.req.valid('param').id,
+        c.req.valid('json').leaseToken,
+      );
+      return c.json({ leaseExpiresAt }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/runner/jobs/{id}/complete',
+      summary: 'Finish a job',
+      request: { params: JobParam, ...body(CompleteRequest) },
+      responses: {
+        204: { description: 'Completed' },
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        409: errors[409],
+      },
+    }),
+    (c) => {
+      const runner = serviceOf(c);
+      const { leaseToken, outcome, detail } = c.req.valid('json');
+      s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/runner/sessions/{id}/context',
+      summary: 'What a runner needs to run the turns of a session',
+      request: { params: IdParam },
+      responses: { 200: json(SessionContext), 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    (c) => {
+      const runner = serviceOf(c);
+      const row = s.sessions.row(c.req.valid('param').id);
+      if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
+      const expert = s.catalog.expertForRunner(row.org_id, row.expert_id);
+      if (!expert) throw notFound(`The Expert ${row.expert_id} of this session no longer exists.`);
+      const environment = row.environment_id
+        ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
+        : null;
+      return c.json({ session: toSession(row), expert, environment, secrets: {} }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/runner/sessions/{id}/finished',
+      summary: "The session's queue is drained; sessions from an auto-archiving trigger are archived",
+      request: { params: IdParam },
+      responses: { 204: { description: 'Noted' }, 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    (c) => {
+      const runner = serviceOf(c);
+      const row = s.sessions.row(c.req.valid('param').id);
+      if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
+      if (row.origin === 'trigger' && row.auto_archive === 1 && row.archived === 0)
+        s.sessions.setArchived(row.id, true);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,107 @@
+// The composition root: records, the job queue and the sync hub, wired so
+// that a change to a session document reaches the job queue and a change to
+// access reaches the open sockets.
+import { SessionDoc, parseDocName, sessionDocName } from '@orrery/shared';
+import path from 'node:path';
+import type * as Y from 'yjs';
+import { JobQueue } from './jobs/queue.js';
+import type { Logger } from './log.js';
+import { Accounts, type Principal } from './records/accounts.js';
+import { Attachments } from './records/attachments.js';
+import { Catalog } from './records/catalog.js';
+import { Sessions, type DocAccess } from './records/sessions.js';
+import type { Db } from './store/db.js';
+import type { DocStore } from './store/doc-store.js';
+import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
+
+export interface ServiceDeps {
+  db: Db;
+  docs: DocStore;
+  /** Attachments live under <dataDir>/attachments. */
+  dataDir: string;
+  log: Logger;
+  clock?: () => number;
+  limits?: Partial<SyncLimits>;
+}
+
+export interface Services {
+  db: Db;
+  log: Logger;
+  clock: () => number;
+  accounts: Accounts;
+  sessions: Sessions;
+  catalog: Catalog;
+  attachments: Attachments;
+  jobs: JobQueue;
+  hub: SyncHub;
+  docAccess(principal: Principal, docName: string): DocAccess | null;
+  close(): Promise<void>;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const clock = deps.clock ?? Date.now;
+  const accounts = new Accounts(deps.db, clock);
+  const sessions = new Sessions(deps.db, clock);
+  const catalog = new Catalog(deps.db, clock);
+  const attachments = new Attachments(deps.db, path.join(deps.dataDir, 'attachments'), clock);
+
+  const docAccess = (principal: Principal, name: string): DocAccess | null => {
+    const doc = parseDocName(name);
+    if (!doc) return null;
+    if (doc.kind === 'user')
+      return principal.kind === 'user' && principal.user.id === doc.id ? 'read-write' : null;
+    const row = sessions.row(doc.id);
+    return row ? sessions.docAccess(principal, row) : null;
+  };
+
+  // A session needs a runner when messages wait in its queue, or when its turn
+  // says "running" but no runner holds the lease (it was interrupted).
+  const needsTurn = (sessionId: string, doc: Y.Doc): boolean => {
+    const session = new SessionDoc(doc);
+    if (session.queue().length > 0) return true;
+    return session.turn().state !== 'idle' && !jobs.hasLiveTurn(sessionId);
+  };
+  const ensureTurn = (sessionId: string, doc: Y.Doc) => {
+    const row = sessions.row(sessionId);
+    if (row && needsTurn(sessionId, doc)) jobs.enqueue(row.org_id, 'turn', sessionId);
+  };
+
+  const jobs: JobQueue = new JobQueue(deps.db, clock, (sessionId) => {
+    if (!sessions.row(sessionId)) return;
+    hub
+      .read(sessionDocName(sessionId), (doc) => ensureTurn(sessionId, doc))
+      .catch((err: unknown) =>
+        deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
+      );
+  });
+
+  const hub: SyncHub = new SyncHub({
+    store: deps.docs,
+    log: deps.log,
+    limits: { ...DEFAULT_SYNC_LIMITS, ...deps.limits },
+    resolve: (token) => accounts.resolve(token),
+    access: docAccess,
+    tokenLive: (id) => accounts.tokenLive(id),
+    onChanged: (name, doc) => {
+      const parsed = parseDocName(name);
+      if (parsed?.kind === 'session') ensureTurn(parsed.id, doc);
+    },
+  });
+
+  return {
+    db: deps.db,
+    log: deps.log,
+    clock,
+    accounts,
+    sessions,
+    catalog,
+    attachments,
+    jobs,
+    hub,
+    docAccess,
+    async close() {
+      jobs.close();
+      await hub.close();
+    },
+  };
+}

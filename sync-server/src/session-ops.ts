@@ -1,0 +1,127 @@
+// What changing a session means beyond its record: its document, the job
+// queue and the sockets open on it.
+import {
+  SessionDoc,
+  defaultVisibility,
+  sessionDocName,
+  type AttachmentRef,
+  type SessionListItem,
+  type User,
+  type Visibility,
+} from '@orrery/shared';
+import { newId } from './auth/secrets.js';
+import { badRequest, forbidden, notFound } from './errors.js';
+import type { SessionRow } from './records/sessions.js';
+import { shortTitle } from './records/title.js';
+import type { Services } from './services.js';
+
+export interface StartSession {
+  expertId: string;
+  prompt: string;
+  attachments: AttachmentRef[];
+  environmentId?: string | null | undefined;
+  visibility?: Visibility | undefined;
+  /** Sessions started by a trigger (another part of the server) say so. */
+  origin?: 'manual' | 'trigger';
+  triggerId?: string | null;
+  autoArchive?: boolean;
+}
+
+/** The session a user may open, or 404 (a session you may not see does not exist for you). */
+export function visibleRow(s: Services, user: User, id: string): SessionRow {
+  const row = s.sessions.row(id);
+  if (!row || s.sessions.accessOf(user.id, row) === null || row.org_id !== user.orgId) {
+    throw notFound(`No session ${id} that you can open.`);
+  }
+  return row;
+}
+
+export function ownedRow(s: Services, user: User, id: string): SessionRow {
+  const row = visibleRow(s, user, id);
+  if (row.owner_id !== user.id) throw forbidden('Only the owner of this session may do this.');
+  return row;
+}
+
+export function itemFor(s: Services, user: User, id: string): SessionListItem {
+  const item = s.sessions.item(user.id, user.orgId, id);
+  if (!item) throw notFound(`No session ${id} that you can open.`);
+  return item;
+}
+
+export async function startSession(s: Services, user: User, start: StartSession): Promise<SessionListItem> {
+  const expert = s.catalog.expert(user, start.expertId);
+  const environmentId = start.environmentId !== undefined ? start.environmentId : expert.defaultEnvironmentId;
+  if (environmentId) s.catalog.environment(user, environmentId);
+  const origin = start.origin ?? 'manual';
+  const id = newId();
+  s.sessions.create({
+    id,
+    orgId: user.orgId,
+    ownerId: user.id,
+    expertId: expert.id,
+    environmentId: environmentId ?? null,
+    title: shortTitle(start.prompt),
+    visibility: start.visibility ?? defaultVisibility({ expertScope: expert.scope, origin }),
+    origin,
+    triggerId: start.triggerId ?? null,
+    autoArchive: start.autoArchive ?? false,
+  });
+  const { accepted } = s.attachments.judgeMessage(user.id, id, start.attachments);
+  await enqueueMessage(s, user, id, start.prompt, accepted);
+  return itemFor(s, user, id);
+}
+
+async function enqueueMessage(
+  s: Services,
+  user: User,
+  sessionId: string,
+  text: string,
+  attachments: AttachmentRef[],
+) {
+  const messageId = newId();
+  await s.hub.write(sessionDocName(sessionId), (doc, origin) => {
+    new SessionDoc(doc, origin)
+      .init()
+      .enqueue({ id: messageId, authorId: user.id, createdAt: s.clock(), text, attachments });
+  });
+  const row = s.sessions.row(sessionId);
+  if (row) s.jobs.enqueue(row.org_id, 'turn', sessionId);
+  return messageId;
+}
+
+export async function sendMessage(
+  s: Services,
+  user: User,
+  sessionId: string,
+  text: string,
+  refs: AttachmentRef[],
+) {
+  ownedRow(s, user, sessionId);
+  const { accepted, skipped } = s.attachments.judgeMessage(user.id, sessionId, refs);
+  if (!text.trim() && accepted.length === 0) {
+    throw badRequest(
+      'Write a message or attach something to send.',
+      skipped.length ? { attachments: skipped[0]!.reason } : { text: 'is required' },
+    );
+  }
+  const messageId = await enqueueMessage(s, user, sessionId, text, accepted);
+  return { messageId, skipped };
+}
+
+export function setVisibility(s: Services, row: SessionRow, visibility: Visibility): void {
+  s.sessions.setVisibility(row, visibility);
+  s.hub.recheck(sessionDocName(row.id));
+}
+
+export function revokeGrant(s: Services, row: SessionRow, userId: string): boolean {
+  const revoked = s.sessions.revoke(row, userId);
+  if (revoked) s.hub.recheck(sessionDocName(row.id));
+  return revoked;
+}
+
+export async function deleteSession(s: Services, row: SessionRow): Promise<void> {
+  s.sessions.delete(row);
+  s.jobs.dropTurns(row.id);
+  await s.hub.remove(sessionDocName(row.id));
+  s.jobs.enqueue(row.org_id, 'remove_environment', row.id);
+}

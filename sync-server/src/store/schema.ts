@@ -1,0 +1,141 @@
+// The schema as an ordered list of migrations; user_version says how many ran.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX users_org ON users(org_id);
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'service')),
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    user_id TEXT REFERENCES users(id),
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+  );
+  CREATE TABLE experts (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    owner_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    built_in_key TEXT,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE UNIQUE INDEX experts_builtin ON experts(org_id, built_in_key) WHERE built_in_key IS NOT NULL;
+  CREATE TABLE environments (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    owner_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    name TEXT NOT NULL,
+    built_in_key TEXT,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE UNIQUE INDEX environments_name ON environments(org_id, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+  CREATE UNIQUE INDEX environments_builtin ON environments(org_id, built_in_key) WHERE built_in_key IS NOT NULL;
+  CREATE TABLE change_clock (value INTEGER NOT NULL);
+  INSERT INTO change_clock (value) VALUES (0);
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    expert_id TEXT NOT NULL,
+    environment_id TEXT,
+    title TEXT NOT NULL,
+    visibility TEXT NOT NULL CHECK (visibility IN ('private', 'shared')),
+    archived INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL CHECK (origin IN ('manual', 'trigger')),
+    trigger_id TEXT,
+    auto_archive INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    clock INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_org_clock ON sessions(org_id, clock);
+  CREATE INDEX sessions_owner ON sessions(owner_id, updated_at);
+  CREATE TABLE grants (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    granted_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, user_id)
+  );
+  CREATE INDEX grants_user ON grants(user_id);
+  -- Who stopped seeing a session, for "changes since": user_id NULL means
+  -- everyone who cannot open it now (deleted, made private).
+  CREATE TABLE session_removals (
+    session_id TEXT NOT NULL,
+    org_id TEXT NOT NULL,
+    user_id TEXT,
+    clock INTEGER NOT NULL
+  );
+  CREATE INDEX session_removals_clock ON session_removals(org_id, clock);
+  CREATE TABLE attachments (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE attachment_uploads (
+    sha256 TEXT NOT NULL REFERENCES attachments(sha256),
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (sha256, user_id)
+  );
+  CREATE TABLE attachment_sessions (
+    sha256 TEXT NOT NULL REFERENCES attachments(sha256),
+    session_id TEXT NOT NULL,
+    PRIMARY KEY (sha256, session_id)
+  );
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'done', 'failed')),
+    lease_token TEXT,
+    lease_expires_at INTEGER,
+    runner_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    detail TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_open ON jobs(state, created_at) WHERE state IN ('pending', 'leased');
+  CREATE UNIQUE INDEX jobs_one_turn ON jobs(session_id) WHERE kind = 'turn' AND state IN ('pending', 'leased');
+  -- The Yjs documents: a snapshot plus the log of updates since.
+  CREATE TABLE doc_snapshots (
+    name TEXT PRIMARY KEY,
+    snapshot BLOB NOT NULL,
+    through_seq INTEGER NOT NULL
+  );
+  CREATE TABLE doc_updates (
+    name TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    update_blob BLOB NOT NULL,
+    PRIMARY KEY (name, seq)
+  ) WITHOUT ROWID;
+  `,
+];

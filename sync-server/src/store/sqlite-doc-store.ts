@@ -1,0 +1,87 @@
+// The DocStore on SQLite: one row per logged update, one snapshot row per doc.
+import type { Db } from './db.js';
+import type { DocStore, StoredDoc } from './doc-store.js';
+
+export class SqliteDocStore implements DocStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      snapshot: db.prepare<[string], { snapshot: Buffer; through_seq: number }>(
+        'SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?',
+      ),
+      log: db.prepare<[string], { seq: number; update_blob: Buffer }>(
+        'SELECT seq, update_blob FROM doc_updates WHERE name = ? ORDER BY seq',
+      ),
+      lastSeq: db.prepare<[string], { seq: number | null }>(
+        'SELECT MAX(seq) AS seq FROM doc_updates WHERE name = ?',
+      ),
+      insert: db.prepare<[string, number, Uint8Array]>(
+        'INSERT INTO doc_updates (name, seq, update_blob) VALUES (?, ?, ?)',
+      ),
+      upsertSnapshot: db.prepare<[string, Uint8Array, number]>(
+        `INSERT INTO doc_snapshots (name, snapshot, through_seq) VALUES (?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET snapshot = excluded.snapshot, through_seq = excluded.through_seq`,
+      ),
+      trim: db.prepare<[string, number]>('DELETE FROM doc_updates WHERE name = ? AND seq <= ?'),
+      removeLog: db.prepare<[string]>('DELETE FROM doc_updates WHERE name = ?'),
+      removeSnapshot: db.prepare<[string]>('DELETE FROM doc_snapshots WHERE name = ?'),
+    };
+  }
+
+  /** Sequence numbers continue past a compaction so "through" always means the same update. */
+  private seqs = new Map<string, number>();
+
+  private lastSeq(name: string): number {
+    let seq = this.seqs.get(name);
+    if (seq === undefined) {
+      const logged = this.q.lastSeq.get(name)?.seq ?? null;
+      seq = logged ?? this.q.snapshot.get(name)?.through_seq ?? 0;
+      this.seqs.set(name, seq);
+    }
+    return seq;
+  }
+
+  async load(name: string): Promise<StoredDoc> {
+    return this.loadSync(name);
+  }
+
+  loadSync(name: string): StoredDoc {
+    const snap = this.q.snapshot.get(name);
+    const log = this.q.log.all(name);
+    const updates: Uint8Array[] = [];
+    if (snap) updates.push(new Uint8Array(snap.snapshot));
+    for (const row of log) updates.push(new Uint8Array(row.update_blob));
+    return { updates, seq: this.lastSeq(name), logLength: log.length };
+  }
+
+  async append(name: string, update: Uint8Array): Promise<number> {
+    return this.appendSync(name, update);
+  }
+
+  appendSync(name: string, update: Uint8Array): number {
+    const seq = this.lastSeq(name) + 1;
+    this.q.insert.run(name, seq, update);
+    this.seqs.set(name, seq);
+    return seq;
+  }
+
+  async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.db.transaction(() => {
+      this.q.upsertSnapshot.run(name, snapshot, throughSeq);
+      this.q.trim.run(name, throughSeq);
+    })();
+  }
+
+  async remove(name: string): Promise<void> {
+    this.db.transaction(() => {
+      this.q.removeLog.run(name);
+      this.q.removeSnapshot.run(name);
+    })();
+    this.seqs.delete(name);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return this.q.snapshot.get(name) !== undefined || (this.q.lastSeq.get(name)?.seq ?? null) !== null;
+  }
+}

@@ -1,0 +1,351 @@
+// The /sync endpoint: decides access before the WebSocket upgrade, keeps the
+// loaded rooms, closes sockets whose access ends, and unloads a document once
+// its last socket closed and its writes are flushed.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { SyncCloseCode, parseDocName } from '@orrery/shared';
+import type { Principal } from '../records/accounts.js';
+import type { DocAccess } from '../records/sessions.js';
+import type { DocStore } from '../store/doc-store.js';
+import type { Logger } from '../log.js';
+import { ProtocolError, Room, type Conn } from './room.js';
+import { ROOTS } from './update-check.js';
+
+export interface SyncLimits {
+  /** Largest frame a socket may send; larger ones close it with 1009. */
+  maxMessageBytes: number;
+  /** Token bucket per socket: sustained frames per second and the burst allowed. */
+  ratePerSecond: number;
+  burst: number;
+  /** Log entries after which a document's log is folded into its snapshot. */
+  compactEvery: number;
+  /** How often silent sockets are probed (and dropped when they did not answer the last probe). */
+  pingIntervalMs: number;
+}
+
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+  maxMessageBytes: 1024 * 1024,
+  ratePerSecond: 200,
+  burst: 1000,
+  compactEvery: 500,
+  pingIntervalMs: 30_000,
+};
+
+export interface SyncHubDeps {
+  store: DocStore;
+  log: Logger;
+  limits: SyncLimits;
+  /** Who a token speaks for (null: unknown, expired or revoked). */
+  resolve(token: string): Principal | null;
+  /** How the principal may use the named document, null when not at all. */
+  access(principal: Principal, docName: string): DocAccess | null;
+  /** Whether the token behind a live socket is still valid. */
+  tokenLive(tokenId: string): boolean;
+  /** After a document changed (at most once a tick per document). */
+  onChanged(name: string, doc: Y.Doc): void;
+}
+
+interface HeldRoom extends Room {
+  holds: number;
+  ready: Promise<void>;
+  gone: boolean;
+}
+
+export class SyncHub {
+  private readonly rooms = new Map<string, HeldRoom>();
+  private readonly conns = new Set<Conn>();
+  private readonly wss: WebSocketServer;
+  private readonly pinger: NodeJS.Timeout;
+
+  constructor(private readonly deps: SyncHubDeps) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.limits.maxMessageBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    this.pinger = setInterval(() => this.ping(), deps.limits.pingIntervalMs);
+    this.pinger.unref();
+  }
+
+  // ── upgrade ──
+
+  /** For the node server's 'upgrade' event. Refuses with an HTTP status before any WebSocket exists. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/sync/')) return refuse(socket, 404, 'not_found', 'Nothing to sync here.');
+    const name = safeDecode(url.pathname.slice('/sync/'.length));
+    if (!name || !parseDocName(name)) {
+      return refuse(socket, 404, 'not_found', 'Sync paths look like /sync/session/<id> or /sync/user/<id>.');
+    }
+    const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
+    const principal = token ? this.deps.resolve(token) : null;
+    if (!principal)
+      return refuse(socket, 401, 'unauthenticated', 'Sign in: add ?token=<your token> to the URL.');
+    const access = this.deps.access(principal, name);
+    if (!access) return refuse(socket, 403, 'forbidden', `You may not open ${name}.`);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, name, principal, access));
+  }
+
+  private connect(ws: WebSocket, name: string, principal: Principal, access: DocAccess): void {
+    const { ratePerSecond, burst } = this.deps.limits;
+    const conn: Conn = {
+      ws,
+      principal,
+      access,
+      controlled: new Set(),
+      alive: true,
+      closed: false,
+      tokens: burst,
+      refilledAt: Date.now(),
+    };
+    this.conns.add(conn);
+    let room: HeldRoom | null = null;
+    let early: Uint8Array[] | null = [];
+    const dispatch = (r: HeldRoom, frame: Uint8Array) =>
+      void r.serial.run(() => this.receive(r, conn, frame));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (conn.closed) return;
+      if (!this.takeToken(conn, ratePerSecond, burst)) {
+        return this.closeConn(conn, SyncCloseCode.rateLimited, 'too many messages; slow down and reconnect');
+      }
+      if (!isBinary)
+        return this.closeConn(conn, SyncCloseCode.protocolError, 'y-websocket frames are binary');
+      const frame = toBytes(data);
+      if (room) dispatch(room, frame);
+      else early?.push(frame);
+    });
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('error', (err) => this.deps.log.warn(`sync: ${name}: socket error: ${err.message}`));
+    ws.on('close', () => {
+      conn.closed = true;
+      this.conns.delete(conn);
+      if (room) {
+        room.leave(conn);
+        this.releaseIfIdle(room);
+      }
+    });
+    this.acquire(name).then(
+      (r) => {
+        r.holds -= 1;
+        if (conn.closed) return this.releaseIfIdle(r);
+        room = r;
+        r.join(conn);
+        const frames = early ?? [];
+        early = null;
+        for (const frame of frames) dispatch(r, frame);
+      },
+      (err: unknown) => {
+        this.deps.log.error(`sync: ${name}: could not load: ${String(err)}`);
+        this.closeConn(conn, 1011, 'the document could not be loaded');
+      },
+    );
+  }
+
+  private async receive(room: Room, conn: Conn, frame: Uint8Array): Promise<void> {
+    try {
+      await room.receive(conn, frame);
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        this.deps.log.warn(`sync: ${room.name}: closing a socket: ${err.message}`);
+        this.closeConn(conn, SyncCloseCode.protocolError, err.message);
+      } else {
+        this.deps.log.error(`sync: ${room.name}: ${String(err)}`);
+        this.closeConn(conn, 1011, 'the server could not store a change');
+      }
+    }
+  }
+
+  private takeToken(conn: Conn, rate: number, burst: number): boolean {
+    const now = Date.now();
+    conn.tokens = Math.min(burst, conn.tokens + ((now - conn.refilledAt) * rate) / 1000);
+    conn.refilledAt = now;
+    if (conn.tokens < 1) return false;
+    conn.tokens -= 1;
+    return true;
+  }
+
+  private closeConn(conn: Conn, code: number, reason: string): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    // Close reasons are limited to 123 bytes.
+    conn.ws.close(code, Buffer.from(reason).subarray(0, 120).toString());
+  }
+
+  private ping(): void {
+    for (const conn of this.conns) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  // ── rooms ──
+
+  /** The loaded room, loading it if needed; the caller holds it until it calls releaseIfIdle (holds -= 1 first). */
+  private acquire(name: string): Promise<HeldRoom> {
+    const existing = this.rooms.get(name);
+    if (existing) {
+      existing.holds += 1;
+      return existing.ready.then(() => existing);
+    }
+    const kind = parseDocName(name)!.kind;
+    const room = new Room(name, ROOTS[kind], {
+      store: this.deps.store,
+      log: this.deps.log,
+      compactEvery: this.deps.limits.compactEvery,
+      onChanged: (r) => this.deps.onChanged(r.name, r.doc),
+    }) as HeldRoom;
+    room.holds = 1;
+    room.gone = false;
+    room.ready = room.load();
+    this.rooms.set(name, room);
+    return room.ready.then(
+      () => room,
+      (err: unknown) => {
+        this.rooms.delete(name);
+        throw err;
+      },
+    );
+  }
+
+  private releaseIfIdle(room: HeldRoom): void {
+    if (room.conns.size || room.holds > 0 || room.gone) return;
+    void room.serial.run(async () => {
+      if (room.conns.size || room.holds > 0 || room.gone) return;
+      await room.compact();
+      if (room.conns.size || room.holds > 0 || room.gone) return;
+      room.gone = true;
+      if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+      room.destroy();
+    });
+  }
+
+  /** Runs a server-side change on a document (loaded for the purpose when needed), durably. */
+  async write(name: string, change: (doc: Y.Doc, origin: unknown) => void): Promise<void> {
+    const room = await this.acquire(name);
+    try {
+      await room.write(change);
+    } finally {
+      room.holds -= 1;
+      this.releaseIfIdle(room);
+    }
+  }
+
+  /** Reads a document (loaded for the purpose when needed). */
+  async read<T>(name: string, reader: (doc: Y.Doc) => T): Promise<T> {
+    const room = await this.acquire(name);
+    try {
+      let result!: T;
+      await room.serial.run(() => {
+        result = reader(room.doc);
+      });
+      return result;
+    } finally {
+      room.holds -= 1;
+      this.releaseIfIdle(room);
+    }
+  }
+
+  /** What a peer with this state vector is missing, without loading the document into a room. */
+  async missing(name: string, stateVector: Uint8Array): Promise<Uint8Array> {
+    const room = this.rooms.get(name);
+    if (room && !room.gone) {
+      await room.ready;
+      return Y.encodeStateAsUpdate(room.doc, stateVector);
+    }
+    const stored = await this.deps.store.load(name);
+    if (!stored.updates.length) return Y.encodeStateAsUpdate(new Y.Doc(), stateVector);
+    return Y.diffUpdate(Y.mergeUpdates(stored.updates), stateVector);
+  }
+
+  isLoaded(name: string): boolean {
+    return this.rooms.has(name);
+  }
+
+  connectionCount(name?: string): number {
+    return name === undefined ? this.conns.size : (this.rooms.get(name)?.conns.size ?? 0);
+  }
+
+  // ── access changes ──
+
+  /** Closes sockets on the document whose access ended; downgrades the rest when needed. */
+  recheck(name: string): void {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    for (const conn of [...room.conns]) {
+      const access = this.deps.tokenLive(conn.principal.tokenId)
+        ? this.deps.access(conn.principal, name)
+        : null;
+      if (!access) this.closeConn(conn, SyncCloseCode.accessRevoked, 'your access to this document ended');
+      else conn.access = access;
+    }
+  }
+
+  /** Closes every socket opened with that token (signed out, service token revoked). */
+  closeToken(tokenId: string): void {
+    for (const conn of [...this.conns]) {
+      if (conn.principal.tokenId === tokenId) this.closeConn(conn, SyncCloseCode.accessRevoked, 'signed out');
+    }
+  }
+
+  /** The document was deleted: close its sockets and forget it. */
+  async remove(name: string): Promise<void> {
+    const room = this.rooms.get(name);
+    if (room) {
+      for (const conn of [...room.conns])
+        this.closeConn(conn, SyncCloseCode.accessRevoked, 'this document was deleted');
+      room.gone = true;
+      this.rooms.delete(name);
+      await room.serial.drained();
+      room.destroy();
+    }
+    await this.deps.store.remove(name);
+  }
+
+  /** Shutdown: flush every room into its snapshot, then close the sockets. */
+  async close(): Promise<void> {
+    clearInterval(this.pinger);
+    for (const conn of [...this.conns])
+      this.closeConn(conn, SyncCloseCode.goingAway, 'the server is shutting down');
+    for (const room of [...this.rooms.values()]) {
+      await room.serial.run(() => room.compact());
+    }
+    for (const conn of [...this.conns]) conn.ws.terminate();
+    this.wss.close();
+  }
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function bearer(header: string | undefined): string | null {
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
+}
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

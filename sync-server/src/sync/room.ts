@@ -1,0 +1,272 @@
+// One loaded Yjs document and the sockets open on it. Every accepted change
+// is appended to the store before anyone else hears of it; a change that
+// does not fit the document is refused and leaves nothing behind.
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import { SyncCloseCode } from '@orrery/shared';
+import type { Principal } from '../records/accounts.js';
+import type { DocAccess } from '../records/sessions.js';
+import type { DocStore } from '../store/doc-store.js';
+import type { Logger } from '../log.js';
+import {
+  MESSAGE,
+  SYNC,
+  awarenessFrame,
+  permissionDeniedFrame,
+  syncStep1Frame,
+  syncStep2Frame,
+  updateFrame,
+} from './protocol.js';
+import { Serial } from './serial.js';
+import { checkUpdate, wouldChange } from './update-check.js';
+
+export interface Conn {
+  ws: WebSocket;
+  principal: Principal;
+  access: DocAccess;
+  /** Awareness client ids this socket speaks for, removed when it closes. */
+  controlled: Set<number>;
+  alive: boolean;
+  closed: boolean;
+  tokens: number;
+  refilledAt: number;
+}
+
+export interface RoomDeps {
+  store: DocStore;
+  log: Logger;
+  /** Log entries after which the log is folded into the snapshot. */
+  compactEvery: number;
+  /** Called (at most once a tick) after the document changed. */
+  onChanged: (room: Room) => void;
+}
+
+/** Raised for frames that are not y-websocket protocol or changes that do not fit. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+const SERVER = Symbol('server');
+
+export class Room {
+  doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly conns = new Set<Conn>();
+  readonly serial: Serial;
+  private seq = 0;
+  private logLength = 0;
+  private captured: Uint8Array[] = [];
+  private changeScheduled = false;
+
+  constructor(
+    readonly name: string,
+    readonly roots: ReadonlySet<string>,
+    private readonly deps: RoomDeps,
+  ) {
+    this.serial = new Serial((err) => deps.log.error(`sync: ${name}: ${String(err)}`));
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.relayAwareness);
+  }
+
+  async load(): Promise<void> {
+    const stored = await this.deps.store.load(this.name);
+    const doc = new Y.Doc({ gc: true });
+    if (stored.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates));
+    this.attach(doc);
+    this.seq = stored.seq;
+    this.logLength = stored.logLength;
+  }
+
+  private attach(doc: Y.Doc): void {
+    this.doc = doc;
+    doc.on('update', (update: Uint8Array) => this.captured.push(update));
+  }
+
+  // ── sockets ──
+
+  join(conn: Conn): void {
+    this.conns.add(conn);
+    send(conn, syncStep1Frame(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length) send(conn, awarenessFrame(this.awareness, states));
+  }
+
+  leave(conn: Conn): void {
+    this.conns.delete(conn);
+    if (conn.controlled.size)
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.controlled], null);
+  }
+
+  /** One frame from a socket; throws ProtocolError for anything that is not a valid frame. */
+  async receive(conn: Conn, frame: Uint8Array): Promise<void> {
+    if (conn.closed) return;
+    const decoder = decoding.createDecoder(frame);
+    const type = readUint(decoder);
+    switch (type) {
+      case MESSAGE.sync:
+        return this.receiveSync(conn, decoder);
+      case MESSAGE.awareness: {
+        const update = readBytes(decoder);
+        try {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+        } catch (err) {
+          throw new ProtocolError(`a presence (awareness) frame does not decode: ${String(err)}`);
+        }
+        return;
+      }
+      case MESSAGE.auth:
+        return;
+      case MESSAGE.queryAwareness:
+        send(conn, awarenessFrame(this.awareness, [...this.awareness.getStates().keys()]));
+        return;
+      default:
+        throw new ProtocolError(`unknown message type ${type}`);
+    }
+  }
+
+  private async receiveSync(conn: Conn, decoder: decoding.Decoder): Promise<void> {
+    const step = readUint(decoder);
+    if (step === SYNC.step1) {
+      const sv = readBytes(decoder);
+      try {
+        Y.decodeStateVector(sv);
+      } catch {
+        throw new ProtocolError('a sync step 1 frame carries a malformed state vector');
+      }
+      send(conn, syncStep2Frame(this.doc, sv));
+      return;
+    }
+    if (step !== SYNC.step2 && step !== SYNC.update) throw new ProtocolError(`unknown sync step ${step}`);
+    const update = readBytes(decoder);
+    if (conn.access === 'read-only') {
+      let changes: boolean;
+      try {
+        changes = wouldChange(this.doc, update);
+      } catch {
+        throw new ProtocolError('an update frame does not decode');
+      }
+      if (changes)
+        send(conn, permissionDeniedFrame('This session is read-only for you; your change was not saved.'));
+      return;
+    }
+    await this.applyFrom(conn, update);
+  }
+
+  private async applyFrom(conn: Conn, update: Uint8Array): Promise<void> {
+    let reason: string | null;
+    try {
+      reason = checkUpdate(this.doc, update, this.roots);
+    } catch {
+      throw new ProtocolError('an update frame does not decode');
+    }
+    if (reason) throw new ProtocolError(reason);
+    this.captured = [];
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+    } catch (err) {
+      await this.reload();
+      throw new ProtocolError(`an update could not be applied: ${String(err)}`);
+    }
+    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
+      await this.reload();
+      throw new ProtocolError('the update depends on changes the server does not have');
+    }
+    await this.persistAndBroadcast(conn);
+  }
+
+  /** A change made by the server itself (a message sent over REST, a new session). */
+  write(change: (doc: Y.Doc, origin: unknown) => void): Promise<void> {
+    return this.serial.run(async () => {
+      this.captured = [];
+      change(this.doc, SERVER);
+      await this.persistAndBroadcast(null);
+    });
+  }
+
+  private async persistAndBroadcast(sender: Conn | null): Promise<void> {
+    const captured = this.captured;
+    this.captured = [];
+    if (!captured.length) return;
+    const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+    try {
+      this.seq = await this.deps.store.append(this.name, update);
+    } catch (err) {
+      // Not stored, so nobody may see it: drop it from memory too.
+      await this.reload();
+      throw err;
+    }
+    this.logLength += 1;
+    const frame = updateFrame(update);
+    for (const conn of this.conns) if (conn !== sender) send(conn, frame);
+    if (this.logLength >= this.deps.compactEvery) await this.compact();
+    this.scheduleChanged();
+  }
+
+  private scheduleChanged(): void {
+    if (this.changeScheduled) return;
+    this.changeScheduled = true;
+    setImmediate(() => {
+      this.changeScheduled = false;
+      this.deps.onChanged(this);
+    });
+  }
+
+  private async reload(): Promise<void> {
+    this.deps.log.warn(`sync: ${this.name}: refused a change; reloading the document from the store`);
+    this.captured = [];
+    await this.load();
+  }
+
+  /** Folds the log into one snapshot, in one transaction. */
+  async compact(): Promise<void> {
+    if (this.logLength === 0) return;
+    await this.deps.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), this.seq);
+    this.logLength = 0;
+  }
+
+  private readonly relayAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    const changed = [...added, ...updated, ...removed];
+    if (origin && typeof origin === 'object' && 'controlled' in origin) {
+      const conn = origin as Conn;
+      for (const id of added) conn.controlled.add(id);
+      for (const id of removed) conn.controlled.delete(id);
+    }
+    const frame = awarenessFrame(this.awareness, changed);
+    for (const conn of this.conns) send(conn, frame);
+  };
+
+  destroy(): void {
+    this.awareness.off('update', this.relayAwareness);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+function send(conn: Conn, frame: Uint8Array): void {
+  if (conn.closed || conn.ws.readyState !== 1) return;
+  conn.ws.send(frame);
+}
+
+function readUint(decoder: decoding.Decoder): number {
+  try {
+    return decoding.readVarUint(decoder);
+  } catch {
+    throw new ProtocolError('a frame ended early');
+  }
+}
+
+function readBytes(decoder: decoding.Decoder): Uint8Array {
+  try {
+    return decoding.readVarUint8Array(decoder);
+  } catch {
+    throw new ProtocolError('a frame ended early');
+  }
+}
+
+export { SyncCloseCode };
