@@ -1,0 +1,159 @@
+// Real parts for tests: a server on a loopback port with its SQLite file in a
+// temp folder, people signed in over HTTP, and the official y-websocket client.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { User } from '@orrery/shared';
+import { bootstrap } from './bootstrap.js';
+import { silentLogger } from './log.js';
+import { createServices, type Services } from './services.js';
+import { listen, type RunningServer } from './server.js';
+import { openDb, type Db } from './store/db.js';
+import { SqliteDocStore } from './store/sqlite-doc-store.js';
+import type { SyncLimits } from './sync/hub.js';
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
+export const PASSWORD = 'a long enough password';
+
+export interface Person {
+  user: User;
+  token: string;
+}
+
+export interface TestServer {
+  dir: string;
+  db: Db;
+  services: Services;
+  server: RunningServer;
+  url: string;
+  wsUrl: string;
+  orgId: string;
+  admin: Person;
+  /** Adds someone to the organisation (or another one) and signs them in. */
+  person(name: string, options?: { orgId?: string; role?: 'admin' | 'member' }): Promise<Person>;
+  serviceToken(orgId?: string): string;
+  api<T = unknown>(
+    token: string | null,
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: { limits?: Partial<SyncLimits>; dir?: string } = {},
+): Promise<TestServer> {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
+  const db = openDb(path.join(dir, 'orrery.sqlite'));
+  const services = createServices({
+    db,
+    docs: new SqliteDocStore(db),
+    dataDir: dir,
+    log: silentLogger,
+    limits: options.limits,
+  });
+  const boot = await bootstrap(
+    services,
+    { ORRERY_ADMIN_EMAIL: ADMIN.email, ORRERY_ADMIN_PASSWORD: ADMIN.password },
+    () => {},
+  );
+  const server = await listen(services, { port: 0 });
+  const api = async <T>(token: string | null, method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${route}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const isJson = res.headers.get('content-type')?.includes('json');
+    return { status: res.status, body: (isJson && text ? JSON.parse(text) : text || null) as T };
+  };
+  const signIn = (user: User) => ({ user, token: services.accounts.issueUserToken(user).token });
+  let counter = 0;
+  return {
+    dir,
+    db,
+    services,
+    server,
+    url: server.url,
+    wsUrl: `${server.url.replace('http', 'ws')}/sync`,
+    orgId: boot.orgId,
+    admin: signIn(boot.admin),
+    async person(name, opts = {}) {
+      counter += 1;
+      const user = await services.accounts.createUser({
+        orgId: opts.orgId ?? boot.orgId,
+        email: `${name.toLowerCase().replace(/\W+/g, '.')}.${counter}@example.com`,
+        name,
+        role: opts.role ?? 'member',
+        password: PASSWORD,
+      });
+      return signIn(user);
+    },
+    serviceToken(orgId = boot.orgId) {
+      return services.accounts.issueServiceToken(orgId, `test runner ${++counter}`).token;
+    },
+    api,
+    async close() {
+      await server.close();
+      db.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The official y-websocket client on its own Y.Doc. */
+export function connect(t: { wsUrl: string }, docName: string, token: string, doc = new Y.Doc()) {
+  return new WebsocketProvider(t.wsUrl, docName, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    disableBc: true,
+  });
+}
+
+export function synced(provider: WebsocketProvider, ms = 5000): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not synced within ${ms} ms`)), ms);
+    provider.once('sync', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function waitFor(check: () => boolean, ms = 5000, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Resolves with how a raw WebSocket upgrade ended: 'open' or the refusing HTTP status. */
+export function tryUpgrade(
+  t: { wsUrl: string },
+  docName: string,
+  token: string | null,
+): Promise<number | 'open'> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${t.wsUrl}/${docName}${token ? `?token=${token}` : ''}`);
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('error', () => {});
+  });
+}
