@@ -27,15 +27,8 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
-      {
-        extends: true,
-        test: {
-          name: 'desktop',
-          include: ['desktop/src/**/*.test.{ts,tsx}'],
-          exclude: ['desktop/src/electron-main/**', 'desktop/src/preload/**'],
-          testTimeout: 60_000,
-        },
-      },
+      // The renderer's component tests run in Chromium (browser mode): see desktop/vitest.config.ts.
+      'desktop/vitest.config.ts',
       {
         // The Electron main process's modules are plain Node code.
         extends: true,

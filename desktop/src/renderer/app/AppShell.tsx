@@ -1,0 +1,54 @@
+// The signed-in layout: the sidebar (a drawer on narrow screens), the page for
+// the current route, the offline banner and toasts.
+import { useEffect } from 'react';
+import { Home } from '../home/Home.js';
+import { SessionsPage } from '../sessions/SessionsPage.js';
+import { SessionView } from '../session/SessionView.js';
+import { Sidebar } from '../sidebar/Sidebar.js';
+import { useUi } from '../state/store.js';
+import { useSessionList } from '../sync/use-session-list.js';
+import { useRoute } from './router.js';
+import { Toasts } from './Toasts.js';
+
+export function AppShell() {
+  const route = useRoute();
+  const drawerOpen = useUi((s) => s.drawerOpen);
+  const setDrawerOpen = useUi((s) => s.setDrawerOpen);
+  const { reachability } = useSessionList();
+
+  // Following a link closes the drawer on phones.
+  const routeKey = route.name === 'session' ? `s/${route.id}` : route.name;
+  useEffect(() => setDrawerOpen(false), [routeKey, setDrawerOpen]);
+
+  return (
+    <div className={`shell${drawerOpen ? ' drawer-open' : ''}`}>
+      <Sidebar />
+      {drawerOpen && <div className="scrim" onClick={() => setDrawerOpen(false)} aria-hidden="true" />}
+      <div className="main-column">
+        <header className="topbar">
+          <button
+            type="button"
+            className="icon-button menu-button"
+            aria-label="Open sidebar"
+            onClick={() => setDrawerOpen(true)}
+          >
+            ☰
+          </button>
+          <span className="topbar-title">Orrery</span>
+        </header>
+        {reachability === 'offline' && (
+          <div className="offline-banner" role="status">
+            Offline — showing what is saved on this device. Pins, folders and drafts you change now sync when
+            the server is back.
+          </div>
+        )}
+        <main className="page">
+          {route.name === 'home' && <Home />}
+          {route.name === 'sessions' && <SessionsPage />}
+          {route.name === 'session' && <SessionView key={route.id} sessionId={route.id} />}
+        </main>
+      </div>
+      <Toasts />
+    </div>
+  );
+}

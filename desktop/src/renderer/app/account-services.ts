@@ -1,0 +1,87 @@
+// Everything the app runs for one signed-in account: the REST client, local
+// storage, the document hub, the session list and the account's own user
+// document. Started once after sign-in (or at launch when already signed in)
+// and stopped on sign-out.
+import { UserDoc, parseDocName, userDocName } from '@orrery/shared';
+import {
+  accountKeyOf,
+  type AccountStorage,
+  type Platform,
+  type StoredAccount,
+} from '../../platform/common/platform.js';
+import { ApiClient, syncUrlOf, type Fetch } from '../api/api-client.js';
+import { DocHub, type HubDoc } from '../sync/doc-hub.js';
+import { SessionList } from '../sync/session-list.js';
+
+export interface AccountServices {
+  account: StoredAccount;
+  api: ApiClient;
+  storage: AccountStorage;
+  hub: DocHub;
+  sessionList: SessionList;
+  /** The account's `user/<id>` document: pins, folders, recent sessions, drafts. */
+  userDoc: UserDoc;
+  userHubDoc: HubDoc;
+  /** Stops syncing and closes storage; data stays on the device. */
+  stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  fetch?: Fetch;
+  /** False keeps everything local (tests, benchmarks). */
+  connect?: boolean;
+  onUnauthenticated?: () => void;
+  /** A session document was closed by the server because access was revoked. */
+  onSessionRevoked?: (sessionId: string) => void;
+  onError?: (error: unknown) => void;
+}
+
+export async function startAccount(
+  platform: Platform,
+  account: StoredAccount,
+  options: StartOptions = {},
+): Promise<AccountServices> {
+  const connect = options.connect !== false;
+  const storage = await platform.openAccountStorage(accountKeyOf(account));
+  const api = new ApiClient(account.serverUrl, account.token, options.fetch);
+  let sessionList: SessionList | null = null;
+  const hub = new DocHub({
+    syncUrl: syncUrlOf(account.serverUrl),
+    token: account.token,
+    store: storage.docs,
+    connect,
+    onStoreError: options.onError,
+    onRevoked: (name) => {
+      const parsed = parseDocName(name);
+      if (parsed?.kind !== 'session') return;
+      sessionList?.remove(parsed.id);
+      options.onSessionRevoked?.(parsed.id);
+    },
+  });
+  sessionList = new SessionList({
+    api,
+    store: storage.sessionList,
+    onUnauthenticated: options.onUnauthenticated,
+    onError: options.onError,
+  });
+  const user = hub.acquire(userDocName(account.user.id));
+  await Promise.all([sessionList.loadCache(), user.doc.loaded]);
+  const userDoc = new UserDoc(user.doc.doc).init();
+  if (connect) sessionList.start();
+  const list = sessionList;
+  return {
+    account,
+    api,
+    storage,
+    hub,
+    sessionList: list,
+    userDoc,
+    userHubDoc: user.doc,
+    async stop() {
+      list.stop();
+      user.release();
+      await hub.destroy();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Home: choose an Expert, describe the task in the prompt box at the bottom,
+// start the session.
+import { useEffect } from 'react';
+import { describeError } from '../api/api-error.js';
+import { navigate } from '../app/router.js';
+import { useServices } from '../app/services-context.js';
+import { Composer } from '../composer/Composer.js';
+import { useDraft } from '../composer/use-draft.js';
+import { useUi } from '../state/store.js';
+import { useExperts } from './use-experts.js';
+
+const HOME_DRAFT = '_home';
+
+export function Home() {
+  const { api, sessionList, userDoc, account } = useServices();
+  const experts = useExperts();
+  const selected = useUi((s) => s.homeExpertId);
+  const select = useUi((s) => s.setHomeExpertId);
+  const showToast = useUi((s) => s.showToast);
+  const draft = useDraft(HOME_DRAFT);
+
+  const list = experts.status === 'ready' ? experts.experts : [];
+  const chosen = list.find((e) => e.id === selected) ?? list[0] ?? null;
+  useEffect(() => {
+    if (chosen && chosen.id !== selected) select(chosen.id);
+  }, [chosen, selected, select]);
+
+  async function start(prompt: string): Promise<boolean> {
+    if (!chosen) return false;
+    try {
+      const res = await api.createSession({ expertId: chosen.id, prompt, attachments: [] });
+      sessionList.upsert(res.session);
+      draft.clear();
+      userDoc.markOpened(res.session.id, Date.now());
+      navigate({ name: 'session', id: res.session.id });
+      return true;
+    } catch (error) {
+      showToast('error', `The session could not start: ${describeError(error)}`);
+      return false;
+    }
+  }
+
+  return (
+    <div className="home">
+      <div className="home-body">
+        <h1>What should we work on, {account.user.name.split(' ')[0]}?</h1>
+        <h2 className="subtle-heading" id="expert-heading">
+          Choose an Expert
+        </h2>
+        {experts.status === 'loading' && <p className="muted">Loading Experts…</p>}
+        {experts.status === 'error' && (
+          <div className="inline-error" role="alert">
+            <p>
+              {experts.offline
+                ? 'Experts cannot be loaded while offline. You can still open the sessions saved on this device.'
+                : experts.message}
+            </p>
+            <button type="button" className="secondary small" onClick={experts.retry}>
+              Try again
+            </button>
+          </div>
+        )}
+        {experts.status === 'ready' && !list.length && (
+          <p className="muted">There is no Expert yet. An administrator can create one.</p>
+        )}
+        <div className="expert-grid" role="radiogroup" aria-labelledby="expert-heading">
+          {list.map((expert) => (
+            <button
+              key={expert.id}
+              type="button"
+              role="radio"
+              aria-checked={chosen?.id === expert.id}
+              className={`expert-card${chosen?.id === expert.id ? ' selected' : ''}`}
+              onClick={() => select(expert.id)}
+            >
+              <span className="expert-name">{expert.name}</span>
+              <span className="expert-description">{expert.description || expert.model.provider}</span>
+              <span className="expert-scope">{expert.scope === 'organisation' ? 'Shared' : 'Personal'}</span>
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="composer-dock">
+        <Composer
+          label={chosen ? `Describe the task for ${chosen.name}` : 'Describe the task'}
+          initialText={draft.initial}
+          onTextChange={draft.change}
+          onSubmit={start}
+          disabled={!chosen}
+          disabledReason={
+            experts.status === 'error' ? 'Choose an Expert once the server is reachable' : 'Choose an Expert'
+          }
+          submitLabel="Start session"
+          autoFocus
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// The session's header: title, lock badge or "Shared", the Expert, the
+// Environment's live status, and the actions menu (pin, archive, visibility).
+import type { EnvironmentState, SessionListItem } from '@orrery/shared';
+import { describeError } from '../api/api-error.js';
+import { useServices } from '../app/services-context.js';
+import { Menu, useMenuAnchor, type MenuItem } from '../common/Menu.js';
+import { LockBadge } from '../common/VisibilityBadge.js';
+import { useSessionMenu } from '../sidebar/use-session-menu.js';
+import { useUi } from '../state/store.js';
+import { EnvironmentBadge } from './EnvironmentBadge.js';
+
+export function SessionHeader({
+  session,
+  environment,
+  running,
+}: {
+  session: SessionListItem;
+  environment: EnvironmentState;
+  running: boolean;
+}) {
+  const { api, sessionList } = useServices();
+  const showToast = useUi((s) => s.showToast);
+  const menu = useMenuAnchor();
+  const items: (MenuItem | 'separator')[] = [...useSessionMenu(session.id, session)];
+  if (session.access === 'owner') {
+    const next = session.visibility === 'private' ? 'shared' : 'private';
+    items.push({
+      label: next === 'private' ? 'Make private' : 'Share with organisation',
+      onSelect: () =>
+        void api.setVisibility(session.id, next).then(
+          (res) => sessionList.upsert(res.session),
+          (error: unknown) => showToast('error', describeError(error)),
+        ),
+    });
+  }
+  const title = session.title || 'Untitled session';
+
+  return (
+    <header className="session-header">
+      <div className="session-heading">
+        <h1 title={title}>{title}</h1>
+        <div className="session-meta">
+          {session.visibility === 'private' ? (
+            <span className="visibility private">
+              <LockBadge visibility="private" /> Private
+            </span>
+          ) : (
+            <span className="visibility shared">Shared</span>
+          )}
+          {session.archived && <span className="tag">Archived</span>}
+          <span className="muted">{session.expertName}</span>
+          <EnvironmentBadge environment={environment} />
+          {running && <span className="working">Working…</span>}
+        </div>
+        {environment.detail && <p className="env-detail">{environment.detail}</p>}
+      </div>
+      <div className="session-actions">
+        {session.access === 'owner' && (
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() =>
+              void (session.archived ? api.unarchive(session.id) : api.archive(session.id)).then(
+                (res) => sessionList.upsert(res.session),
+                (error: unknown) => showToast('error', describeError(error)),
+              )
+            }
+          >
+            {session.archived ? 'Unarchive' : 'Archive'}
+          </button>
+        )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Session actions"
+          aria-haspopup="menu"
+          onClick={(e) => menu.openFromButton(e.currentTarget)}
+        >
+          ⋯
+        </button>
+      </div>
+      {menu.at && (
+        <Menu x={menu.at.x} y={menu.at.y} label="Session actions" items={items} onClose={menu.close} />
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,110 @@
+// The conversation, virtualised: only what is on screen is rendered, so a
+// session with thousands of messages opens and scrolls smoothly. Stays pinned
+// to the newest entry while the reader is at the bottom.
+import type { QueuedMessage, TranscriptEntry } from '@orrery/shared';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { AgentMessageView, NoticeView, ToolCallView, UserMessageView } from './EntryViews.js';
+
+export interface TranscriptProps {
+  sessionId: string;
+  entries: TranscriptEntry[];
+  queue: QueuedMessage[];
+  nameOf: (authorId: string) => string;
+  /** Shown while nothing has been said yet. */
+  emptyText: string;
+}
+
+export function Transcript({ sessionId, entries, queue, nameOf, emptyText }: TranscriptProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const toggle = useCallback(
+    (id: string) =>
+      setCollapsed((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
+
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (entries[i]?.kind === 'tool' ? 160 : 72),
+    getItemKey: (i) => entries[i]?.id ?? i,
+    overscan: 6,
+  });
+
+  const last = entries[entries.length - 1];
+  const lastSize = last
+    ? `${last.id}:${last.kind === 'agent' ? last.text.length : last.kind === 'tool' ? last.output.length : 0}`
+    : '';
+
+  // Open at the newest entry; follow new output while the reader is at the bottom.
+  useLayoutEffect(() => {
+    if (!atBottom.current || !entries.length) return;
+    virtualizer.scrollToIndex(entries.length - 1, { align: 'end' });
+    const el = scrollRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [entries.length, lastSize, queue.length, virtualizer]);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => {
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+
+  return (
+    <div ref={scrollRef} className="transcript" aria-label="Conversation" role="log">
+      {!entries.length && !queue.length && <p className="empty-hint">{emptyText}</p>}
+      <div className="transcript-inner" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((row) => {
+          const entry = entries[row.index]!;
+          return (
+            <div
+              key={row.key}
+              data-index={row.index}
+              ref={virtualizer.measureElement}
+              className="transcript-row"
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                transform: `translateY(${row.start}px)`,
+              }}
+            >
+              {entry.kind === 'user' && (
+                <UserMessageView entry={entry} sessionId={sessionId} authorName={nameOf(entry.authorId)} />
+              )}
+              {entry.kind === 'agent' && <AgentMessageView entry={entry} />}
+              {entry.kind === 'tool' && (
+                <ToolCallView entry={entry} collapsed={collapsed.has(entry.id)} onToggle={toggle} />
+              )}
+              {entry.kind === 'notice' && <NoticeView entry={entry} />}
+            </div>
+          );
+        })}
+      </div>
+      {queue.length > 0 && (
+        <ol className="queue" aria-label="Queued messages">
+          {queue.map((q) => (
+            <li key={q.id} className="entry user-message queued">
+              <div className="entry-author">
+                {nameOf(q.authorId)} ·{' '}
+                <span className="muted">Queued — sent when the current turn finishes</span>
+              </div>
+              <div className="user-text">{q.text}</div>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

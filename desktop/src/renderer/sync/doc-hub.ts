@@ -1,0 +1,179 @@
+// Opens Yjs documents for the app: each one is loaded from the local store,
+// kept there as it changes, and synced with the server over y-websocket while
+// something uses it. Documents are shared by name and closed a while after the
+// last user lets go, so going back and forth between sessions stays instant.
+import { SyncCloseCode } from '@orrery/shared';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { DocStore } from '../../platform/common/platform.js';
+import { loadStoredDoc, persistDoc, type DocPersistence } from './doc-persistence.js';
+
+export type DocConnection = 'connecting' | 'connected' | 'offline' | 'revoked';
+
+export interface DocState {
+  /** The local copy has been read (it may be empty: never opened on this device). */
+  loaded: boolean;
+  /** Whether the local copy had anything in it. */
+  hadLocalCopy: boolean;
+  connection: DocConnection;
+  /** The server's state has been received at least once since opening. */
+  synced: boolean;
+}
+
+export interface HubDoc {
+  readonly name: string;
+  readonly doc: Y.Doc;
+  /** Resolves when the local copy has been applied. */
+  readonly loaded: Promise<void>;
+  state: () => DocState;
+  subscribe(listener: () => void): () => void;
+}
+
+export interface DocHubOptions {
+  syncUrl: string;
+  token: string;
+  store: DocStore;
+  /** Keep an unused document open this long (ms). */
+  lingerMs?: number;
+  /** Called when the server closes a document for good because access was revoked. */
+  onRevoked?: (name: string) => void;
+  onStoreError?: (error: unknown) => void;
+  /** Tests and benchmarks may work without a server. */
+  connect?: boolean;
+}
+
+class OpenDoc implements HubDoc {
+  readonly doc = new Y.Doc();
+  readonly loaded: Promise<void>;
+  refs = 0;
+  lingerTimer: ReturnType<typeof setTimeout> | null = null;
+  private current: DocState = { loaded: false, hadLocalCopy: false, connection: 'connecting', synced: false };
+  private readonly listeners = new Set<() => void>();
+  private provider: WebsocketProvider | null = null;
+  private persistence: DocPersistence | null = null;
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    private readonly options: DocHubOptions,
+  ) {
+    this.loaded = this.open();
+  }
+
+  state(): DocState {
+    return this.current;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(patch: Partial<DocState>): void {
+    this.current = { ...this.current, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  private async open(): Promise<void> {
+    const { store, onStoreError } = this.options;
+    let count = 0;
+    try {
+      count = await loadStoredDoc(this.doc, this.name, store);
+    } catch (error) {
+      onStoreError?.(error);
+    }
+    if (this.closed) return;
+    this.persistence = persistDoc(this.doc, this.name, store, { onError: onStoreError });
+    this.set({ loaded: true, hadLocalCopy: count > 0 });
+    if (this.options.connect !== false) this.connect();
+    else this.set({ connection: 'offline' });
+  }
+
+  private connect(): void {
+    const provider = new WebsocketProvider(this.options.syncUrl, this.name, this.doc, {
+      params: { token: this.options.token },
+      // Tabs of one browser each keep their own socket; the server is the one source of truth.
+      disableBc: true,
+    });
+    this.provider = provider;
+    provider.on('status', ({ status }) => {
+      if (this.current.connection === 'revoked') return;
+      this.set({ connection: status === 'connected' ? 'connected' : 'offline' });
+    });
+    provider.on('sync', (synced: boolean) => {
+      if (synced) this.set({ synced: true });
+    });
+    provider.on('closed', ({ code }) => {
+      if (code === SyncCloseCode.accessRevoked) void this.revoke();
+    });
+  }
+
+  /** Access is gone: stop syncing, forget the local copy, tell the app. */
+  private async revoke(): Promise<void> {
+    this.set({ connection: 'revoked' });
+    this.provider?.destroy();
+    this.provider = null;
+    await this.persistence?.destroy();
+    this.persistence = null;
+    try {
+      await this.options.store.remove(this.name);
+    } catch (error) {
+      this.options.onStoreError?.(error);
+    }
+    this.options.onRevoked?.(this.name);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.provider?.destroy();
+    this.provider = null;
+    await this.persistence?.destroy();
+    this.persistence = null;
+    this.doc.destroy();
+    this.listeners.clear();
+  }
+}
+
+export class DocHub {
+  private readonly docs = new Map<string, OpenDoc>();
+
+  constructor(private readonly options: DocHubOptions) {}
+
+  /** Opens (or shares) a document; call the returned release when done with it. */
+  acquire(name: string): { doc: HubDoc; release: () => void } {
+    let open = this.docs.get(name);
+    if (!open) {
+      open = new OpenDoc(name, this.options);
+      this.docs.set(name, open);
+    }
+    const entry = open;
+    entry.refs += 1;
+    if (entry.lingerTimer) {
+      clearTimeout(entry.lingerTimer);
+      entry.lingerTimer = null;
+    }
+    let released = false;
+    return {
+      doc: entry,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.refs -= 1;
+        if (entry.refs > 0) return;
+        entry.lingerTimer = setTimeout(() => {
+          if (entry.refs > 0 || this.docs.get(name) !== entry) return;
+          this.docs.delete(name);
+          void entry.close();
+        }, this.options.lingerMs ?? 60_000);
+      },
+    };
+  }
+
+  /** Closes every document, storing what is pending first. */
+  async destroy(): Promise<void> {
+    const all = [...this.docs.values()];
+    this.docs.clear();
+    for (const entry of all) if (entry.lingerTimer) clearTimeout(entry.lingerTimer);
+    await Promise.all(all.map((entry) => entry.close()));
+  }
+}
