@@ -7,3 +7,5 @@ export * from './errors.js';
 export * from './visibility.js';
 export * from './ydoc/index.js';
 export * from './runner-api.js';
+export * from './ipc.js';
+export * from './ipc-channels.js';

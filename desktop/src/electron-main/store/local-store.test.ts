@@ -70,7 +70,14 @@ describe('documents in the local store', () => {
     const dbPath = path.join(dir, 'crash.sqlite');
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', path.join(import.meta.dirname, 'crash-writer.ts'), dbPath, 'doc'],
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'crash-writer.ts'),
+        dbPath,
+        'doc',
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let acknowledged = -1;
@@ -90,10 +97,12 @@ describe('documents in the local store', () => {
     await new Promise((r) => child.once('exit', r));
     const reopened = new LocalStore(dbPath);
     try {
-      const text = replay(reopened.loadDoc('doc')).getText('t').toString();
+      const text = replay(reopened.loadDoc('doc')).getText('t').toJSON();
       const written = text.split(',').filter(Boolean).map(Number);
       expect(written.length).toBeGreaterThanOrEqual(acknowledged + 1);
-      expect(written.slice(0, acknowledged + 1)).toEqual(Array.from({ length: acknowledged + 1 }, (_, i) => i));
+      expect(written.slice(0, acknowledged + 1)).toEqual(
+        Array.from({ length: acknowledged + 1 }, (_, i) => i),
+      );
     } finally {
       reopened.close();
     }
@@ -102,7 +111,11 @@ describe('documents in the local store', () => {
 
 describe('the cached session list', () => {
   it('lists most recent first, searches titles and filters archived ones', () => {
-    store.saveSessionList([session('a', 'Fix login', 1), session('b', 'Add cart', 3), session('c', 'Old login work', 2, true)], 7, 100);
+    store.saveSessionList(
+      [session('a', 'Fix login', 1), session('b', 'Add cart', 3), session('c', 'Old login work', 2, true)],
+      7,
+      100,
+    );
     expect(store.listSessions().map((s) => s.id)).toEqual(['b', 'c', 'a']);
     expect(store.listSessions({ q: 'login' }).map((s) => s.id)).toEqual(['c', 'a']);
     expect(store.listSessions({ archived: true }).map((s) => s.id)).toEqual(['c']);
@@ -126,7 +139,9 @@ describe('full-text search over cached messages', () => {
   function writeSession(id: string, texts: string[]) {
     const doc = new Y.Doc();
     const s = new SessionDoc(doc);
-    texts.forEach((t, i) => s.enqueue({ id: `${id}-m${i}`, authorId: 'u', createdAt: i, text: t, attachments: [] }));
+    texts.forEach((t, i) =>
+      s.enqueue({ id: `${id}-m${i}`, authorId: 'u', createdAt: i, text: t, attachments: [] }),
+    );
     while (s.beginTurn(`t${Math.random()}`, 0)) {
       /* move every queued message into the transcript */
     }

@@ -59,8 +59,7 @@ export class LocalStore {
   /** The snapshot (if any) and then every logged update, oldest first. */
   loadDoc(name: string): Uint8Array[] {
     const snapshot = this.db.prepare('SELECT data FROM doc_snapshots WHERE name = ?').get(name) as
-      | { data: Buffer }
-      | undefined;
+      { data: Buffer } | undefined;
     const log = this.db.prepare('SELECT data FROM doc_updates WHERE name = ? ORDER BY seq').all(name) as {
       data: Buffer;
     }[];
@@ -70,7 +69,9 @@ export class LocalStore {
   /** Appends one update; compacts the document when its log has grown long. */
   appendDoc(name: string, update: Uint8Array): void {
     this.db.prepare('INSERT INTO doc_updates (name, data) VALUES (?, ?)').run(name, Buffer.from(update));
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM doc_updates WHERE name = ?').get(name) as { n: number };
+    const { n } = this.db.prepare('SELECT count(*) AS n FROM doc_updates WHERE name = ?').get(name) as {
+      n: number;
+    };
     if (n >= COMPACT_AFTER) this.compactDoc(name);
   }
 
@@ -159,7 +160,9 @@ export class LocalStore {
     }
     const sql = `SELECT json FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY updated_at DESC LIMIT ? OFFSET ?`;
-    const rows = this.db.prepare(sql).all(...args, query.limit ?? -1, query.offset ?? 0) as { json: string }[];
+    const rows = this.db.prepare(sql).all(...args, query.limit ?? -1, query.offset ?? 0) as {
+      json: string;
+    }[];
     return rows.map((r) => JSON.parse(r.json) as SessionListItem);
   }
 
@@ -169,7 +172,8 @@ export class LocalStore {
   }
 
   private getMeta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return row?.value ?? null;
   }
   private setMeta(key: string, value: string): void {
@@ -186,8 +190,7 @@ export class LocalStore {
 
   getAttachment(id: string): { mediaType: string; data: Uint8Array } | null {
     const row = this.db.prepare('SELECT media_type, data FROM attachments WHERE id = ?').get(id) as
-      | { media_type: string; data: Buffer }
-      | undefined;
+      { media_type: string; data: Buffer } | undefined;
     return row ? { mediaType: row.media_type, data: toBytes(row.data) } : null;
   }
 
@@ -202,9 +205,9 @@ export class LocalStore {
     try {
       for (const u of this.loadDoc(`session/${sessionId}`)) Y.applyUpdate(doc, u);
       const vector = Y.encodeStateVector(doc);
-      const previous = this.db.prepare('SELECT state_vector FROM indexed_docs WHERE session_id = ?').get(sessionId) as
-        | { state_vector: Buffer }
-        | undefined;
+      const previous = this.db
+        .prepare('SELECT state_vector FROM indexed_docs WHERE session_id = ?')
+        .get(sessionId) as { state_vector: Buffer } | undefined;
       if (previous && Buffer.from(vector).equals(previous.state_vector)) return 0;
       const entries = new SessionDoc(doc).transcript();
       const insert = this.db.prepare(
@@ -236,7 +239,12 @@ export class LocalStore {
          FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?`,
       )
       .all(match, limit) as { session_id: string; message_id: string; kind: string; snippet: string }[];
-    return rows.map((r) => ({ sessionId: r.session_id, messageId: r.message_id, kind: r.kind, snippet: r.snippet }));
+    return rows.map((r) => ({
+      sessionId: r.session_id,
+      messageId: r.message_id,
+      kind: r.kind,
+      snippet: r.snippet,
+    }));
   }
 }
 
