@@ -31,6 +31,8 @@ export interface StatusChange {
 export interface ExecOptions {
   /** Run through `bash -lc`. */
   command: string;
+  /** The caller's id for this command (e.g. the tool call's); interruptedCommands() reports it. */
+  id?: string;
   cwd?: string;
   env?: Record<string, string>;
   /** Kill the command when it prints nothing for this long. */
@@ -49,8 +51,11 @@ export interface ExecResult {
   exitCode: number | null;
   stdout: string;
   stderr: string;
-  /** Why it ended other than by itself. */
-  ended: 'exited' | 'timeout' | 'no_output_timeout' | 'cancelled';
+  /**
+   * Why it ended other than by itself. 'interrupted': the Environment
+   * stopped or vanished, or the engine went away, while it ran.
+   */
+  ended: 'exited' | 'timeout' | 'no_output_timeout' | 'cancelled' | 'interrupted';
   truncated: boolean;
   durationMs: number;
 }
@@ -59,6 +64,26 @@ export interface FileEntry {
   path: string;
   type: 'file' | 'directory' | 'symlink' | 'other';
   size: number;
+}
+
+/** A command that was running when an earlier runner process died; its processes were killed. */
+export interface InterruptedCommand {
+  sessionId: string;
+  /** ExecOptions.id, when the caller gave one. */
+  id: string | undefined;
+  /** The start of the command line, secrets redacted. */
+  command: string;
+  startedAt: number;
+}
+
+/** A line (or part of one) of a snapshot build's output, secrets redacted. */
+export interface BuildLogEntry {
+  environmentId: string;
+  /** The definition hash the snapshot is built for. */
+  hash: string;
+  /** 'progress': the manager's own account of the steps. */
+  stream: 'stdout' | 'stderr' | 'progress';
+  text: string;
 }
 
 export interface EnvironmentManager {
@@ -77,7 +102,11 @@ export interface EnvironmentManager {
   readFile(sessionId: string, path: string): Promise<Uint8Array>;
   /** Writes as the non-root user, creating parent folders. */
   writeFile(sessionId: string, path: string, content: Uint8Array | string): Promise<void>;
-  listFiles(sessionId: string, path: string, options?: { recursive?: boolean; limit?: number }): Promise<FileEntry[]>;
+  listFiles(
+    sessionId: string,
+    path: string,
+    options?: { recursive?: boolean; limit?: number },
+  ): Promise<FileEntry[]>;
   /** Marks activity now (idle timers restart from here). */
   touch(sessionId: string): void;
   pause(sessionId: string): Promise<void>;
@@ -87,6 +116,14 @@ export interface EnvironmentManager {
   status(sessionId: string): EnvironmentStatus;
   /** Subscribes to status changes of every session; returns the unsubscribe. */
   onStatus(listener: (change: StatusChange) => void): () => void;
+  /** Follows snapshot builds (for a build log a user can read); returns the unsubscribe. */
+  onBuildLog(listener: (entry: BuildLogEntry) => void): () => void;
+  /**
+   * Commands that were running when an earlier runner process died, found
+   * by start(); their process groups are killed. Callers mark them
+   * interrupted. Each is reported once.
+   */
+  takeInterruptedCommands(): InterruptedCommand[];
   /** Adopts existing containers and follows the engine's events. */
   start(): Promise<void>;
   /** Stops timers and event streams; containers keep running. */

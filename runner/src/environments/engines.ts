@@ -1,0 +1,205 @@
+// Docker engines: where an address comes from (DOCKER_HOST, DOCKER_CERT_PATH,
+// DOCKER_TLS_VERIFY, or explicit settings), and how it becomes a dockerode
+// client. Local socket by default; TCP with TLS; SSH through `docker system
+// dial-stdio` on the remote host, with its host key checked against known_hosts.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { EnvironmentError } from './errors.js';
+import { hostKeyVerifier } from './known-hosts.js';
+
+export interface EngineConfig {
+  /** A short name for logs, labels and placement, e.g. "local" or "gpu-1". */
+  name: string;
+  /** A DOCKER_HOST-style address: unix:///path, tcp://host:port or ssh://user@host[:port]. Unset: the local socket. */
+  host?: string | undefined;
+  /** A folder with ca.pem, cert.pem and key.pem (DOCKER_CERT_PATH). Setting it turns TLS on. */
+  certPath?: string | undefined;
+  /** DOCKER_TLS_VERIFY: TLS with the server's certificate checked against ca.pem. */
+  tlsVerify?: boolean | undefined;
+  /** SSH engines: the private key to log in with; else SSH_AUTH_SOCK's agent or ~/.ssh/id_*. */
+  sshKeyPath?: string | undefined;
+  /** SSH engines: the known_hosts file the host key must be in (default ~/.ssh/known_hosts). */
+  sshKnownHostsPath?: string | undefined;
+  /**
+   * The containers' network: "none", "bridge", a network name, or "auto"
+   * (the default: "bridge" when the engine has one, else "none").
+   */
+  networkMode?: string | undefined;
+  /** Placement skips the engine once it holds this many session containers. */
+  maxContainers?: number | undefined;
+}
+
+export interface Engine {
+  name: string;
+  docker: Docker;
+  /** Where the engine is, for messages people read (never credentials). */
+  address: string;
+  networkMode: string;
+  maxContainers: number | undefined;
+}
+
+export const LOCAL_SOCKET = '/var/run/docker.sock';
+
+/** The engine the standard Docker variables describe (what the docker CLI would use). */
+export function engineConfigFromEnv(env: Record<string, string | undefined>, name = 'local'): EngineConfig {
+  const tlsVerify = nonEmpty(env.DOCKER_TLS_VERIFY);
+  return {
+    name,
+    host: nonEmpty(env.DOCKER_HOST),
+    certPath: nonEmpty(env.DOCKER_CERT_PATH) ?? (tlsVerify ? path.join(homedir(), '.docker') : undefined),
+    tlsVerify: tlsVerify !== undefined && tlsVerify !== '0' && tlsVerify.toLowerCase() !== 'false',
+    sshKeyPath: nonEmpty(env.ORRERY_DOCKER_SSH_KEY),
+    sshKnownHostsPath: nonEmpty(env.ORRERY_DOCKER_SSH_KNOWN_HOSTS),
+    networkMode: nonEmpty(env.ORRERY_DOCKER_NETWORK),
+  };
+}
+
+/**
+ * Several engines from ORRERY_ENGINES (a JSON array of EngineConfig), or the
+ * one the standard Docker variables describe.
+ */
+export function engineConfigsFromEnv(env: Record<string, string | undefined>): EngineConfig[] {
+  const raw = nonEmpty(env.ORRERY_ENGINES);
+  if (!raw) return [engineConfigFromEnv(env)];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new EnvironmentError('bad_request', 'ORRERY_ENGINES must be a JSON array of engines', { cause });
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new EnvironmentError('bad_request', 'ORRERY_ENGINES must be a non-empty JSON array of engines');
+  }
+  const names = new Set<string>();
+  return parsed.map((item: unknown, i) => {
+    const config = item as EngineConfig;
+    if (!config || typeof config.name !== 'string' || !/^[A-Za-z0-9_.-]{1,40}$/.test(config.name)) {
+      throw new EnvironmentError(
+        'bad_request',
+        `ORRERY_ENGINES[${i}].name must be a short name (letters, digits, . _ -)`,
+      );
+    }
+    if (names.has(config.name)) {
+      throw new EnvironmentError('bad_request', `ORRERY_ENGINES has two engines named "${config.name}"`);
+    }
+    names.add(config.name);
+    return config;
+  });
+}
+
+/** The dockerode options for an engine; explicit in every field so the process's DOCKER_* variables cannot leak in. */
+export function dockerOptionsFor(config: EngineConfig): Docker.DockerOptions & { address: string } {
+  const host = config.host ?? `unix://${LOCAL_SOCKET}`;
+  if (host.startsWith('unix://') || host.startsWith('/')) {
+    const socketPath = host.startsWith('/') ? host : host.slice('unix://'.length) || LOCAL_SOCKET;
+    return {
+      socketPath,
+      host: undefined,
+      port: undefined,
+      protocol: undefined,
+      address: `unix://${socketPath}`,
+    };
+  }
+  const url = parseUrl(host.includes('://') ? host : `tcp://${host}`, config.name);
+  if (url.protocol === 'ssh:') return sshOptions(url, config);
+  if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EnvironmentError(
+      'bad_request',
+      `Engine "${config.name}": unsupported address ${host}; use unix://, tcp:// or ssh://`,
+    );
+  }
+  const tls = Boolean(
+    config.tlsVerify || config.certPath || url.protocol === 'https:' || url.port === '2376',
+  );
+  const port = url.port || (tls ? '2376' : '2375');
+  const address = `tcp://${url.hostname}:${port}`;
+  if (!tls) return { socketPath: undefined, host: url.hostname, port, protocol: 'http', address };
+  const certPath = config.certPath ?? path.join(homedir(), '.docker');
+  return {
+    socketPath: undefined,
+    host: url.hostname,
+    port,
+    protocol: 'https',
+    ca: readCert(certPath, 'ca.pem', config.name),
+    cert: readCert(certPath, 'cert.pem', config.name),
+    key: readCert(certPath, 'key.pem', config.name),
+    address,
+  };
+}
+
+function sshOptions(url: URL, config: EngineConfig): Docker.DockerOptions & { address: string } {
+  const port = url.port || '22';
+  const username = decodeURIComponent(url.username) || process.env.USER || 'root';
+  const knownHosts = config.sshKnownHostsPath ?? path.join(homedir(), '.ssh', 'known_hosts');
+  const sshOptions: Record<string, unknown> = {
+    hostVerifier: hostKeyVerifier(knownHosts, url.hostname, Number(port)),
+    readyTimeout: 15_000,
+  };
+  const key = config.sshKeyPath ?? defaultSshKey();
+  if (key) sshOptions.privateKey = readFileSync(key);
+  if (process.env.SSH_AUTH_SOCK) sshOptions.agent = process.env.SSH_AUTH_SOCK;
+  return {
+    socketPath: undefined,
+    host: url.hostname,
+    port,
+    protocol: 'ssh',
+    username,
+    sshOptions,
+    address: `ssh://${username}@${url.hostname}:${port}`,
+  };
+}
+
+export function createEngine(config: EngineConfig): Engine {
+  const { address, ...options } = dockerOptionsFor(config);
+  return {
+    name: config.name,
+    docker: new Docker(options),
+    address,
+    networkMode: config.networkMode ?? 'auto',
+    maxContainers: config.maxContainers,
+  };
+}
+
+function defaultSshKey(): string | undefined {
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const candidate = path.join(homedir(), '.ssh', name);
+    try {
+      readFileSync(candidate);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+function readCert(dir: string, file: string, engine: string): Buffer {
+  try {
+    return readFileSync(path.join(dir, file));
+  } catch (cause) {
+    throw new EnvironmentError(
+      'bad_request',
+      `Engine "${engine}": cannot read ${path.join(dir, file)} for TLS; set DOCKER_CERT_PATH to a folder with ca.pem, cert.pem and key.pem`,
+      { cause },
+    );
+  }
+}
+
+function parseUrl(value: string, engine: string): URL {
+  try {
+    return new URL(value);
+  } catch (cause) {
+    throw new EnvironmentError(
+      'bad_request',
+      `Engine "${engine}": "${value}" is not an engine address such as tcp://host:2376 or ssh://user@host`,
+      { cause },
+    );
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

@@ -1,0 +1,151 @@
+// Follows one engine's container events for this runner scope. When the
+// stream breaks (the engine stopped or restarted), it reports the engine
+// down, reconnects with a growing back-off, and once it is back reports it
+// up (the manager then lists everything again) and resumes with `since`, so
+// events from the gap are replayed rather than lost.
+import type { Readable } from 'node:stream';
+import type { Engine } from './engines.js';
+import { messageOf } from './errors.js';
+import type { Log } from './log.js';
+import { LABEL } from './naming.js';
+
+export interface ContainerEvent {
+  action: string;
+  containerId: string;
+  attributes: Record<string, string>;
+  /** Nanoseconds since the epoch, as a string (Docker's timeNano). */
+  timeNano: string;
+}
+
+export interface EventHandlers {
+  onEvent(event: ContainerEvent): void;
+  onDown(error: unknown): void;
+  /** The stream is (re)connected; `afterOutage` is false on the first connection. */
+  onUp(afterOutage: boolean): Promise<void>;
+}
+
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 15_000;
+
+export class EventFollower {
+  private stream: Readable | undefined;
+  private closed = false;
+  private since: string | undefined;
+  private backoff = BACKOFF_MIN_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private down = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly scope: string,
+    private readonly handlers: EventHandlers,
+    private readonly log: Log,
+  ) {}
+
+  /** Connects (retrying in the background if the engine does not answer); resolves after the first attempt. */
+  startAndWait(): Promise<void> {
+    return this.connect(false);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.stream?.destroy();
+  }
+
+  private async connect(afterOutage: boolean): Promise<void> {
+    if (this.closed) return;
+    const since = this.since ?? String(Math.floor(Date.now() / 1000) - 1);
+    try {
+      // Docker takes "seconds.nanoseconds" for since; the typings only know whole seconds.
+      const stream = (await this.engine.docker.getEvents({
+        since: since as unknown as number,
+        filters: { type: ['container'], label: [`${LABEL.scope}=${this.scope}`] },
+      })) as unknown as Readable;
+      if (this.closed) {
+        stream.destroy();
+        return;
+      }
+      this.stream = stream;
+      this.listen(stream);
+      await this.handlers.onUp(afterOutage);
+      this.down = false;
+      this.backoff = BACKOFF_MIN_MS;
+    } catch (error) {
+      const stream = this.stream;
+      this.stream = undefined;
+      stream?.destroy();
+      this.fail(error);
+    }
+  }
+
+  private listen(stream: Readable): void {
+    let buffered = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        if (line) this.parse(line);
+      }
+    });
+    const broken = (error?: unknown) => {
+      if (this.stream !== stream) return;
+      this.stream = undefined;
+      this.fail(error ?? new Error('the event stream ended'));
+    };
+    stream.once('end', () => broken());
+    stream.once('close', () => broken());
+    stream.once('error', (error) => broken(error));
+  }
+
+  private parse(line: string): void {
+    let raw: {
+      Type?: string;
+      Action?: string;
+      Actor?: { ID?: string; Attributes?: Record<string, string> };
+      time?: number;
+    };
+    try {
+      raw = JSON.parse(line) as typeof raw;
+    } catch {
+      this.log.warn('unreadable Docker event', { engine: this.engine.name });
+      return;
+    }
+    // timeNano does not fit a double; read its digits from the text.
+    const timeNano = /"timeNano":\s*(\d+)/.exec(line)?.[1];
+    if (timeNano) this.since = nanoToSince(timeNano);
+    else if (raw.time) this.since = String(raw.time);
+    if (raw.Type !== 'container' || !raw.Action || !raw.Actor?.ID) return;
+    this.handlers.onEvent({
+      action: raw.Action.split(':')[0]!,
+      containerId: raw.Actor.ID,
+      attributes: raw.Actor.Attributes ?? {},
+      timeNano: timeNano ?? '0',
+    });
+  }
+
+  private fail(error: unknown): void {
+    if (this.closed) return;
+    if (!this.down) {
+      this.down = true;
+      this.log.warn('lost the Docker engine; retrying', {
+        engine: this.engine.name,
+        error: messageOf(error),
+      });
+      this.handlers.onDown(error);
+    }
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.connect(true), this.backoff);
+    this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
+  }
+}
+
+/** Docker's `since` takes "seconds.nanoseconds". */
+function nanoToSince(timeNano: string): string {
+  const s = BigInt(timeNano);
+  const seconds = s / 1_000_000_000n;
+  const nanos = (s % 1_000_000_000n).toString().padStart(9, '0');
+  return `${seconds}.${nanos}`;
+}

@@ -1,0 +1,18 @@
+// The Environment manager: session containers on Docker engines (local, TCP
+// with TLS, SSH), from snapshot images built per Environment definition.
+export type * from './types.js';
+export { createEnvironmentManager, DockerEnvironmentManager } from './manager.js';
+export type { EnvironmentManagerConfig, EnvironmentManagerDeps } from './manager.js';
+export { createEngine, dockerOptionsFor, engineConfigFromEnv, engineConfigsFromEnv } from './engines.js';
+export type { Engine, EngineConfig } from './engines.js';
+export type { EngineLoad, PlacementRule } from './engine-pool.js';
+export { EnvironmentError } from './errors.js';
+export type { EnvironmentErrorCode } from './errors.js';
+export { systemClock } from './clock.js';
+export type { Clock, ScheduledTimer } from './clock.js';
+export { ManualClock } from './manual-clock.js';
+export type { Log } from './log.js';
+export { silentLog } from './log.js';
+export { DEFAULT_LIMITS } from './container-spec.js';
+export type { ContainerLimits } from './container-spec.js';
+export { snapshotHash, snapshotTag } from './naming.js';

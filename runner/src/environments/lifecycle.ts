@@ -1,0 +1,294 @@
+// The lifecycle of session containers: bring one up whatever state it is in
+// (create from the snapshot, start, unpause, or recreate after a long pause),
+// and act on deadlines (pause when idle, stop at the maximum run time, remove
+// after a long pause). Every operation runs in the session's queue.
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import { CommandChannel } from './command-channel.js';
+import { sessionContainerSpec } from './container-spec.js';
+import type { Core } from './core.js';
+import { nextDeadline, type DeadlineAction } from './deadlines.js';
+import { runScript } from './docker-exec.js';
+import type { Engine } from './engines.js';
+import {
+  dockerMessageOf,
+  dockerStatusOf,
+  EnvironmentError,
+  isEngineUnreachable,
+  messageOf,
+} from './errors.js';
+import { sessionLabels, snapshotHash } from './naming.js';
+import type { SessionEntry } from './session-entry.js';
+import { Snapshots } from './snapshots.js';
+import { CLEAR_RUNS, KILL_ORPHANS } from './scripts.js';
+import type { RemovedReason } from './state-store.js';
+import { text } from './status-text.js';
+
+export class Lifecycle {
+  readonly snapshots: Snapshots;
+
+  constructor(private readonly core: Core) {
+    this.snapshots = new Snapshots(core);
+    core.onDeadline = (entry, action) => {
+      entry.queue
+        .run(() => this.runDeadline(entry, action))
+        .catch((error: unknown) => {
+          core.log.warn('a lifecycle deadline failed', {
+            session: entry.sessionId,
+            action,
+            error: messageOf(error),
+          });
+        });
+    };
+  }
+
+  /** Brings the container up, retrying while the engine is unreachable (up to config.engineRetryMs). */
+  async bringUp(entry: SessionEntry): Promise<void> {
+    const { core } = this;
+    const started = Date.now();
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        await this.bringUpOnce(entry);
+        return;
+      } catch (error) {
+        const unreachable = isEngineUnreachable(error);
+        if (!unreachable || Date.now() - started + delay > core.config.engineRetryMs || core.closed) {
+          const failure = asEnvironmentError(error, entry);
+          core.setStatus(entry, 'error', text.failed(failure.message));
+          throw failure;
+        }
+        core.setStatus(entry, 'error', text.engineDown(entry.engine?.name ?? 'local', messageOf(error)));
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async bringUpOnce(entry: SessionEntry): Promise<void> {
+    const { core } = this;
+    entry.engine ??= await core.pool.place();
+    let info = await inspect(core.container(entry));
+    if (info && isSuspended(info) && this.suspendedTooLong(entry)) {
+      await this.removeContainer(entry, 'long_pause');
+      info = undefined;
+    }
+    if (info && (info.State.Status === 'dead' || info.State.Status === 'removing')) {
+      await this.removeContainer(entry, 'dead');
+      info = undefined;
+    }
+    if (!info) return this.createFromSnapshot(entry, entry.engine);
+    const container = core.container(entry);
+    switch (info.State.Status) {
+      case 'running':
+        break;
+      case 'paused':
+        core.setStatus(entry, 'starting', text.resuming());
+        await container.unpause();
+        await this.killOrphans(entry);
+        break;
+      default:
+        // created, exited, restarting: start it (again).
+        core.setStatus(entry, 'starting', text.starting());
+        if (info.State.Status !== 'restarting') await container.start().catch(ignore(304));
+        await this.afterStart(entry);
+    }
+    entry.state.suspendedAt = undefined;
+    core.touch(entry);
+    core.save(entry);
+    await this.ensureChannel(entry);
+    core.setStatus(entry, 'running', text.running());
+  }
+
+  private async createFromSnapshot(entry: SessionEntry, engine: Engine): Promise<void> {
+    const { core } = this;
+    const definition = entry.definition;
+    if (!definition) {
+      throw new EnvironmentError(
+        'not_found',
+        `The session ${entry.sessionId} has no Environment container and no definition to create one; call ensureRunning`,
+      );
+    }
+    const reason = entry.state.hadContainer ? (entry.state.removedReason ?? 'external') : undefined;
+    const hash = snapshotHash(definition);
+    const image = await this.snapshots.ensure(engine, definition, hash, entry);
+    if (reason) {
+      const why =
+        reason === 'long_pause'
+          ? text.whyClean.long_pause(entry.timeouts.cleanRestartAfterMs)
+          : text.whyClean[reason]();
+      core.setStatus(entry, 'restarting_clean', text.restartingClean(why), true);
+    } else {
+      core.setStatus(entry, 'starting', text.starting());
+    }
+    const spec = sessionContainerSpec({
+      name: entry.containerName,
+      image,
+      labels: sessionLabels(core.config.scope, entry.sessionId, definition, hash),
+      variables: definition.variables,
+      user: core.user,
+      workspace: core.config.workspace,
+      networkMode: await core.pool.networkFor(engine),
+      limits: core.config.limits,
+    });
+    let container: Docker.Container;
+    try {
+      container = await engine.docker.createContainer(spec);
+    } catch (error) {
+      // Another operation (or an earlier runner) created it meanwhile: adopt it rather than duplicate.
+      if (dockerStatusOf(error) !== 409) throw error;
+      return this.bringUpOnce(entry);
+    }
+    entry.state.hadContainer = true;
+    entry.state.removedReason = undefined;
+    entry.state.environmentId = definition.id;
+    core.save(entry);
+    await container.start();
+    await this.afterStart(entry);
+    entry.state.suspendedAt = undefined;
+    core.touch(entry);
+    core.save(entry);
+    await this.ensureChannel(entry);
+    core.setStatus(entry, 'running', reason ? text.runningAgainClean() : text.running());
+  }
+
+  /** A fresh start: nothing of an earlier life runs, so old process-group files go. */
+  private async afterStart(entry: SessionEntry): Promise<void> {
+    const { core } = this;
+    entry.state.startedAt = core.clock.now();
+    entry.state.commands = {};
+    await runScript(core.container(entry), CLEAR_RUNS, 'orrery', [], core.user).catch(() => undefined);
+  }
+
+  /** Kills commands an earlier runner left running in this container (not this runner's live ones). */
+  async killOrphans(entry: SessionEntry): Promise<string[]> {
+    const live = [...entry.runs.keys()];
+    const result = await runScript(this.core.container(entry), KILL_ORPHANS, 'orrery', live, this.core.user);
+    return result.stdout.split('\n').filter(Boolean);
+  }
+
+  async ensureChannel(entry: SessionEntry): Promise<CommandChannel | undefined> {
+    const { core } = this;
+    if (!core.config.commandChannel) return undefined;
+    if (entry.channel && !entry.channel.closed) return entry.channel;
+    entry.channel = undefined;
+    try {
+      const id = `chan-${randomBytes(6).toString('hex')}`;
+      entry.channel = await CommandChannel.open(core.container(entry), id, core.user, core.config.workspace);
+    } catch (error) {
+      core.log.warn('no command channel; commands use docker exec', {
+        session: entry.sessionId,
+        error: messageOf(error),
+      });
+    }
+    return entry.channel;
+  }
+
+  async runDeadline(entry: SessionEntry, action: DeadlineAction): Promise<void> {
+    const { core } = this;
+    const due = nextDeadline({
+      status: entry.status,
+      hasContainer: entry.state.hadContainer && entry.state.removedReason === undefined,
+      commandsRunning: entry.runs.size,
+      startedAt: entry.state.startedAt,
+      lastActivityAt: entry.state.lastActivityAt,
+      suspendedAt: entry.state.suspendedAt,
+      timeouts: entry.timeouts,
+    });
+    if (!due || due.action !== action || due.at > core.clock.now()) {
+      core.reschedule(entry);
+      return;
+    }
+    if (action === 'pause') await this.pauseContainer(entry, text.idlePaused(entry.timeouts.idleTimeoutMs));
+    else if (action === 'stop')
+      await this.stopContainer(entry, text.maxRunStopped(entry.timeouts.maxRunTimeMs));
+    else {
+      await this.removeContainer(entry, 'long_pause');
+      core.setStatus(entry, 'stopped', text.removedAfterPause(entry.timeouts.cleanRestartAfterMs));
+    }
+  }
+
+  async pauseContainer(entry: SessionEntry, detail: string): Promise<void> {
+    const { core } = this;
+    if (entry.runs.size > 0) {
+      throw new EnvironmentError(
+        'busy',
+        'A command is running in the Environment; it pauses once the command ends',
+      );
+    }
+    await core.container(entry).pause().catch(ignore(409));
+    entry.state.suspendedAt = core.clock.now();
+    core.save(entry);
+    core.setStatus(entry, 'paused', detail);
+  }
+
+  async stopContainer(entry: SessionEntry, detail: string): Promise<void> {
+    const { core } = this;
+    const container = core.container(entry);
+    const info = await inspect(container);
+    if (info?.State.Status === 'paused') await container.unpause();
+    entry.generation++;
+    entry.channel?.close();
+    entry.channel = undefined;
+    if (info) await container.stop({ t: 5 }).catch(ignore(304));
+    entry.state.suspendedAt = core.clock.now();
+    core.save(entry);
+    core.setStatus(entry, 'stopped', detail);
+  }
+
+  async removeContainer(entry: SessionEntry, reason: RemovedReason): Promise<void> {
+    const { core } = this;
+    entry.generation++;
+    entry.channel?.close();
+    entry.channel = undefined;
+    if (entry.engine) {
+      await core.container(entry).remove({ force: true, v: true }).catch(ignore(404, 409));
+    }
+    entry.state.removedReason = reason;
+    entry.state.suspendedAt = undefined;
+    entry.state.startedAt = undefined;
+    core.save(entry);
+    core.log.info('removed a session container', { session: entry.sessionId, reason });
+  }
+
+  private suspendedTooLong(entry: SessionEntry): boolean {
+    const since = entry.state.suspendedAt;
+    return since !== undefined && this.core.clock.now() - since >= entry.timeouts.cleanRestartAfterMs;
+  }
+}
+
+export async function inspect(container: Docker.Container): Promise<Docker.ContainerInspectInfo | undefined> {
+  try {
+    return await container.inspect();
+  } catch (error) {
+    if (dockerStatusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+function isSuspended(info: Docker.ContainerInspectInfo): boolean {
+  return ['paused', 'exited', 'created'].includes(info.State.Status);
+}
+
+/** Lets an engine answer such as 304 "already started" or 404 "already gone" pass. */
+export function ignore(...statuses: number[]): (error: unknown) => void {
+  return (error) => {
+    const status = dockerStatusOf(error);
+    if (status === undefined || !statuses.includes(status)) throw error;
+  };
+}
+
+function asEnvironmentError(error: unknown, entry: SessionEntry): EnvironmentError {
+  if (error instanceof EnvironmentError) return error;
+  const engine = entry.engine ? `“${entry.engine.name}” (${entry.engine.address})` : '';
+  if (isEngineUnreachable(error)) {
+    return new EnvironmentError(
+      'engine_unavailable',
+      `Cannot reach the Docker engine ${engine}: ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new EnvironmentError('internal', `The Docker engine ${engine} refused: ${dockerMessageOf(error)}`, {
+    cause: error,
+  });
+}

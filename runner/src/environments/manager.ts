@@ -1,0 +1,266 @@
+// The Environment manager on dockerode: the public face of the lifecycle,
+// commands, files and reconciliation. Construct it with
+// createEnvironmentManager({ engines | docker, clock, log, config }).
+import type { EnvironmentStatus } from '@orrery/shared';
+import type Docker from 'dockerode';
+import { systemClock, type Clock } from './clock.js';
+import { Commands } from './commands.js';
+import { DEFAULT_LIMITS, type ContainerLimits } from './container-spec.js';
+import { Core, type ResolvedConfig } from './core.js';
+import { EnginePool, type PlacementRule } from './engine-pool.js';
+import type { Engine } from './engines.js';
+import { EnvironmentError } from './errors.js';
+import { Lifecycle } from './lifecycle.js';
+import { silentLog, type Log } from './log.js';
+import { checkScope, checkSessionId } from './naming.js';
+import { Reconciler } from './reconcile.js';
+import { StateStore } from './state-store.js';
+import { text } from './status-text.js';
+import type {
+  BuildLogEntry,
+  EnvironmentDefinition,
+  EnvironmentManager,
+  ExecOptions,
+  ExecResult,
+  FileEntry,
+  InterruptedCommand,
+  StatusChange,
+} from './types.js';
+
+export interface EnvironmentManagerConfig {
+  /** Labels this runner's containers; runners (and tests) with different scopes never touch each other's. */
+  scope: string;
+  /** Where the runner keeps per-session state (last activity, running commands), e.g. <data dir>/runner. */
+  stateDir: string;
+  /** The non-root user commands run as (default 1000:1000, the base image's orrery user). */
+  uid?: number;
+  gid?: number;
+  workspace?: string;
+  limits?: Partial<ContainerLimits>;
+  placement?: PlacementRule;
+  /** Per stream, unless ExecOptions.maxOutputBytes says otherwise (default 1 MiB). */
+  maxOutputBytes?: number;
+  /** readFile refuses larger files (default 32 MiB). */
+  maxReadBytes?: number;
+  /** Each clone and the setup script may take this long (default 30 minutes). */
+  buildStepTimeoutMs?: number;
+  /** ensureRunning keeps retrying an unreachable engine this long before it fails (default 20 s). */
+  engineRetryMs?: number;
+  /** The persistent command channel (default on); off, every command is a docker exec. */
+  commandChannel?: boolean;
+}
+
+export interface EnvironmentManagerDeps {
+  /** The engines to place sessions on (see createEngine / engineConfigsFromEnv). */
+  engines?: Engine[];
+  /** Or one dockerode client, used as the engine "local" with network mode "auto". */
+  docker?: Docker;
+  clock?: Clock;
+  log?: Log;
+  config: EnvironmentManagerConfig;
+  /** Answers false for a deleted session; its container is removed at start. */
+  sessionExists?: (sessionId: string) => Promise<boolean>;
+}
+
+export function createEnvironmentManager(deps: EnvironmentManagerDeps): DockerEnvironmentManager {
+  return new DockerEnvironmentManager(deps);
+}
+
+export class DockerEnvironmentManager implements EnvironmentManager {
+  private readonly core: Core;
+  private readonly lifecycle: Lifecycle;
+  private readonly commands: Commands;
+  private readonly reconciler: Reconciler;
+
+  constructor(deps: EnvironmentManagerDeps) {
+    const engines = deps.engines ?? (deps.docker ? [localEngine(deps.docker)] : undefined);
+    if (!engines)
+      throw new EnvironmentError('bad_request', 'Give the Environment manager engines or a docker client');
+    const config = resolveConfig(deps.config);
+    const pool = new EnginePool(engines, deps.config.placement ?? 'spread', config.scope);
+    this.core = new Core(
+      pool,
+      deps.clock ?? systemClock,
+      deps.log ?? silentLog,
+      config,
+      new StateStore(deps.config.stateDir),
+    );
+    this.lifecycle = new Lifecycle(this.core);
+    this.commands = new Commands(this.core, this.lifecycle);
+    this.reconciler = new Reconciler(this.core, this.lifecycle, deps.sessionExists);
+  }
+
+  async ensureRunning(
+    sessionId: string,
+    definition: EnvironmentDefinition,
+    secrets: Record<string, string> = {},
+  ): Promise<void> {
+    checkDefinition(definition);
+    const entry = this.core.entryFor(checkSessionId(sessionId));
+    entry.definition = definition;
+    entry.secrets = { ...secrets };
+    entry.timeouts = {
+      idleTimeoutMs: definition.idleTimeoutMs,
+      maxRunTimeMs: definition.maxRunTimeMs,
+      cleanRestartAfterMs: definition.cleanRestartAfterMs,
+    };
+    this.core.touch(entry);
+    await entry.queue.run(async () => {
+      if (entry.status === 'running' && entry.engine) return;
+      await this.lifecycle.bringUp(entry);
+    });
+  }
+
+  exec(sessionId: string, options: ExecOptions): Promise<ExecResult> {
+    return this.commands.exec(this.known(sessionId), options);
+  }
+
+  readFile(sessionId: string, path: string): Promise<Uint8Array> {
+    return this.commands.readFile(this.known(sessionId), path);
+  }
+
+  writeFile(sessionId: string, path: string, content: Uint8Array | string): Promise<void> {
+    return this.commands.writeFile(this.known(sessionId), path, content);
+  }
+
+  listFiles(
+    sessionId: string,
+    path: string,
+    options?: { recursive?: boolean; limit?: number },
+  ): Promise<FileEntry[]> {
+    return this.commands.listFiles(this.known(sessionId), path, options);
+  }
+
+  touch(sessionId: string): void {
+    const entry = this.core.entries.get(sessionId);
+    if (entry) this.core.touch(entry);
+  }
+
+  async pause(sessionId: string): Promise<void> {
+    const entry = this.known(sessionId);
+    await entry.queue.run(async () => {
+      if (entry.status === 'running') await this.lifecycle.pauseContainer(entry, text.paused());
+    });
+  }
+
+  async stop(sessionId: string): Promise<void> {
+    const entry = this.known(sessionId);
+    await entry.queue.run(async () => {
+      if (entry.status === 'running' || entry.status === 'paused')
+        await this.lifecycle.stopContainer(entry, text.stopped());
+    });
+  }
+
+  async remove(sessionId: string): Promise<void> {
+    const entry = this.core.entryFor(checkSessionId(sessionId));
+    await entry.queue.run(async () => {
+      entry.timer?.cancel();
+      // Look on every engine: the session's container must not outlive it anywhere.
+      for (const engine of this.core.pool.engines) {
+        entry.engine = engine;
+        await this.lifecycle.removeContainer(entry, 'external');
+      }
+      this.core.store.delete(sessionId);
+      this.core.entries.delete(sessionId);
+      this.core.setStatus(entry, 'none', text.removed());
+      entry.timer?.cancel();
+    });
+  }
+
+  status(sessionId: string): EnvironmentStatus {
+    return this.core.entries.get(sessionId)?.status ?? 'none';
+  }
+
+  /** The sentence that goes with status(). */
+  detail(sessionId: string): string {
+    return this.core.entries.get(sessionId)?.detail ?? '';
+  }
+
+  /** The engine a session's container is on, if any. */
+  engineOf(sessionId: string): string | undefined {
+    return this.core.entries.get(sessionId)?.engine?.name;
+  }
+
+  onStatus(listener: (change: StatusChange) => void): () => void {
+    this.core.statusListeners.add(listener);
+    return () => this.core.statusListeners.delete(listener);
+  }
+
+  onBuildLog(listener: (entry: BuildLogEntry) => void): () => void {
+    this.core.buildListeners.add(listener);
+    return () => this.core.buildListeners.delete(listener);
+  }
+
+  takeInterruptedCommands(): InterruptedCommand[] {
+    return this.reconciler.interrupted.splice(0);
+  }
+
+  async start(): Promise<void> {
+    await this.reconciler.start();
+  }
+
+  async close(): Promise<void> {
+    this.core.closed = true;
+    this.reconciler.close();
+    for (const entry of this.core.entries.values()) {
+      entry.timer?.cancel();
+      entry.channel?.close();
+      entry.channel = undefined;
+    }
+  }
+
+  private known(sessionId: string) {
+    const entry = this.core.entries.get(sessionId) ?? this.core.entryFor(checkSessionId(sessionId));
+    if (!entry.engine && !entry.definition) {
+      throw new EnvironmentError(
+        'not_found',
+        `The session ${sessionId} has no Environment; call ensureRunning first`,
+      );
+    }
+    return entry;
+  }
+}
+
+function localEngine(docker: Docker): Engine {
+  return {
+    name: 'local',
+    docker,
+    address: 'the given Docker client',
+    networkMode: 'auto',
+    maxContainers: undefined,
+  };
+}
+
+function resolveConfig(config: EnvironmentManagerConfig): ResolvedConfig {
+  return {
+    scope: checkScope(config.scope),
+    uid: config.uid ?? 1000,
+    gid: config.gid ?? 1000,
+    workspace: config.workspace ?? '/workspace',
+    limits: { ...DEFAULT_LIMITS, ...config.limits },
+    maxOutputBytes: config.maxOutputBytes ?? 1024 * 1024,
+    maxReadBytes: config.maxReadBytes ?? 32 * 1024 * 1024,
+    buildStepTimeoutMs: config.buildStepTimeoutMs ?? 30 * 60 * 1000,
+    engineRetryMs: config.engineRetryMs ?? 20_000,
+    commandChannel: config.commandChannel ?? true,
+  };
+}
+
+function checkDefinition(definition: EnvironmentDefinition): void {
+  const problems: string[] = [];
+  if (!definition.id) problems.push('id is empty');
+  if (!definition.image?.trim()) problems.push('image is empty');
+  for (const key of ['idleTimeoutMs', 'maxRunTimeMs', 'cleanRestartAfterMs'] as const) {
+    if (!(definition[key] > 0)) problems.push(`${key} must be a positive number of milliseconds`);
+  }
+  for (const name of Object.keys(definition.variables ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      problems.push(`variable "${name}" is not a shell variable name`);
+  }
+  if (problems.length) {
+    throw new EnvironmentError(
+      'bad_request',
+      `The Environment definition is not usable: ${problems.join('; ')}`,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+// Snapshot images per engine: reuse one that exists, or build it, with one
+// build per engine and definition hash however many sessions wait for it.
+// Waiting sessions show the build's progress in their status.
+import type { Core } from './core.js';
+import type { Engine } from './engines.js';
+import { messageOf } from './errors.js';
+import { snapshotTag } from './naming.js';
+import type { SessionEntry } from './session-entry.js';
+import { buildSnapshot, pruneOldSnapshots, snapshotExists } from './snapshot.js';
+import { text } from './status-text.js';
+import type { EnvironmentDefinition } from './types.js';
+
+interface Build {
+  done: Promise<string>;
+  waiting: Set<SessionEntry>;
+  step: string | undefined;
+}
+
+export class Snapshots {
+  private readonly builds = new Map<string, Build>();
+
+  constructor(private readonly core: Core) {}
+
+  /** The snapshot image for the definition on the engine, built first when missing. */
+  async ensure(
+    engine: Engine,
+    definition: EnvironmentDefinition,
+    hash: string,
+    entry: SessionEntry,
+  ): Promise<string> {
+    const key = `${engine.name}/${hash}`;
+    let build = this.builds.get(key);
+    if (!build) {
+      if (await snapshotExists(engine.docker, hash)) return snapshotTag(hash);
+      build = this.builds.get(key) ?? this.start(engine, definition, hash, entry.secrets, key);
+    }
+    build.waiting.add(entry);
+    this.core.setStatus(entry, 'building', text.building(definition.name, build.step));
+    try {
+      return await build.done;
+    } finally {
+      build.waiting.delete(entry);
+    }
+  }
+
+  private start(
+    engine: Engine,
+    definition: EnvironmentDefinition,
+    hash: string,
+    secrets: Record<string, string>,
+    key: string,
+  ): Build {
+    const { core } = this;
+    const build: Build = { done: Promise.resolve(''), waiting: new Set(), step: undefined };
+    build.done = (async () => {
+      core.log.info('building a snapshot', { engine: engine.name, environment: definition.id, hash });
+      const tag = await buildSnapshot({
+        engine,
+        networkMode: await core.pool.networkFor(engine),
+        scope: core.config.scope,
+        definition,
+        hash,
+        secrets,
+        uid: core.config.uid,
+        gid: core.config.gid,
+        workspace: core.config.workspace,
+        stepTimeoutMs: core.config.buildStepTimeoutMs,
+        log: core.log,
+        onLog: (line) => core.emitBuildLog(line),
+        onProgress: (step) => {
+          build.step = step;
+          for (const entry of build.waiting)
+            core.setStatus(entry, 'building', text.building(definition.name, step));
+        },
+      });
+      await pruneOldSnapshots(engine.docker, definition.id, hash, core.log).catch((error: unknown) =>
+        core.log.warn('could not prune old snapshots', { error: messageOf(error) }),
+      );
+      return tag;
+    })().finally(() => this.builds.delete(key));
+    this.builds.set(key, build);
+    return build;
+  }
+}

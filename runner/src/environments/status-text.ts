@@ -1,0 +1,54 @@
+// The sentences people read about their Environment. Each says what happened
+// and what happens next.
+
+export function humanDuration(ms: number): string {
+  const units: [number, string][] = [
+    [24 * 60 * 60 * 1000, 'day'],
+    [60 * 60 * 1000, 'hour'],
+    [60 * 1000, 'minute'],
+    [1000, 'second'],
+  ];
+  for (const [size, name] of units) {
+    if (ms >= size) {
+      const n = Math.round((ms / size) * 10) / 10;
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return `${ms} ms`;
+}
+
+const STARTS_AGAIN = 'It starts again when you send a message.';
+const CLEAN_NEXT =
+  'The next message starts it again from a clean copy of the Environment; uncommitted changes are lost.';
+
+export const text = {
+  building: (name: string, step?: string) =>
+    `Building the Environment “${name}”${step ? `: ${step}` : ''}. This happens once; later sessions start from the snapshot.`,
+  starting: () => 'Starting the Environment.',
+  resuming: () => 'Resuming the Environment.',
+  running: () => 'The Environment is running.',
+  runningAgainClean: () =>
+    'The Environment is running again from a clean copy; changes that were not committed before it was removed are gone.',
+  restartingClean: (why: string) =>
+    `Starting from a clean copy of the Environment: ${why}. Uncommitted changes in its workspace are lost.`,
+  idlePaused: (idleMs: number) => `Paused after ${humanDuration(idleMs)} without activity. ${STARTS_AGAIN}`,
+  paused: () => `Paused. ${STARTS_AGAIN}`,
+  pausedOutside: () => `Paused outside Orrery. ${STARTS_AGAIN}`,
+  maxRunStopped: (maxRunMs: number) =>
+    `Stopped after running ${humanDuration(maxRunMs)}, the longest an Environment runs at a time. ${STARTS_AGAIN}`,
+  stopped: () => `Stopped. ${STARTS_AGAIN}`,
+  stoppedUnexpectedly: (exitCode: number, oom: boolean) =>
+    `The Environment stopped unexpectedly (${oom ? 'it ran out of memory' : `exit code ${exitCode}`}). ${STARTS_AGAIN}`,
+  removedAfterPause: (ms: number) =>
+    `Removed after ${humanDuration(ms)} without use, to free its resources. ${CLEAN_NEXT}`,
+  removedOutside: () => `The Environment's container was removed outside Orrery. ${CLEAN_NEXT}`,
+  removed: () => 'The Environment was removed with its session.',
+  engineDown: (engine: string, reason: string) =>
+    `Cannot reach the Docker engine “${engine}” (${reason}). Retrying; the Environment comes back when the engine does.`,
+  failed: (message: string) => message,
+  whyClean: {
+    long_pause: (ms: number) => `it was unused for more than ${humanDuration(ms)} and was removed`,
+    external: () => 'its container was removed outside Orrery',
+    dead: () => 'its container was broken and had to be replaced',
+  },
+};
