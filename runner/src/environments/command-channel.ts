@@ -43,7 +43,7 @@ export class CommandChannel {
       AttachStderr: true,
       Tty: false,
     });
-    const stream = (await exec.start({ hijack: true, stdin: true }));
+    const stream = await exec.start({ hijack: true, stdin: true });
     const channel = new CommandChannel(stream);
     await channel.handshake(channelId);
     return channel;

@@ -25,7 +25,7 @@ export function dockerExecStarter(container: Docker.Container, spec: RunSpec): R
       AttachStderr: true,
       Tty: false,
     });
-    const stream = (await exec.start({ hijack: true, stdin: false }));
+    const stream = await exec.start({ hijack: true, stdin: false });
     const demux = new Demuxer(sink);
     stream.on('data', (chunk: Buffer) => demux.push(chunk));
     const done = new Promise<RunOutcome>((resolve) => {
@@ -62,7 +62,7 @@ export async function runScript(
     AttachStderr: true,
     Tty: false,
   });
-  const stream = (await exec.start({ hijack: true, stdin: false }));
+  const stream = await exec.start({ hijack: true, stdin: false });
   const out: Buffer[] = [];
   const demux = new Demuxer((kind, payload) => {
     if (kind === 'stdout') out.push(payload);

@@ -111,19 +111,19 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     });
   }
 
-  exec(sessionId: string, options: ExecOptions): Promise<ExecResult> {
+  async exec(sessionId: string, options: ExecOptions): Promise<ExecResult> {
     return this.commands.exec(this.known(sessionId), options);
   }
 
-  readFile(sessionId: string, path: string): Promise<Uint8Array> {
+  async readFile(sessionId: string, path: string): Promise<Uint8Array> {
     return this.commands.readFile(this.known(sessionId), path);
   }
 
-  writeFile(sessionId: string, path: string, content: Uint8Array | string): Promise<void> {
+  async writeFile(sessionId: string, path: string, content: Uint8Array | string): Promise<void> {
     return this.commands.writeFile(this.known(sessionId), path, content);
   }
 
-  listFiles(
+  async listFiles(
     sessionId: string,
     path: string,
     options?: { recursive?: boolean; limit?: number },

@@ -19,7 +19,7 @@ export const LABEL = {
 export type ContainerRole = 'session' | 'build';
 
 /** Bumped when the way snapshots are built changes, so old snapshots are not reused. */
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 
 export const SNAPSHOT_REPOSITORY = 'orrery/snapshot';
 

@@ -1,11 +1,12 @@
 // The bash the manager runs inside containers. Every command runs as its own
 // process group (job control on just for the launch). A group file in
-// /tmp/.orrery-runs holds "<run id> <process group>" while it runs, so a
+// /tmp/.orrery-runs-<uid> holds "<run id> <process group>" while it runs, so a
 // timeout, a cancel or a restarted runner can kill the whole tree. The
 // shell's own notices go to /dev/null; the command's stderr is fd 3, the
 // original stderr.
 
-export const RUN_DIR = '/tmp/.orrery-runs';
+/** Per user ($UID is bash's), so a folder left by a root build step cannot lock the user out. */
+export const RUN_DIR = '/tmp/.orrery-runs-$UID';
 
 /** Quotes a value for bash: single quotes, with embedded single quotes closed and escaped. */
 export function shellQuote(value: string): string {

@@ -196,7 +196,7 @@ async function runSetup(
   }
   const w = shellQuote(input.workspace);
   await step(container, input, redactor, {
-    command: `rm -rf ${SOURCES} && chown -R ${input.uid}:${input.gid} ${w}`,
+    command: `rm -rf ${SOURCES} /tmp/.orrery-runs-* && chown -R ${input.uid}:${input.gid} ${w}`,
     user: '0:0',
     quiet: true,
   });
