@@ -2,8 +2,8 @@
 // app.request(); main.ts serves it and hands WebSocket upgrades to the hub.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorCode } from '@orrery/shared';
 import { ApiError } from './errors.js';
 import { attachmentRoutes } from './routes/attachments.js';
@@ -37,15 +37,18 @@ export function createApp(s: Services, options: AppOptions = {}) {
     c.set('principal', token ? s.accounts.resolve(token) : null);
     await next();
   });
-  app.use('/api/*', async (c, next) => {
-    if (c.req.path === '/api/attachments') return next();
-    return bodyLimit({
-      maxSize: MAX_JSON_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'Request bodies can be up to 1 MiB.');
-      },
-    })(c, next);
-  });
+  app.use(
+    '/api/*',
+    except(
+      '/api/attachments',
+      bodyLimit({
+        maxSize: MAX_JSON_BYTES,
+        onError: () => {
+          throw new ApiError(413, 'payload_too_large', 'Request bodies can be up to 1 MiB.');
+        },
+      }),
+    ),
+  );
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.route('/', authRoutes(s));
@@ -71,6 +74,8 @@ export function createApp(s: Services, options: AppOptions = {}) {
   if (options.webDir) app.route('/', webRoutes(options.webDir));
 
   app.onError((err, c) => {
+    // A body refused before it was read leaves the connection unusable for the next request.
+    if (err instanceof HTTPException && err.status === 413) c.header('Connection', 'close');
     if (err instanceof ApiError) {
       const body = {
         error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
@@ -78,7 +83,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
       return c.json(body, err.status);
     }
     if (err instanceof HTTPException) {
-      const status = err.status as ContentfulStatusCode;
+      const status = err.status;
       const code: ErrorCode =
         status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : 'bad_request';
       const message = /json/i.test(err.message)

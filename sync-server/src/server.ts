@@ -1,7 +1,9 @@
 // Listening: the Hono app on @hono/node-server, WebSocket upgrades on /sync
 // handed to the hub, and an orderly close that flushes every document.
 import { serve, type ServerType } from '@hono/node-server';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createApp, type AppOptions } from './app.js';
 import type { Services } from './services.js';
 
@@ -36,7 +38,9 @@ export function listen(
         });
       },
     );
-    server.on('upgrade', (req, socket, head) => s.hub.handleUpgrade(req, socket, head));
+    (server as Server).on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      s.hub.handleUpgrade(req, socket, head),
+    );
     server.once('error', reject);
   });
 }

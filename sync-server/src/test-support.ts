@@ -45,7 +45,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { limits?: Partial<SyncLimits>; dir?: string } = {},
+  options: { limits?: Partial<SyncLimits>; dir?: string; clock?: () => number } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
   const db = openDb(path.join(dir, 'orrery.sqlite'));
@@ -55,6 +55,7 @@ export async function startTestServer(
     dataDir: dir,
     log: silentLogger,
     limits: options.limits,
+    clock: options.clock,
   });
   const boot = await bootstrap(
     services,
@@ -156,4 +157,13 @@ export function tryUpgrade(
     });
     ws.on('error', () => {});
   });
+}
+
+/** Resolves with the close code when the provider's socket closes. */
+export function closeCode(provider: WebsocketProvider): Promise<number> {
+  return new Promise((resolve) =>
+    provider.on('connection-close', (event: unknown) =>
+      resolve((event as { code?: number } | null)?.code ?? 0),
+    ),
+  );
 }

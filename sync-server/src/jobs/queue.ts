@@ -116,10 +116,10 @@ export class JobQueue {
 
   private untilNextExpiry(orgId: string): number | null {
     const row = this.db
-      .prepare<[string], { at: number | null }>(
-        `SELECT MIN(lease_expires_at) AS at FROM jobs WHERE org_id = ? AND state = 'leased'`,
+      .prepare<[string, number], { at: number | null }>(
+        `SELECT MIN(lease_expires_at) AS at FROM jobs WHERE org_id = ? AND state = 'leased' AND lease_expires_at > ?`,
       )
-      .get(orgId);
+      .get(orgId, this.clock());
     return row?.at == null ? null : Math.max(10, row.at - this.clock() + 5);
   }
 

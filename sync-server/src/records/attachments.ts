@@ -29,11 +29,10 @@ export type UploadResult = { ok: true; attachment: AttachmentRef } | { ok: false
 /** Keeps a display name harmless: no path parts, no control characters, bounded length. */
 export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
-    .trim()
-    .slice(0, 255);
+  const printable = [...base]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch !== '\u007f' && ch !== '"')
+    .join('');
+  const cleaned = printable.trim().slice(0, 255);
   return cleaned === '.' || cleaned === '..' ? '' : cleaned;
 }
 
@@ -121,20 +120,18 @@ export class Attachments {
    */
   judgeMessage(userId: string, sessionId: string, refs: readonly AttachmentRef[]) {
     const accepted: AttachmentRef[] = [];
-    const skipped: { name: string; reason: string }[] = [];
-    const known: { ref: AttachmentRef; row: AttachmentRow }[] = [];
-    for (const ref of refs) {
+    const skipped: { at: number; name: string; reason: string }[] = [];
+    const known: { at: number; ref: AttachmentRef; row: AttachmentRow }[] = [];
+    refs.forEach((ref, at) => {
       const row = this.row(ref.id);
       const name = cleanName(ref.name) || 'attachment';
       if (!row || !(this.uploadedBy(ref.id, userId) || this.inSession(ref.id, sessionId))) {
-        skipped.push({
-          name,
-          reason: `${name} was skipped: upload it first (the server has no such attachment from you).`,
-        });
+        const reason = `${name} was skipped: upload it first (the server has no such attachment from you).`;
+        skipped.push({ at, name, reason });
       } else {
-        known.push({ ref: { ...ref, name }, row });
+        known.push({ at, ref: { ...ref, name }, row });
       }
-    }
+    });
     const verdicts = checkAttachments(
       known.map(({ ref, row }) => ({
         name: ref.name,
@@ -145,8 +142,8 @@ export class Attachments {
     );
     this.db.transaction(() => {
       verdicts.forEach((v, i) => {
-        const { ref, row } = known[i]!;
-        if (!v.accepted) return skipped.push({ name: ref.name, reason: v.reason });
+        const { at, ref, row } = known[i]!;
+        if (!v.accepted) return skipped.push({ at, name: ref.name, reason: v.reason });
         this.link(row.sha256, sessionId);
         accepted.push({
           id: row.sha256,
@@ -157,7 +154,8 @@ export class Attachments {
         });
       });
     })();
-    return { accepted, skipped };
+    skipped.sort((a, b) => a.at - b.at);
+    return { accepted, skipped: skipped.map(({ name, reason }) => ({ name, reason })) };
   }
 
   uploadedBy(sha256: string, userId: string): boolean {

@@ -71,6 +71,6 @@ export const IdParam = z.object({ id: Id });
  * absent fields of a partial schema, which must not reset stored values.
  */
 export async function presentFields<T extends object>(c: Context<AppEnv>, parsed: T): Promise<Partial<T>> {
-  const raw = (await c.req.json()) as Record<string, unknown>;
+  const raw = await c.req.json<Record<string, unknown>>();
   return Object.fromEntries(Object.entries(parsed).filter(([k]) => Object.hasOwn(raw, k))) as Partial<T>;
 }

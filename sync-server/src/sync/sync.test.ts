@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import {
+  closeCode,
   connect,
   startTestServer,
   synced,
@@ -127,9 +128,7 @@ describe('sync over y-websocket', () => {
     await t.api(owner.token, 'PUT', `/api/sessions/${id}/grants/${viewer.user.id}`);
     const v = open(sessionDocName(id), viewer.token);
     await synced(v);
-    const closed = new Promise<{ code: number; at: number }>((resolve) =>
-      v.on('connection-close', (event) => resolve({ code: event?.code ?? 0, at: Date.now() })),
-    );
+    const closed = closeCode(v).then((code) => ({ code, at: Date.now() }));
     const revokedAt = Date.now();
     expect((await t.api(owner.token, 'DELETE', `/api/sessions/${id}/grants/${viewer.user.id}`)).status).toBe(
       204,
@@ -148,7 +147,7 @@ describe('sync over y-websocket', () => {
     const shared = await newSession(owner, 'shared');
     const m = open(sessionDocName(shared), member.token);
     await synced(m);
-    const closed = new Promise<number>((resolve) => m.on('connection-close', (e) => resolve(e?.code ?? 0)));
+    const closed = closeCode(m);
     await t.api(owner.token, 'PUT', `/api/sessions/${shared}/visibility`, { visibility: 'private' });
     expect(await closed).toBe(SyncCloseCode.accessRevoked);
     expect(await tryUpgrade(t, sessionDocName(shared), member.token)).toBe(403);
@@ -170,7 +169,7 @@ describe('sync over y-websocket', () => {
     const token = signedIn.body.token;
     const p = open(userDocName(member.user.id), token);
     await synced(p);
-    const closed = new Promise<number>((resolve) => p.on('connection-close', (e) => resolve(e?.code ?? 0)));
+    const closed = closeCode(p);
     expect((await t.api(token, 'POST', '/api/auth/logout')).status).toBe(204);
     expect(await closed).toBe(SyncCloseCode.accessRevoked);
     expect((await t.api(token, 'GET', '/api/me')).status).toBe(401);

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bootstrap } from './bootstrap.js';
+import { silentLogger } from './log.js';
+import { createServices, type Services } from './services.js';
+import { openDb } from './store/db.js';
+import { SqliteDocStore } from './store/sqlite-doc-store.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function fresh(dir = mkdtempSync(path.join(tmpdir(), 'orrery-boot-'))): { s: Services; dir: string } {
+  const db = openDb(path.join(dir, 'orrery.sqlite'));
+  const s = createServices({ db, docs: new SqliteDocStore(db), dataDir: dir, log: silentLogger });
+  cleanups.push(async () => {
+    await s.close();
+    db.close();
+  });
+  return { s, dir };
+}
+
+describe('first run', () => {
+  it('creates the organisation and an admin with a generated password, printed once, then seeds the built-ins', async () => {
+    const { s, dir } = fresh();
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const lines: string[] = [];
+    const boot = await bootstrap(s, {}, (l) => lines.push(l));
+    expect(boot.generatedPassword).toMatch(/^[a-z0-9]{5}(-[a-z0-9]{5}){3}$/);
+    expect(lines[0]).toBe(
+      `First run: created the admin account. Sign in with email admin@orrery.local and password ${boot.generatedPassword}`,
+    );
+    expect(await s.accounts.checkPassword('admin@orrery.local', boot.generatedPassword!)).toMatchObject({
+      role: 'admin',
+    });
+
+    const experts = s.catalog.experts(boot.admin);
+    const envs = s.catalog.environments(boot.admin);
+    expect(envs).toMatchObject([
+      { name: 'Default', image: 'orrery/env-base:bookworm', repositories: [], scope: 'organisation' },
+    ]);
+    expect(experts).toMatchObject([
+      {
+        name: 'Shell',
+        builtIn: true,
+        model: { provider: 'shell', name: '' },
+        capabilities: { tools: ['run_command'] },
+        defaultEnvironmentId: envs[0]!.id,
+      },
+    ]);
+
+    const again: string[] = [];
+    const second = await bootstrap(s, {}, (l) => again.push(l));
+    expect(again).toEqual([]);
+    expect(second.generatedPassword).toBeNull();
+    expect(s.catalog.experts(boot.admin)).toHaveLength(1);
+  });
+
+  it('uses ORRERY_ADMIN_EMAIL and ORRERY_ADMIN_PASSWORD when given', async () => {
+    const { s, dir } = fresh();
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const boot = await bootstrap(
+      s,
+      { ORRERY_ADMIN_EMAIL: 'Boss@Example.com', ORRERY_ADMIN_PASSWORD: 'a very good password' },
+      () => {},
+    );
+    expect(boot.admin.email).toBe('boss@example.com');
+    expect(await s.accounts.checkPassword('boss@example.com', 'a very good password')).not.toBeNull();
+    await expect(bootstrap(fresh().s, { ORRERY_ADMIN_PASSWORD: 'short' }, () => {})).rejects.toThrow(
+      'at least 10 characters',
+    );
+  });
+});
