@@ -9,7 +9,8 @@ export function humanDuration(ms: number): string {
     [1000, 'second'],
   ];
   for (const [size, name] of units) {
-    if (ms >= size) {
+    // "24 hours" reads better than "1 day"; days start at two.
+    if (ms >= (name === 'day' ? 2 * size : size)) {
       const n = Math.round((ms / size) * 10) / 10;
       return `${n} ${name}${n === 1 ? '' : 's'}`;
     }
