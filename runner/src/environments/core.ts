@@ -42,6 +42,8 @@ const ACTIVITY_SAVE_INTERVAL_MS = 5_000;
 
 export class Core {
   readonly entries = new Map<string, SessionEntry>();
+  /** Sessions removed (deleted): late events about their containers are ignored. */
+  readonly forgotten = new Set<string>();
   readonly statusListeners = new Set<(change: StatusChange) => void>();
   readonly buildListeners = new Set<(entry: BuildLogEntry) => void>();
   /** Set by the lifecycle: what to do when a deadline falls due. */

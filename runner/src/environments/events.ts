@@ -3,6 +3,7 @@
 // down, reconnects with a growing back-off, and once it is back reports it
 // up (the manager then lists everything again) and resumes with `since`, so
 // events from the gap are replayed rather than lost.
+import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { Engine } from './engines.js';
 import { messageOf } from './errors.js';
@@ -55,18 +56,19 @@ export class EventFollower {
 
   private async connect(afterOutage: boolean): Promise<void> {
     if (this.closed) return;
-    const since = this.since ?? String(Math.floor(Date.now() / 1000) - 1);
     try {
-      // Docker takes "seconds.nanoseconds" for since; the typings only know whole seconds.
-      const stream = (await this.engine.docker.getEvents({
-        since: since as unknown as number,
-        filters: { type: ['container'], label: [`${LABEL.scope}=${this.scope}`] },
-      })) as unknown as Readable;
+      // The first time, only live events: the listing in onUp covers the past. After an outage,
+      // resume from the last event seen. Docker takes "seconds.nanoseconds"; the typings know numbers.
+      const filters = { type: ['container'], label: [`${LABEL.scope}=${this.scope}`] };
+      const options: Docker.GetEventsOptions = { filters: filters as unknown as string };
+      if (this.since) options.since = this.since as unknown as number;
+      const stream = (await this.engine.docker.getEvents(options)) as unknown as Readable;
       if (this.closed) {
         stream.destroy();
         return;
       }
       this.stream = stream;
+      this.since ??= String(Math.floor(Date.now() / 1000));
       this.listen(stream);
       await this.handlers.onUp(afterOutage);
       this.down = false;

@@ -96,6 +96,7 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     secrets: Record<string, string> = {},
   ): Promise<void> {
     checkDefinition(definition);
+    this.core.forgotten.delete(sessionId);
     const entry = this.core.entryFor(checkSessionId(sessionId));
     entry.definition = definition;
     entry.secrets = { ...secrets };
@@ -162,6 +163,7 @@ export class DockerEnvironmentManager implements EnvironmentManager {
       }
       this.core.store.delete(sessionId);
       this.core.entries.delete(sessionId);
+      this.core.forgotten.add(sessionId);
       this.core.setStatus(entry, 'none', text.removed());
       entry.timer?.cancel();
     });

@@ -84,6 +84,9 @@ export class Reconciler {
       if (!sessionId) continue;
       if (this.sessionExists && !(await this.sessionExists(sessionId).catch(() => true))) {
         core.log.info('removing the container of a deleted session', { session: sessionId });
+        core.forgotten.add(sessionId);
+        core.entries.get(sessionId)?.timer?.cancel();
+        core.entries.delete(sessionId);
         await engine.docker.getContainer(info.Id).remove({ force: true, v: true }).catch(ignore(404, 409));
         core.store.delete(sessionId);
         continue;
@@ -132,8 +135,8 @@ export class Reconciler {
     const { core } = this;
     if (event.attributes[LABEL.role] !== 'session') return;
     const sessionId = event.attributes[LABEL.session];
-    if (!sessionId || core.closed) return;
-    // The end of a container this manager already forgot (the session was removed).
+    if (!sessionId || core.closed || core.forgotten.has(sessionId)) return;
+    // The end of a container this manager never knew or already let go of.
     if (event.action === 'destroy' && !core.entries.has(sessionId)) return;
     const entry = core.entryFor(sessionId);
     entry.engine ??= engine;
@@ -157,7 +160,7 @@ export class Reconciler {
   /** Reads the container's real state and reports it when it differs from what the entry says. */
   async sync(entry: SessionEntry): Promise<void> {
     const { core } = this;
-    if (!entry.engine) return;
+    if (!entry.engine || core.forgotten.has(entry.sessionId)) return;
     const info = await inspect(core.container(entry));
     if (!info) return this.containerGone(entry);
     adoptLabels(entry, info.Config.Labels ?? {});

@@ -71,6 +71,7 @@ export function makeManager(options: {
   stateDir?: string;
   clock?: Clock;
   config?: Partial<EnvironmentManagerConfig>;
+  sessionExists?: (sessionId: string) => Promise<boolean>;
 }): TestManager {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), 'orrery-env-test-'));
   const manager = createEnvironmentManager({
@@ -79,6 +80,7 @@ export function makeManager(options: {
       : (options.docker ?? new Docker({ socketPath: '/var/run/docker.sock' })),
     engines: options.engines,
     clock: options.clock,
+    sessionExists: options.sessionExists,
     config: {
       scope: options.scope,
       stateDir,
