@@ -91,13 +91,19 @@ export interface SessionSnapshot {
   environment: EnvironmentState;
 }
 
-type Entry = Y.Map<unknown>;
+// Encoding: finished, immutable entries (user messages, notices, queued
+// messages) are plain objects in the arrays; entries that change while the
+// agent works (agent text, tool output) are a Y.Map holding the immutable
+// fields as one object under `m` plus their live parts. One struct per
+// immutable entry keeps a 2,000-message document quick to load.
+type Live = Y.Map<unknown>;
+type Stored = Live | Record<string, unknown>;
 
-function messagesOf(doc: Y.Doc): Y.Array<Entry> {
-  return doc.getArray<Entry>(K.messages);
+function messagesOf(doc: Y.Doc): Y.Array<Stored> {
+  return doc.getArray<Stored>(K.messages);
 }
-function queueOf(doc: Y.Doc): Y.Array<Entry> {
-  return doc.getArray<Entry>(K.queue);
+function queueOf(doc: Y.Doc): Y.Array<Record<string, unknown>> {
+  return doc.getArray<Record<string, unknown>>(K.queue);
 }
 function turnOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(K.turn);
@@ -139,10 +145,12 @@ export class SessionDoc {
   }
 
   transcript(): TranscriptEntry[] {
-    return messagesOf(this.doc)
-      .toArray()
-      .map(readEntry)
-      .filter((e): e is TranscriptEntry => e !== null);
+    const out: TranscriptEntry[] = [];
+    for (const stored of messagesOf(this.doc)) {
+      const entry = readEntry(stored);
+      if (entry) out.push(entry);
+    }
+    return out;
   }
 
   /** Number of transcript entries, without materialising them. */
@@ -156,12 +164,15 @@ export class SessionDoc {
 
   turn(): Turn {
     const m = turnOf(this.doc);
-    const state = m.get('state');
+    const current = (m.get('current') ?? {}) as Record<string, unknown>;
+    const state = current.state;
+    const turnId = str(current.turnId);
     return {
       state: state === 'running' || state === 'stopping' ? state : 'idle',
-      turnId: str(m.get('turnId')),
-      startedAt: num(m.get('startedAt')),
-      stopRequested: m.get('stopRequested') === true,
+      turnId,
+      startedAt: num(current.startedAt),
+      // A stop request names the turn it is for, so it cannot leak into the next one.
+      stopRequested: turnId !== null && m.get('stopRequested') === turnId,
     };
   }
 
@@ -177,30 +188,26 @@ export class SessionDoc {
   // ── the queue (written by the owner's clients, consumed by the runner) ──
 
   enqueue(message: QueuedMessage): void {
-    this.doc.transact(() => {
-      queueOf(this.doc).push([
-        newMap({
-          id: message.id,
-          authorId: message.authorId,
-          createdAt: message.createdAt,
-          text: message.text,
-          attachments: JSON.stringify(message.attachments),
-        }),
-      ]);
-    }, this.origin);
+    this.doc.transact(() => queueOf(this.doc).push([queuedObject(message)]), this.origin);
   }
 
   editQueued(id: string, text: string): boolean {
-    const entry = findById(queueOf(this.doc), id);
-    if (!entry) return false;
-    this.doc.transact(() => entry.map.set('text', text), this.origin);
+    const q = queueOf(this.doc);
+    const index = indexById(q, id);
+    const current = index < 0 ? undefined : q.get(index);
+    if (!current) return false;
+    this.doc.transact(() => {
+      q.delete(index, 1);
+      q.insert(index, [{ ...current, text }]);
+    }, this.origin);
     return true;
   }
 
   removeQueued(id: string): boolean {
-    const entry = findById(queueOf(this.doc), id);
-    if (!entry) return false;
-    this.doc.transact(() => queueOf(this.doc).delete(entry.index, 1), this.origin);
+    const q = queueOf(this.doc);
+    const index = indexById(q, id);
+    if (index < 0) return false;
+    this.doc.transact(() => q.delete(index, 1), this.origin);
     return true;
   }
 
@@ -211,9 +218,9 @@ export class SessionDoc {
 
   /** Asks the runner to stop the running turn. */
   requestStop(): void {
-    const m = turnOf(this.doc);
-    if (m.get('state') !== 'running') return;
-    this.doc.transact(() => m.set('stopRequested', true), this.origin);
+    const { state, turnId } = this.turn();
+    if (state !== 'running' || !turnId) return;
+    this.doc.transact(() => turnOf(this.doc).set('stopRequested', turnId), this.origin);
   }
 
   // ── the runner's side ──
@@ -238,39 +245,28 @@ export class SessionDoc {
     };
     this.doc.transact(() => {
       q.delete(0, 1);
-      messagesOf(this.doc).push([
-        newMap({
-          kind: 'user',
-          id: message.id,
-          createdAt: message.createdAt,
-          turnId,
-          authorId: message.authorId,
-          text: message.text,
-          attachments: JSON.stringify(message.attachments),
-        }),
-      ]);
-      const t = turnOf(this.doc);
-      t.set('state', 'running');
-      t.set('turnId', turnId);
-      t.set('startedAt', now);
-      t.set('stopRequested', false);
+      messagesOf(this.doc).push([{ ...message }]);
+      // One key for the turn's state: a turn leaves two overwritten values, not six.
+      turnOf(this.doc).set('current', { state: 'running', turnId, startedAt: now });
     }, this.origin);
     return message;
   }
 
   endTurn(): void {
-    this.doc.transact(() => {
-      const t = turnOf(this.doc);
-      t.set('state', 'idle');
-      t.set('stopRequested', false);
-    }, this.origin);
+    const { turnId, startedAt } = this.turn();
+    this.doc.transact(
+      () => turnOf(this.doc).set('current', { state: 'idle', turnId, startedAt }),
+      this.origin,
+    );
   }
 
   /** Starts an agent message whose text arrives in pieces. */
   startAgentMessage(id: string, turnId: string | null, now: number): AgentMessageWriter {
     const text = new Y.Text();
-    const map = newMap({ kind: 'agent', id, createdAt: now, turnId, done: false });
+    const map = new Y.Map<unknown>();
+    map.set('m', { kind: 'agent', id, createdAt: now, turnId });
     map.set('text', text);
+    map.set('done', false);
     this.doc.transact(() => messagesOf(this.doc).push([map]), this.origin);
     return {
       append: (chunk) => {
@@ -288,29 +284,28 @@ export class SessionDoc {
     now: number;
   }): ToolCallWriter {
     const output = new Y.Text();
-    const map = newMap({
+    const map = new Y.Map<unknown>();
+    map.set('m', {
       kind: 'tool',
       id: call.id,
       createdAt: call.now,
       turnId: call.turnId,
       name: call.name,
       input: call.input,
-      status: 'running',
-      exitCode: null,
-      durationMs: null,
     });
     map.set('output', output);
+    map.set('r', { status: 'running', exitCode: null, durationMs: null });
     this.doc.transact(() => messagesOf(this.doc).push([map]), this.origin);
     return {
       append: (chunk) => {
         if (chunk) this.doc.transact(() => output.insert(output.length, chunk), this.origin);
       },
       finish: (result) =>
-        this.doc.transact(() => {
-          map.set('status', result.status);
-          map.set('exitCode', result.exitCode);
-          map.set('durationMs', result.durationMs);
-        }, this.origin),
+        this.doc.transact(
+          () =>
+            map.set('r', { status: result.status, exitCode: result.exitCode, durationMs: result.durationMs }),
+          this.origin,
+        ),
     };
   }
 
@@ -321,27 +316,27 @@ export class SessionDoc {
     text: string;
     now: number;
   }): void {
-    this.doc.transact(() => {
-      messagesOf(this.doc).push([
-        newMap({
-          kind: 'notice',
-          id: notice.id,
-          createdAt: notice.now,
-          turnId: notice.turnId,
-          level: notice.level,
-          text: notice.text,
-        }),
-      ]);
-    }, this.origin);
+    const entry = {
+      kind: 'notice',
+      id: notice.id,
+      createdAt: notice.now,
+      turnId: notice.turnId,
+      level: notice.level,
+      text: notice.text,
+    };
+    this.doc.transact(() => messagesOf(this.doc).push([entry]), this.origin);
   }
 
   /** Marks whatever was still running in a turn as interrupted (a runner died mid-turn). */
   markInterrupted(turnId: string): void {
     this.doc.transact(() => {
-      for (const map of messagesOf(this.doc)) {
-        if (map.get('turnId') !== turnId) continue;
-        if (map.get('kind') === 'tool' && map.get('status') === 'running') map.set('status', 'interrupted');
-        if (map.get('kind') === 'agent' && map.get('done') === false) map.set('done', true);
+      for (const stored of messagesOf(this.doc)) {
+        if (!(stored instanceof Y.Map)) continue;
+        const m = stored.get('m') as Record<string, unknown> | undefined;
+        if (m?.turnId !== turnId) continue;
+        const r = stored.get('r') as Record<string, unknown> | undefined;
+        if (m.kind === 'tool' && r?.status === 'running') stored.set('r', { ...r, status: 'interrupted' });
+        if (m.kind === 'agent' && stored.get('done') === false) stored.set('done', true);
       }
     }, this.origin);
   }
@@ -373,81 +368,82 @@ export interface ToolCallWriter {
   finish(result: { status: ToolCallStatus; exitCode: number | null; durationMs: number }): void;
 }
 
-function newMap(fields: Record<string, unknown>): Entry {
-  const map = new Y.Map<unknown>();
-  for (const [k, v] of Object.entries(fields)) map.set(k, v);
-  return map;
+function queuedObject(message: QueuedMessage): Record<string, unknown> {
+  return {
+    id: message.id,
+    authorId: message.authorId,
+    createdAt: message.createdAt,
+    text: message.text,
+    attachments: message.attachments,
+  };
 }
 
-function findById(array: Y.Array<Entry>, id: string): { map: Entry; index: number } | null {
+function indexById(array: Y.Array<Record<string, unknown>>, id: string): number {
   let index = 0;
-  for (const map of array) {
-    if (map.get('id') === id) return { map, index };
+  for (const item of array) {
+    if (item.id === id) return index;
     index += 1;
   }
-  return null;
+  return -1;
 }
 
-function readEntry(map: Entry): TranscriptEntry | null {
-  const base = {
-    id: str(map.get('id')) ?? '',
-    createdAt: num(map.get('createdAt')) ?? 0,
-    turnId: str(map.get('turnId')),
-  };
-  switch (map.get('kind')) {
+function readEntry(stored: Stored): TranscriptEntry | null {
+  const live = stored instanceof Y.Map ? stored : null;
+  const m = (live ? live.get('m') : stored) as Record<string, unknown> | undefined;
+  if (!m || typeof m !== 'object') return null;
+  const base = { id: str(m.id) ?? '', createdAt: num(m.createdAt) ?? 0, turnId: str(m.turnId) };
+  switch (m.kind) {
     case 'user':
       return {
         ...base,
         kind: 'user',
-        authorId: str(map.get('authorId')) ?? '',
-        text: str(map.get('text')) ?? '',
-        attachments: parseAttachments(map.get('attachments')),
-      };
-    case 'agent':
-      return { ...base, kind: 'agent', text: textOf(map.get('text')), done: map.get('done') === true };
-    case 'tool':
-      return {
-        ...base,
-        kind: 'tool',
-        name: str(map.get('name')) ?? '',
-        input: str(map.get('input')) ?? '',
-        output: textOf(map.get('output')),
-        status: (str(map.get('status')) as ToolCallStatus | null) ?? 'running',
-        exitCode: num(map.get('exitCode')),
-        durationMs: num(map.get('durationMs')),
+        authorId: str(m.authorId) ?? '',
+        text: str(m.text) ?? '',
+        attachments: parseAttachments(m.attachments),
       };
     case 'notice':
       return {
         ...base,
         kind: 'notice',
-        level: (str(map.get('level')) as NoticeLevel | null) ?? 'info',
-        text: str(map.get('text')) ?? '',
+        level: (str(m.level) as NoticeLevel | null) ?? 'info',
+        text: str(m.text) ?? '',
       };
+    case 'agent':
+      return { ...base, kind: 'agent', text: textOf(live?.get('text')), done: live?.get('done') === true };
+    case 'tool': {
+      const r = (live?.get('r') ?? {}) as Record<string, unknown>;
+      return {
+        ...base,
+        kind: 'tool',
+        name: str(m.name) ?? '',
+        input: str(m.input) ?? '',
+        output: textOf(live?.get('output')),
+        status: (str(r.status) as ToolCallStatus | null) ?? 'running',
+        exitCode: num(r.exitCode),
+        durationMs: num(r.durationMs),
+      };
+    }
     default:
       // Entries from a newer schema are skipped rather than misread.
       return null;
   }
 }
 
-function readQueued(map: Entry): QueuedMessage {
+function readQueued(item: Record<string, unknown>): QueuedMessage {
   return {
-    id: str(map.get('id')) ?? '',
-    authorId: str(map.get('authorId')) ?? '',
-    createdAt: num(map.get('createdAt')) ?? 0,
-    text: str(map.get('text')) ?? '',
-    attachments: parseAttachments(map.get('attachments')),
+    id: str(item.id) ?? '',
+    authorId: str(item.authorId) ?? '',
+    createdAt: num(item.createdAt) ?? 0,
+    text: str(item.text) ?? '',
+    attachments: parseAttachments(item.attachments),
   };
 }
 
 function parseAttachments(raw: unknown): AttachmentRef[] {
-  if (typeof raw !== 'string') return [];
-  try {
-    // Peers write this field; only well-formed references are believed.
-    const parsed = AttachmentRef.array().max(20).safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
+  if (!Array.isArray(raw) || raw.length === 0) return [];
+  // Peers write this field; only well-formed references are believed.
+  const parsed = AttachmentRef.array().max(20).safeParse(raw);
+  return parsed.success ? parsed.data : [];
 }
 
 function textOf(value: unknown): string {
