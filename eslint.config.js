@@ -21,6 +21,7 @@ export default tseslint.config(
             '*/vitest.config.ts',
             '*/playwright.config.ts',
             '*/bench/*.mjs',
+            '*/bench/*.ts',
           ],
           defaultProject: 'tsconfig.tools.json',
         },
