@@ -51,6 +51,7 @@ export default defineProject({
       headless: true,
       provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS } }),
       instances: [{ browser: 'chromium' }],
+      viewport: { width: 1280, height: 800 },
       screenshotFailures: false,
     },
   },

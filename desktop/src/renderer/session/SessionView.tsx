@@ -81,6 +81,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
         entries={view.transcript}
         queue={view.queue}
         nameOf={nameOf}
+        turnRunning={running}
         emptyText={
           waiting
             ? view.state.connection === 'offline'

@@ -13,9 +13,11 @@ export interface TranscriptProps {
   nameOf: (authorId: string) => string;
   /** Shown while nothing has been said yet. */
   emptyText: string;
+  /** Whether a turn is running, which decides how queued messages are described. */
+  turnRunning: boolean;
 }
 
-export function Transcript({ sessionId, entries, queue, nameOf, emptyText }: TranscriptProps) {
+export function Transcript({ sessionId, entries, queue, nameOf, emptyText, turnRunning }: TranscriptProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
@@ -98,7 +100,11 @@ export function Transcript({ sessionId, entries, queue, nameOf, emptyText }: Tra
             <li key={q.id} className="entry user-message queued">
               <div className="entry-author">
                 {nameOf(q.authorId)} ·{' '}
-                <span className="muted">Queued — sent when the current turn finishes</span>
+                <span className="muted">
+                  {turnRunning
+                    ? 'Queued — sent when the current turn finishes'
+                    : 'Waiting for the agent to pick it up'}
+                </span>
               </div>
               <div className="user-text">{q.text}</div>
             </li>

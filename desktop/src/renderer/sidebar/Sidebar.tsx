@@ -5,6 +5,7 @@ import { hrefOf, useRoute } from '../app/router.js';
 import { useServices } from '../app/services-context.js';
 import { useUi } from '../state/store.js';
 import { useRecent } from '../sync/use-user-doc.js';
+import { ListIcon, PlusIcon } from '../common/icons.js';
 import { PinnedSection } from './PinnedSection.js';
 import { SessionRow } from './SessionRow.js';
 
@@ -40,13 +41,13 @@ export function Sidebar() {
       </div>
       <nav className="sidebar-nav" aria-label="Main">
         <a className={`nav-item${route.name === 'home' ? ' active' : ''}`} href={hrefOf({ name: 'home' })}>
-          <span aria-hidden="true">＋</span> New Session
+          <PlusIcon /> New Session
         </a>
         <a
           className={`nav-item${route.name === 'sessions' ? ' active' : ''}`}
           href={hrefOf({ name: 'sessions' })}
         >
-          <span aria-hidden="true">☰</span> Sessions
+          <ListIcon /> Sessions
         </a>
       </nav>
       <div className="sidebar-scroll">

@@ -15,7 +15,9 @@ export function SortablePin({ sessionId, disabled }: { sessionId: string; disabl
       rowRef={setNodeRef}
       dragging={isDragging}
       rowProps={{
-        ...attributes,
+        // The row stays a list item; dnd-kit's button role would hide the link and menu inside it.
+        tabIndex: attributes.tabIndex,
+        'aria-describedby': attributes['aria-describedby'],
         ...listeners,
         style: { transform: CSS.Translate.toString(transform), transition },
         'aria-roledescription': 'pinned session',

@@ -1,0 +1,19 @@
+// Small line icons drawn inline, so the app needs no icon font or network.
+const base = { width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': true } as const;
+const stroke = { fill: 'none', stroke: 'currentColor', strokeWidth: 1.4, strokeLinecap: 'round' } as const;
+
+export function PlusIcon() {
+  return (
+    <svg {...base}>
+      <path {...stroke} d="M8 3v10M3 8h10" />
+    </svg>
+  );
+}
+
+export function ListIcon() {
+  return (
+    <svg {...base}>
+      <path {...stroke} d="M3 4h10M3 8h10M3 12h10" />
+    </svg>
+  );
+}
