@@ -161,16 +161,17 @@ async function cloneRepositories(
     if (local) {
       const bundle = await bundleLocalRepository(local);
       source = `${SOURCES}/${i}.bundle`;
-      await putFile(container, SOURCES, `${i}.bundle`, bundle, input.uid, input.gid);
+      await putFile(container, SOURCES, `${i}.bundle`, bundle);
     }
     const checkout = repo.ref ? ` && git -C ${shellQuote(target)} checkout -q ${shellQuote(repo.ref)}` : '';
     const origin = local
       ? ` && git -C ${shellQuote(target)} remote set-url origin ${shellQuote(repo.url)}`
       : '';
     const command = `git clone -q -- ${shellQuote(source)} ${shellQuote(target)}${checkout}${origin}`;
+    // As root: the image may shut other users out until the snapshot is saved; the workspace is chowned after.
     await step(container, input, redactor, {
       command,
-      user: `${input.uid}:${input.gid}`,
+      user: '0:0',
       failure: `Cloning ${repo.url} failed${input.networkMode === 'none' && !local ? ' (the build container has no network on this engine)' : ''}`,
     });
   }
@@ -307,16 +308,9 @@ function dockerfileEnv(entry: string): string {
   return `${key}="${value}"`;
 }
 
-async function putFile(
-  container: Docker.Container,
-  dir: string,
-  name: string,
-  body: Buffer,
-  uid: number,
-  gid: number,
-): Promise<void> {
+async function putFile(container: Docker.Container, dir: string, name: string, body: Buffer): Promise<void> {
   const pack = tar.pack();
-  pack.entry({ name, size: body.length, mode: 0o644, uid, gid }, body);
+  pack.entry({ name, size: body.length, mode: 0o644, uid: 0, gid: 0 }, body);
   pack.finalize();
   await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: dir });
 }
