@@ -45,7 +45,7 @@ describe('engine addresses', () => {
     expect(options).toMatchObject({ host: 'build.example', port: '2376', protocol: 'https' });
     expect(String(options.ca)).toBe('ca.pem contents');
     expect(String(options.cert)).toBe('cert.pem contents');
-    expect(String(options.key)).toBe('key.pem contents');
+    expect((options.key as Buffer).toString()).toBe('key.pem contents');
   });
 
   it('says which certificate file is missing', () => {

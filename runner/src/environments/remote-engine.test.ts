@@ -2,7 +2,7 @@
 // test makes, side by side with the local engine under one placement rule;
 // a client certificate it does not trust; and the engine going away and
 // coming back (a clear status, retries, recovery, no crash).
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, engineConfigFromEnv, type Engine } from './engines.js';
 import { createPrivateDockerd, loadImage, type PrivateDockerd } from './fixtures/private-dockerd.js';
