@@ -1,0 +1,53 @@
+import { SessionDoc, sessionDocName, type SessionResponse } from '@orrery/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, startTestServer, synced, waitFor, type Person, type TestServer } from '../test-support.js';
+
+let t: TestServer;
+let owner: Person;
+let expertId: string;
+const logLength = (name: string) =>
+  (t.db.prepare('SELECT COUNT(*) AS n FROM doc_updates WHERE name = ?').get(name) as { n: number }).n;
+const hasSnapshot = (name: string) =>
+  t.db.prepare('SELECT 1 FROM doc_snapshots WHERE name = ?').get(name) !== undefined;
+
+beforeAll(async () => {
+  t = await startTestServer({ limits: { compactEvery: 10 } });
+  owner = await t.person('Ada');
+  expertId = (await t.api<{ experts: { id: string }[] }>(owner.token, 'GET', '/api/experts')).body.experts[0]!
+    .id;
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('rooms and storage', () => {
+  it('appends each update, folds the log into a snapshot past the threshold, and unloads after the last socket', async () => {
+    const id = (await t.api<SessionResponse>(owner.token, 'POST', '/api/sessions', { expertId, prompt: 'p' }))
+      .body.session.id;
+    const name = sessionDocName(id);
+    const a = connect(t, name, owner.token);
+    const b = connect(t, name, owner.token);
+    await Promise.all([synced(a), synced(b)]);
+    for (let i = 0; i < 25; i += 1) {
+      new SessionDoc(a.doc).addNotice({ id: `n${i}`, turnId: null, level: 'info', text: `${i}`, now: i });
+      await waitFor(() => new SessionDoc(b.doc).transcriptLength() === i + 1);
+    }
+    expect(hasSnapshot(name)).toBe(true);
+    expect(logLength(name)).toBeLessThan(10);
+    expect(t.services.hub.isLoaded(name)).toBe(true);
+
+    a.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.services.hub.isLoaded(name)).toBe(true);
+    b.destroy();
+    await waitFor(() => !t.services.hub.isLoaded(name), 5000, 'the room to unload');
+    expect(logLength(name)).toBe(0);
+
+    const c = connect(t, name, owner.token);
+    await synced(c);
+    expect(new SessionDoc(c.doc).transcriptLength()).toBe(25);
+    expect(new SessionDoc(c.doc).queue().map((m) => m.text)).toEqual(['p']);
+    c.destroy();
+  });
+});
