@@ -44,8 +44,8 @@ async function start(
   children.add(child);
   child.on('exit', () => children.delete(child));
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   await waitFor(
     () => /listening on (http:\/\/\S+)/.test(out),
     15_000,
