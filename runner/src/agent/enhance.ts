@@ -93,7 +93,10 @@ function relevantFiles(prompt: string, files: readonly string[]): string[] {
     .map((f) => {
       const lower = f.toLowerCase();
       // A crude stem, so "parsing" finds parse.rs and "tests" finds test files.
-      return { f, score: words.filter((w) => lower.includes(w.length >= 6 ? w.slice(0, w.length - 3) : w)).length };
+      return {
+        f,
+        score: words.filter((w) => lower.includes(w.length >= 6 ? w.slice(0, w.length - 3) : w)).length,
+      };
     })
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score || a.f.length - b.f.length);

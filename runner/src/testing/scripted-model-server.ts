@@ -32,6 +32,14 @@ export class ScriptedModelServer {
   /** Delay between streamed chunks, in ms (0 = as fast as possible). */
   chunkDelayMs = 0;
 
+  /** Forgets unused replies and recorded requests. */
+  reset(): this {
+    this.replies.length = 0;
+    this.requests.length = 0;
+    this.chunkDelayMs = 0;
+    return this;
+  }
+
   script(...replies: ScriptedReply[]): this {
     this.replies.push(...replies);
     return this;

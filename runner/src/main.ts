@@ -1,0 +1,123 @@
+// The runner daemon's process entry. Started by `npm start` beside the
+// server, or on its own:
+//   ORRERY_SERVER_URL=https://orrery.example.com ORRERY_RUNNER_TOKEN=… node runner/dist/main.js
+import { readConfig } from '@orrery/shared';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { keyValues, modelFactory, providerKeysFromEnv } from './agent/models.js';
+import { Redactor } from './agent/redact.js';
+import { RunnerDaemon } from './daemon.js';
+import { DocPeers } from './doc-peers.js';
+import {
+  createEngine,
+  createEnvironmentManager,
+  engineConfigsFromEnv,
+  type Log,
+} from './environments/index.js';
+import { ServerClient, ServerError } from './server-client.js';
+
+const env = process.env;
+
+function fail(message: string): never {
+  console.error(`[runner] ${message}`);
+  process.exit(1);
+}
+
+function readToken(): string {
+  const direct = env.ORRERY_RUNNER_TOKEN?.trim();
+  if (direct) return direct;
+  const file = env.ORRERY_RUNNER_TOKEN_FILE?.trim() || path.resolve(readConfig(env).dataDir, 'runner.token');
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (token) return token;
+  } catch {
+    // reported below
+  }
+  return fail(
+    `no service token: set ORRERY_RUNNER_TOKEN, or ORRERY_RUNNER_TOKEN_FILE to a file holding one (looked in ${file}). An admin creates one with POST /api/service-tokens.`,
+  );
+}
+
+const config = readConfig(env);
+const serverUrl = (env.ORRERY_SERVER_URL?.trim() || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
+const token = readToken();
+const keys = providerKeysFromEnv(env);
+const redactor = new Redactor([token, ...keyValues(keys)]);
+
+function write(level: string, message: string, fields?: Record<string, unknown>): void {
+  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
+  console.log(redactor.redact(line));
+}
+const log: Log = {
+  debug: (m, f) => {
+    if (env.ORRERY_DEBUG) write('debug', m, f);
+  },
+  info: (m, f) => write('info', m, f),
+  warn: (m, f) => write('warn', m, f),
+  error: (m, f) => write('error', m, f),
+};
+
+const server = new ServerClient(serverUrl, token);
+const engines = (() => {
+  try {
+    return engineConfigsFromEnv(env).map(createEngine);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
+const environments = createEnvironmentManager({
+  engines,
+  log,
+  config: {
+    scope: env.ORRERY_RUNNER_SCOPE?.trim() || 'local',
+    stateDir: path.resolve(config.dataDir, 'runner'),
+  },
+  sessionExists: async (sessionId) => {
+    try {
+      await server.context(sessionId);
+      return true;
+    } catch (error) {
+      // Only a clear "gone" removes a container; any other failure keeps it.
+      return !(error instanceof ServerError && (error.status === 404 || error.status === 410));
+    }
+  },
+});
+const peers = new DocPeers(server);
+const daemon = new RunnerDaemon({
+  server,
+  peers,
+  environments,
+  modelFor: modelFactory(keys),
+  now: () => Date.now(),
+  log: (message, fields) => log.info(message, fields),
+  runnerId: env.ORRERY_RUNNER_ID?.trim() || `${hostname()}-${process.pid}`,
+  concurrency: Number(env.ORRERY_RUNNER_CONCURRENCY) || 4,
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info('stopping', { signal });
+  // Running turns get a moment to finish; past it the next runner marks them interrupted.
+  const forced = setTimeout(() => process.exit(0), 10_000);
+  forced.unref();
+  await daemon.stop();
+  await environments.close();
+  await peers.closeAll();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await environments.start();
+} catch (error) {
+  // An engine that is down is retried by the manager; the daemon still takes work and reports it.
+  log.warn('the Docker engine is not reachable yet', {
+    error: error instanceof Error ? error.message : String(error),
+  });
+}
+daemon.start();
+log.info('runner ready', { server: serverUrl, engines: engines.length });

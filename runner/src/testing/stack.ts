@@ -1,0 +1,203 @@
+// The real stack for the agent's integration tests: the sync server as its
+// own process (SQLite in a temp folder), runners on the real Docker engine,
+// and observers that join session documents with the official client.
+import { SessionDoc, sessionDocName, type SessionSnapshot } from '@orrery/shared';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { modelFactory, type ProviderKeys } from '../agent/models.js';
+import { RunnerDaemon } from '../daemon.js';
+import { DocPeers } from '../doc-peers.js';
+import { createEnvironmentManager, type DockerEnvironmentManager } from '../environments/index.js';
+import { removeScope, uniqueScope } from '../environments/test-support.js';
+import { ServerClient } from '../server-client.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  dataDir: string;
+  runnerToken(): string;
+  api<T = unknown>(
+    token: string | null,
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  login(email?: string, password?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts `sync-server/src/main.ts` the way `npm start` does, from sources. */
+export async function startServerProcess(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'orrery-stack-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', path.join(ROOT, 'sync-server/src/main.ts')],
+    {
+      env: {
+        ...process.env,
+        ORRERY_PORT: String(port),
+        ORRERY_DATA_DIR: dataDir,
+        ORRERY_ADMIN_EMAIL: ADMIN.email,
+        ORRERY_ADMIN_PASSWORD: ADMIN.password,
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error(`the server did not start within 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const api = async <T>(token: string | null, method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${url}${route}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    const isJson = res.headers.get('content-type')?.includes('json');
+    return { status: res.status, body: (isJson && text ? JSON.parse(text) : text) as T };
+  };
+  return {
+    url,
+    dataDir,
+    runnerToken: () => readFileSync(path.join(dataDir, 'runner.token'), 'utf8').trim(),
+    api,
+    async login(email = ADMIN.email, password = ADMIN.password) {
+      const res = await api<{ token: string }>(null, 'POST', '/api/auth/login', { email, password });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.token;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface InProcessRunner {
+  daemon: RunnerDaemon;
+  manager: DockerEnvironmentManager;
+  scope: string;
+  stop(): Promise<void>;
+}
+
+/** A runner daemon in this process on the real engine, with a scope of its own. */
+export async function startRunner(
+  server: ServerProcess,
+  options: { keys?: ProviderKeys; scope?: string; claimWaitMs?: number } = {},
+): Promise<InProcessRunner> {
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  const scope = options.scope ?? uniqueScope('agent');
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'orrery-runner-state-'));
+  const client = new ServerClient(server.url, server.runnerToken());
+  const manager = createEnvironmentManager({
+    docker,
+    config: { scope, stateDir, limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1, pids: 256 } },
+  });
+  await manager.start();
+  const peers = new DocPeers(client);
+  const daemon = new RunnerDaemon({
+    server: client,
+    peers,
+    environments: manager,
+    modelFor: modelFactory({ maxRetries: 2, ...options.keys }),
+    now: () => Date.now(),
+    log: () => undefined,
+    runnerId: scope,
+    concurrency: 2,
+    claimWaitMs: options.claimWaitMs ?? 2_000,
+  });
+  daemon.start();
+  return {
+    daemon,
+    manager,
+    scope,
+    async stop() {
+      await daemon.stop();
+      await manager.close();
+      await peers.closeAll();
+      await removeScope(docker, scope);
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Follows a session document as its owner's client would. */
+export function watchSession(server: ServerProcess, token: string, sessionId: string) {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(
+    `${server.url.replace('http', 'ws')}/sync`,
+    sessionDocName(sessionId),
+    doc,
+    {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token },
+      disableBc: true,
+    },
+  );
+  const session = new SessionDoc(doc);
+  return {
+    session,
+    snapshot: (): SessionSnapshot => session.snapshot(),
+    async until<T>(
+      what: string,
+      probe: (s: SessionSnapshot) => T | undefined | false,
+      ms = 90_000,
+    ): Promise<T> {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const value = probe(session.snapshot());
+        if (value !== undefined && value !== false) return value;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `timed out waiting for ${what}; the session has:\n${JSON.stringify(session.snapshot(), null, 1).slice(0, 4000)}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    close() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
