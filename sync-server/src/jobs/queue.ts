@@ -35,6 +35,8 @@ export class JobQueue {
 
   /** Adds a job; for 'turn' at most one open job per session exists, so this is idempotent. */
   enqueue(orgId: string, kind: JobKind, sessionId: string): void {
+    // Most calls find the job already there (every change to a busy session asks); reading is cheaper than writing.
+    if (kind === 'turn' && this.hasOpenTurn(sessionId)) return;
     const now = this.clock();
     const res = this.db
       .prepare(
@@ -43,6 +45,16 @@ export class JobQueue {
       )
       .run(newId(), orgId, kind, sessionId, now, now);
     if (res.changes) this.wakeWaiters();
+  }
+
+  private hasOpenTurn(sessionId: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM jobs WHERE session_id = ? AND kind = 'turn' AND state IN ('pending', 'leased')`,
+        )
+        .get(sessionId) !== undefined
+    );
   }
 
   /** Whether a runner holds a live lease on this session's turn job. */

@@ -1,0 +1,278 @@
+// Broadcast latency and server memory per connected client: Orrery's sync
+// server (every update appended to SQLite before it is broadcast) side by side
+// with the reference y-websocket@2 server (keeps nothing), both driven by the
+// official y-websocket client on loopback. Prints figures and ratios.
+//
+//   npm run bench -w sync-server            (BENCH_SECONDS=10 by default)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { SessionDoc } from '@orrery/shared';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const packageDir = path.resolve(here, '..');
+const root = path.resolve(packageDir, '..');
+const SCENARIOS = [
+  { clients: 1000, docs: 500 },
+  { clients: 4000, docs: 1000 },
+];
+const WRITE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ADMIN = { email: 'bench@example.com', password: 'benchmark password' };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+process.setMaxListeners(0);
+
+function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function spawnServer(args, env, ready) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = ready.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve({ child, match: m });
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`server exited: ${out}`));
+      }
+    }, 50);
+  });
+}
+
+async function startOrrery() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'orrery-bench-'));
+  const { child, match } = await spawnServer(
+    [path.join(packageDir, 'dist/main.js')],
+    {
+      ORRERY_PORT: '0',
+      ORRERY_DATA_DIR: dataDir,
+      ORRERY_ADMIN_EMAIL: ADMIN.email,
+      ORRERY_ADMIN_PASSWORD: ADMIN.password,
+      ORRERY_WEB_DIR: dataDir,
+    },
+    /listening on (http:\/\/\S+)/,
+  );
+  const url = match[1];
+  const api = async (token, method, route, body) => {
+    const res = await fetch(`${url}${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return res.json();
+  };
+  const { token } = await api(null, 'POST', '/api/auth/login', ADMIN);
+  const { experts } = await api(token, 'GET', '/api/experts');
+  return {
+    name: 'orrery',
+    pid: child.pid,
+    wsBase: `${url.replace('http', 'ws')}/sync`,
+    params: { token },
+    async makeDocs(n) {
+      const names = [];
+      for (let i = 0; i < n; i += 20) {
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(20, n - i) }, () =>
+            api(token, 'POST', '/api/sessions', { expertId: experts[0].id, prompt: 'bench' }),
+          ),
+        );
+        names.push(...batch.map((r) => `session/${r.session.id}`));
+      }
+      return names;
+    },
+    storedUpdates(names) {
+      const db = new Database(path.join(dataDir, 'orrery.sqlite'), { readonly: true });
+      const count = db
+        .prepare(`SELECT COUNT(*) AS n FROM doc_updates WHERE name IN (SELECT value FROM json_each(?))`)
+        .get(JSON.stringify(names)).n;
+      db.close();
+      return count;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startReference() {
+  const port = await freePort();
+  const { child } = await spawnServer(
+    [path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')],
+    { HOST: '127.0.0.1', PORT: String(port) },
+    /running at/,
+  );
+  let n = 0;
+  return {
+    name: 'reference',
+    pid: child.pid,
+    wsBase: `ws://127.0.0.1:${port}`,
+    params: {},
+    async makeDocs(count) {
+      n += 1;
+      return Array.from({ length: count }, (_, i) => `session/bench${n}-${i}`);
+    },
+    storedUpdates: () => null,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function run(server, { clients, docs }) {
+  const names = await server.makeDocs(docs);
+  await sleep(1500);
+  const baseline = rssKiB(server.pid);
+  const latencies = [];
+  const providers = [];
+  let received = 0;
+  for (let i = 0; i < clients; i += 1) {
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(server.wsBase, names[i % docs], doc, {
+      WebSocketPolyfill: WebSocket,
+      params: server.params,
+      disableBc: true,
+    });
+    const session = new SessionDoc(doc);
+    let seen = -1;
+    doc.on('update', (_u, origin) => {
+      if (origin !== provider) return;
+      const now = performance.now();
+      const entries = session.transcript();
+      if (seen < 0) seen = entries.length;
+      for (let k = seen; k < entries.length; k += 1) {
+        const sentAt = Number(entries[k].text);
+        // A client's own notices are not deliveries to it.
+        if (entries[k].kind === 'notice' && !entries[k].id.endsWith(`c${i}`) && !Number.isNaN(sentAt)) {
+          latencies.push(now - sentAt);
+          received += 1;
+        }
+      }
+      seen = entries.length;
+    });
+    providers.push(provider);
+    if (i % 200 === 199) await Promise.all(providers.slice(i - 199, i + 1).map(waitSynced));
+  }
+  await Promise.all(providers.map(waitSynced));
+  // Mark where each client starts counting: everything it has now is history.
+  for (const p of providers) p.doc.emit('update', [new Uint8Array(), p, p.doc, null]);
+  await sleep(2000);
+  const connected = rssKiB(server.pid);
+
+  // Every document gets one update a second from one of its clients, spread over the second.
+  const perDoc = clients / docs;
+  let sent = 0;
+  const started = performance.now();
+  for (let round = 0; round < WRITE_SECONDS; round += 1) {
+    for (let d = 0; d < docs; d += 1) {
+      const due = started + round * 1000 + (d / docs) * 1000;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const w = d + docs * (round % perDoc);
+      new SessionDoc(providers[w].doc).addNotice({
+        id: `r${round}d${d}c${w}`,
+        turnId: null,
+        level: 'info',
+        text: String(performance.now()),
+        now: 0,
+      });
+      sent += 1;
+    }
+  }
+  const expected = sent * (perDoc - 1);
+  const deadline = performance.now() + 15_000;
+  while (received < expected && performance.now() < deadline) await sleep(50);
+  const after = rssKiB(server.pid);
+  const stored = server.storedUpdates(names);
+  for (const p of providers) p.destroy();
+  await sleep(500);
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1),
+    received,
+    expected,
+    sent,
+    stored,
+    perClientKiB: (connected - baseline) / clients,
+    afterWritesKiB: (after - baseline) / clients,
+  };
+}
+
+function waitSynced(p) {
+  return p.synced ? Promise.resolve() : new Promise((r) => p.once('sync', r));
+}
+
+const fmt = (n, d = 2) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(d));
+console.log(
+  `Broadcast benchmark: ${WRITE_SECONDS} s of writes per scenario; one update per document per second.`,
+);
+for (const scenario of SCENARIOS) {
+  const results = {};
+  for (const start of [startOrrery, startReference]) {
+    const server = await start();
+    try {
+      results[server.name] = await run(server, scenario);
+    } finally {
+      await server.stop();
+    }
+    await sleep(1000);
+  }
+  const o = results.orrery;
+  const r = results.reference;
+  console.log(
+    `\n${scenario.clients} clients over ${scenario.docs} session documents (${scenario.clients / scenario.docs} per document)`,
+  );
+  console.log('                                 orrery   reference   orrery/reference');
+  console.log(
+    `  broadcast p50 (ms)          ${fmt(o.p50).padStart(9)} ${fmt(r.p50).padStart(11)} ${fmt(o.p50 / r.p50).padStart(18)}`,
+  );
+  console.log(
+    `  broadcast p99 (ms)          ${fmt(o.p99).padStart(9)} ${fmt(r.p99).padStart(11)} ${fmt(o.p99 / r.p99).padStart(18)}`,
+  );
+  console.log(`  broadcast max (ms)          ${fmt(o.max).padStart(9)} ${fmt(r.max).padStart(11)}`);
+  console.log(
+    `  memory per client (KiB)     ${fmt(o.perClientKiB, 1).padStart(9)} ${fmt(r.perClientKiB, 1).padStart(11)} ${fmt(o.perClientKiB / r.perClientKiB).padStart(18)}`,
+  );
+  console.log(
+    `  … after the writes (KiB)    ${fmt(o.afterWritesKiB, 1).padStart(9)} ${fmt(r.afterWritesKiB, 1).padStart(11)}`,
+  );
+  console.log(
+    `  deliveries received         ${`${o.received}/${o.expected}`.padStart(9)} ${`${r.received}/${r.expected}`.padStart(11)}`,
+  );
+  console.log(`  updates stored in SQLite    ${`${o.stored}/${o.sent}`.padStart(9)} ${'none'.padStart(11)}`);
+}
+process.exit(0);
