@@ -97,8 +97,10 @@ export class RunnerDaemon {
   }
 
   private async runTurns(job: Job, lease: AbortSignal): Promise<void> {
-    const context = await this.deps.server.context(job.sessionId);
-    const peer = await this.deps.peers.open(job.sessionId);
+    const [context, peer] = await Promise.all([
+      this.deps.server.context(job.sessionId),
+      this.deps.peers.open(job.sessionId),
+    ]);
     try {
       recoverInterruptedTurn(peer.session, this.deps.now);
       await drainQueue(

@@ -9,6 +9,8 @@ import * as Y from 'yjs';
 
 export const RUNNER_ORIGIN = 'orrery-runner';
 const SYNC_TIMEOUT_MS = 15_000;
+/** A released connection stays open this long, so the next turn or status change of a busy session skips the handshake. */
+const LINGER_MS = 30_000;
 
 export interface DocPeer {
   session: SessionDoc;
@@ -20,6 +22,7 @@ interface Entry {
   provider: WebsocketProvider;
   users: number;
   synced: Promise<void>;
+  linger: NodeJS.Timeout | null;
 }
 
 export class DocPeers {
@@ -34,6 +37,8 @@ export class DocPeers {
       entry = this.connect(sessionId);
       this.entries.set(sessionId, entry);
     }
+    if (entry.linger) clearTimeout(entry.linger);
+    entry.linger = null;
     entry.users += 1;
     const current = entry;
     try {
@@ -56,6 +61,7 @@ export class DocPeers {
   async closeAll(): Promise<void> {
     await Promise.all(
       [...this.entries.entries()].map(async ([id, e]) => {
+        if (e.linger) clearTimeout(e.linger);
         await flush(e.provider);
         e.provider.destroy();
         e.doc.destroy();
@@ -86,21 +92,33 @@ export class DocPeers {
       provider.on('closed', (event: { code: number; reason: string }) => {
         clearTimeout(timer);
         reject(new Error(`the server refused session ${sessionId} (${event.code} ${event.reason})`));
+        // Refused for good (deleted, access revoked): the next open starts afresh.
+        if (this.entries.get(sessionId) === entry) this.entries.delete(sessionId);
+        if (entry.linger) clearTimeout(entry.linger);
+        if (entry.users === 0) {
+          provider.destroy();
+          doc.destroy();
+        }
       });
     });
     // Rejections are delivered to whoever awaits `synced`; never unhandled.
     synced.catch(() => undefined);
-    return { doc, provider, users: 0, synced };
+    const entry: Entry = { doc, provider, users: 0, synced, linger: null };
+    return entry;
   }
 
   private async releaseEntry(sessionId: string, entry: Entry): Promise<void> {
     entry.users -= 1;
     if (entry.users > 0) return;
     await flush(entry.provider);
-    if (entry.users > 0) return;
-    this.entries.delete(sessionId);
-    entry.provider.destroy();
-    entry.doc.destroy();
+    if (entry.users > 0 || entry.linger) return;
+    entry.linger = setTimeout(() => {
+      if (entry.users > 0) return;
+      this.entries.delete(sessionId);
+      entry.provider.destroy();
+      entry.doc.destroy();
+    }, LINGER_MS);
+    entry.linger.unref();
   }
 }
 
