@@ -1,5 +1,6 @@
 // The session's header: title, lock badge or "Shared", the Expert, the
 // Environment's live status, and the actions menu (pin, archive, visibility).
+import { MoreIcon } from '../common/icons.js';
 import type { EnvironmentState, SessionListItem } from '@orrery/shared';
 import { describeError } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
@@ -76,7 +77,7 @@ export function SessionHeader({
           aria-haspopup="menu"
           onClick={(e) => menu.openFromButton(e.currentTarget)}
         >
-          ⋯
+          <MoreIcon />
         </button>
       </div>
       {menu.at && (

@@ -1,5 +1,6 @@
 // Sessions: every session this account may open, current and archived, with
 // title search and filters. Virtualised: ten thousand rows scroll smoothly.
+import { MoreIcon } from '../common/icons.js';
 import type { SessionFilter, SessionListItem } from '@orrery/shared';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
@@ -137,7 +138,7 @@ function SessionsPageRow({
         aria-haspopup="menu"
         onClick={(e) => menu.openFromButton(e.currentTarget)}
       >
-        ⋯
+        <MoreIcon />
       </button>
       {menu.at && (
         <Menu x={menu.at.x} y={menu.at.y} label={`Actions for ${title}`} items={items} onClose={menu.close} />

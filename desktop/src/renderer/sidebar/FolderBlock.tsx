@@ -1,4 +1,5 @@
 // One pin folder: its header (toggle, name, menu; a drop target) and its pins.
+import { MoreIcon } from '../common/icons.js';
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import type { FolderEntry, PinEntry } from '@orrery/shared';
@@ -101,7 +102,7 @@ export function FolderBlock({
           aria-haspopup="menu"
           onClick={(e) => menu.openFromButton(e.currentTarget)}
         >
-          ⋯
+          <MoreIcon />
         </button>
       </div>
       {expanded && (

@@ -1,5 +1,6 @@
 // One session in the sidebar: a link, its lock badge, and the three-dot menu
 // (also on right-click) with Pin session / Unpin session.
+import { MoreIcon } from '../common/icons.js';
 import type { HTMLAttributes, Ref } from 'react';
 import { hrefOf, useRoute } from '../app/router.js';
 import { Menu, useMenuAnchor } from '../common/Menu.js';
@@ -50,7 +51,7 @@ export function SessionRow({ sessionId, rowRef, rowProps, dragging }: SessionRow
         onClick={(e) => menu.openFromButton(e.currentTarget)}
         onPointerDown={(e) => e.stopPropagation()}
       >
-        ⋯
+        <MoreIcon />
       </button>
       {menu.at && (
         <Menu x={menu.at.x} y={menu.at.y} label={`Actions for ${title}`} items={items} onClose={menu.close} />

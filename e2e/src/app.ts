@@ -1,0 +1,59 @@
+// Steps a person takes in the app, shared by the journeys.
+import { expect, type Page } from '@playwright/test';
+import type { TestUser } from './api.js';
+
+export async function signIn(page: Page, server: string, user: { email: string; password: string }) {
+  await page.goto(server);
+  await page.getByLabel('Server address').fill(server);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('link', { name: 'New Session' })).toBeVisible();
+}
+
+export function sidebar(page: Page) {
+  return page.getByRole('complementary', { name: 'Sidebar' });
+}
+
+/** The list on the Sessions page (not the sidebar's lists, whose names also contain "Sessions"). */
+export function sessionsPage(page: Page) {
+  return page.getByRole('list', { name: 'Sessions', exact: true });
+}
+
+export function pinnedList(page: Page) {
+  return sidebar(page).getByRole('list', { name: 'Pinned sessions', exact: true });
+}
+
+/** Opens a session's three-dot menu in the given part of the page and picks an item. */
+export async function chooseFromRowMenu(
+  page: Page,
+  scope: ReturnType<Page['locator']>,
+  title: string,
+  item: string,
+) {
+  const row = scope.getByRole('listitem').filter({ hasText: title }).first();
+  await row.hover();
+  await row.getByRole('button', { name: `More actions for ${title}` }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+/** Drags with small pointer steps, as dnd-kit needs movement to start a drag. */
+export async function drag(
+  page: Page,
+  from: ReturnType<Page['locator']>,
+  to: ReturnType<Page['locator']>,
+  where: 'top' | 'center' = 'center',
+) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('Cannot drag: an element is not visible.');
+  await page.mouse.move(a.x + a.width / 3, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 3, a.y + a.height / 2 + 8, { steps: 4 });
+  const y = where === 'top' ? b.y + 3 : b.y + b.height / 2;
+  await page.mouse.move(b.x + b.width / 3, y, { steps: 12 });
+  await page.waitForTimeout(100);
+  await page.mouse.up();
+}
+
+export type { TestUser };

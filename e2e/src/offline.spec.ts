@@ -1,0 +1,61 @@
+// Local-first: with the server stopped the app keeps showing what it cached,
+// says it is offline, keeps pins made meanwhile, and merges them when the
+// server is back. This journey stops its own server, so it has its own stack.
+import { createSession, createTeammate, loginAdmin } from './api.js';
+import { chooseFromRowMenu, sessionsPage, pinnedList, sidebar, signIn } from './app.js';
+import { expect, test } from './fixtures.js';
+import { startStack, type Stack } from './stack.js';
+
+let stack: Stack;
+test.beforeAll(async () => {
+  stack = await startStack({ name: 'offline', runner: false });
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+test('browses cached sessions offline, pins offline, and the pin reaches every device once the server is back', async ({
+  browser,
+}) => {
+  const server = stack.url;
+  const admin = await loginAdmin(server);
+  const ada = await createTeammate(server, admin, 'Ada');
+  const tag = Date.now().toString(36);
+  const first = await createSession(server, ada, { prompt: `echo first-${tag}` });
+  const second = await createSession(server, ada, { prompt: `echo second-${tag}` });
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server, ada);
+  // Opening sessions caches them on this device.
+  for (const s of [first, second]) {
+    await page.goto(`${server}/#/s/${s.id}`);
+    await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(
+      s.title.replace(/^echo /, ''),
+    );
+  }
+
+  await stack.stopServer();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible({ timeout: 20_000 });
+
+  await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
+  const list = sessionsPage(page);
+  await expect(list.getByRole('listitem')).toHaveCount(2);
+  await list.getByRole('link', { name: new RegExp(first.title) }).click();
+  await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(`first-${tag}`);
+
+  await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
+  await chooseFromRowMenu(page, list, second.title, 'Pin session');
+  await expect(pinnedList(page).getByRole('listitem')).toHaveText([second.title]);
+
+  await stack.startServer();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeHidden({ timeout: 30_000 });
+
+  // Another device of the same account sees the pin made offline.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, server, ada);
+  await expect(pinnedList(otherPage).getByRole('listitem')).toHaveText([second.title], { timeout: 30_000 });
+  await other.close();
+  await context.close();
+});
