@@ -227,7 +227,7 @@ describe('bad frames on /sync', () => {
     late.destroy();
   });
 
-  it('closes oversized frames with 1009, text frames and parts outside the schema with 4400', async () => {
+  it('closes oversized frames with 1009, text frames and parts outside the schema with 4400, and resyncs early edits', async () => {
     const name = sessionDocName(await newSession());
     const big = await raw(name);
     big.ws.send(new Uint8Array(300 * 1024));
@@ -244,18 +244,28 @@ describe('bad frames on /sync', () => {
       SyncCloseCode.protocolError,
     );
 
-    // An update that depends on changes the server never saw is refused, not kept pending.
+    // An update that builds on changes the server never saw is dropped, not kept pending, and the
+    // sender is asked to sync; its sync step 2 then brings the dropped change with its history.
     const base = new Y.Doc();
     new SessionDoc(base).addNotice({ id: 'a', turnId: null, level: 'info', text: 'a', now: 1 });
     const sv = Y.encodeStateVector(base);
     new SessionDoc(base).addNotice({ id: 'b', turnId: null, level: 'info', text: 'b', now: 2 });
-    const orphan = await raw(name);
-    expect(await sendAndProbe(orphan, updateFrame(Y.encodeStateAsUpdate(base, sv)))).toBe(
-      SyncCloseCode.protocolError,
-    );
+    const early = await raw(name);
+    const greeting = early.messages.length;
+    expect(await sendAndProbe(early, updateFrame(Y.encodeStateAsUpdate(base, sv)))).toBe('alive');
+    expect(early.messages.slice(greeting).some((m) => m[0] === 0 && m[1] === 0)).toBe(true);
+    expect(new SessionDoc(storedDoc(name)).transcript()).toEqual([]);
+    const serverSv = announced(early.messages[0]!);
+    const step2 = encoding.createEncoder();
+    encoding.writeVarUint(step2, 0);
+    encoding.writeVarUint(step2, 1);
+    encoding.writeVarUint8Array(step2, Y.encodeStateAsUpdate(base, serverSv));
+    expect(await sendAndProbe(early, encoding.toUint8Array(step2))).toBe('alive');
+    expect(new SessionDoc(storedDoc(name)).transcript().map((e) => e.id)).toEqual(['a', 'b']);
+    early.ws.close();
+
     const stored = storedDoc(name);
     expect([...stored.share.keys()]).not.toContain('not-in-the-schema');
-    expect(new SessionDoc(stored).transcript()).toEqual([]);
   });
 
   it('closes a flooding socket with 4429 and leaves the others alone', async () => {

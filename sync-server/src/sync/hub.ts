@@ -178,6 +178,11 @@ export class SyncHub {
 
   private ping(): void {
     for (const conn of this.conns) {
+      // Tokens expire while sockets stay open; the probe is where that is noticed.
+      if (!this.deps.tokenLive(conn.principal.tokenId)) {
+        this.closeConn(conn, SyncCloseCode.accessRevoked, 'your sign-in expired');
+        continue;
+      }
       if (!conn.alive) {
         conn.ws.terminate();
         continue;

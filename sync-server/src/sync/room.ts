@@ -156,13 +156,14 @@ export class Room {
   }
 
   private async applyFrom(conn: Conn, update: Uint8Array): Promise<void> {
-    let reason: string | null;
+    let refusal: ReturnType<typeof checkUpdate>;
     try {
-      reason = checkUpdate(this.doc, update, this.roots);
+      refusal = checkUpdate(this.doc, update, this.roots);
     } catch {
       throw new ProtocolError('an update frame does not decode');
     }
-    if (reason) throw new ProtocolError(reason);
+    if (refusal?.kind === 'invalid') throw new ProtocolError(refusal.reason);
+    if (refusal) return this.resync(conn);
     this.captured = [];
     try {
       Y.applyUpdate(this.doc, update, conn);
@@ -172,9 +173,18 @@ export class Room {
     }
     if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
       await this.reload();
-      throw new ProtocolError('the update depends on changes the server does not have');
+      return this.resync(conn);
     }
     await this.persistAndBroadcast(conn);
+  }
+
+  /**
+   * An update that builds on changes the server has not seen is dropped, not
+   * kept pending; the client is asked for everything it has that the server
+   * lacks (its sync step 2 then carries the dropped change too).
+   */
+  private resync(conn: Conn): void {
+    send(conn, syncStep1Frame(this.doc));
   }
 
   /** A change made by the server itself (a message sent over REST, a new session). */

@@ -20,15 +20,28 @@ export const ROOTS = {
 
 type Refs = { client: number; clock: number } | null;
 
-/** Why the update must be refused, or null when it may be applied. Throws on bytes that do not decode. */
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, roots: ReadonlySet<string>): string | null {
+/**
+ * Why the update must be refused, or null when it may be applied. Throws on
+ * bytes that do not decode. 'missing': it builds on changes the server has not
+ * seen yet (a client may send an edit before its sync step 2); 'invalid': it can
+ * never fit this document.
+ */
+export type Refusal = { kind: 'missing' | 'invalid'; reason: string };
+
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, roots: ReadonlySet<string>): Refusal | null {
+  const reason = findProblem(doc, update, roots);
+  if (reason === null) return null;
+  return { kind: reason.includes('does not have') ? 'missing' : 'invalid', reason };
+}
+
+function findProblem(doc: Y.Doc, update: Uint8Array, roots: ReadonlySet<string>): string | null {
   const { structs, ds } = Y.decodeUpdate(update);
   // What the server will have once this update is in: its own state, extended by contiguous runs.
   const available = new Map<number, number>();
   const have = (client: number) => available.get(client) ?? Y.getState(doc.store, client);
   for (const struct of structs) {
     const { client, clock } = struct.id;
-    if (struct instanceof Y.Skip) return 'the update has a gap in its history';
+    if (struct instanceof Y.Skip) return 'the update has a gap the server does not have';
     if (clock > have(client)) return 'the update depends on changes the server does not have';
     available.set(client, Math.max(have(client), clock + struct.length));
   }
