@@ -223,14 +223,16 @@ export class SyncHub {
 
   private releaseIfIdle(room: HeldRoom): void {
     if (room.conns.size || room.holds > 0 || room.gone) return;
-    void room.serial.run(async () => {
-      if (room.conns.size || room.holds > 0 || room.gone) return;
-      await room.compact();
-      if (room.conns.size || room.holds > 0 || room.gone) return;
-      room.gone = true;
-      if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
-      room.destroy();
-    });
+    room.serial
+      .run(async () => {
+        if (room.conns.size || room.holds > 0 || room.gone) return;
+        await room.compact();
+        if (room.conns.size || room.holds > 0 || room.gone) return;
+        room.gone = true;
+        if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+        room.destroy();
+      })
+      .catch((err: unknown) => this.deps.log.error(`sync: ${room.name}: could not unload: ${String(err)}`));
   }
 
   /** Runs a server-side change on a document (loaded for the purpose when needed), durably. */
@@ -321,7 +323,9 @@ export class SyncHub {
     for (const conn of [...this.conns])
       this.closeConn(conn, SyncCloseCode.goingAway, 'the server is shutting down');
     for (const room of [...this.rooms.values()]) {
-      await room.serial.run(() => room.compact());
+      await room.serial
+        .run(() => room.compact())
+        .catch((err: unknown) => this.deps.log.error(`sync: ${room.name}: could not flush: ${String(err)}`));
     }
     for (const conn of [...this.conns]) conn.ws.terminate();
     this.wss.close();

@@ -54,7 +54,7 @@ export class Room {
   doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;
   readonly conns = new Set<Conn>();
-  readonly serial: Serial;
+  readonly serial = new Serial();
   private seq = 0;
   private logLength = 0;
   private captured: Uint8Array[] = [];
@@ -65,7 +65,6 @@ export class Room {
     readonly roots: ReadonlySet<string>,
     private readonly deps: RoomDeps,
   ) {
-    this.serial = new Serial((err) => deps.log.error(`sync: ${name}: ${String(err)}`));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.relayAwareness);

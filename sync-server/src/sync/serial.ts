@@ -1,32 +1,17 @@
 // Runs tasks one after another: a room's frames and writes keep their order
-// even when the store answers asynchronously.
+// even when the store answers asynchronously. A failed task rejects its own
+// promise and does not stop the ones after it.
 export class Serial {
-  private tail: Promise<void> = Promise.resolve();
-  private pending = 0;
+  private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly onError: (err: unknown) => void) {}
-
-  run(task: () => Promise<void> | void): Promise<void> {
-    this.pending += 1;
-    const next = this.tail.then(task).then(
-      () => {
-        this.pending -= 1;
-      },
-      (err: unknown) => {
-        this.pending -= 1;
-        this.onError(err);
-      },
-    );
-    this.tail = next;
-    return next;
-  }
-
-  get idle(): boolean {
-    return this.pending === 0;
+  run<T>(task: () => Promise<T> | T): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => {});
+    return result;
   }
 
   /** Resolves once every task queued so far has run. */
-  drained(): Promise<void> {
-    return this.tail;
+  async drained(): Promise<void> {
+    await this.tail;
   }
 }
