@@ -20,7 +20,7 @@ const DocName = z
   .string()
   .regex(/^(session|user)\/[A-Za-z0-9_-]{1,64}$/, 'must be session/<id> or user/<id>');
 const Bytes = z
-  .instanceof(Uint8Array)
+  .custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be bytes (a Uint8Array)')
   .refine((b) => b.byteLength <= 64 * 1024 * 1024, 'must be at most 64 MB');
 
 export const CachedSessionList = z.strictObject({
