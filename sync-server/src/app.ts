@@ -3,6 +3,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '@orrery/shared';
 import { ApiError } from './errors.js';
@@ -31,6 +32,18 @@ export function createApp(s: Services, options: AppOptions = {}) {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
+  // The desktop renderer calls the API from its own origin; bearer tokens (never
+  // cookies) carry the identity, so any origin may call.
+  app.use(
+    '/api/*',
+    cors({
+      origin: '*',
+      allowHeaders: ['Authorization', 'Content-Type', 'X-File-Name'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      exposeHeaders: ['Content-Disposition'],
+      maxAge: 600,
+    }),
+  );
   app.use('/api/*', async (c, next) => {
     const header = c.req.header('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;

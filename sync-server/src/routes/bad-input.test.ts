@@ -110,6 +110,20 @@ describe('bad REST input', () => {
     });
   });
 
+  it('answers CORS preflights so the desktop renderer can call from its own origin', async () => {
+    const res = await fetch(`${t.url}/api/sessions`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'app://orrery',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toContain('Authorization');
+  });
+
   it('publishes an OpenAPI document generated from the request schemas', async () => {
     const doc = await t.api<{ paths: Record<string, Record<string, unknown>> }>(
       null,
