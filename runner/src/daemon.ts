@@ -3,6 +3,7 @@
 // change into the session's document.
 import { HEARTBEAT_MS, type Job, type SessionDoc } from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
+import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
 import { drainQueue, type TurnDeps } from './agent/turn.js';
 import type { DocPeers } from './doc-peers.js';
 import type { EnvironmentManager, StatusChange } from './environments/types.js';
@@ -31,6 +32,7 @@ export class RunnerDaemon {
   private readonly stopping = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly statusChains = new Map<string, Promise<void>>();
+  private readonly codebases = new CodebaseCache();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly deps: DaemonDeps) {}
@@ -84,8 +86,13 @@ export class RunnerDaemon {
       });
     }, HEARTBEAT_MS);
     try {
+      if (job.kind === 'enhance') {
+        await this.deps.server.complete(job, 'done', '', await this.enhance(job));
+        return;
+      }
+      if (!job.sessionId) throw new Error(`a ${job.kind} job without a session`);
       if (job.kind === 'remove_environment') await this.deps.environments.remove(job.sessionId);
-      else await this.runTurns(job, lease.signal);
+      else await this.runTurns(job.sessionId, lease.signal);
       await this.deps.server.complete(job, 'done');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -96,10 +103,33 @@ export class RunnerDaemon {
     }
   }
 
-  private async runTurns(job: Job, lease: AbortSignal): Promise<void> {
+  private async enhance(job: Job) {
+    const payload = job.payload;
+    if (!payload) throw new Error('an enhance job without a prompt');
+    const sessionId = payload.sessionId;
+    const context = sessionId
+      ? await this.deps.server.context(sessionId)
+      : await this.deps.server.expertContext(payload.expertId);
+    return runEnhance(payload, context, {
+      environments: this.deps.environments,
+      modelFor: this.deps.modelFor,
+      cache: this.codebases,
+      transcript: async () => {
+        if (!sessionId) return [];
+        const peer = await this.deps.peers.open(sessionId);
+        try {
+          return peer.session.transcript();
+        } finally {
+          await peer.release();
+        }
+      },
+    });
+  }
+
+  private async runTurns(sessionId: string, lease: AbortSignal): Promise<void> {
     const [context, peer] = await Promise.all([
-      this.deps.server.context(job.sessionId),
-      this.deps.peers.open(job.sessionId),
+      this.deps.server.context(sessionId),
+      this.deps.peers.open(sessionId),
     ]);
     try {
       recoverInterruptedTurn(peer.session, this.deps.now);
@@ -115,10 +145,15 @@ export class RunnerDaemon {
         },
         lease,
       );
+      // Remember the file tree while the container runs, for enhancing prompts after it pauses.
+      await gatherCodebase(sessionId, context.environment, {
+        environments: this.deps.environments,
+        cache: this.codebases,
+      }).catch(() => undefined);
     } finally {
       await peer.release();
     }
-    await this.deps.server.finished(job.sessionId);
+    await this.deps.server.finished(sessionId);
   }
 
   /** Status changes for one session are written in order, each through a shared peer. */

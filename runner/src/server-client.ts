@@ -1,8 +1,10 @@
 // The runner's side of the server's runner API (see @orrery/shared runner-api).
 import {
   ClaimResponse,
+  ExpertContext,
   HeartbeatResponse,
   SessionContext,
+  type EnhanceResult,
   type AttachmentRef,
   type ClaimRequest,
   type CompleteRequest,
@@ -50,12 +52,22 @@ export class ServerClient {
     return body.leaseExpiresAt;
   }
 
-  async complete(job: Job, outcome: CompleteRequest['outcome'], detail = ''): Promise<void> {
+  async complete(
+    job: Job,
+    outcome: CompleteRequest['outcome'],
+    detail = '',
+    result?: EnhanceResult,
+  ): Promise<void> {
     await this.request('POST', `/api/runner/jobs/${job.id}/complete`, {
       leaseToken: job.leaseToken,
       outcome,
       detail: detail.slice(0, 2000),
+      ...(result ? { result } : {}),
     });
+  }
+
+  expertContext(expertId: string): Promise<ExpertContext> {
+    return this.json('GET', `/api/runner/experts/${expertId}/context`, undefined, ExpertContext);
   }
 
   context(sessionId: string): Promise<SessionContext> {

@@ -27,6 +27,7 @@
 //   GET    /api/sessions/:id/grants         → GrantsResponse (owner)
 //   PUT    /api/sessions/:id/grants/:userId → 204 (owner)
 //   DELETE /api/sessions/:id/grants/:userId → 204 (owner)
+//   POST   /api/enhance                     EnhanceRequest → EnhanceResponse (waits for a runner)
 //   POST   /api/sync/catch-up               CatchUpRequest → CatchUpResponse
 //   POST   /api/attachments                 raw body, X-File-Name (URI-encoded), Content-Type → AttachmentResponse (201)
 //   GET    /api/attachments/:sha256?session=<id>  the content
@@ -169,6 +170,23 @@ export type SendMessageResponse = z.infer<typeof SendMessageResponse>;
 export const Grant = z.strictObject({ user: Teammate, grantedAt: Timestamp });
 export type Grant = z.infer<typeof Grant>;
 export const GrantsResponse = z.strictObject({ grants: z.array(Grant) });
+
+// ── enhance prompt ──
+
+export const EnhanceRequest = z.strictObject({
+  text: z.string().trim().min(1, 'is required').max(20_000),
+  /** The Expert whose model rewrites the prompt (on Home: the one chosen). */
+  expertId: Id.optional(),
+  /** The session whose conversation and Environment ground the rewrite. */
+  sessionId: Id.optional(),
+});
+export type EnhanceRequest = z.infer<typeof EnhanceRequest>;
+
+export const EnhanceResponse = z.strictObject({
+  text: z.string(),
+  by: z.enum(['model', 'deterministic']),
+});
+export type EnhanceResponse = z.infer<typeof EnhanceResponse>;
 
 // ── attachments ──
 

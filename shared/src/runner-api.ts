@@ -8,6 +8,7 @@
 //   POST /api/runner/jobs/:id/heartbeat    LeaseRequest → HeartbeatResponse, 409 when the lease is lost
 //   POST /api/runner/jobs/:id/complete     CompleteRequest → 204, 409 when the lease is lost
 //   GET  /api/runner/sessions/:id/context  → SessionContext
+//   GET  /api/runner/experts/:id/context   → ExpertContext (enhancing on Home, before a session exists)
 //   POST /api/runner/sessions/:id/finished → 204: the queue is drained (auto-archive for triggers)
 //   GET  /api/attachments/:sha256?session=<id>  the content of an attachment of that session
 //   WS   /sync/session/<id>?token=<service token>  read-write, as for the owner
@@ -22,13 +23,33 @@ export const JobKind = z.enum([
   'turn',
   /** The session was deleted: remove its container. */
   'remove_environment',
+  /** Rewrite a prompt (Enhance prompt); the result travels back with completion. */
+  'enhance',
 ]);
 export type JobKind = z.infer<typeof JobKind>;
+
+/** What an 'enhance' job works on: the prompt, the Expert whose model rewrites it, and the session if any. */
+export const EnhancePayload = z.strictObject({
+  text: z.string().min(1).max(20_000),
+  expertId: Id,
+  /** Null when enhancing on Home, before a session exists. */
+  sessionId: Id.nullable(),
+});
+export type EnhancePayload = z.infer<typeof EnhancePayload>;
+
+export const EnhanceResult = z.strictObject({
+  text: z.string().max(100_000),
+  /** Who wrote it: the Expert's model, or the deterministic enhancer. */
+  by: z.enum(['model', 'deterministic']),
+});
+export type EnhanceResult = z.infer<typeof EnhanceResult>;
 
 export const Job = z.strictObject({
   id: Id,
   kind: JobKind,
-  sessionId: Id,
+  /** The session the job is about; null only for an 'enhance' job on Home. */
+  sessionId: Id.nullable(),
+  payload: EnhancePayload.optional(),
   leaseToken: z.string(),
   leaseExpiresAt: Timestamp,
   /** How many times this job was claimed before; >0 means an earlier runner lost it. */
@@ -40,7 +61,7 @@ export const ClaimRequest = z.strictObject({
   runnerId: z.string().min(1).max(120),
   /** Long-poll: wait this long for work before answering "none". */
   waitMs: z.number().int().min(0).max(30_000).default(25_000),
-  kinds: z.array(JobKind).min(1).default(['turn', 'remove_environment']),
+  kinds: z.array(JobKind).min(1).default(['turn', 'remove_environment', 'enhance']),
 });
 export type ClaimRequest = z.infer<typeof ClaimRequest>;
 
@@ -54,6 +75,8 @@ export const CompleteRequest = z.strictObject({
   leaseToken: z.string(),
   outcome: z.enum(['done', 'failed']),
   detail: z.string().max(2000).default(''),
+  /** An 'enhance' job's answer. */
+  result: EnhanceResult.optional(),
 });
 export type CompleteRequest = z.infer<typeof CompleteRequest>;
 
@@ -66,5 +89,12 @@ export const SessionContext = z.strictObject({
   secrets: z.record(z.string(), z.string()),
 });
 export type SessionContext = z.infer<typeof SessionContext>;
+
+/** What enhancing on Home needs: the Expert and its default Environment. */
+export const ExpertContext = z.strictObject({
+  expert: Expert,
+  environment: Environment.nullable(),
+});
+export type ExpertContext = z.infer<typeof ExpertContext>;
 
 export const TriggerFinishedRequest = z.strictObject({ sessionId: Id });

@@ -34,7 +34,7 @@ async function runTurns(sessionId: string) {
 }
 async function drain() {
   for (let job = await claim(); job; job = await claim()) {
-    if (job.kind === 'turn') await runTurns(job.sessionId);
+    if (job.kind === 'turn' && job.sessionId) await runTurns(job.sessionId);
     await complete(job.id, job.leaseToken);
     await new Promise((r) => setTimeout(r, 20));
   }
