@@ -75,7 +75,7 @@ const cases: [string, (role: Role) => Promise<Outcome>, Expect][] = [
   [
     'PUT /api/sessions/:id/grants/:user',
     (r) => status(r, 'PUT', `/api/sessions/${priv}/grants/${spare.user.id}`),
-    row(200, 404, 403, 404, 404, 401, 403),
+    row(204, 404, 403, 404, 404, 401, 403),
   ],
   [
     'DELETE /api/sessions/:id/grants/:user',

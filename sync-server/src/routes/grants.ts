@@ -39,10 +39,10 @@ export function grantRoutes(s: Services) {
       ...base,
       method: 'put',
       path: '/sessions/{id}/grants/{userId}',
-      summary: 'Give a teammate viewer access (owner); answers every grant',
+      summary: 'Give a teammate viewer access (owner); idempotent',
       request: { params: GrantParams },
       responses: {
-        200: json(GrantsResponse),
+        204: { description: 'Granted' },
         400: errors[400],
         401: errors[401],
         403: errors[403],
@@ -58,7 +58,7 @@ export function grantRoutes(s: Services) {
         throw notFound(`No teammate ${userId} in your organisation.`);
       if (teammate.id === owner.id) throw badRequest('You own this session already.');
       s.sessions.grant(row, teammate.id, owner.id);
-      return c.json(list(row.id), 200);
+      return c.body(null, 204);
     },
   );
 

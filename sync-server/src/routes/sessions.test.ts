@@ -142,10 +142,16 @@ describe('sessions API', () => {
 
   it('lists grants for the owner and searches teammates by name or email', async () => {
     const s = await create(owner, 'Grants', { visibility: 'private' });
+    expect((await t.api(owner.token, 'PUT', `/api/sessions/${s.id}/grants/${member.user.id}`)).status).toBe(
+      204,
+    );
+    expect((await t.api(owner.token, 'PUT', `/api/sessions/${s.id}/grants/${member.user.id}`)).status).toBe(
+      204,
+    );
     const res = await t.api<{ grants: { user: { id: string; name: string } }[] }>(
       owner.token,
-      'PUT',
-      `/api/sessions/${s.id}/grants/${member.user.id}`,
+      'GET',
+      `/api/sessions/${s.id}/grants`,
     );
     expect(res.body.grants.map((g) => g.user.name)).toEqual(['Bea']);
     const found = await t.api<{ users: { name: string }[] }>(owner.token, 'GET', '/api/users?q=bea');

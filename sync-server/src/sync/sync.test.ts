@@ -96,7 +96,7 @@ describe('sync over y-websocket', () => {
   it('keeps a viewer from changing the document: the server and other clients stay unchanged', async () => {
     const id = await newSession(owner, 'private');
     expect((await t.api(owner.token, 'PUT', `/api/sessions/${id}/grants/${viewer.user.id}`)).status).toBe(
-      200,
+      204,
     );
     const ownerClient = open(sessionDocName(id), owner.token);
     const viewerClient = open(sessionDocName(id), viewer.token);
