@@ -11,6 +11,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
 import { catchUpRoutes } from './routes/catch-up.js';
 import { environmentRoutes, expertRoutes } from './routes/catalog.js';
+import { enhanceRoutes } from './routes/enhance.js';
 import { validationHook, type AppEnv } from './routes/common.js';
 import { grantRoutes } from './routes/grants.js';
 import { runnerRoutes } from './routes/runner.js';
@@ -25,6 +26,8 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 export interface AppOptions {
   /** Where the built web app is; absent means no web app is served. */
   webDir?: string | undefined;
+  /** How long POST /api/enhance waits for a runner (default 60 s). */
+  enhanceWaitMs?: number | undefined;
 }
 
 export function createApp(s: Services, options: AppOptions = {}) {
@@ -72,6 +75,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', grantRoutes(s));
   api.route('/', attachmentRoutes(s));
   api.route('/', catchUpRoutes(s));
+  api.route('/', enhanceRoutes(s, options.enhanceWaitMs));
   api.route('/', runnerRoutes(s));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {

@@ -1,6 +1,6 @@
 // The job queue runners claim work from: a job is leased to one runner at a
 // time; a lease that is not renewed expires and the job can be claimed again.
-import { LEASE_MS, type Job, type JobKind } from '@orrery/shared';
+import { LEASE_MS, type EnhancePayload, type EnhanceResult, type Job, type JobKind } from '@orrery/shared';
 import { randomBytes } from 'node:crypto';
 import { conflict } from '../errors.js';
 import { newId } from '../auth/secrets.js';
@@ -15,6 +15,13 @@ interface JobRow {
   lease_token: string | null;
   lease_expires_at: number | null;
   attempts: number;
+  payload: string | null;
+}
+
+export interface JobOutcome {
+  outcome: 'done' | 'failed';
+  detail: string;
+  result: EnhanceResult | null;
 }
 
 interface Waiter {
@@ -25,6 +32,8 @@ interface Waiter {
 
 export class JobQueue {
   private readonly waiters = new Set<Waiter>();
+  /** Callers waiting for a job's outcome (enhance requests), by job id. */
+  private readonly outcomes = new Map<string, (outcome: JobOutcome) => void>();
 
   constructor(
     private readonly db: Db,
@@ -55,6 +64,46 @@ export class JobQueue {
         )
         .get(sessionId) !== undefined
     );
+  }
+
+  /** Adds an enhance job; its session is '' when enhancing on Home. */
+  enqueueEnhance(orgId: string, payload: EnhancePayload): string {
+    const id = newId();
+    const now = this.clock();
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
+         VALUES (?, ?, 'enhance', ?, 'pending', 0, ?, ?, ?)`,
+      )
+      .run(id, orgId, payload.sessionId ?? '', JSON.stringify(payload), now, now);
+    this.wakeWaiters();
+    return id;
+  }
+
+  /**
+   * Waits for a job's outcome; null when none came in time (or the caller went
+   * away), and then a job nobody started is withdrawn so no runner wastes work on it.
+   */
+  outcome(jobId: string, waitMs: number, signal?: AbortSignal): Promise<JobOutcome | null> {
+    return new Promise((resolve) => {
+      const finish = (outcome: JobOutcome | null) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abandon);
+        this.outcomes.delete(jobId);
+        if (outcome === null) {
+          this.db
+            .prepare(
+              `UPDATE jobs SET state = 'failed', detail = 'nobody waits for it any more', updated_at = ? WHERE id = ? AND state = 'pending'`,
+            )
+            .run(this.clock(), jobId);
+        }
+        resolve(outcome);
+      };
+      const abandon = () => finish(null);
+      const timer = setTimeout(abandon, waitMs);
+      signal?.addEventListener('abort', abandon);
+      this.outcomes.set(jobId, finish);
+    });
   }
 
   /** Whether a runner holds a live lease on this session's turn job. */
@@ -115,10 +164,12 @@ export class JobQueue {
            attempts = attempts + 1, updated_at = ? WHERE id = ?`,
         )
         .run(leaseToken, leaseExpiresAt, runnerId, now, row.id);
+      const payload = row.payload ? (JSON.parse(row.payload) as EnhancePayload) : undefined;
       return {
         id: row.id,
         kind: row.kind,
-        sessionId: row.session_id,
+        sessionId: row.session_id || null,
+        ...(payload ? { payload } : {}),
         leaseToken,
         leaseExpiresAt,
         attempts: row.attempts,
@@ -188,28 +239,34 @@ export class JobQueue {
     leaseToken: string,
     outcome: 'done' | 'failed',
     detail: string,
+    result: EnhanceResult | null = null,
   ): void {
     const row = this.db.transaction(() => {
       const row = this.leased(orgId, jobId, leaseToken);
       this.db
-        .prepare('UPDATE jobs SET state = ?, detail = ?, lease_token = NULL, updated_at = ? WHERE id = ?')
-        .run(outcome, detail, this.clock(), jobId);
+        .prepare(
+          'UPDATE jobs SET state = ?, detail = ?, result = ?, lease_token = NULL, updated_at = ? WHERE id = ?',
+        )
+        .run(outcome, detail, result ? JSON.stringify(result) : null, this.clock(), jobId);
       return row;
     })();
     if (row.kind === 'turn') this.onTurnDone(row.session_id);
+    this.outcomes.get(jobId)?.({ outcome, detail, result });
   }
 
   /** Jobs waiting or running, for tests and diagnostics. */
-  open(orgId: string): { id: string; kind: JobKind; sessionId: string; state: string }[] {
+  open(orgId: string): { id: string; kind: JobKind; sessionId: string | null; state: string }[] {
     return this.db
       .prepare<[string], JobRow>(
         `SELECT * FROM jobs WHERE org_id = ? AND state IN ('pending', 'leased') ORDER BY created_at`,
       )
       .all(orgId)
-      .map((r) => ({ id: r.id, kind: r.kind, sessionId: r.session_id, state: r.state }));
+      .map((r) => ({ id: r.id, kind: r.kind, sessionId: r.session_id || null, state: r.state }));
   }
 
   close(): void {
     this.wakeWaiters();
+    for (const finish of [...this.outcomes.values()])
+      finish({ outcome: 'failed', detail: 'the server is shutting down', result: null });
   }
 }

@@ -5,6 +5,7 @@ import {
   ClaimRequest,
   ClaimResponse,
   CompleteRequest,
+  ExpertContext,
   HeartbeatResponse,
   Id,
   LeaseRequest,
@@ -82,8 +83,8 @@ export function runnerRoutes(s: Services) {
     }),
     (c) => {
       const runner = serviceOf(c);
-      const { leaseToken, outcome, detail } = c.req.valid('json');
-      s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail);
+      const { leaseToken, outcome, detail, result } = c.req.valid('json');
+      s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail, result ?? null);
       return c.body(null, 204);
     },
   );
@@ -107,6 +108,26 @@ export function runnerRoutes(s: Services) {
         ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
       return c.json({ session: toSession(row), expert, environment, secrets: {} }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/runner/experts/{id}/context',
+      summary: 'An Expert and its default Environment (enhancing on Home, before a session exists)',
+      request: { params: IdParam },
+      responses: { 200: json(ExpertContext), 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    (c) => {
+      const runner = serviceOf(c);
+      const expert = s.catalog.expertForRunner(runner.orgId, c.req.valid('param').id);
+      if (!expert) throw notFound('No such Expert in your organisation.');
+      const environment = expert.defaultEnvironmentId
+        ? s.catalog.environmentForRunner(runner.orgId, expert.defaultEnvironmentId)
+        : null;
+      return c.json({ expert, environment }, 200);
     },
   );
 

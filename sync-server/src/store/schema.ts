@@ -138,4 +138,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, seq)
   ) WITHOUT ROWID;
   `,
+  // Enhance-prompt jobs carry a payload and bring back a result; those
+  // started on Home have no session (stored as '').
+  `
+  ALTER TABLE jobs ADD COLUMN payload TEXT;
+  ALTER TABLE jobs ADD COLUMN result TEXT;
+  `,
 ];
