@@ -46,10 +46,23 @@ export interface SessionListStore {
   save(list: CachedSessionList): Promise<void>;
 }
 
+/**
+ * Small values derived from documents, kept so screens can show something at
+ * once while the documents load (e.g. the end of a transcript). Losing them
+ * loses nothing: they are rebuilt from the documents.
+ */
+export interface ViewCache {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
 /** Everything kept for one signed-in account on this device. */
 export interface AccountStorage {
   docs: DocStore;
   sessionList: SessionListStore;
+  /** Optional: without it screens wait for their documents. */
+  viewCache?: ViewCache;
   /** Releases handles (database connections); the data stays. */
   close(): Promise<void>;
 }

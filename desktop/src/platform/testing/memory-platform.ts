@@ -61,9 +61,15 @@ export class MemoryPlatform implements Platform {
   async openAccountStorage(accountKey: string): Promise<AccountStorage> {
     let storage = this.storages.get(accountKey);
     if (!storage) {
+      const views = new Map<string, string>();
       storage = {
         docs: new MemoryDocStore(),
         sessionList: new MemorySessionListStore(),
+        viewCache: {
+          get: async (key) => views.get(key) ?? null,
+          set: async (key, value) => void views.set(key, value),
+          delete: async (key) => void views.delete(key),
+        },
         close: async () => {},
       };
       this.storages.set(accountKey, storage);

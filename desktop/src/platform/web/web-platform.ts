@@ -11,6 +11,7 @@ import type {
   Platform,
   SessionListStore,
   StoredAccount,
+  ViewCache,
 } from '../common/platform.js';
 import { deleteDatabase, openDatabase, requestToPromise, transactionDone } from './idb.js';
 
@@ -123,6 +124,26 @@ class IndexedDbSessionListStore implements SessionListStore {
   }
 }
 
+class IndexedDbViewCache implements ViewCache {
+  constructor(private readonly db: IDBDatabase) {}
+
+  async get(key: string): Promise<string | null> {
+    const tx = this.db.transaction(KV, 'readonly');
+    const value = await requestToPromise(tx.objectStore(KV).get(`view:${key}`) as IDBRequest<unknown>);
+    return typeof value === 'string' ? value : null;
+  }
+  async set(key: string, value: string): Promise<void> {
+    const tx = this.db.transaction(KV, 'readwrite');
+    tx.objectStore(KV).put(value, `view:${key}`);
+    await transactionDone(tx);
+  }
+  async delete(key: string): Promise<void> {
+    const tx = this.db.transaction(KV, 'readwrite');
+    tx.objectStore(KV).delete(`view:${key}`);
+    await transactionDone(tx);
+  }
+}
+
 export function createWebPlatform(): Platform {
   return {
     kind: 'web',
@@ -138,6 +159,7 @@ export function createWebPlatform(): Platform {
       return {
         docs: new IndexedDbDocStore(db),
         sessionList: new IndexedDbSessionListStore(db),
+        viewCache: new IndexedDbViewCache(db),
         close: async () => db.close(),
       } satisfies AccountStorage;
     },

@@ -9,12 +9,19 @@ import { useUi } from '../state/store.js';
 import { useSessionList } from '../sync/use-session-list.js';
 import { useRoute } from './router.js';
 import { Toasts } from './Toasts.js';
+import { preloadHighlighterWhenIdle } from '../common/highlight.js';
 
 export function AppShell() {
   const route = useRoute();
   const drawerOpen = useUi((s) => s.drawerOpen);
   const setDrawerOpen = useUi((s) => s.setDrawerOpen);
   const { reachability } = useSessionList();
+
+  // For the start-up benchmark: the first frame with the sidebar and the cached list.
+  useEffect(() => {
+    requestAnimationFrame(() => performance.mark('orrery:sidebar-ready'));
+    preloadHighlighterWhenIdle();
+  }, []);
 
   // Following a link closes the drawer on phones.
   const routeKey = route.name === 'session' ? `s/${route.id}` : route.name;

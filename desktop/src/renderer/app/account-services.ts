@@ -12,6 +12,7 @@ import {
 import { ApiClient, syncUrlOf, type Fetch } from '../api/api-client.js';
 import { DocHub, type HubDoc } from '../sync/doc-hub.js';
 import { SessionList } from '../sync/session-list.js';
+import { tailKey } from '../sync/transcript-tail.js';
 
 export interface AccountServices {
   account: StoredAccount;
@@ -42,7 +43,9 @@ export async function startAccount(
   options: StartOptions = {},
 ): Promise<AccountServices> {
   const connect = options.connect !== false;
+  performance.mark('orrery:account-start');
   const storage = await platform.openAccountStorage(accountKeyOf(account));
+  performance.mark('orrery:storage-open');
   const api = new ApiClient(account.serverUrl, account.token, options.fetch);
   let sessionList: SessionList | null = null;
   const hub = new DocHub({
@@ -55,6 +58,7 @@ export async function startAccount(
       const parsed = parseDocName(name);
       if (parsed?.kind !== 'session') return;
       sessionList?.remove(parsed.id);
+      void storage.viewCache?.delete(tailKey(parsed.id)).catch(() => {});
       options.onSessionRevoked?.(parsed.id);
     },
   });
@@ -66,6 +70,7 @@ export async function startAccount(
   });
   const user = hub.acquire(userDocName(account.user.id));
   await Promise.all([sessionList.loadCache(), user.doc.loaded]);
+  performance.mark('orrery:cache-loaded');
   const userDoc = new UserDoc(user.doc.doc).init();
   if (connect) sessionList.start();
   const list = sessionList;

@@ -1,23 +1,37 @@
 // Agent text as markdown (GitHub flavour) with highlighted code blocks. Raw
 // HTML in the text is not rendered, so an agent cannot inject markup.
-import { memo } from 'react';
+import { memo, type ReactElement, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
+import { CodeBlock } from './CodeBlock.js';
 
 const remarkPlugins = [remarkGfm];
-const rehypePlugins = [
-  [rehypeHighlight, { detect: false, ignoreMissing: true }] as [typeof rehypeHighlight, object],
-];
+
+function textOf(node: ReactNode): string {
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join('');
+  return '';
+}
+
 const components: Components = {
   // Links open outside the app, never replacing it.
   a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" />,
+  // Fenced blocks arrive as <pre><code class="language-x">; highlight them ourselves, lazily.
+  pre: ({ children }) => {
+    const code = (Array.isArray(children) ? children[0] : children) as ReactElement<{
+      className?: string;
+      children?: ReactNode;
+    }> | null;
+    const className = code?.props.className ?? '';
+    const language = /language-([\w+#-]+)/.exec(className)?.[1]?.toLowerCase() ?? null;
+    return <CodeBlock code={textOf(code?.props.children).replace(/\n$/, '')} language={language} />;
+  },
 };
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} components={components}>
         {text}
       </ReactMarkdown>
     </div>

@@ -59,8 +59,8 @@ describe('SessionView', () => {
     await expect.element(page.getByText('build', { exact: true })).toBeVisible();
     const code = page.getByRole('article', { name: 'Agent message' }).getByText('const answer = 42;');
     await expect.element(code).toBeVisible();
-    // Highlighted: the keyword is its own token.
-    expect(code.element().querySelector('.hljs-keyword')?.textContent).toBe('const');
+    // Highlighted (a moment after the first paint): the keyword is its own token.
+    await expect.poll(() => code.element().querySelector('.hljs-keyword')?.textContent).toBe('const');
     await expect
       .element(page.getByRole('button', { name: /run_command npm test Failed · exit 1 · 1.2 s/ }))
       .toBeVisible();

@@ -76,20 +76,25 @@ function OpenSession({ session }: { session: SessionListItem }) {
   return (
     <div className="session-view">
       <SessionHeader session={session} environment={view.environment} running={running} />
-      <Transcript
-        sessionId={session.id}
-        entries={view.transcript}
-        queue={view.queue}
-        nameOf={nameOf}
-        turnRunning={running}
-        emptyText={
-          waiting
-            ? view.state.connection === 'offline'
-              ? 'This session is not saved on this device yet; it appears once the server is reachable.'
-              : 'Loading the conversation…'
-            : 'No messages yet.'
-        }
-      />
+      {/* Mounted once the local copy is read, so the list opens at the newest entry in one go. */}
+      {view.sessionDoc || view.preview ? (
+        <Transcript
+          sessionId={session.id}
+          entries={view.transcript}
+          queue={view.queue}
+          nameOf={nameOf}
+          turnRunning={running}
+          emptyText={
+            waiting
+              ? view.state.connection === 'offline'
+                ? 'This session is not saved on this device yet; it appears once the server is reachable.'
+                : 'Loading the conversation…'
+              : 'No messages yet.'
+          }
+        />
+      ) : (
+        <div className="transcript" aria-busy="true" />
+      )}
       <div className="composer-dock">
         {isOwner ? (
           <Composer

@@ -18,8 +18,14 @@ export interface TranscriptProps {
 }
 
 export function Transcript({ sessionId, entries, queue, nameOf, emptyText, turnRunning }: TranscriptProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement | null>(null);
   const atBottom = useRef(true);
+  // Start scrolled to the end, before the virtualiser first reads the position,
+  // so the oldest entries are never rendered just to be scrolled away.
+  const attachScroller = useCallback((el: HTMLDivElement | null) => {
+    scrollRef.current = el;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, []);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const toggle = useCallback(
     (id: string) =>
@@ -36,7 +42,9 @@ export function Transcript({ sessionId, entries, queue, nameOf, emptyText, turnR
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => (entries[i]?.kind === 'tool' ? 160 : 72),
     getItemKey: (i) => entries[i]?.id ?? i,
-    overscan: 6,
+    overscan: 3,
+    // Open at the bottom: the first render already shows the newest entries, not the oldest.
+    initialOffset: () => Number.MAX_SAFE_INTEGER / 2,
   });
 
   const last = entries[entries.length - 1];
@@ -53,6 +61,10 @@ export function Transcript({ sessionId, entries, queue, nameOf, emptyText, turnR
   }, [entries.length, lastSize, queue.length, virtualizer]);
 
   useEffect(() => {
+    performance.mark(`orrery:transcript-mounted:${sessionId}`);
+  }, [sessionId]);
+
+  useEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     const onScroll = () => {
@@ -63,7 +75,7 @@ export function Transcript({ sessionId, entries, queue, nameOf, emptyText, turnR
   }, []);
 
   return (
-    <div ref={scrollRef} className="transcript" aria-label="Conversation" role="log">
+    <div ref={attachScroller} className="transcript" aria-label="Conversation" role="log">
       {!entries.length && !queue.length && <p className="empty-hint">{emptyText}</p>}
       <div className="transcript-inner" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((row) => {

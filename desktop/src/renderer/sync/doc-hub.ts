@@ -78,7 +78,9 @@ class OpenDoc implements HubDoc {
     const { store, onStoreError } = this.options;
     let count = 0;
     try {
+      performance.mark(`orrery:doc-load-start:${this.name}`);
       count = await loadStoredDoc(this.doc, this.name, store);
+      performance.mark(`orrery:doc-loaded:${this.name}`);
     } catch (error) {
       onStoreError?.(error);
     }

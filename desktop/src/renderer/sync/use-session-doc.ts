@@ -1,5 +1,6 @@
 // One session's synced document for a component: opened through the hub while
 // the component is mounted, read through the shared SessionDoc accessors.
+// Until the document has loaded, the cached end of its transcript is shown.
 import {
   SessionDoc,
   sessionDocName,
@@ -8,15 +9,18 @@ import {
   type TranscriptEntry,
   type Turn,
 } from '@orrery/shared';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useServices } from '../app/services-context.js';
 import type { DocState, HubDoc } from './doc-hub.js';
+import { readTail, writeTail, type TranscriptTail } from './transcript-tail.js';
 import { useDocValue } from './use-doc-value.js';
 
 export interface SessionDocView {
   sessionDoc: SessionDoc | null;
   state: DocState;
   transcript: TranscriptEntry[];
+  /** The transcript shown is the cached end of it; the document is still loading. */
+  preview: boolean;
   queue: QueuedMessage[];
   turn: Turn;
   environment: EnvironmentState;
@@ -27,32 +31,51 @@ const NO_ENTRIES: TranscriptEntry[] = [];
 const NO_QUEUE: QueuedMessage[] = [];
 const IDLE: Turn = { state: 'idle', turnId: null, startedAt: null, stopRequested: false };
 const NO_ENV: EnvironmentState = { status: 'none', detail: '', updatedAt: 0 };
+const TAIL_WRITE_DELAY_MS = 1_000;
 
 export function useSessionDoc(sessionId: string): SessionDocView {
-  const { hub } = useServices();
+  const { hub, storage } = useServices();
   const [hubDoc, setHubDoc] = useState<HubDoc | null>(null);
+  const [tail, setTail] = useState<TranscriptTail | null>(null);
 
-  useEffect(() => {
-    const { doc, release } = hub.acquire(sessionDocName(sessionId));
-    setHubDoc(doc);
-    return () => {
-      setHubDoc(null);
-      release();
+  // A layout effect starts reading before the first paint. When the end of the
+  // transcript is cached, it is painted first and the whole document (which
+  // takes longer to load) is opened right after that frame.
+  useLayoutEffect(() => {
+    let cancelled = false;
+    let release: (() => void) | null = null;
+    const open = () => {
+      if (cancelled) return;
+      const acquired = hub.acquire(sessionDocName(sessionId));
+      release = acquired.release;
+      setHubDoc(acquired.doc);
     };
-  }, [hub, sessionId]);
+    if (storage.viewCache) {
+      void readTail(storage.viewCache, sessionId).then((t) => {
+        if (cancelled) return;
+        setTail(t);
+        if (t) requestAnimationFrame(() => setTimeout(open, 0));
+        else open();
+      });
+    } else {
+      open();
+    }
+    return () => {
+      cancelled = true;
+      setHubDoc(null);
+      setTail(null);
+      release?.();
+    };
+  }, [hub, storage, sessionId]);
 
   const subscribe = useCallback((cb: () => void) => hubDoc?.subscribe(cb) ?? (() => {}), [hubDoc]);
   const state = useSyncExternalStore(subscribe, () => hubDoc?.state() ?? CLOSED);
-  const ready = state.loaded ? hubDoc : null;
-  const [sessionDoc, setSessionDoc] = useState<SessionDoc | null>(null);
-  useEffect(() => setSessionDoc(ready ? new SessionDoc(ready.doc) : null), [ready]);
+  const ready = state.loaded && state.connection !== 'revoked' ? hubDoc : null;
+  const sessionDoc = useMemo(() => (ready ? new SessionDoc(ready.doc) : null), [ready]);
 
   const doc = sessionDoc?.doc ?? null;
-  const transcript = useDocValue(
-    doc,
-    useCallback(() => sessionDoc?.transcript() ?? NO_ENTRIES, [sessionDoc]),
-    NO_ENTRIES,
-  );
+  const read = useCallback(() => sessionDoc?.transcript() ?? NO_ENTRIES, [sessionDoc]);
+  const transcript = useDocValue(doc, read, NO_ENTRIES);
   const queue = useDocValue(
     doc,
     useCallback(() => sessionDoc?.queue() ?? NO_QUEUE, [sessionDoc]),
@@ -68,5 +91,26 @@ export function useSessionDoc(sessionId: string): SessionDocView {
     useCallback(() => sessionDoc?.environment() ?? NO_ENV, [sessionDoc]),
     NO_ENV,
   );
-  return { sessionDoc, state, transcript, queue, turn, environment };
+
+  // Keep the cached end current, without writing on every streamed chunk.
+  useEffect(() => {
+    const cache = storage.viewCache;
+    if (!cache || !sessionDoc || !transcript.length) return;
+    const timer = setTimeout(
+      () => void writeTail(cache, sessionId, transcript).catch(() => {}),
+      TAIL_WRITE_DELAY_MS,
+    );
+    return () => clearTimeout(timer);
+  }, [sessionDoc, transcript, storage, sessionId]);
+
+  const preview = !sessionDoc && !!tail?.entries.length;
+  return {
+    sessionDoc,
+    state,
+    transcript: sessionDoc ? transcript : (tail?.entries ?? NO_ENTRIES),
+    preview,
+    queue,
+    turn,
+    environment,
+  };
 }
