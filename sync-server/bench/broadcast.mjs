@@ -22,7 +22,8 @@ const root = path.resolve(packageDir, '..');
 const SCENARIOS = [
   { clients: 1000, docs: 500 },
   { clients: 4000, docs: 1000 },
-];
+].filter((s) => !process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(',').includes(String(s.clients)));
+const SERVERS = (process.env.BENCH_SERVERS ?? 'orrery,reference').split(',');
 const WRITE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ADMIN = { email: 'bench@example.com', password: 'benchmark password' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -242,7 +243,7 @@ console.log(
 );
 for (const scenario of SCENARIOS) {
   const results = {};
-  for (const start of [startOrrery, startReference]) {
+  for (const start of [startOrrery, startReference].filter((f) => SERVERS.includes(f === startOrrery ? 'orrery' : 'reference'))) {
     const server = await start();
     try {
       results[server.name] = await run(server, scenario);
@@ -251,8 +252,9 @@ for (const scenario of SCENARIOS) {
     }
     await sleep(1000);
   }
-  const o = results.orrery;
-  const r = results.reference;
+  const none = { p50: NaN, p99: NaN, max: NaN, perClientKiB: NaN, afterWritesKiB: NaN, received: 0, expected: 0, sent: 0, stored: null };
+  const o = results.orrery ?? none;
+  const r = results.reference ?? none;
   console.log(
     `\n${scenario.clients} clients over ${scenario.docs} session documents (${scenario.clients / scenario.docs} per document)`,
   );

@@ -10,6 +10,7 @@ import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
 import { createServices } from './services.js';
 import { listen } from './server.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const db = openDb(path.join(dataDir, 'orrery.sqlite'));
+  const checkpointer = startCheckpointer(db);
   const services = createServices({ db, docs: new SqliteDocStore(db), dataDir, log: consoleLogger });
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     console.log(`[sync-server] ${signal}: flushing documents and closing`);
     server
       .close()
+      .then(() => checkpointer.stop())
       .then(() => {
         db.close();
         process.exit(0);
