@@ -1,5 +1,5 @@
 // Steps a person takes in the app, shared by the journeys.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { TestUser } from './api.js';
 
 export async function signIn(page: Page, server: string, user: { email: string; password: string }) {
@@ -25,12 +25,7 @@ export function pinnedList(page: Page) {
 }
 
 /** Opens a session's three-dot menu in the given part of the page and picks an item. */
-export async function chooseFromRowMenu(
-  page: Page,
-  scope: ReturnType<Page['locator']>,
-  title: string,
-  item: string,
-) {
+export async function chooseFromRowMenu(page: Page, scope: Locator, title: string, item: string) {
   const row = scope.getByRole('listitem').filter({ hasText: title }).first();
   await row.hover();
   await row.getByRole('button', { name: `More actions for ${title}` }).click();
@@ -38,22 +33,23 @@ export async function chooseFromRowMenu(
 }
 
 /** Drags with small pointer steps, as dnd-kit needs movement to start a drag. */
-export async function drag(
-  page: Page,
-  from: ReturnType<Page['locator']>,
-  to: ReturnType<Page['locator']>,
-  where: 'top' | 'center' = 'center',
-) {
+export async function drag(page: Page, from: Locator, to: Locator, where: 'top' | 'center' = 'center') {
+  // Hovering waits until the row has stopped moving (rows animate after a drop).
+  await from.hover();
+  await to.hover();
   const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('Cannot drag: an element is not visible.');
+  if (!a) throw new Error('Cannot drag: the dragged element is not visible.');
   await page.mouse.move(a.x + a.width / 3, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move(a.x + a.width / 3, a.y + a.height / 2 + 8, { steps: 4 });
+  const b = await to.boundingBox();
+  if (!b) throw new Error('Cannot drag: the drop target is not visible.');
   const y = where === 'top' ? b.y + 3 : b.y + b.height / 2;
   await page.mouse.move(b.x + b.width / 3, y, { steps: 12 });
   await page.waitForTimeout(100);
   await page.mouse.up();
+  // Let the drop settle before the next step reads positions.
+  await page.waitForTimeout(300);
 }
 
 export type { TestUser };

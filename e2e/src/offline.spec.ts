@@ -35,7 +35,15 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
     );
   }
 
+  // The web app keeps itself on the device (service worker) once it has started.
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 20_000 })
+    .toBe(true);
+
   await stack.stopServer();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible({ timeout: 20_000 });
+  // Even a reload opens the app, still signed in, from what is on the device.
+  await page.reload();
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible({ timeout: 20_000 });
 
   await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
