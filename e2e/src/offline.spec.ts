@@ -23,6 +23,7 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   const tag = Date.now().toString(36);
   const first = await createSession(server, ada, { prompt: `echo first-${tag}` });
   const second = await createSession(server, ada, { prompt: `echo second-${tag}` });
+  const third = await createSession(server, ada, { prompt: `echo third-${tag}` });
 
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -34,6 +35,31 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
       s.title.replace(/^echo /, ''),
     );
   }
+
+  // Pinning a session never opened here fetches it too, so it can be read offline.
+  await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
+  await chooseFromRowMenu(page, sessionsPage(page), third.title, 'Pin session');
+  await expect(pinnedList(page).getByRole('listitem')).toHaveText([third.title]);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async (name) => {
+          const dbs = await indexedDB.databases();
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const req = indexedDB.open(dbs.find((d) => d.name?.startsWith('orrery:'))!.name!);
+            req.onsuccess = () => resolve(req.result);
+            req.onerror = () => reject(req.error);
+          });
+          const count = await new Promise<number>((resolve) => {
+            const req = db.transaction('updates').objectStore('updates').index('name').count(name);
+            req.onsuccess = () => resolve(req.result);
+          });
+          db.close();
+          return count;
+        }, `session/${third.id}`),
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(0);
 
   // The web app keeps itself on the device (service worker) once it has started.
   await expect
@@ -48,13 +74,17 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
 
   await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
   const list = sessionsPage(page);
-  await expect(list.getByRole('listitem')).toHaveCount(2);
+  await expect(list.getByRole('listitem')).toHaveCount(3);
   await list.getByRole('link', { name: new RegExp(first.title) }).click();
   await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(`first-${tag}`);
 
+  // The session pinned (but never opened) while online reads offline too.
+  await pinnedList(page).getByRole('link', { name: third.title }).click();
+  await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(`third-${tag}`);
+
   await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
   await chooseFromRowMenu(page, list, second.title, 'Pin session');
-  await expect(pinnedList(page).getByRole('listitem')).toHaveText([second.title]);
+  await expect(pinnedList(page).getByRole('listitem')).toHaveText([third.title, second.title]);
 
   await stack.startServer();
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeHidden({ timeout: 30_000 });
@@ -63,7 +93,9 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   const other = await browser.newContext();
   const otherPage = await other.newPage();
   await signIn(otherPage, server, ada);
-  await expect(pinnedList(otherPage).getByRole('listitem')).toHaveText([second.title], { timeout: 30_000 });
+  await expect(pinnedList(otherPage).getByRole('listitem')).toHaveText([third.title, second.title], {
+    timeout: 30_000,
+  });
   await other.close();
   await context.close();
 });

@@ -12,6 +12,7 @@ import {
 import { ApiClient, syncUrlOf, type Fetch } from '../api/api-client.js';
 import { DocHub, type HubDoc } from '../sync/doc-hub.js';
 import { SessionList } from '../sync/session-list.js';
+import { keepWithinReach } from '../sync/keep-within-reach.js';
 import { tailKey } from '../sync/transcript-tail.js';
 
 export interface AccountServices {
@@ -72,8 +73,11 @@ export async function startAccount(
   await Promise.all([sessionList.loadCache(), user.doc.loaded]);
   performance.mark('orrery:cache-loaded');
   const userDoc = new UserDoc(user.doc.doc).init();
-  if (connect) sessionList.start();
   const list = sessionList;
+  const stopKeeping = connect
+    ? keepWithinReach({ api, store: storage.docs, sessionList: list, userDoc, onError: options.onError })
+    : () => {};
+  if (connect) sessionList.start();
   return {
     account,
     api,
@@ -84,6 +88,7 @@ export async function startAccount(
     userHubDoc: user.doc,
     async stop() {
       list.stop();
+      stopKeeping();
       user.release();
       await hub.destroy();
       await storage.close();
