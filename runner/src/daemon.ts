@@ -59,7 +59,7 @@ export class RunnerDaemon {
           {
             runnerId: this.deps.runnerId,
             waitMs: this.deps.claimWaitMs ?? 25_000,
-            kinds: ['turn', 'remove_environment'],
+            kinds: ['turn', 'remove_environment', 'enhance'],
           },
           this.stopping.signal,
         );

@@ -141,7 +141,9 @@ export async function startRunner(
     environments: manager,
     modelFor: modelFactory({ maxRetries: 2, ...options.keys }),
     now: () => Date.now(),
-    log: () => undefined,
+    log: (m, f) => {
+      if (process.env.ORRERY_TEST_LOG) console.error(m, f);
+    },
     runnerId: scope,
     concurrency: 2,
     claimWaitMs: options.claimWaitMs ?? 2_000,
