@@ -48,7 +48,7 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
           const db = await new Promise<IDBDatabase>((resolve, reject) => {
             const req = indexedDB.open(dbs.find((d) => d.name?.startsWith('orrery:'))!.name!);
             req.onsuccess = () => resolve(req.result);
-            req.onerror = () => reject(req.error);
+            req.onerror = () => reject(new Error(req.error?.message ?? 'IndexedDB open failed'));
           });
           const count = await new Promise<number>((resolve) => {
             const req = db.transaction('updates').objectStore('updates').index('name').count(name);

@@ -28,8 +28,7 @@ export function keepWithinReach(deps: {
       const known = sessionList.getState().byId;
       const stored = (await store.names())
         .map(parseDocName)
-        .filter((d) => d?.kind === 'session')
-        .map((d) => d!.id);
+        .flatMap((d) => (d?.kind === 'session' ? [d.id] : []));
       const wanted = [
         ...stored,
         ...userDoc.pins().map((p) => p.sessionId),
