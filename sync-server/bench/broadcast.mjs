@@ -22,9 +22,13 @@ const root = path.resolve(packageDir, '..');
 const SCENARIOS = [
   { clients: 1000, docs: 500 },
   { clients: 4000, docs: 1000 },
-].filter((s) => !process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(',').includes(String(s.clients)));
+].filter(
+  (s) => !process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(',').includes(String(s.clients)),
+);
 const SERVERS = (process.env.BENCH_SERVERS ?? 'orrery,reference').split(',');
-const WRITE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WRITE_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+/** Each server runs this many times, alternating, and the median run is reported: the machine is shared. */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
 const ADMIN = { email: 'bench@example.com', password: 'benchmark password' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 process.setMaxListeners(0);
@@ -67,8 +71,9 @@ function spawnServer(args, env, ready) {
 
 async function startOrrery() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'orrery-bench-'));
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const { child, match } = await spawnServer(
-    [path.join(packageDir, 'dist/main.js')],
+    [...nodeArgs, path.join(packageDir, 'dist/main.js')],
     {
       ORRERY_PORT: '0',
       ORRERY_DATA_DIR: dataDir,
@@ -233,6 +238,17 @@ async function run(server, { clients, docs }) {
   };
 }
 
+/** Each figure's median over the runs (the lower middle for an even count). */
+function median(list) {
+  if (!list.length) return undefined;
+  const out = {};
+  for (const key of Object.keys(list[0])) {
+    const values = list.map((x) => x[key]).sort((a, b) => a - b);
+    out[key] = values[Math.floor((values.length - 1) / 2)];
+  }
+  return out;
+}
+
 function waitSynced(p) {
   return p.synced ? Promise.resolve() : new Promise((r) => p.once('sync', r));
 }
@@ -242,17 +258,35 @@ console.log(
   `Broadcast benchmark: ${WRITE_SECONDS} s of writes per scenario; one update per document per second.`,
 );
 for (const scenario of SCENARIOS) {
-  const results = {};
-  for (const start of [startOrrery, startReference].filter((f) => SERVERS.includes(f === startOrrery ? 'orrery' : 'reference'))) {
-    const server = await start();
-    try {
-      results[server.name] = await run(server, scenario);
-    } finally {
-      await server.stop();
+  const runs = { orrery: [], reference: [] };
+  for (let round = 0; round < REPEAT; round += 1) {
+    for (const start of [startOrrery, startReference].filter((f) =>
+      SERVERS.includes(f === startOrrery ? 'orrery' : 'reference'),
+    )) {
+      const server = await start();
+      try {
+        runs[server.name].push(await run(server, scenario));
+      } finally {
+        await server.stop();
+      }
+      await sleep(1000);
     }
-    await sleep(1000);
   }
-  const none = { p50: NaN, p99: NaN, max: NaN, perClientKiB: NaN, afterWritesKiB: NaN, received: 0, expected: 0, sent: 0, stored: null };
+  const results = { orrery: median(runs.orrery), reference: median(runs.reference) };
+  for (const [name, list] of Object.entries(runs)) {
+    if (list.length > 1) console.log(`  (${name} p99 per run: ${list.map((x) => fmt(x.p99)).join(', ')} ms)`);
+  }
+  const none = {
+    p50: NaN,
+    p99: NaN,
+    max: NaN,
+    perClientKiB: NaN,
+    afterWritesKiB: NaN,
+    received: 0,
+    expected: 0,
+    sent: 0,
+    stored: null,
+  };
   const o = results.orrery ?? none;
   const r = results.reference ?? none;
   console.log(

@@ -82,6 +82,7 @@ export function createServices(deps: ServiceDeps): Services {
     resolve: (token) => accounts.resolve(token),
     access: docAccess,
     tokenLive: (id) => accounts.tokenLive(id),
+    clock,
     onChanged: (name, doc) => {
       const parsed = parseDocName(name);
       if (parsed?.kind === 'session') ensureTurn(parsed.id, doc);

@@ -50,8 +50,16 @@ export function itemFor(s: Services, user: User, id: string): SessionListItem {
 
 export async function startSession(s: Services, user: User, start: StartSession): Promise<SessionListItem> {
   const expert = s.catalog.expert(user, start.expertId);
-  const environmentId = start.environmentId !== undefined ? start.environmentId : expert.defaultEnvironmentId;
-  if (environmentId) s.catalog.environment(user, environmentId);
+  // A chosen Environment must be one the user may use; the Expert's own default
+  // comes with the Expert (even when it is its author's personal one), unless it was deleted.
+  let environmentId: string | null;
+  if (start.environmentId !== undefined) {
+    environmentId = start.environmentId;
+    if (environmentId) s.catalog.environment(user, environmentId);
+  } else {
+    const fallback = expert.defaultEnvironmentId;
+    environmentId = fallback && s.catalog.environmentLive(user.orgId, fallback) ? fallback : null;
+  }
   const origin = start.origin ?? 'manual';
   const id = newId();
   s.sessions.create({

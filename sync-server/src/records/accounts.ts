@@ -5,9 +5,10 @@ import { hashPassword, hashToken, newId, newToken, verifyPassword } from '../aut
 
 export const USER_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** Who a token speaks for; expiresAt is null for service tokens, which live until revoked. */
 export type Principal =
-  | { kind: 'user'; tokenId: string; orgId: string; user: User }
-  | { kind: 'service'; tokenId: string; orgId: string; name: string };
+  | { kind: 'user'; tokenId: string; orgId: string; expiresAt: number | null; user: User }
+  | { kind: 'service'; tokenId: string; orgId: string; expiresAt: number | null; name: string };
 
 interface UserRow {
   id: string;
@@ -29,6 +30,12 @@ const toUser = (r: UserRow): User => ({
 });
 
 export class Accounts {
+  private dummy: Promise<string> | null = null;
+
+  private dummyHash(): Promise<string> {
+    return (this.dummy ??= hashPassword('not a password anyone has'));
+  }
+
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
@@ -97,8 +104,9 @@ export class Accounts {
   /** The user when the password matches; null otherwise (no hint which part was wrong). */
   async checkPassword(email: string, password: string): Promise<User | null> {
     const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?').get(email);
-    if (!row) return null;
-    return (await verifyPassword(password, row.password_hash)) ? toUser(row) : null;
+    // An unknown email costs as much as a wrong password, so timing does not tell which accounts exist.
+    const ok = await verifyPassword(password, row?.password_hash ?? (await this.dummyHash()));
+    return row && ok ? toUser(row) : null;
   }
 
   /** Teammates whose name or email contains the query, within one organisation. */
@@ -190,9 +198,17 @@ export class Accounts {
     if (!row || row.revoked_at !== null) return null;
     if (row.expires_at !== null && row.expires_at <= this.clock()) return null;
     if (row.kind === 'service')
-      return { kind: 'service', tokenId: row.id, orgId: row.org_id, name: row.name };
+      return {
+        kind: 'service',
+        tokenId: row.id,
+        orgId: row.org_id,
+        expiresAt: row.expires_at,
+        name: row.name,
+      };
     const user = row.user_id ? this.user(row.user_id) : null;
-    return user ? { kind: 'user', tokenId: row.id, orgId: user.orgId, user } : null;
+    return user
+      ? { kind: 'user', tokenId: row.id, orgId: user.orgId, expiresAt: row.expires_at, user }
+      : null;
   }
 
   /** Whether a token is still live (checked again on every sync frame batch would be too costly; used on events). */

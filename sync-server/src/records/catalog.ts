@@ -152,6 +152,12 @@ export class Catalog {
     return row ? toEnvironment(row) : null;
   }
 
+  /** Whether an Environment of the organisation exists and is not deleted. */
+  environmentLive(orgId: string, id: string): boolean {
+    const row = this.row('environment', id);
+    return !!row && row.org_id === orgId;
+  }
+
   createEnvironment(user: User, input: EnvironmentInput, builtInKey: string | null = null): Environment {
     this.checkNameFree(user.orgId, input.name, null);
     const now = this.clock();

@@ -71,6 +71,11 @@ describe('bad REST input', () => {
       password: 'wrong password',
     });
     expect(login).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
+    const unknown = await t.api<ErrorBody>(null, 'POST', '/api/auth/login', {
+      email: 'nobody@example.com',
+      password: 'x',
+    });
+    expect(unknown.body).toEqual(login.body);
     expect(await t.api(null, 'GET', '/api/sessions')).toMatchObject({
       status: 401,
       body: { error: { code: 'unauthenticated' } },

@@ -74,6 +74,33 @@ describe('sessions API', () => {
     );
   });
 
+  it("starts sessions on the Expert's own default Environment, even one personal to the Expert's author", async () => {
+    const env = await t.api<{ environment: { id: string } }>(t.admin.token, 'POST', '/api/environments', {
+      name: 'Admin only',
+      image: 'orrery/env-base:bookworm',
+      scope: 'personal',
+    });
+    const expert = await t.api<{ expert: { id: string } }>(t.admin.token, 'POST', '/api/experts', {
+      name: 'Team helper',
+      instructions: 'x',
+      model: { provider: 'shell', name: '' },
+      capabilities: { tools: ['run_command'] },
+      defaultEnvironmentId: env.body.environment.id,
+      scope: 'organisation',
+    });
+    const s = await create(member, 'use it', { expertId: expert.body.expert.id });
+    expect(s.environmentId).toBe(env.body.environment.id);
+    // Choosing that Environment explicitly is another matter: it is not the member's to use.
+    const chosen = await t.api(member.token, 'POST', '/api/sessions', {
+      expertId: expert.body.expert.id,
+      prompt: 'x',
+      environmentId: env.body.environment.id,
+    });
+    expect(chosen.status).toBe(404);
+    await t.api(t.admin.token, 'DELETE', `/api/environments/${env.body.environment.id}`);
+    expect((await create(member, 'after', { expertId: expert.body.expert.id })).environmentId).toBeNull();
+  });
+
   it('lists with filters and title search; a private session is invisible to other members', async () => {
     const mine = await create(owner, 'Alpha shared work');
     const secret = await create(owner, 'Alpha secret work', { visibility: 'private' });

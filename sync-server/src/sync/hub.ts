@@ -33,6 +33,9 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   pingIntervalMs: 30_000,
 };
 
+/** The ping interval is spread over this many ticks. */
+const PING_SLICES = 30;
+
 export interface SyncHubDeps {
   store: DocStore;
   log: Logger;
@@ -41,6 +44,8 @@ export interface SyncHubDeps {
   resolve(token: string): Principal | null;
   /** How the principal may use the named document, null when not at all. */
   access(principal: Principal, docName: string): DocAccess | null;
+  /** The clock tokens expire by. */
+  clock: () => number;
   /** Whether the token behind a live socket is still valid. */
   tokenLive(tokenId: string): boolean;
   /** After a document changed (at most once a tick per document). */
@@ -58,6 +63,8 @@ export class SyncHub {
   private readonly conns = new Set<Conn>();
   private readonly wss: WebSocketServer;
   private readonly pinger: NodeJS.Timeout;
+  private pingTick = 0;
+  private nextSlot = 0;
 
   constructor(private readonly deps: SyncHubDeps) {
     this.wss = new WebSocketServer({
@@ -66,7 +73,7 @@ export class SyncHub {
       perMessageDeflate: false,
       clientTracking: false,
     });
-    this.pinger = setInterval(() => this.ping(), deps.limits.pingIntervalMs);
+    this.pinger = setInterval(() => this.ping(), Math.max(1, deps.limits.pingIntervalMs / PING_SLICES));
     this.pinger.unref();
   }
 
@@ -100,6 +107,7 @@ export class SyncHub {
       closed: false,
       tokens: burst,
       refilledAt: Date.now(),
+      slot: (this.nextSlot = (this.nextSlot + 1) % PING_SLICES),
     };
     this.conns.add(conn);
     let room: HeldRoom | null = null;
@@ -176,10 +184,18 @@ export class SyncHub {
     conn.ws.close(code, Buffer.from(reason).subarray(0, 120).toString());
   }
 
+  /**
+   * Probes one slice of the sockets per tick, so that thousands of sockets do
+   * not all get their ping (and expiry check) in the same moment.
+   */
   private ping(): void {
+    this.pingTick = (this.pingTick + 1) % PING_SLICES;
+    const now = this.deps.clock();
     for (const conn of this.conns) {
+      if (conn.slot !== this.pingTick) continue;
       // Tokens expire while sockets stay open; the probe is where that is noticed.
-      if (!this.deps.tokenLive(conn.principal.tokenId)) {
+      const { expiresAt } = conn.principal;
+      if (expiresAt !== null && expiresAt <= now) {
         this.closeConn(conn, SyncCloseCode.accessRevoked, 'your sign-in expired');
         continue;
       }

@@ -32,6 +32,8 @@ export interface Conn {
   closed: boolean;
   tokens: number;
   refilledAt: number;
+  /** Which slice of the ping interval probes this socket. */
+  slot: number;
 }
 
 export interface RoomDeps {

@@ -174,4 +174,21 @@ describe('sync over y-websocket', () => {
     expect(await closed).toBe(SyncCloseCode.accessRevoked);
     expect((await t.api(token, 'GET', '/api/me')).status).toBe(401);
   });
+
+  it('closes a socket when its sign-in expires', async () => {
+    let now = Date.now();
+    const timed = await startTestServer({ clock: () => now, limits: { pingIntervalMs: 300 } });
+    try {
+      const person = await timed.person('Eve');
+      const p = connect(timed, userDocName(person.user.id), person.token);
+      await synced(p);
+      const closed = closeCode(p);
+      now += 31 * 24 * 60 * 60 * 1000;
+      expect(await closed).toBe(SyncCloseCode.accessRevoked);
+      p.destroy();
+      expect(await tryUpgrade(timed, userDocName(person.user.id), person.token)).toBe(401);
+    } finally {
+      await timed.close();
+    }
+  });
 });
