@@ -3,7 +3,8 @@
 // with the reference y-websocket@2 server (keeps nothing), both driven by the
 // official y-websocket client on loopback. Prints figures and ratios.
 //
-//   npm run bench -w sync-server            (BENCH_SECONDS=10 by default)
+//   npm run bench -w sync-server
+//   BENCH_SECONDS (8), BENCH_REPEAT (2), BENCH_CLIENTS (1000,4000), BENCH_SERVERS (orrery,reference)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -255,7 +256,7 @@ function waitSynced(p) {
 
 const fmt = (n, d = 2) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(d));
 console.log(
-  `Broadcast benchmark: ${WRITE_SECONDS} s of writes per scenario; one update per document per second.`,
+  `Broadcast benchmark: ${WRITE_SECONDS} s of writes per run, one update per document per second; the median of ${REPEAT} alternating runs per server.`,
 );
 for (const scenario of SCENARIOS) {
   const runs = { orrery: [], reference: [] };
