@@ -65,6 +65,23 @@ export async function shellExpertId(server: string, user: TestUser): Promise<str
   return shell.id;
 }
 
+export async function setVisibility(
+  server: string,
+  user: TestUser,
+  sessionId: string,
+  visibility: Visibility,
+) {
+  await call(
+    `${server}/api/sessions/${sessionId}/visibility`,
+    {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({ visibility }),
+    },
+    (j) => SessionResponse.parse(j),
+  );
+}
+
 export async function createSession(
   server: string,
   user: TestUser,

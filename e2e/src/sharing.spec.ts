@@ -1,4 +1,4 @@
-import { createSession, createTeammate } from './api.js';
+import { createSession, createTeammate, setVisibility } from './api.js';
 import { chooseFromRowMenu, sessionsPage, pinnedList, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 
@@ -46,6 +46,14 @@ test('a teammate sees a shared session read-only, never a private one, and never
   );
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Archive' })).toHaveCount(0);
+
+  // Ada makes it private while Bob is reading it: he is told, and his copy is gone.
+  await setVisibility(server, ada, shared.id, 'private');
+  await expect(page.getByRole('alert')).toHaveText(
+    'You no longer have access to this session. Its copy was removed from this device.',
+  );
+  await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
+  await expect(sessionsPage(page).getByRole('listitem').filter({ hasText: shared.title })).toHaveCount(0);
 
   // The private session's address leads nowhere for Bob.
   await page.goto(`${server}/#/s/${secret.id}`);

@@ -2,7 +2,7 @@
 // storage, the document hub, the session list and the account's own user
 // document. Started once after sign-in (or at launch when already signed in)
 // and stopped on sign-out.
-import { UserDoc, parseDocName, userDocName } from '@orrery/shared';
+import { UserDoc, parseDocName, sessionDocName, userDocName } from '@orrery/shared';
 import {
   accountKeyOf,
   type AccountStorage,
@@ -63,9 +63,11 @@ export async function startAccount(
       options.onSessionRevoked?.(parsed.id);
     },
   });
+  let forget: (ids: string[]) => void = () => {};
   sessionList = new SessionList({
     api,
     store: storage.sessionList,
+    onRemoved: (ids) => forget(ids),
     onUnauthenticated: options.onUnauthenticated,
     onError: options.onError,
   });
@@ -73,6 +75,14 @@ export async function startAccount(
   await Promise.all([sessionList.loadCache(), user.doc.loaded]);
   performance.mark('orrery:cache-loaded');
   const userDoc = new UserDoc(user.doc.doc).init();
+  // What this device kept of sessions the account may no longer open goes too.
+  forget = (ids) => {
+    for (const id of ids) {
+      void storage.docs.remove(sessionDocName(id)).catch(options.onError);
+      void storage.viewCache?.delete(tailKey(id)).catch(options.onError);
+      userDoc.forgetRecent(id);
+    }
+  };
   const list = sessionList;
   const stopKeeping = connect
     ? keepWithinReach({ api, store: storage.docs, sessionList: list, userDoc, onError: options.onError })

@@ -11,7 +11,7 @@ import { useUi } from '../state/store.js';
 import { useSessionDoc } from '../sync/use-session-doc.js';
 import { SessionHeader } from './SessionHeader.js';
 import { Transcript } from './Transcript.js';
-import { useSessionRecord } from './use-session-record.js';
+import { REVOKED, useSessionRecord } from './use-session-record.js';
 
 export function SessionView({ sessionId }: { sessionId: string }) {
   const { userDoc } = useServices();
@@ -64,7 +64,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
     return (
       <div className="session-view">
         <div className="page-message" role="alert">
-          You no longer have access to this session. Its copy was removed from this device.
+          {REVOKED}
         </div>
       </div>
     );

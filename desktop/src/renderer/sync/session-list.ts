@@ -31,6 +31,8 @@ export interface SessionListOptions {
   retryMs?: number;
   /** Called when the server says the token is no longer valid. */
   onUnauthenticated?: () => void;
+  /** Sessions the account may no longer open (deleted, made private, grant revoked). */
+  onRemoved?: (ids: string[]) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -167,6 +169,7 @@ export class SessionList {
     for (const s of changes.changed) this.items.set(s.id, s);
     for (const id of changes.removed) this.items.delete(id);
     this.serverClock = changes.clock;
+    if (changes.removed.length) this.options.onRemoved?.(changes.removed);
     return true;
   }
 
