@@ -139,7 +139,7 @@ export class Commands {
       maxOutputBytes: options.maxOutputBytes ?? core.config.maxOutputBytes,
       redactor: new Redactor(Object.values(entry.secrets)),
       start,
-      kill: () => killRun(container, run.runId, core.user),
+      kill: () => core.helper(entry, () => killRun(container, run.runId, core.user)),
       interrupted: () => entry.generation !== run.generation,
       onKillError: (error) =>
         core.log.warn('could not stop a command', { session: entry.sessionId, error: messageOf(error) }),

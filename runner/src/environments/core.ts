@@ -78,6 +78,8 @@ export class Core {
       state,
       queue: new SerialQueue(),
       runs: new Map(),
+      helpers: 0,
+      orphansCleared: false,
       channel: undefined,
       generation: 0,
       timer: undefined,
@@ -142,6 +144,17 @@ export class Core {
     this.reschedule(entry);
   }
 
+  /** Runs one of the manager's own execs in the container, holding off the idle pause meanwhile. */
+  async helper<T>(entry: SessionEntry, work: () => Promise<T>): Promise<T> {
+    entry.helpers++;
+    try {
+      return await work();
+    } finally {
+      entry.helpers--;
+      this.reschedule(entry);
+    }
+  }
+
   /** Arms the one timer of the session for its next deadline. */
   reschedule(entry: SessionEntry): void {
     entry.timer?.cancel();
@@ -150,7 +163,7 @@ export class Core {
     const deadline = nextDeadline({
       status: entry.status,
       hasContainer: entry.state.hadContainer && entry.state.removedReason === undefined,
-      commandsRunning: entry.runs.size,
+      commandsRunning: entry.runs.size + entry.helpers,
       startedAt: entry.state.startedAt,
       lastActivityAt: entry.state.lastActivityAt,
       suspendedAt: entry.state.suspendedAt,

@@ -65,6 +65,7 @@ export class Lifecycle {
 
   private async bringUpOnce(entry: SessionEntry): Promise<void> {
     const { core } = this;
+    if (await this.quickResume(entry)) return;
     entry.engine ??= await core.pool.place();
     let info = await inspect(core.container(entry));
     if (info && isSuspended(info) && this.suspendedTooLong(entry)) {
@@ -83,7 +84,7 @@ export class Lifecycle {
       case 'paused':
         core.setStatus(entry, 'starting', text.resuming());
         await container.unpause();
-        await this.killOrphans(entry);
+        if (!entry.orphansCleared) await this.killOrphans(entry);
         break;
       default:
         // created, exited, restarting: start it (again).
@@ -96,6 +97,30 @@ export class Lifecycle {
     core.save(entry);
     await this.ensureChannel(entry);
     core.setStatus(entry, 'running', text.running());
+  }
+
+  /**
+   * The common case, kept short because a user waits on it: this manager
+   * paused the container, it has no orphans, and the pause is not old enough
+   * for a clean restart. Unpause and go; anything unexpected takes the full path.
+   */
+  private async quickResume(entry: SessionEntry): Promise<boolean> {
+    const { core } = this;
+    if (entry.status !== 'paused' || !entry.engine || !entry.orphansCleared || this.suspendedTooLong(entry)) {
+      return false;
+    }
+    core.setStatus(entry, 'starting', text.resuming());
+    try {
+      await core.container(entry).unpause();
+    } catch {
+      return false;
+    }
+    entry.state.suspendedAt = undefined;
+    core.touch(entry);
+    core.save(entry);
+    await this.ensureChannel(entry);
+    core.setStatus(entry, 'running', text.running());
+    return true;
   }
 
   private async createFromSnapshot(entry: SessionEntry, engine: Engine): Promise<void> {
@@ -156,12 +181,17 @@ export class Lifecycle {
     entry.state.startedAt = core.clock.now();
     entry.state.commands = {};
     await runScript(core.container(entry), CLEAR_RUNS, 'orrery', [], core.user).catch(() => undefined);
+    entry.orphansCleared = true;
   }
 
   /** Kills commands an earlier runner left running in this container (not this runner's live ones). */
   async killOrphans(entry: SessionEntry): Promise<string[]> {
     const live = [...entry.runs.keys()];
-    const result = await runScript(this.core.container(entry), KILL_ORPHANS, 'orrery', live, this.core.user);
+    const container = this.core.container(entry);
+    const result = await this.core.helper(entry, () =>
+      runScript(container, KILL_ORPHANS, 'orrery', live, this.core.user),
+    );
+    entry.orphansCleared = true;
     return result.stdout.split('\n').filter(Boolean);
   }
 
@@ -172,7 +202,10 @@ export class Lifecycle {
     entry.channel = undefined;
     try {
       const id = `chan-${randomBytes(6).toString('hex')}`;
-      entry.channel = await CommandChannel.open(core.container(entry), id, core.user, core.config.workspace);
+      const container = core.container(entry);
+      entry.channel = await core.helper(entry, () =>
+        CommandChannel.open(container, id, core.user, core.config.workspace),
+      );
     } catch (error) {
       core.log.warn('no command channel; commands use docker exec', {
         session: entry.sessionId,
@@ -187,7 +220,7 @@ export class Lifecycle {
     const due = nextDeadline({
       status: entry.status,
       hasContainer: entry.state.hadContainer && entry.state.removedReason === undefined,
-      commandsRunning: entry.runs.size,
+      commandsRunning: entry.runs.size + entry.helpers,
       startedAt: entry.state.startedAt,
       lastActivityAt: entry.state.lastActivityAt,
       suspendedAt: entry.state.suspendedAt,

@@ -176,8 +176,8 @@ export class Reconciler {
       entry.state.startedAt ??= Date.parse(info.State.StartedAt) || now;
       entry.state.suspendedAt = undefined;
       entry.state.lastActivityAt ??= now;
-      // Whatever an earlier runner left running here is nobody's any more.
-      await this.lifecycle.killOrphans(entry).catch(() => []);
+      // Adopted: whatever an earlier runner left running here is nobody's any more.
+      if (entry.status === 'none') await this.lifecycle.killOrphans(entry).catch(() => []);
       core.setStatus(entry, 'running', text.running());
     } else if (status === 'paused') {
       entry.state.suspendedAt ??= now;

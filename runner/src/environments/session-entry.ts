@@ -48,6 +48,14 @@ export interface SessionEntry {
   state: SessionState;
   queue: SerialQueue;
   runs: Map<string, LiveRun>;
+  /**
+   * The manager's own execs in flight (kill helpers, channel set-up). They hold
+   * off the idle pause like commands: an exec racing a pause can hang in runc
+   * on a frozen container and wedge the engine for it.
+   */
+  helpers: number;
+  /** No command of an earlier runner process can be left in the container (checked, or started by us). */
+  orphansCleared: boolean;
   channel: CommandChannel | undefined;
   /** Bumped whenever the container stops or goes away, so runs in it know they were cut short. */
   generation: number;
