@@ -1,6 +1,8 @@
 // Steps a person takes in the app, shared by the journeys.
 import { expect, type Locator, type Page } from '@playwright/test';
+import path from 'node:path';
 import type { TestUser } from './api.js';
+import { ROOT } from './stack.js';
 
 export async function signIn(page: Page, server: string, user: { email: string; password: string }) {
   await page.goto(server);
@@ -50,6 +52,11 @@ export async function drag(page: Page, from: Locator, to: Locator, where: 'top' 
   await page.mouse.up();
   // Let the drop settle before the next step reads positions.
   await page.waitForTimeout(300);
+}
+
+/** Keeps a screenshot under e2e/artifacts/screenshots/ for people to look at. */
+export async function saveScreenshot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(ROOT, 'e2e', 'artifacts', 'screenshots', `${name}.png`) });
 }
 
 export type { TestUser };

@@ -2,7 +2,7 @@
 // says it is offline, keeps pins made meanwhile, and merges them when the
 // server is back. This journey stops its own server, so it has its own stack.
 import { createSession, createTeammate, loginAdmin } from './api.js';
-import { chooseFromRowMenu, sessionsPage, pinnedList, sidebar, signIn } from './app.js';
+import { chooseFromRowMenu, sessionsPage, pinnedList, saveScreenshot, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -81,6 +81,7 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   // The session pinned (but never opened) while online reads offline too.
   await pinnedList(page).getByRole('link', { name: third.title }).click();
   await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(`third-${tag}`);
+  await saveScreenshot(page, 'desktop-offline');
 
   await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
   await chooseFromRowMenu(page, list, second.title, 'Pin session');

@@ -1,5 +1,5 @@
 import { createSession, createTeammate } from './api.js';
-import { chooseFromRowMenu, sessionsPage, drag, pinnedList, sidebar, signIn } from './app.js';
+import { chooseFromRowMenu, sessionsPage, drag, pinnedList, saveScreenshot, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 
 test('pins sessions, files them in a folder by dragging, reorders, collapses all and filters', async ({
@@ -52,6 +52,7 @@ test('pins sessions, files them in a folder by dragging, reorders, collapses all
   await expect(inFolder.getByText('Drag pinned sessions here')).toBeVisible();
   await drag(page, pinned.getByRole('listitem').filter({ hasText: titles[0] }), folder);
   await expect(inFolder.getByRole('listitem')).toHaveText([titles[0]!]);
+  await saveScreenshot(page, 'desktop-pinned-with-folder');
 
   await sidebar(page).getByRole('button', { name: 'Collapse all folders' }).click();
   await expect(inFolder).toBeHidden();

@@ -1,18 +1,12 @@
 // Screenshots of the main screens at desktop and phone widths, kept under
 // e2e/artifacts/screenshots/ for people to look at.
-import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { createTeammate } from './api.js';
-import { chooseFromRowMenu, sessionsPage, sidebar, signIn } from './app.js';
+import { chooseFromRowMenu, saveScreenshot, sessionsPage, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
-import { ROOT } from './stack.js';
 
-const DIR = path.join(ROOT, 'e2e', 'artifacts', 'screenshots');
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
-async function shoot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(DIR, `${name}.png`) });
-}
+const shoot = saveScreenshot;
 
 test('main screens at desktop and phone widths', async ({ browser, server, admin }) => {
   const ada = await createTeammate(server, admin, 'Ada Lovelace');

@@ -1,5 +1,5 @@
 import { createSession, createTeammate, setVisibility } from './api.js';
-import { chooseFromRowMenu, sessionsPage, pinnedList, sidebar, signIn } from './app.js';
+import { chooseFromRowMenu, sessionsPage, pinnedList, saveScreenshot, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 
 test('a teammate sees a shared session read-only, never a private one, and never the owner’s pins', async ({
@@ -46,6 +46,7 @@ test('a teammate sees a shared session read-only, never a private one, and never
   );
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Archive' })).toHaveCount(0);
+  await saveScreenshot(page, 'desktop-viewer-read-only');
 
   // Ada makes it private while Bob is reading it: he is told, and his copy is gone.
   await setVisibility(server, ada, shared.id, 'private');

@@ -23,9 +23,16 @@ export const UserMessageView = memo(function UserMessageView({
   );
 });
 
-export const AgentMessageView = memo(function AgentMessageView({ entry }: { entry: AgentMessage }) {
+export const AgentMessageView = memo(function AgentMessageView({
+  entry,
+  agentName,
+}: {
+  entry: AgentMessage;
+  agentName: string;
+}) {
   return (
     <article className="entry agent-message" aria-label="Agent message" aria-busy={!entry.done}>
+      <div className="entry-author">{agentName}</div>
       <Markdown text={entry.text} />
       {!entry.done && <span className="typing" aria-label="The agent is writing" />}
     </article>

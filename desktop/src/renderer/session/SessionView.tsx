@@ -83,6 +83,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
           entries={view.transcript}
           queue={view.queue}
           nameOf={nameOf}
+          agentName={session.expertName}
           turnRunning={running}
           emptyText={
             waiting

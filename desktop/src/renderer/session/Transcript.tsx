@@ -11,13 +11,23 @@ export interface TranscriptProps {
   entries: TranscriptEntry[];
   queue: QueuedMessage[];
   nameOf: (authorId: string) => string;
+  /** The Expert's name, shown on the agent's messages. */
+  agentName: string;
   /** Shown while nothing has been said yet. */
   emptyText: string;
   /** Whether a turn is running, which decides how queued messages are described. */
   turnRunning: boolean;
 }
 
-export function Transcript({ sessionId, entries, queue, nameOf, emptyText, turnRunning }: TranscriptProps) {
+export function Transcript({
+  sessionId,
+  entries,
+  queue,
+  nameOf,
+  emptyText,
+  turnRunning,
+  agentName,
+}: TranscriptProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const atBottom = useRef(true);
   // Start scrolled to the end, before the virtualiser first reads the position,
@@ -97,7 +107,7 @@ export function Transcript({ sessionId, entries, queue, nameOf, emptyText, turnR
               {entry.kind === 'user' && (
                 <UserMessageView entry={entry} sessionId={sessionId} authorName={nameOf(entry.authorId)} />
               )}
-              {entry.kind === 'agent' && <AgentMessageView entry={entry} />}
+              {entry.kind === 'agent' && <AgentMessageView entry={entry} agentName={agentName} />}
               {entry.kind === 'tool' && (
                 <ToolCallView entry={entry} collapsed={collapsed.has(entry.id)} onToggle={toggle} />
               )}
