@@ -28,6 +28,13 @@
 //   PUT    /api/sessions/:id/grants/:userId → 204 (owner)
 //   DELETE /api/sessions/:id/grants/:userId → 204 (owner)
 //   POST   /api/enhance                     EnhanceRequest → EnhanceResponse (waits for a runner)
+//   GET    /api/experts/:id/triggers        → TriggersResponse
+//   POST   /api/experts/:id/triggers        CreateTriggerRequest → TriggerResponse (201; webhook secret shown once)
+//   PATCH  /api/triggers/:id                UpdateTriggerRequest → TriggerResponse
+//   DELETE /api/triggers/:id                → 204
+//   POST   /api/triggers/:id/secret         → TriggerResponse with a new webhook secret
+//   GET    /api/triggers/:id/events         → TriggerEventsResponse (newest first)
+//   POST   /api/hooks/:orgId/:triggerId     any JSON, Authorization: Bearer <webhook secret> → WebhookAccepted (202)
 //   POST   /api/sync/catch-up               CatchUpRequest → CatchUpResponse
 //   POST   /api/attachments                 raw body, X-File-Name (URI-encoded), Content-Type → AttachmentResponse (201)
 //   GET    /api/attachments/:sha256?session=<id>  the content
@@ -46,6 +53,8 @@ import {
   Role,
   Session,
   Timestamp,
+  Trigger,
+  TriggerEvent,
   User,
   Visibility,
 } from './domain.js';
@@ -170,6 +179,69 @@ export type SendMessageResponse = z.infer<typeof SendMessageResponse>;
 export const Grant = z.strictObject({ user: Teammate, grantedAt: Timestamp });
 export type Grant = z.infer<typeof Grant>;
 export const GrantsResponse = z.strictObject({ grants: z.array(Grant) });
+
+// ── triggers ──
+
+const TriggerName = z.string().trim().min(1).max(120);
+export const WebhookFilter = z.strictObject({
+  /** A dotted path into the JSON payload, e.g. "action" or "pull_request.state". */
+  path: z.string().min(1).max(200),
+  equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+});
+export const FiveFieldCron = z
+  .string()
+  .trim()
+  .refine((s) => s.split(/\s+/).length === 5, 'must have five fields: minute hour day month weekday');
+
+export const CreateTriggerRequest = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('webhook'),
+    name: TriggerName,
+    enabled: z.boolean().default(true),
+    autoArchive: z.boolean().default(true),
+    filter: WebhookFilter.nullable().default(null),
+  }),
+  z.strictObject({
+    kind: z.literal('schedule'),
+    name: TriggerName,
+    enabled: z.boolean().default(true),
+    autoArchive: z.boolean().default(true),
+    cron: FiveFieldCron,
+    timezone: z.string().min(1).max(64).default('UTC'),
+    prompt: z.string().trim().min(1).max(100_000),
+  }),
+]);
+export type CreateTriggerRequest = z.infer<typeof CreateTriggerRequest>;
+
+export const UpdateTriggerRequest = z.strictObject({
+  name: TriggerName.optional(),
+  enabled: z.boolean().optional(),
+  autoArchive: z.boolean().optional(),
+  filter: WebhookFilter.nullable().optional(),
+  cron: FiveFieldCron.optional(),
+  timezone: z.string().min(1).max(64).optional(),
+  prompt: z.string().trim().min(1).max(100_000).optional(),
+});
+export type UpdateTriggerRequest = z.infer<typeof UpdateTriggerRequest>;
+
+export const TriggerResponse = z.strictObject({
+  trigger: Trigger,
+  /** Webhooks only, and only when created or rotated: the secret is never shown again. */
+  webhook: z.strictObject({ url: z.string(), secret: z.string() }).optional(),
+  /** Schedules: when it fires next (null when disabled). */
+  nextRunAt: Timestamp.nullable().optional(),
+});
+export type TriggerResponse = z.infer<typeof TriggerResponse>;
+export const TriggersResponse = z.strictObject({ triggers: z.array(Trigger) });
+export type TriggersResponse = z.infer<typeof TriggersResponse>;
+export const TriggerEventsResponse = z.strictObject({ events: z.array(TriggerEvent) });
+export type TriggerEventsResponse = z.infer<typeof TriggerEventsResponse>;
+export const WebhookAccepted = z.strictObject({
+  eventId: Id,
+  outcome: z.enum(['started', 'filtered']),
+  sessionId: Id.nullable(),
+});
+export type WebhookAccepted = z.infer<typeof WebhookAccepted>;
 
 // ── enhance prompt ──
 

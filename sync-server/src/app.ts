@@ -16,6 +16,7 @@ import { validationHook, type AppEnv } from './routes/common.js';
 import { grantRoutes } from './routes/grants.js';
 import { runnerRoutes } from './routes/runner.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
 import type { Services } from './services.js';
 import { webRoutes } from './web/static.js';
@@ -76,6 +77,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', attachmentRoutes(s));
   api.route('/', catchUpRoutes(s));
   api.route('/', enhanceRoutes(s, options.enhanceWaitMs));
+  api.route('/', triggerRoutes(s));
   api.route('/', runnerRoutes(s));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {

@@ -13,6 +13,7 @@ import { listen } from './server.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
+import { TriggerScheduler } from './triggers/scheduler.js';
 
 const LOCAL_RUNNER = 'local runner';
 
@@ -38,14 +39,17 @@ async function main(): Promise<void> {
   const hostname = process.env.ORRERY_HOST?.trim() || '127.0.0.1';
   const server = await listen(services, { port: config.port, hostname, webDir });
   console.log(`[sync-server] listening on ${server.url} (data in ${dataDir})`);
+  const scheduler = new TriggerScheduler(services);
+  scheduler.start();
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`[sync-server] ${signal}: flushing documents and closing`);
-    server
-      .close()
+    scheduler
+      .stop()
+      .then(() => server.close())
       .then(() => checkpointer.stop())
       .then(() => {
         db.close();

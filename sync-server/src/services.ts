@@ -10,6 +10,7 @@ import { Accounts, type Principal } from './records/accounts.js';
 import { Attachments } from './records/attachments.js';
 import { Catalog } from './records/catalog.js';
 import { Sessions, type DocAccess } from './records/sessions.js';
+import { Triggers } from './records/triggers.js';
 import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
@@ -32,6 +33,7 @@ export interface Services {
   sessions: Sessions;
   catalog: Catalog;
   attachments: Attachments;
+  triggers: Triggers;
   jobs: JobQueue;
   hub: SyncHub;
   docAccess(principal: Principal, docName: string): DocAccess | null;
@@ -44,6 +46,7 @@ export function createServices(deps: ServiceDeps): Services {
   const sessions = new Sessions(deps.db, clock);
   const catalog = new Catalog(deps.db, clock);
   const attachments = new Attachments(deps.db, path.join(deps.dataDir, 'attachments'), clock);
+  const triggers = new Triggers(deps.db, clock);
 
   const docAccess = (principal: Principal, name: string): DocAccess | null => {
     const doc = parseDocName(name);
@@ -97,6 +100,7 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     catalog,
     attachments,
+    triggers,
     jobs,
     hub,
     docAccess,

@@ -144,4 +144,36 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN payload TEXT;
   ALTER TABLE jobs ADD COLUMN result TEXT;
   `,
+  // Triggers on Experts (webhooks, schedules) and the events they received.
+  `
+  CREATE TABLE triggers (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    expert_id TEXT NOT NULL,
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    kind TEXT NOT NULL CHECK (kind IN ('webhook', 'schedule')),
+    name TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    auto_archive INTEGER NOT NULL,
+    filter TEXT,
+    cron TEXT,
+    timezone TEXT,
+    prompt TEXT,
+    secret_hash BLOB,
+    next_run_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX triggers_expert ON triggers(org_id, expert_id);
+  CREATE INDEX triggers_due ON triggers(next_run_at) WHERE kind = 'schedule' AND enabled = 1;
+  CREATE TABLE trigger_events (
+    id TEXT PRIMARY KEY,
+    trigger_id TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    session_id TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('started', 'filtered', 'error')),
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX trigger_events_trigger ON trigger_events(trigger_id, received_at);
+  `,
 ];
