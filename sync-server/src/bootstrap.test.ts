@@ -42,21 +42,28 @@ describe('first run', () => {
     expect(envs).toMatchObject([
       { name: 'Default', image: 'orrery/env-base:bookworm', repositories: [], scope: 'organisation' },
     ]);
-    expect(experts).toMatchObject([
-      {
-        name: 'Shell',
-        builtIn: true,
-        model: { provider: 'shell', name: '' },
-        capabilities: { tools: ['run_command'] },
-        defaultEnvironmentId: envs[0]!.id,
-      },
-    ]);
+    expect(experts.map((e) => e.name)).toEqual(['Shell', 'Coding agent', 'Code reviewer', 'Local model']);
+    expect(experts[0]).toMatchObject({
+      name: 'Shell',
+      builtIn: true,
+      model: { provider: 'shell', name: '' },
+      capabilities: { tools: ['run_command'] },
+      defaultEnvironmentId: envs[0]!.id,
+    });
+    expect(experts[1]).toMatchObject({
+      builtIn: true,
+      scope: 'organisation',
+      model: { provider: 'anthropic' },
+      defaultEnvironmentId: envs[0]!.id,
+    });
+    expect(experts[2]?.capabilities.tools).not.toContain('write_file');
+    expect(experts[3]?.model.provider).toBe('openai');
 
     const again: string[] = [];
     const second = await bootstrap(s, {}, (l) => again.push(l));
     expect(again).toEqual([]);
     expect(second.generatedPassword).toBeNull();
-    expect(s.catalog.experts(boot.admin)).toHaveLength(1);
+    expect(s.catalog.experts(boot.admin)).toHaveLength(4);
   });
 
   it('uses ORRERY_ADMIN_EMAIL and ORRERY_ADMIN_PASSWORD when given', async () => {

@@ -43,6 +43,57 @@ export const BUILT_IN_EXPERTS: ExpertSeed[] = [
       scope: 'organisation',
     },
   },
+  {
+    key: 'coding-agent',
+    environmentKey: 'default',
+    input: {
+      name: 'Coding agent',
+      description:
+        'Reads, changes and runs code in the Environment (Anthropic; needs ANTHROPIC_API_KEY on the runner).',
+      instructions:
+        'You are a careful software engineer working in the Environment. Read the relevant code before changing ' +
+        'it, make small focused changes in the existing style, run the tests or the program to check your work, ' +
+        'and finish with a short summary of what changed and what is left.',
+      model: { provider: 'anthropic', name: 'claude-sonnet-4-5' },
+      capabilities: {
+        tools: ['run_command', 'read_file', 'write_file', 'edit_file', 'list_files', 'search_text'],
+        integrations: [],
+      },
+      scope: 'organisation',
+    },
+  },
+  {
+    key: 'code-reviewer',
+    environmentKey: 'default',
+    input: {
+      name: 'Code reviewer',
+      description: 'Reviews code without changing it (Anthropic; needs ANTHROPIC_API_KEY on the runner).',
+      instructions:
+        'You review code. Read what you are asked about, run the tests if that helps, and report problems with ' +
+        'file and line, most important first, with a concrete suggestion for each. Do not change files.',
+      model: { provider: 'anthropic', name: 'claude-sonnet-4-5' },
+      capabilities: { tools: ['run_command', 'read_file', 'list_files', 'search_text'], integrations: [] },
+      scope: 'organisation',
+    },
+  },
+  {
+    key: 'local-model',
+    environmentKey: 'default',
+    input: {
+      name: 'Local model',
+      description:
+        'Any OpenAI-compatible server, e.g. a model on your own machine (set OPENAI_BASE_URL, and OPENAI_API_KEY if it needs one).',
+      instructions:
+        'You are a helpful software engineer working in the Environment. Use the tools to look before you ' +
+        'change anything, and check your work by running it.',
+      model: { provider: 'openai', name: 'default' },
+      capabilities: {
+        tools: ['run_command', 'read_file', 'write_file', 'edit_file', 'list_files', 'search_text'],
+        integrations: [],
+      },
+      scope: 'organisation',
+    },
+  },
 ];
 
 /** Creates whichever built-ins the organisation lacks, owned by the given admin. */
