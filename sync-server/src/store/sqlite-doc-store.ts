@@ -1,4 +1,6 @@
 // The DocStore on SQLite: one row per logged update, one snapshot row per doc.
+// Appends made in the same turn of the event loop are committed together (group
+// commit): each caller's promise resolves only once its row is committed.
 import type { Db } from './db.js';
 import type { DocStore, StoredDoc } from './doc-store.js';
 
@@ -29,6 +31,14 @@ export class SqliteDocStore implements DocStore {
     };
   }
 
+  private pending: {
+    name: string;
+    seq: number;
+    update: Uint8Array;
+    done: (err: Error | null, seq?: number) => void;
+  }[] = [];
+  private flushScheduled = false;
+
   /** Sequence numbers continue past a compaction so "through" always means the same update. */
   private seqs = new Map<string, number>();
 
@@ -47,6 +57,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   loadSync(name: string): StoredDoc {
+    this.flush();
     const snap = this.q.snapshot.get(name);
     const log = this.q.log.all(name);
     const updates: Uint8Array[] = [];
@@ -55,11 +66,39 @@ export class SqliteDocStore implements DocStore {
     return { updates, seq: this.lastSeq(name), logLength: log.length };
   }
 
-  async append(name: string, update: Uint8Array): Promise<number> {
-    return this.appendSync(name, update);
+  append(name: string, update: Uint8Array): Promise<number> {
+    const seq = this.lastSeq(name) + 1;
+    this.seqs.set(name, seq);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ name, seq, update, done: (err, n) => (err ? reject(err) : resolve(n!)) });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits every pending append in one transaction. */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    if (!batch.length) return;
+    this.pending = [];
+    try {
+      this.db.transaction(() => {
+        for (const p of batch) this.q.insert.run(p.name, p.seq, p.update);
+      })();
+    } catch (err) {
+      // Nothing of the batch is stored; the next append asks the database where each log ends.
+      for (const p of batch) this.seqs.delete(p.name);
+      for (const p of batch) p.done(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    for (const p of batch) p.done(null, p.seq);
   }
 
   appendSync(name: string, update: Uint8Array): number {
+    this.flush();
     const seq = this.lastSeq(name) + 1;
     this.q.insert.run(name, seq, update);
     this.seqs.set(name, seq);
@@ -67,6 +106,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.flush();
     this.db.transaction(() => {
       this.q.upsertSnapshot.run(name, snapshot, throughSeq);
       this.q.trim.run(name, throughSeq);
@@ -74,6 +114,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async remove(name: string): Promise<void> {
+    this.flush();
     this.db.transaction(() => {
       this.q.removeLog.run(name);
       this.q.removeSnapshot.run(name);
@@ -82,6 +123,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async exists(name: string): Promise<boolean> {
+    this.flush();
     return this.q.snapshot.get(name) !== undefined || (this.q.lastSeq.get(name)?.seq ?? null) !== null;
   }
 }
