@@ -76,6 +76,7 @@ export class Reconciler {
     const bySession = new Map<string, Docker.ContainerInfo>();
     for (const info of listed) {
       if (info.Labels[LABEL.role] === 'build') {
+        if (this.lifecycle.snapshots.building(info.Labels[LABEL.snapshot] ?? '')) continue;
         // A build cut short by a dead runner; the next ensureRunning builds again.
         await engine.docker.getContainer(info.Id).remove({ force: true }).catch(ignore(404, 409));
         continue;

@@ -15,6 +15,11 @@ const run = promisify(execFile);
 
 export type Repository = EnvironmentDefinition['repositories'][number];
 
+/** The URL for messages and logs: credentials in it (https://user:token@host/…) are hidden. */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}
+
 /** The runner-side folder of a local repository, or undefined for a remote URL. */
 export function localPathOf(url: string): string | undefined {
   if (url.startsWith('file://')) return fileURLToPath(url);
@@ -35,7 +40,7 @@ export function folderFor(repo: Repository): string {
   if (!name || !/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') {
     throw new EnvironmentError(
       'bad_request',
-      `Cannot tell which folder to clone ${repo.url} into; give the repository a path (a single folder name)`,
+      `Cannot tell which folder to clone ${displayUrl(repo.url)} into; give the repository a path (a single folder name)`,
     );
   }
   return name;

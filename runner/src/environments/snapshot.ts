@@ -19,7 +19,7 @@ import {
 import type { Log } from './log.js';
 import { buildContainerName, LABEL, snapshotTag } from './naming.js';
 import { Redactor } from './redact.js';
-import { bundleLocalRepository, folderFor, localPathOf } from './repo-source.js';
+import { bundleLocalRepository, displayUrl, folderFor, localPathOf } from './repo-source.js';
 import { shellQuote } from './scripts.js';
 import { supervise } from './supervise.js';
 import type { BuildLogEntry, EnvironmentDefinition } from './types.js';
@@ -154,8 +154,9 @@ async function cloneRepositories(
   for (const [i, repo] of repos.entries()) {
     const folder = folderFor(repo);
     const target = `${input.workspace}/${folder}`;
-    input.onProgress(`cloning ${repo.url} (${i + 1} of ${repos.length})`);
-    say(`Cloning ${repo.url} into ${target}`);
+    const shown = displayUrl(repo.url);
+    input.onProgress(`cloning ${shown} (${i + 1} of ${repos.length})`);
+    say(`Cloning ${shown} into ${target}`);
     const local = localPathOf(repo.url);
     let source = repo.url;
     if (local) {
@@ -172,7 +173,7 @@ async function cloneRepositories(
     await step(container, input, redactor, {
       command,
       user: '0:0',
-      failure: `Cloning ${repo.url} failed${input.networkMode === 'none' && !local ? ' (the build container has no network on this engine)' : ''}`,
+      failure: `Cloning ${shown} failed${input.networkMode === 'none' && !local ? ' (the build container has no network on this engine)' : ''}`,
     });
   }
 }

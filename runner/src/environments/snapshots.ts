@@ -21,6 +21,11 @@ export class Snapshots {
 
   constructor(private readonly core: Core) {}
 
+  /** A build for this hash is in progress in this process (its container is not a leftover). */
+  building(hash: string): boolean {
+    return [...this.builds.keys()].some((key) => key.endsWith(`/${hash}`));
+  }
+
   /** The snapshot image for the definition on the engine, built first when missing. */
   async ensure(
     engine: Engine,
