@@ -1,7 +1,7 @@
 // The agent loop end to end: the real sync server process, a runner on the
 // real Docker engine, and scripted model servers speaking the Anthropic and
 // OpenAI wire formats through the official SDKs.
-import type { Expert, ExpertInput, SessionResponse } from '@orrery/shared';
+import type { Expert, ExpertInput, SessionResponse, TriggerResponse, WebhookAccepted } from '@orrery/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireDocker } from '../environments/test-support.js';
 import { ScriptedModelServer, type RecordedRequest } from '../testing/scripted-model-server.js';
@@ -209,6 +209,44 @@ describe('a model with tools', () => {
       expect(notice.kind === 'notice' && notice.text).toMatch(/rejected the runner's API key \(401\)/);
       expect(JSON.stringify(watch.snapshot())).not.toContain('sk-ant-scripted-key');
       await watch.until('the turn to end', (s) => s.turn.state === 'idle');
+    } finally {
+      watch.close();
+    }
+  });
+});
+
+describe('a webhook trigger', () => {
+  it('starts a shared session from the payload, which is archived once the agent finishes', async () => {
+    models.script((r) => ({
+      text: `Triaged: ${lastUserText(r).includes('"service": "billing"') ? 'billing' : 'unknown'}`,
+    }));
+    const e = await expert({ capabilities: { tools: [], integrations: [] } });
+    const made = await server.api<TriggerResponse>(admin, 'POST', `/api/experts/${e.id}/triggers`, {
+      kind: 'webhook',
+      name: 'Alerts',
+    });
+    const res = await fetch(made.body.webhook!.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${made.body.webhook!.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ alert: 'latency', service: 'billing' }),
+    });
+    expect(res.status).toBe(202);
+    const { sessionId } = (await res.json()) as WebhookAccepted;
+    const watch = watchSession(server, admin, sessionId!);
+    try {
+      const reply = await watch.until('the reply', (s) =>
+        s.transcript.find((x) => x.kind === 'agent' && x.done),
+      );
+      expect(reply.kind === 'agent' && reply.text).toBe('Triaged: billing');
+      const deadline = Date.now() + 30_000;
+      let session = (await server.api<SessionResponse>(admin, 'GET', `/api/sessions/${sessionId}`)).body
+        .session;
+      while (!session.archived && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        session = (await server.api<SessionResponse>(admin, 'GET', `/api/sessions/${sessionId}`)).body
+          .session;
+      }
+      expect(session).toMatchObject({ origin: 'trigger', visibility: 'shared', archived: true });
     } finally {
       watch.close();
     }
