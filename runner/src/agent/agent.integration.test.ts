@@ -1,7 +1,14 @@
 // The agent loop end to end: the real sync server process, a runner on the
 // real Docker engine, and scripted model servers speaking the Anthropic and
 // OpenAI wire formats through the official SDKs.
-import type { Expert, ExpertInput, SessionResponse, TriggerResponse, WebhookAccepted } from '@orrery/shared';
+import type {
+  AttachmentRef,
+  Expert,
+  ExpertInput,
+  SessionResponse,
+  TriggerResponse,
+  WebhookAccepted,
+} from '@orrery/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireDocker } from '../environments/test-support.js';
 import { ScriptedModelServer, type RecordedRequest } from '../testing/scripted-model-server.js';
@@ -247,6 +254,61 @@ describe('a webhook trigger', () => {
           .session;
       }
       expect(session).toMatchObject({ origin: 'trigger', visibility: 'shared', archived: true });
+    } finally {
+      watch.close();
+    }
+  });
+});
+
+describe('attachments', () => {
+  // A 1×1 PNG.
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  );
+
+  async function upload(name: string, type: string, bytes: Buffer): Promise<AttachmentRef> {
+    const res = await fetch(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${admin}`,
+        'content-type': type,
+        'x-file-name': encodeURIComponent(name),
+      },
+      body: bytes,
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { attachment: AttachmentRef }).attachment;
+  }
+
+  it('are placed in the Environment, and images reach a model that takes them', async () => {
+    const image = await upload('screenshot.png', 'image/png', PNG);
+    const notes = await upload('notes.txt', 'text/plain', Buffer.from('the bug is in parse()\n'));
+    models.script(
+      {
+        toolCalls: [
+          { id: 'toolu_cat', name: 'run_command', input: { command: 'cat .orrery/attachments/*notes.txt' } },
+        ],
+      },
+      { text: 'Read both.' },
+    );
+    const e = await expert({});
+    const res = await server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
+      expertId: e.id,
+      prompt: 'look at these',
+      attachments: [image, notes],
+    });
+    const watch = watchSession(server, admin, res.body.session.id);
+    try {
+      await watch.until('the reply', (s) =>
+        s.transcript.some((x) => x.kind === 'agent' && x.text === 'Read both.'),
+      );
+      const first = JSON.stringify(models.requests[0]?.body);
+      expect(first).toContain(PNG.toString('base64'));
+      expect(first).toContain('notes.txt (text/plain, 22 bytes) at /workspace/.orrery/attachments/');
+      const cat = watch.snapshot().transcript.find((x) => x.kind === 'tool');
+      expect(cat?.kind === 'tool' && cat.output).toContain('the bug is in parse()');
+      expect(watch.snapshot().transcript[0]).toMatchObject({ kind: 'user', attachments: [image, notes] });
     } finally {
       watch.close();
     }
