@@ -1,12 +1,14 @@
 // Sign in, sign out, who am I.
 import { createRoute } from '@hono/zod-openapi';
 import { LoginRequest, LoginResponse, MeResponse } from '@orrery/shared';
-import { unauthenticated } from '../errors.js';
+import { LoginThrottle } from '../auth/login-throttle.js';
+import { ApiError, unauthenticated } from '../errors.js';
 import type { Services } from '../services.js';
 import { body, errors, json, principalOf, router, security, userOf } from './common.js';
 
 export function authRoutes(s: Services) {
   const app = router();
+  const throttle = new LoginThrottle(s.clock);
 
   app.openapi(
     createRoute({
@@ -14,12 +16,25 @@ export function authRoutes(s: Services) {
       path: '/auth/login',
       summary: 'Sign in with email and password; answers a bearer token',
       request: body(LoginRequest),
-      responses: { 200: json(LoginResponse), 400: errors[400], 401: errors[401] },
+      responses: { 200: json(LoginResponse), 400: errors[400], 401: errors[401], 429: errors[429] },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
+      const wait = throttle.retryAfter(email);
+      if (wait > 0) {
+        c.header('Retry-After', String(Math.ceil(wait / 1000)));
+        throw new ApiError(
+          429,
+          'rate_limited',
+          `Too many failed sign-ins for ${email}; try again in ${Math.ceil(wait / 60_000)} min.`,
+        );
+      }
       const user = await s.accounts.checkPassword(email, password);
-      if (!user) throw unauthenticated('That email and password do not match an account.');
+      if (!user) {
+        throttle.failed(email);
+        throw unauthenticated('That email and password do not match an account.');
+      }
+      throttle.succeeded(email);
       const { token, expiresAt } = s.accounts.issueUserToken(user);
       return c.json({ token, expiresAt, user, organisation: s.accounts.organisation(user.orgId) }, 200);
     },

@@ -83,6 +83,28 @@ describe('bad REST input', () => {
     expect(await t.api('not-a-token', 'GET', '/api/me')).toMatchObject({ status: 401 });
   });
 
+  it('refuses sign-ins for an email after ten failures, and not for others', async () => {
+    const victim = await t.person('Target');
+    for (let i = 0; i < 10; i += 1) {
+      const res = await t.api(null, 'POST', '/api/auth/login', {
+        email: victim.user.email,
+        password: `guess ${i}`,
+      });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await t.api<ErrorBody>(null, 'POST', '/api/auth/login', {
+      email: victim.user.email,
+      password: 'a long enough password',
+    });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('rate_limited');
+    const other = await t.api(null, 'POST', '/api/auth/login', {
+      email: owner.user.email,
+      password: 'a long enough password',
+    });
+    expect(other.status).toBe(200);
+  });
+
   it('keeps Environment names unique in the organisation', async () => {
     const env = { name: 'Rails', image: 'ruby:3.4', scope: 'personal' };
     expect((await t.api(owner.token, 'POST', '/api/environments', env)).status).toBe(201);

@@ -60,6 +60,7 @@ export const errors = {
   409: err('Conflicts with the current state'),
   413: err('The body is too large'),
   422: err('Refused by the attachment policy'),
+  429: err('Too many attempts; see Retry-After'),
 } as const;
 
 export const security = [{ bearer: [] }];
