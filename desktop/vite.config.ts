@@ -13,5 +13,10 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 1200,
+    rollupOptions: {
+      // Entry files are named index-*, chunks loaded on demand chunk-*: the
+      // service worker drops old builds' entries and keeps chunks.
+      output: { entryFileNames: 'assets/index-[hash].js', chunkFileNames: 'assets/chunk-[name]-[hash].js' },
+    },
   },
 });

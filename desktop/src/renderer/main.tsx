@@ -7,7 +7,9 @@ import type { DesktopBridge } from '@orrery/shared';
 import { createElectronPlatform } from '../platform/electron/electron-platform.js';
 import { keepAppForOffline } from '../platform/web/offline-shell.js';
 import { createWebPlatform } from '../platform/web/web-platform.js';
+import { loadPages } from './app/lazy-pages.js';
 import { navigate } from './app/router.js';
+import { loadHighlighter } from './common/highlight.js';
 import { bootstrap } from './bootstrap.js';
 
 // Every module has been evaluated by now (the start-up benchmark reads this).
@@ -27,7 +29,7 @@ if (bridge) {
     window.addEventListener('load', () => {
       setTimeout(
         () =>
-          void keepAppForOffline().catch((error: unknown) =>
+          void keepAppForOffline([loadPages, loadHighlighter]).catch((error: unknown) =>
             console.warn('Offline copy of the app not kept:', error),
           ),
         2_000,

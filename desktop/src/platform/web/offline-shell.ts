@@ -1,8 +1,11 @@
 // Registers the service worker that keeps the web app on this device (the
 // desktop app has its files locally and does not need it), and tells it which
-// assets this build uses, including those loaded before it took control.
-export async function keepAppForOffline(): Promise<void> {
+// assets this build uses: those loaded before it took control and the chunks
+// loaded on demand, which are loaded first for that.
+export async function keepAppForOffline(warmUps: (() => Promise<unknown>)[] = []): Promise<void> {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  // Code loaded on demand is loaded now, so it is among the assets kept.
+  await Promise.all(warmUps.map((load) => load().catch(() => undefined)));
   const registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
   await navigator.serviceWorker.ready;
   const worker = navigator.serviceWorker.controller ?? registration.active;

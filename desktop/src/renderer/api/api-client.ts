@@ -3,7 +3,11 @@
 // here with a clear message instead of deep inside a component.
 import {
   ApiErrorBody,
+  AttachmentResponse,
   CatchUpResponse,
+  EnhanceResponse,
+  GrantsResponse,
+  TeammatesResponse,
   ChangesResponse,
   ExpertsResponse,
   LoginResponse,
@@ -12,7 +16,9 @@ import {
   SessionResponse,
   SessionsResponse,
   type CatchUpRequest,
+  type AttachmentRef,
   type CreateSessionRequest,
+  type EnhanceRequest,
   type SendMessageRequest,
   type SessionFilter,
   type Visibility,
@@ -83,6 +89,47 @@ export class ApiClient {
   sendMessage = (id: string, body: SendMessageRequest) =>
     this.call('POST', `/api/sessions/${encodeURIComponent(id)}/messages`, SendMessageResponse, body);
   catchUp = (body: CatchUpRequest) => this.call('POST', '/api/sync/catch-up', CatchUpResponse, body);
+  enhance = (body: EnhanceRequest) => this.call('POST', '/api/enhance', EnhanceResponse, body);
+  searchTeammates = (q: string) =>
+    this.call('GET', `/api/users?q=${encodeURIComponent(q)}`, TeammatesResponse);
+  grants = (id: string) => this.call('GET', `/api/sessions/${encodeURIComponent(id)}/grants`, GrantsResponse);
+  grant = (id: string, userId: string) =>
+    this.call('PUT', `/api/sessions/${encodeURIComponent(id)}/grants/${encodeURIComponent(userId)}`, null);
+  revoke = (id: string, userId: string) =>
+    this.call('DELETE', `/api/sessions/${encodeURIComponent(id)}/grants/${encodeURIComponent(userId)}`, null);
+
+  /**
+   * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
+   * only it reports upload progress in browsers.
+   */
+  uploadAttachment(
+    file: Blob,
+    name: string,
+    options: { sessionId?: string | null; onProgress?: (sent: number, total: number) => void; signal?: AbortSignal },
+  ): Promise<AttachmentRef> {
+    const query = options.sessionId ? `?session=${encodeURIComponent(options.sessionId)}` : '';
+    const path = `/api/attachments${query}`;
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${this.serverUrl}${path}`);
+      if (this.token) xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
+      xhr.setRequestHeader('x-file-name', encodeURIComponent(name));
+      xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+      xhr.upload.onprogress = (e) => options.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+      xhr.onerror = () =>
+        reject(new ApiError('offline', `Cannot reach the server at ${this.serverUrl}.`, null));
+      xhr.onabort = () => reject(new ApiError('bad_request', `The upload of ${name} was cancelled.`, null));
+      xhr.onload = () => {
+        const res = new Response(xhr.responseText, { status: xhr.status, statusText: xhr.statusText });
+        if (xhr.status < 200 || xhr.status >= 300) return void errorFrom(res).then(reject);
+        const parsed = AttachmentResponse.safeParse(safeJson(xhr.responseText));
+        if (parsed.success) resolve(parsed.data.attachment);
+        else reject(new ApiError('bad_response', `The server's answer for POST ${path} was not an attachment.`, xhr.status));
+      };
+      options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(file);
+    });
+  }
 
   /** Downloads an attachment's content (the token travels in a header, so links cannot be used). */
   async attachment(sha256: string, sessionId: string): Promise<Blob> {
@@ -147,6 +194,14 @@ export class ApiClient {
       );
     }
     return parsed.data;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
 

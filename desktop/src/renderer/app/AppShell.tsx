@@ -1,15 +1,15 @@
 // The signed-in layout: the sidebar (a drawer on narrow screens), the page for
 // the current route, the offline banner and toasts.
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Home } from '../home/Home.js';
-import { SessionsPage } from '../sessions/SessionsPage.js';
-import { SessionView } from '../session/SessionView.js';
 import { Sidebar } from '../sidebar/Sidebar.js';
 import { useUi } from '../state/store.js';
 import { useSessionList } from '../sync/use-session-list.js';
 import { useRoute } from './router.js';
 import { Toasts } from './Toasts.js';
 import { preloadHighlighterWhenIdle } from '../common/highlight.js';
+import { PageErrorBoundary } from '../common/PageErrorBoundary.js';
+import { SessionsPage, SessionView, preloadPagesWhenIdle } from './lazy-pages.js';
 
 export function AppShell() {
   const route = useRoute();
@@ -20,6 +20,7 @@ export function AppShell() {
   // For the start-up benchmark: the first frame with the sidebar and the cached list.
   useEffect(() => {
     requestAnimationFrame(() => performance.mark('orrery:sidebar-ready'));
+    preloadPagesWhenIdle();
     preloadHighlighterWhenIdle();
   }, []);
 
@@ -50,9 +51,13 @@ export function AppShell() {
           </div>
         )}
         <main className="page">
-          {route.name === 'home' && <Home />}
-          {route.name === 'sessions' && <SessionsPage />}
-          {route.name === 'session' && <SessionView key={route.id} sessionId={route.id} />}
+          <PageErrorBoundary resetKey={routeKey}>
+            <Suspense fallback={<div className="page-loading" aria-busy="true" />}>
+              {route.name === 'home' && <Home />}
+              {route.name === 'sessions' && <SessionsPage />}
+              {route.name === 'session' && <SessionView key={route.id} sessionId={route.id} />}
+            </Suspense>
+          </PageErrorBoundary>
         </main>
       </div>
       <Toasts />

@@ -1,11 +1,15 @@
 // Home: choose an Expert, describe the task in the prompt box at the bottom,
 // start the session.
+import type { AttachmentRef } from '@orrery/shared';
 import { useEffect } from 'react';
 import { describeError } from '../api/api-error.js';
 import { navigate } from '../app/router.js';
 import { useServices } from '../app/services-context.js';
+import type { Uploader } from '../composer/attachments/use-attachments.js';
 import { Composer } from '../composer/Composer.js';
+import type { SlashCommand } from '../composer/slash-commands.js';
 import { useDraft } from '../composer/use-draft.js';
+import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { useUi } from '../state/store.js';
 import { useExperts } from './use-experts.js';
 
@@ -17,6 +21,7 @@ export function Home() {
   const selected = useUi((s) => s.homeExpertId);
   const select = useUi((s) => s.setHomeExpertId);
   const showToast = useUi((s) => s.showToast);
+  const setShortcutsOpen = useUi((s) => s.setShortcutsOpen);
   const draft = useDraft(HOME_DRAFT);
 
   const list = experts.status === 'ready' ? experts.experts : [];
@@ -25,10 +30,18 @@ export function Home() {
     if (chosen && chosen.id !== selected) select(chosen.id);
   }, [chosen, selected, select]);
 
-  async function start(prompt: string): Promise<boolean> {
+  const commands: SlashCommand[] = [
+    { name: 'help', description: 'Keyboard shortcuts and commands', run: () => setShortcutsOpen(true) },
+    { name: 'sessions', description: 'See every session you can open', run: () => navigate({ name: 'sessions' }) },
+  ];
+  const upload: Uploader = (file, options) => api.uploadAttachment(file, file.name, options);
+  const enhance = (text: string) =>
+    api.enhance({ text, ...(chosen ? { expertId: chosen.id } : {}) }).then((r) => r.text);
+
+  async function start(prompt: string, attachments: AttachmentRef[]): Promise<boolean> {
     if (!chosen) return false;
     try {
-      const res = await api.createSession({ expertId: chosen.id, prompt, attachments: [] });
+      const res = await api.createSession({ expertId: chosen.id, prompt, attachments });
       sessionList.upsert(res.session);
       draft.clear();
       userDoc.markOpened(res.session.id, Date.now());
@@ -92,8 +105,12 @@ export function Home() {
           }
           submitLabel="Start session"
           autoFocus
+          commands={commands}
+          enhance={enhance}
+          upload={upload}
         />
       </div>
+      <ShortcutsSheet />
     </div>
   );
 }

@@ -21,6 +21,7 @@ export function SessionHeader({
 }) {
   const { api, sessionList } = useServices();
   const showToast = useUi((s) => s.showToast);
+  const setShareOpen = useUi((s) => s.setShareOpen);
   const menu = useMenuAnchor();
   const items: (MenuItem | 'separator')[] = [...useSessionMenu(session.id, session)];
   if (session.access === 'owner') {
@@ -56,6 +57,11 @@ export function SessionHeader({
         {environment.detail && <p className="env-detail">{environment.detail}</p>}
       </div>
       <div className="session-actions">
+        {session.access === 'owner' && (
+          <button type="button" className="secondary small" onClick={() => setShareOpen(true)}>
+            Share
+          </button>
+        )}
         {session.access === 'owner' && (
           <button
             type="button"

@@ -1,12 +1,17 @@
 // One session: the header (title, visibility, Environment status, actions),
 // the conversation and the prompt box. People who may only read it see
 // everything and are told why they cannot write.
-import type { SessionListItem } from '@orrery/shared';
+import type { AttachmentRef, SessionListItem } from '@orrery/shared';
 import { useCallback, useEffect } from 'react';
 import { describeError } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
-import { Composer } from '../composer/Composer.js';
+import type { Uploader } from '../composer/attachments/use-attachments.js';
+import { Composer, type SubmitResult } from '../composer/Composer.js';
+import { QueuedMessages } from '../composer/QueuedMessages.js';
+import { useSessionCommands } from '../composer/session-commands.js';
 import { useDraft } from '../composer/use-draft.js';
+import { ShareDialog } from '../share/ShareDialog.js';
+import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { useUi } from '../state/store.js';
 import { useSessionDoc } from '../sync/use-session-doc.js';
 import { SessionHeader } from './SessionHeader.js';
@@ -40,8 +45,19 @@ function OpenSession({ session }: { session: SessionListItem }) {
   const view = useSessionDoc(session.id);
   const draft = useDraft(session.id);
   const showToast = useUi((s) => s.showToast);
+  const shareOpen = useUi((s) => s.shareOpen);
+  const setShareOpen = useUi((s) => s.setShareOpen);
   const isOwner = session.access === 'owner';
   const me = account.user.id;
+  const commands = useSessionCommands({
+    session,
+    sessionDoc: view.sessionDoc,
+    turn: view.turn,
+    queue: view.queue,
+    environment: view.environment,
+  });
+  // The dialog belongs to this session: leaving it closes the dialog.
+  useEffect(() => () => setShareOpen(false), [setShareOpen]);
 
   const nameOf = useCallback(
     (authorId: string) =>
@@ -49,16 +65,21 @@ function OpenSession({ session }: { session: SessionListItem }) {
     [me, session.ownerId, session.ownerName],
   );
 
-  async function send(text: string): Promise<boolean> {
+  async function send(text: string, attachments: AttachmentRef[]): Promise<SubmitResult> {
     try {
-      await api.sendMessage(session.id, { text, attachments: [] });
+      const res = await api.sendMessage(session.id, { text, attachments });
       draft.clear();
-      return true;
+      if (!res.skipped.length) return true;
+      return { notes: res.skipped.map((s) => (s.reason.includes(s.name) ? s.reason : `${s.name}: ${s.reason}`)) };
     } catch (error) {
       showToast('error', `Not sent: ${describeError(error)} Your message is still in the box.`);
       return false;
     }
   }
+
+  const enhance = (text: string) => api.enhance({ text, sessionId: session.id }).then((r) => r.text);
+  const upload: Uploader = (file, options) =>
+    api.uploadAttachment(file, file.name, { sessionId: session.id, ...options });
 
   if (view.state.connection === 'revoked') {
     return (
@@ -81,7 +102,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
         <Transcript
           sessionId={session.id}
           entries={view.transcript}
-          queue={view.queue}
+          queue={isOwner ? [] : view.queue}
           nameOf={nameOf}
           agentName={session.expertName}
           turnRunning={running}
@@ -97,6 +118,9 @@ function OpenSession({ session }: { session: SessionListItem }) {
         <div className="transcript" aria-busy="true" />
       )}
       <div className="composer-dock">
+        {isOwner && (
+          <QueuedMessages queue={view.queue} sessionDoc={view.sessionDoc} turnRunning={running} />
+        )}
         {isOwner ? (
           <Composer
             key={session.id}
@@ -105,6 +129,9 @@ function OpenSession({ session }: { session: SessionListItem }) {
             onSubmit={send}
             disabled={session.archived}
             disabledReason="This session is archived. Unarchive it to send messages."
+            commands={commands}
+            enhance={enhance}
+            upload={upload}
             actions={
               running && view.sessionDoc ? (
                 <button
@@ -128,6 +155,8 @@ function OpenSession({ session }: { session: SessionListItem }) {
           </p>
         )}
       </div>
+      {isOwner && shareOpen && <ShareDialog session={session} onClose={() => setShareOpen(false)} />}
+      <ShortcutsSheet />
     </div>
   );
 }

@@ -42,7 +42,16 @@ export interface HomeSlice {
   setHomeExpertId: (id: string | null) => void;
 }
 
-export type UiState = LayoutSlice & SessionsPageSlice & PinnedSlice & ToastSlice & HomeSlice;
+export interface OverlaySlice {
+  /** The Share dialog of the open session. */
+  shareOpen: boolean;
+  /** The keyboard shortcuts sheet. */
+  shortcutsOpen: boolean;
+  setShareOpen: (open: boolean) => void;
+  setShortcutsOpen: (open: boolean) => void;
+}
+
+export type UiState = LayoutSlice & SessionsPageSlice & PinnedSlice & ToastSlice & HomeSlice & OverlaySlice;
 type Slice<T> = StateCreator<UiState, [], [], T>;
 
 const layoutSlice: Slice<LayoutSlice> = (set) => ({
@@ -81,6 +90,13 @@ const homeSlice: Slice<HomeSlice> = (set) => ({
   setHomeExpertId: (homeExpertId) => set({ homeExpertId }),
 });
 
+const overlaySlice: Slice<OverlaySlice> = (set) => ({
+  shareOpen: false,
+  shortcutsOpen: false,
+  setShareOpen: (shareOpen) => set({ shareOpen }),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
+});
+
 export function createUiStore() {
   return create<UiState>()((...a) => ({
     ...layoutSlice(...a),
@@ -88,6 +104,7 @@ export function createUiStore() {
     ...pinnedSlice(...a),
     ...toastSlice(...a),
     ...homeSlice(...a),
+    ...overlaySlice(...a),
   }));
 }
 
