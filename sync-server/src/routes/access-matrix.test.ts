@@ -143,6 +143,21 @@ const cases: [string, (role: Role) => Promise<Outcome>, Expect][] = [
   ],
   ['DELETE /api/experts/:id (personal)', (r) => deleteExpert(r), row(204, 404, 404, 404, 404, 401, 403)],
   [
+    'DELETE /api/environments/:id (personal)',
+    (r) => deleteEnvironment(r),
+    row(204, 404, 404, 404, 404, 401, 403),
+  ],
+  [
+    'DELETE /api/service-tokens/:id (admins only)',
+    (r) => status(r, 'DELETE', `/api/service-tokens/${spareServiceTokenId}`),
+    row(403, 403, 403, 403, 403, 401, 403),
+  ],
+  [
+    'GET /api/runner/experts/:id/context',
+    (r) => status(r, 'GET', `/api/runner/experts/${expertId}/context`),
+    row(403, 403, 403, 403, 403, 401, 200),
+  ],
+  [
     'GET /api/environments/:id (personal)',
     (r) => status(r, 'GET', `/api/environments/${personalEnv}`),
     row(200, 404, 404, 404, 404, 401, 403),
@@ -217,6 +232,16 @@ async function deleteFresh(role: Role): Promise<Outcome> {
   return status(role, 'DELETE', `/api/sessions/${id}`);
 }
 
+let envCounter = 0;
+async function deleteEnvironment(role: Role): Promise<Outcome> {
+  const created = await t.api<{ environment: { id: string } }>(owner.token, 'POST', '/api/environments', {
+    name: `Doomed ${++envCounter}`,
+    image: 'orrery/env-base:bookworm',
+    scope: 'personal',
+  });
+  return status(role, 'DELETE', `/api/environments/${created.body.environment.id}`);
+}
+
 async function deleteExpert(role: Role): Promise<Outcome> {
   const created = await t.api<{ expert: { id: string } }>(
     owner.token,
@@ -241,6 +266,7 @@ async function upload(role: Role): Promise<Outcome> {
 }
 
 let viewerUserId = '';
+let spareServiceTokenId = '';
 
 const expertInput = (scope: 'personal' | 'organisation') => ({
   name: 'Mine',
@@ -259,6 +285,7 @@ beforeAll(async () => {
   const revoked = await t.person('Revoked');
   spare = await t.person('Spare');
   viewerUserId = viewer.user.id;
+  spareServiceTokenId = t.services.accounts.issueServiceToken(t.orgId, 'spare').id;
   const other = t.services.accounts.createOrganisation('Elsewhere');
   const outsider = await t.person('Outsider', { orgId: other.id });
   Object.assign(tokens, {
