@@ -105,7 +105,11 @@ export class ApiClient {
   uploadAttachment(
     file: Blob,
     name: string,
-    options: { sessionId?: string | null; onProgress?: (sent: number, total: number) => void; signal?: AbortSignal },
+    options: {
+      sessionId?: string | null;
+      onProgress?: (sent: number, total: number) => void;
+      signal?: AbortSignal;
+    },
   ): Promise<AttachmentRef> {
     const query = options.sessionId ? `?session=${encodeURIComponent(options.sessionId)}` : '';
     const path = `/api/attachments${query}`;
@@ -124,7 +128,14 @@ export class ApiClient {
         if (xhr.status < 200 || xhr.status >= 300) return void errorFrom(res).then(reject);
         const parsed = AttachmentResponse.safeParse(safeJson(xhr.responseText));
         if (parsed.success) resolve(parsed.data.attachment);
-        else reject(new ApiError('bad_response', `The server's answer for POST ${path} was not an attachment.`, xhr.status));
+        else
+          reject(
+            new ApiError(
+              'bad_response',
+              `The server's answer for POST ${path} was not an attachment.`,
+              xhr.status,
+            ),
+          );
       };
       options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
       xhr.send(file);

@@ -10,6 +10,7 @@ import { isMod, modKey } from './keys.js';
 import { filterCommands, slashQuery, type SlashCommand } from './slash-commands.js';
 import { SLASH_MENU_ID, SlashMenu } from './SlashMenu.js';
 import { useEnhance, type Enhancer } from './use-enhance.js';
+import './composer.css';
 
 export const PROMPT_PLACEHOLDER = 'Ask anything or type / for commands';
 
@@ -155,9 +156,7 @@ export function Composer(props: ComposerProps) {
         void attachments.add([...e.dataTransfer.files]);
       }}
     >
-      {menuOpen && (
-        <SlashMenu commands={matches} active={active} onPick={(c) => void runCommand(c)} />
-      )}
+      {menuOpen && <SlashMenu commands={matches} active={active} onPick={(c) => void runCommand(c)} />}
       <textarea
         ref={ref}
         aria-label={props.label ?? 'Message'}

@@ -61,7 +61,11 @@ export function useSessionCommands(ctx: SessionCommandContext): SlashCommand[] {
     },
     { name: 'share', description: 'Share with teammates or copy a link', run: () => setShareOpen(true) },
     { name: 'private', description: 'Make this session private', run: () => visibility('private') },
-    { name: 'shared', description: 'Share this session with your organisation', run: () => visibility('shared') },
+    {
+      name: 'shared',
+      description: 'Share this session with your organisation',
+      run: () => visibility('shared'),
+    },
     {
       name: 'env',
       description: 'Environment status',

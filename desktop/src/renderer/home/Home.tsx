@@ -32,7 +32,11 @@ export function Home() {
 
   const commands: SlashCommand[] = [
     { name: 'help', description: 'Keyboard shortcuts and commands', run: () => setShortcutsOpen(true) },
-    { name: 'sessions', description: 'See every session you can open', run: () => navigate({ name: 'sessions' }) },
+    {
+      name: 'sessions',
+      description: 'See every session you can open',
+      run: () => navigate({ name: 'sessions' }),
+    },
   ];
   const upload: Uploader = (file, options) => api.uploadAttachment(file, file.name, options);
   const enhance = (text: string) =>

@@ -70,7 +70,9 @@ function OpenSession({ session }: { session: SessionListItem }) {
       const res = await api.sendMessage(session.id, { text, attachments });
       draft.clear();
       if (!res.skipped.length) return true;
-      return { notes: res.skipped.map((s) => (s.reason.includes(s.name) ? s.reason : `${s.name}: ${s.reason}`)) };
+      return {
+        notes: res.skipped.map((s) => (s.reason.includes(s.name) ? s.reason : `${s.name}: ${s.reason}`)),
+      };
     } catch (error) {
       showToast('error', `Not sent: ${describeError(error)} Your message is still in the box.`);
       return false;
@@ -118,9 +120,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
         <div className="transcript" aria-busy="true" />
       )}
       <div className="composer-dock">
-        {isOwner && (
-          <QueuedMessages queue={view.queue} sessionDoc={view.sessionDoc} turnRunning={running} />
-        )}
+        {isOwner && <QueuedMessages queue={view.queue} sessionDoc={view.sessionDoc} turnRunning={running} />}
         {isOwner ? (
           <Composer
             key={session.id}
