@@ -1,24 +1,37 @@
 // The Sessions page and the session view (with the markdown renderer) are
 // their own chunks: start-up parses less, and they are fetched when the app is
 // idle, before anyone needs them, or at once when a link goes straight there.
-import { lazy } from 'react';
+// Once fetched, a page renders directly, without suspending (and without the
+// delay React gives a fallback before it swaps content in).
+import { createElement, lazy, type ComponentType } from 'react';
 
-const loadSessionView = () => import('../session/SessionView.js');
-const loadSessionsPage = () => import('../sessions/SessionsPage.js');
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
+  let loaded: ComponentType<P> | null = null;
+  let pending: Promise<ComponentType<P>> | null = null;
+  const preload = () => {
+    pending ??= load().then((component) => (loaded = component));
+    return pending;
+  };
+  const Suspending = lazy(() => preload().then((component) => ({ default: component })));
+  function Page(props: P) {
+    return loaded ? createElement(loaded, props) : createElement(Suspending, props);
+  }
+  return { Page, preload };
+}
 
-export const SessionView = lazy(() => loadSessionView().then((m) => ({ default: m.SessionView })));
-export const SessionsPage = lazy(() => loadSessionsPage().then((m) => ({ default: m.SessionsPage })));
+const sessionView = lazyPage(() => import('../session/SessionView.js').then((m) => m.SessionView));
+const sessionsPage = lazyPage(() => import('../sessions/SessionsPage.js').then((m) => m.SessionsPage));
+
+export const SessionView = sessionView.Page;
+export const SessionsPage = sessionsPage.Page;
 
 /** Loads both pages' code now; resolves when it is here. */
 export function loadPages(): Promise<unknown> {
-  return Promise.all([loadSessionView(), loadSessionsPage()]);
+  return Promise.all([sessionView.preload(), sessionsPage.preload()]);
 }
 
 export function preloadPagesWhenIdle(): void {
   const idle = (cb: () => void) =>
     'requestIdleCallback' in window ? requestIdleCallback(cb, { timeout: 2_000 }) : setTimeout(cb, 500);
-  idle(() => {
-    void loadSessionView().catch(() => {});
-    void loadSessionsPage().catch(() => {});
-  });
+  idle(() => void loadPages().catch(() => {}));
 }
