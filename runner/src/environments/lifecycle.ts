@@ -57,7 +57,13 @@ export class Lifecycle {
           core.setStatus(entry, 'error', text.failed(failure.message));
           throw failure;
         }
-        core.setStatus(entry, 'error', text.engineDown(entry.engine?.name ?? 'local', messageOf(error)));
+        core.setStatus(
+          entry,
+          'error',
+          entry.engine
+            ? text.engineDown(entry.engine.name, messageOf(error))
+            : text.noEngine(messageOf(error)),
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }

@@ -46,6 +46,7 @@ export const text = {
   removed: () => 'The Environment was removed with its session.',
   engineDown: (engine: string, reason: string) =>
     `Cannot reach the Docker engine “${engine}” (${reason}). Retrying; the Environment comes back when the engine does.`,
+  noEngine: (reason: string) => `${reason}. Retrying; the Environment starts when an engine answers.`,
   failed: (message: string) => message,
   whyClean: {
     long_pause: (ms: number) => `it was unused for more than ${humanDuration(ms)} and was removed`,
