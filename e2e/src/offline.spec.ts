@@ -31,7 +31,7 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   // Opening sessions caches them on this device.
   for (const s of [first, second]) {
     await page.goto(`${server}/#/s/${s.id}`);
-    await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(
+    await expect(page.getByRole('main')).toContainText(
       s.title.replace(/^echo /, ''),
     );
   }
@@ -76,11 +76,11 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   const list = sessionsPage(page);
   await expect(list.getByRole('listitem')).toHaveCount(3);
   await list.getByRole('link', { name: new RegExp(first.title) }).click();
-  await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(`first-${tag}`);
+  await expect(page.getByRole('main')).toContainText(`first-${tag}`);
 
   // The session pinned (but never opened) while online reads offline too.
   await pinnedList(page).getByRole('link', { name: third.title }).click();
-  await expect(page.getByRole('log', { name: 'Conversation' })).toContainText(`third-${tag}`);
+  await expect(page.getByRole('main')).toContainText(`third-${tag}`);
   await saveScreenshot(page, 'desktop-offline');
 
   await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
