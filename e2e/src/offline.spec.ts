@@ -31,9 +31,7 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   // Opening sessions caches them on this device.
   for (const s of [first, second]) {
     await page.goto(`${server}/#/s/${s.id}`);
-    await expect(page.getByRole('main')).toContainText(
-      s.title.replace(/^echo /, ''),
-    );
+    await expect(page.getByRole('main')).toContainText(s.title.replace(/^echo /, ''));
   }
 
   // Pinning a session never opened here fetches it too, so it can be read offline.
