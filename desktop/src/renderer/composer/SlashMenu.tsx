@@ -29,7 +29,7 @@ export function SlashMenu({
           onMouseDown={(e) => e.preventDefault()}
           onClick={() => onPick(c)}
         >
-          <span className="slash-name">/{c.name}</span>
+          <span className="slash-name">/{c.name}</span>{' '}
           <span className="slash-description">{c.description}</span>
         </div>
       ))}
