@@ -38,3 +38,48 @@ describe('Composer', () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe('Composer commands and enhance', () => {
+  it('runs a slash command chosen with the keyboard and shows what it said', async () => {
+    const ran: string[] = [];
+    await render(
+      <Composer
+        onSubmit={async () => true}
+        commands={[
+          { name: 'pin', description: 'Pin', run: () => void ran.push('pin') },
+          { name: 'private', description: 'Private', run: () => (ran.push('private'), 'Now private.') },
+        ]}
+      />,
+    );
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await userEvent.click(box);
+    await userEvent.keyboard('/p{ArrowDown}{Enter}');
+    await expect.element(page.getByRole('status')).toHaveTextContent('Now private.');
+    expect(ran).toEqual(['private']);
+    await expect.element(box).toHaveValue('');
+  });
+
+  it('restores the exact original with Ctrl+Z after Ctrl+E, and keeps it when enhancing fails', async () => {
+    let fail = false;
+    await render(
+      <Composer
+        onSubmit={async () => true}
+        enhance={async (t) => {
+          if (fail) throw new Error('No runner answered.');
+          return `Please: ${t.trim()}`;
+        }}
+      />,
+    );
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await expect.element(page.getByRole('button', { name: 'Enhance prompt' })).toBeDisabled();
+    await userEvent.fill(box, '  two  spaces ');
+    await userEvent.keyboard('{Control>}e{/Control}');
+    await expect.element(box).toHaveValue('Please: two  spaces');
+    await userEvent.keyboard('{Control>}z{/Control}');
+    await expect.element(box).toHaveValue('  two  spaces ');
+    fail = true;
+    await userEvent.keyboard('{Control>}e{/Control}');
+    await expect.element(page.getByRole('alert')).toHaveTextContent('No runner answered.');
+    await expect.element(box).toHaveValue('  two  spaces ');
+  });
+});
