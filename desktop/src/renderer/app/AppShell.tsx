@@ -24,6 +24,14 @@ export function AppShell() {
     preloadHighlighterWhenIdle();
   }, []);
 
+  // Escape closes the drawer, as it does menus.
+  useEffect(() => {
+    if (!drawerOpen) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setDrawerOpen(false);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [drawerOpen, setDrawerOpen]);
+
   // Following a link closes the drawer on phones.
   const routeKey = route.name === 'session' ? `s/${route.id}` : route.name;
   useEffect(() => setDrawerOpen(false), [routeKey, setDrawerOpen]);
