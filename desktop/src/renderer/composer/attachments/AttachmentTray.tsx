@@ -22,9 +22,7 @@ export function AttachmentTray({
           {it.previewUrl ? (
             <img src={it.previewUrl} alt={it.file.name} />
           ) : (
-            <span className="chip-name">
-              <span aria-hidden="true">📄</span> {it.file.name}
-            </span>
+            <span className="chip-name">{it.file.name}</span>
           )}
           {it.status === 'uploading' && (
             <progress
