@@ -9,6 +9,9 @@ import type { ApiClient } from '../api/api-client.js';
 import { catchUpDocs } from './catch-up.js';
 import type { SessionList } from './session-list.js';
 
+/** Reading each stored copy costs time: this many at most per catch-up. */
+const MAX_DOCS = 300;
+
 export function keepWithinReach(deps: {
   api: ApiClient;
   store: DocStore;
@@ -29,12 +32,17 @@ export function keepWithinReach(deps: {
       const stored = (await store.names())
         .map(parseDocName)
         .flatMap((d) => (d?.kind === 'session' ? [d.id] : []));
+      // Pinned and recent first; then what is stored here, newest activity first, up to a bound.
+      stored.sort((a, b) => (known.get(b)?.updatedAt ?? 0) - (known.get(a)?.updatedAt ?? 0));
       const wanted = [
-        ...stored,
         ...userDoc.pins().map((p) => p.sessionId),
         ...userDoc.recent().map((r) => r.sessionId),
+        ...stored,
       ];
-      const names = [...new Set(wanted)].filter((id) => known.has(id)).map(sessionDocName);
+      const names = [...new Set(wanted)]
+        .filter((id) => known.has(id))
+        .slice(0, MAX_DOCS)
+        .map(sessionDocName);
       if (names.length) await catchUpDocs({ store, catchUp: api.catchUp }, names);
     } catch (error) {
       deps.onError?.(error);

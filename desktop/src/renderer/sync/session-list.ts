@@ -39,6 +39,8 @@ export interface SessionListOptions {
 export class SessionList {
   private items = new Map<string, SessionListItem>();
   private serverClock = 0;
+  /** The whole list has been received (or read from the cache) once; from then on only changes are asked for. */
+  private complete = false;
   private state: SessionListState = {
     sessions: [],
     byId: new Map(),
@@ -69,9 +71,10 @@ export class SessionList {
   async loadCache(): Promise<void> {
     try {
       const cached = await this.options.store.load();
-      if (cached && this.serverClock === 0) {
+      if (cached && !this.complete) {
         this.items = new Map(cached.sessions.map((s) => [s.id, s]));
         this.serverClock = cached.clock;
+        this.complete = true;
         this.dirty = true;
       }
     } catch (error) {
@@ -129,7 +132,7 @@ export class SessionList {
 
   private async fetchFromServer(): Promise<void> {
     try {
-      const changed = this.serverClock === 0 ? await this.fetchAll() : await this.fetchChanges();
+      const changed = this.complete ? await this.fetchChanges() : await this.fetchAll();
       if (changed) this.dirty = true;
       this.publish({ reachability: 'online', error: null });
       if (changed) await this.save();
@@ -159,6 +162,7 @@ export class SessionList {
     }
     this.items = all;
     this.serverClock = clock;
+    this.complete = true;
     return true;
   }
 
