@@ -85,6 +85,11 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   await chooseFromRowMenu(page, list, second.title, 'Pin session');
   await expect(pinnedList(page).getByRole('listitem')).toHaveText([third.title, second.title]);
 
+  // A draft typed offline is kept too.
+  await list.getByRole('link', { name: new RegExp(second.title) }).click();
+  await page.getByRole('textbox', { name: 'Message' }).fill('a thought typed offline');
+  await page.waitForTimeout(1_000);
+
   await stack.startServer();
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeHidden({ timeout: 30_000 });
 
@@ -95,6 +100,8 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   await expect(pinnedList(otherPage).getByRole('listitem')).toHaveText([third.title, second.title], {
     timeout: 30_000,
   });
+  await pinnedList(otherPage).getByRole('link', { name: second.title }).click();
+  await expect(otherPage.getByRole('textbox', { name: 'Message' })).toHaveValue('a thought typed offline');
   await other.close();
   await context.close();
 });
