@@ -1,13 +1,17 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dockerOptionsFor, engineConfigFromEnv, engineConfigsFromEnv } from './engines.js';
 import { knownKeysFor } from './known-hosts.js';
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function certDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'orrery-certs-'));
+  made.push(dir);
   for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(path.join(dir, f), `${f} contents`);
   return dir;
 }
