@@ -67,15 +67,29 @@ export class SqliteDocStore implements DocStore {
   }
 
   append(name: string, update: Uint8Array): Promise<number> {
+    // The first append of a turn commits at once (a quiet server adds no delay);
+    // the ones after it in the same turn wait for one shared commit.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+      try {
+        return Promise.resolve(this.insertNow(name, update));
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
     const seq = this.lastSeq(name) + 1;
     this.seqs.set(name, seq);
     return new Promise((resolve, reject) => {
       this.pending.push({ name, seq, update, done: (err, n) => (err ? reject(err) : resolve(n!)) });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
     });
+  }
+
+  private insertNow(name: string, update: Uint8Array): number {
+    const seq = this.lastSeq(name) + 1;
+    this.q.insert.run(name, seq, update);
+    this.seqs.set(name, seq);
+    return seq;
   }
 
   /** Commits every pending append in one transaction. */
@@ -99,10 +113,7 @@ export class SqliteDocStore implements DocStore {
 
   appendSync(name: string, update: Uint8Array): number {
     this.flush();
-    const seq = this.lastSeq(name) + 1;
-    this.q.insert.run(name, seq, update);
-    this.seqs.set(name, seq);
-    return seq;
+    return this.insertNow(name, update);
   }
 
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
