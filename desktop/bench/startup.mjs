@@ -11,6 +11,7 @@
 import { SessionDoc, UserDoc, sessionDocName, userDocName } from '@orrery/shared';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import * as Y from 'yjs';
@@ -161,7 +162,22 @@ const phases = [];
 const openSession = [];
 const openFirstTime = [];
 const wholeDoc = [];
-// BENCH_PROFILE=1 prints where the first cold start spends its time (self time by function).
+// BENCH_PROFILE=1 prints where the first cold start and the first open spend their
+// time (self time by function, mapped back to sources through the source maps).
+const maps = new Map();
+function originOf({ url, lineNumber, columnNumber }) {
+  const file = url.split('/').pop();
+  if (!file || !file.endsWith('.js')) return `${file}:${lineNumber}`;
+  if (!maps.has(file)) {
+    const mapFile = path.join(dist, 'assets', `${file}.map`);
+    maps.set(file, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null);
+  }
+  const entry = maps.get(file)?.findEntry(lineNumber, columnNumber);
+  return entry?.originalSource
+    ? `${entry.originalSource.split('node_modules/').pop()}:${entry.originalLine + 1}`
+    : `${file}:${lineNumber}`;
+}
+
 async function profiled(page, fn) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -174,7 +190,7 @@ async function profiled(page, fn) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   profile.samples.forEach((id, i) => {
     const n = byId.get(id);
-    const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    const key = `${n.callFrame.functionName || '(anon)'} ${originOf(n.callFrame)}`;
     self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
   });
   console.log('top self time (ms):');

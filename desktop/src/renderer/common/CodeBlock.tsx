@@ -16,7 +16,7 @@ export const CodeBlock = memo(function CodeBlock({
     if (!language) return;
     let cancelled = false;
     const idle = (cb: () => void) =>
-      'requestIdleCallback' in window ? requestIdleCallback(cb, { timeout: 500 }) : setTimeout(cb, 50);
+      'requestIdleCallback' in window ? requestIdleCallback(cb, { timeout: 2_000 }) : setTimeout(cb, 50);
     idle(() => {
       highlightCode(code, language).then(
         (value) => !cancelled && setHtml(value),

@@ -6,10 +6,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { hrefOf } from '../app/router.js';
 import { useServices } from '../app/services-context.js';
-import { Menu, useMenuAnchor } from '../common/Menu.js';
+import { useMenuAnchor } from '../common/Menu.js';
 import { relativeTime } from '../common/time.js';
 import { LockBadge } from '../common/VisibilityBadge.js';
-import { useSessionMenu } from '../sidebar/use-session-menu.js';
+import { SessionMenu } from '../sidebar/SessionMenu.js';
 import { useUi } from '../state/store.js';
 import { useSessionList } from '../sync/use-session-list.js';
 import { FILTER_LABELS, filterSessions } from './filter-sessions.js';
@@ -108,7 +108,6 @@ function SessionsPageRow({
   style: React.CSSProperties;
 }) {
   const menu = useMenuAnchor();
-  const items = useSessionMenu(session.id, session);
   const title = session.title || 'Untitled session';
   return (
     <div
@@ -141,7 +140,13 @@ function SessionsPageRow({
         <MoreIcon />
       </button>
       {menu.at && (
-        <Menu x={menu.at.x} y={menu.at.y} label={`Actions for ${title}`} items={items} onClose={menu.close} />
+        <SessionMenu
+          sessionId={session.id}
+          session={session}
+          at={menu.at}
+          label={`Actions for ${title}`}
+          onClose={menu.close}
+        />
       )}
     </div>
   );

@@ -3,10 +3,10 @@
 import { MoreIcon } from '../common/icons.js';
 import type { HTMLAttributes, Ref } from 'react';
 import { hrefOf, useRoute } from '../app/router.js';
-import { Menu, useMenuAnchor } from '../common/Menu.js';
+import { useMenuAnchor } from '../common/Menu.js';
 import { LockBadge } from '../common/VisibilityBadge.js';
 import { useSessionList } from '../sync/use-session-list.js';
-import { useSessionMenu } from './use-session-menu.js';
+import { SessionMenu } from './SessionMenu.js';
 
 export interface SessionRowProps {
   sessionId: string;
@@ -21,7 +21,6 @@ export function SessionRow({ sessionId, rowRef, rowProps, dragging }: SessionRow
   const session = byId.get(sessionId);
   const route = useRoute();
   const menu = useMenuAnchor();
-  const items = useSessionMenu(sessionId, session);
   const active = route.name === 'session' && route.id === sessionId;
   const title = session ? session.title || 'Untitled session' : 'Unavailable session';
 
@@ -54,7 +53,13 @@ export function SessionRow({ sessionId, rowRef, rowProps, dragging }: SessionRow
         <MoreIcon />
       </button>
       {menu.at && (
-        <Menu x={menu.at.x} y={menu.at.y} label={`Actions for ${title}`} items={items} onClose={menu.close} />
+        <SessionMenu
+          sessionId={sessionId}
+          session={session}
+          at={menu.at}
+          label={`Actions for ${title}`}
+          onClose={menu.close}
+        />
       )}
     </li>
   );
