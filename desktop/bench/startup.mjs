@@ -36,7 +36,12 @@ const server = createServer((req, res) => {
   let file = path.join(dist, path.normalize(url.pathname));
   if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory())
     file = path.join(dist, 'index.html');
-  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+  // The same caching as the sync server's: hashed assets are immutable, the page is not cached.
+  const immutable = url.pathname.startsWith('/assets/');
+  res.writeHead(200, {
+    'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
   res.end(readFileSync(file));
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
