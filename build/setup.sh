@@ -5,6 +5,8 @@
 set -euo pipefail
 
 BASE_IMAGE="${ORRERY_BASE_IMAGE:-orrery/env-base:bookworm}"
+# Bumped whenever the way the base image is made changes, so cached copies are replaced.
+BASE_VERSION=2
 CACHE_DIR="${ORRERY_SETUP_CACHE:-/var/cache/orrery}"
 DOCKER_ROOT="${ORRERY_DOCKER_ROOT:-/var/lib/orrery/docker}"
 DOCKER_SOCK="/var/run/docker.sock"
@@ -61,8 +63,10 @@ start_private_daemon() {
 }
 
 build_base_image() {
-  if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then return 0; fi
-  local tarball="$CACHE_DIR/env-base-bookworm.tar"
+  local have
+  have=$(docker image inspect -f '{{ index .Config.Labels "dev.orrery.base-version" }}' "$BASE_IMAGE" 2>/dev/null || true)
+  [ "$have" = "$BASE_VERSION" ] && return 0
+  local tarball="$CACHE_DIR/env-base-bookworm-v$BASE_VERSION.tar"
   if [ ! -s "$tarball" ]; then
     if [ "$(id -u)" -ne 0 ]; then
       say "the Environment base image $BASE_IMAGE is missing; build it as root: sudo bash build/setup.sh"
@@ -71,6 +75,8 @@ build_base_image() {
     local root
     mkdir -p "$CACHE_DIR"
     root=$(mktemp -d "$CACHE_DIR/rootfs.XXXXXX")
+    # mktemp makes the folder 0700, and it becomes the image's "/": the agent's user must be able to enter it.
+    chmod 755 "$root"
     say "building the Environment base image with debootstrap (about a minute)"
     debootstrap --variant=minbase --include=git,ca-certificates bookworm "$root" \
       "${ORRERY_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$CACHE_DIR/debootstrap.log" 2>&1 || {
@@ -83,8 +89,11 @@ build_base_image() {
     tar -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$root"
   fi
+  # Older versions' tarballs are of no further use.
+  find "$CACHE_DIR" -maxdepth 1 -name 'env-base-bookworm*.tar' ! -name "$(basename "$tarball")" -delete 2>/dev/null || true
   say "importing $BASE_IMAGE"
-  docker import --change 'CMD ["/bin/bash"]' --change 'WORKDIR /workspace' "$tarball" "$BASE_IMAGE" >/dev/null
+  docker import --change 'CMD ["/bin/bash"]' --change 'WORKDIR /workspace' \
+    --change "LABEL dev.orrery.base-version=$BASE_VERSION" "$tarball" "$BASE_IMAGE" >/dev/null
 }
 
 status=0

@@ -4,8 +4,9 @@
 import { HEARTBEAT_MS, type Job, type SessionDoc } from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
 import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
-import { drainQueue, type TurnDeps } from './agent/turn.js';
+import { drainQueue, environmentDefinition, type TurnDeps } from './agent/turn.js';
 import type { DocPeers } from './doc-peers.js';
+import { EnvironmentError } from './environments/errors.js';
 import type { EnvironmentManager, StatusChange } from './environments/types.js';
 import { ServerError, type ServerClient } from './server-client.js';
 
@@ -59,7 +60,7 @@ export class RunnerDaemon {
           {
             runnerId: this.deps.runnerId,
             waitMs: this.deps.claimWaitMs ?? 25_000,
-            kinds: ['turn', 'remove_environment', 'enhance'],
+            kinds: ['turn', 'remove_environment', 'enhance', 'pause_environment', 'restart_environment'],
           },
           this.stopping.signal,
         );
@@ -91,8 +92,20 @@ export class RunnerDaemon {
         return;
       }
       if (!job.sessionId) throw new Error(`a ${job.kind} job without a session`);
-      if (job.kind === 'remove_environment') await this.deps.environments.remove(job.sessionId);
-      else await this.runTurns(job.sessionId, lease.signal);
+      switch (job.kind) {
+        case 'remove_environment':
+          await this.deps.environments.remove(job.sessionId);
+          break;
+        case 'pause_environment':
+          // Only a running Environment pauses; one that is already paused or stopped stays so.
+          await this.pauseWhenIdle(job.sessionId);
+          break;
+        case 'restart_environment':
+          await this.restartEnvironment(job.sessionId);
+          break;
+        default:
+          await this.runTurns(job.sessionId, lease.signal);
+      }
       await this.deps.server.complete(job, 'done');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -124,6 +137,30 @@ export class RunnerDaemon {
         }
       },
     });
+  }
+
+  /** Pauses a running Environment, waiting (up to a minute) for a command in it to end first. */
+  private async pauseWhenIdle(sessionId: string): Promise<void> {
+    const deadline = this.deps.now() + 60_000;
+    while (this.deps.environments.status(sessionId) === 'running') {
+      try {
+        await this.deps.environments.pause(sessionId);
+        return;
+      } catch (error) {
+        const busy = error instanceof EnvironmentError && error.code === 'busy';
+        if (!busy || this.deps.now() > deadline) throw error;
+        await sleep(500, this.stopping.signal);
+      }
+    }
+  }
+
+  /** Stops the container and starts it again; the workspace is kept. */
+  private async restartEnvironment(sessionId: string): Promise<void> {
+    const context = await this.deps.server.context(sessionId);
+    const definition = environmentDefinition(context);
+    if (!definition) throw new Error('this session has no Environment');
+    await this.deps.environments.stop(sessionId).catch(() => undefined);
+    await this.deps.environments.ensureRunning(sessionId, definition, context.secrets);
   }
 
   private async runTurns(sessionId: string, lease: AbortSignal): Promise<void> {

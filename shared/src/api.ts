@@ -24,6 +24,7 @@
 //   POST   /api/sessions/:id/unarchive      → SessionResponse (owner)
 //   PUT    /api/sessions/:id/visibility     VisibilityRequest → SessionResponse (owner)
 //   POST   /api/sessions/:id/messages       SendMessageRequest → SendMessageResponse (owner)
+//   POST   /api/sessions/:id/environment    EnvironmentActionRequest → 202 (owner; a runner pauses or restarts it)
 //   GET    /api/sessions/:id/grants         → GrantsResponse (owner)
 //   PUT    /api/sessions/:id/grants/:userId → 204 (owner)
 //   DELETE /api/sessions/:id/grants/:userId → 204 (owner)
@@ -162,6 +163,10 @@ export const ChangesResponse = z.strictObject({
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 
 export const VisibilityRequest = z.strictObject({ visibility: Visibility });
+
+/** Asks for the session's Environment to be paused now or restarted; a runner carries it out. */
+export const EnvironmentActionRequest = z.strictObject({ action: z.enum(['pause', 'restart']) });
+export type EnvironmentActionRequest = z.infer<typeof EnvironmentActionRequest>;
 
 export const SendMessageRequest = z.strictObject({
   text: z.string().max(100_000),

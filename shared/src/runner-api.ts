@@ -25,6 +25,10 @@ export const JobKind = z.enum([
   'remove_environment',
   /** Rewrite a prompt (Enhance prompt); the result travels back with completion. */
   'enhance',
+  /** The owner asked to pause the session's Environment now. */
+  'pause_environment',
+  /** The owner asked to restart the session's Environment (its workspace is kept). */
+  'restart_environment',
 ]);
 export type JobKind = z.infer<typeof JobKind>;
 
@@ -61,7 +65,7 @@ export const ClaimRequest = z.strictObject({
   runnerId: z.string().min(1).max(120),
   /** Long-poll: wait this long for work before answering "none". */
   waitMs: z.number().int().min(0).max(30_000).default(25_000),
-  kinds: z.array(JobKind).min(1).default(['turn', 'remove_environment', 'enhance']),
+  kinds: z.array(JobKind).min(1).default(JobKind.options),
 });
 export type ClaimRequest = z.infer<typeof ClaimRequest>;
 

@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.js';
 import { catchUpRoutes } from './routes/catch-up.js';
 import { environmentRoutes, expertRoutes } from './routes/catalog.js';
 import { enhanceRoutes } from './routes/enhance.js';
+import { environmentActionRoutes } from './routes/environment-actions.js';
 import { validationHook, type AppEnv } from './routes/common.js';
 import { grantRoutes } from './routes/grants.js';
 import { runnerRoutes } from './routes/runner.js';
@@ -78,6 +79,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', catchUpRoutes(s));
   api.route('/', enhanceRoutes(s, options.enhanceWaitMs));
   api.route('/', triggerRoutes(s));
+  api.route('/', environmentActionRoutes(s));
   api.route('/', runnerRoutes(s));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {

@@ -314,3 +314,38 @@ describe('attachments', () => {
     }
   });
 });
+
+describe('the owner’s Environment controls', () => {
+  it('pause the Environment now and restart it with the workspace kept', async () => {
+    const { id, watch } = await start(shell().id, 'echo kept > note.txt && echo written');
+    try {
+      await watch.until(
+        'the reply',
+        (s) => s.turn.state === 'idle' && s.transcript.some((e) => e.kind === 'agent' && e.done),
+      );
+      expect(
+        (await server.api(admin, 'POST', `/api/sessions/${id}/environment`, { action: 'pause' })).status,
+      ).toBe(202);
+      await watch.until('the pause', (s) => s.environment.status === 'paused');
+      expect(
+        (await server.api(admin, 'POST', `/api/sessions/${id}/environment`, { action: 'restart' })).status,
+      ).toBe(202);
+      await watch.until('the restart', (s) => s.environment.status === 'running');
+      const probe = await runner.manager.exec(id, { command: 'cat /workspace/note.txt' });
+      expect(probe.stdout.trim()).toBe('kept');
+      // Only the owner may: a teammate who can read the shared session cannot.
+      const email = `teammate-${Date.now()}@example.com`;
+      await server.api(admin, 'POST', '/api/users', {
+        email,
+        name: 'Teammate',
+        password: 'a long enough password',
+      });
+      const teammate = await server.login(email, 'a long enough password');
+      expect(
+        (await server.api(teammate, 'POST', `/api/sessions/${id}/environment`, { action: 'pause' })).status,
+      ).toBe(403);
+    } finally {
+      watch.close();
+    }
+  });
+});

@@ -88,6 +88,8 @@ export class ApiClient {
     this.call('PUT', `/api/sessions/${encodeURIComponent(id)}/visibility`, SessionResponse, { visibility });
   sendMessage = (id: string, body: SendMessageRequest) =>
     this.call('POST', `/api/sessions/${encodeURIComponent(id)}/messages`, SendMessageResponse, body);
+  environmentAction = (id: string, action: 'pause' | 'restart') =>
+    this.call('POST', `/api/sessions/${encodeURIComponent(id)}/environment`, null, { action });
   catchUp = (body: CatchUpRequest) => this.call('POST', '/api/sync/catch-up', CatchUpResponse, body);
   enhance = (body: EnhanceRequest) => this.call('POST', '/api/enhance', EnhanceResponse, body);
   searchTeammates = (q: string) =>

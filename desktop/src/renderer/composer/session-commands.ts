@@ -35,6 +35,18 @@ export function useSessionCommands(ctx: SessionCommandContext): SlashCommand[] {
     }
   };
 
+  const environmentAction = async (action: 'pause' | 'restart') => {
+    if (!session.environmentId) return 'This session has no Environment.';
+    try {
+      await api.environmentAction(session.id, action);
+      return action === 'pause'
+        ? 'Pausing the Environment; the status above shows when it is paused.'
+        : 'Restarting the Environment; the status above shows its progress.';
+    } catch (error) {
+      return `The Environment was not ${action === 'pause' ? 'paused' : 'restarted'}: ${describeError(error)}`;
+    }
+  };
+
   return [
     { name: 'new', description: 'Start a new session from Home', run: () => navigate({ name: 'home' }) },
     {
@@ -72,6 +84,16 @@ export function useSessionCommands(ctx: SessionCommandContext): SlashCommand[] {
       run: () =>
         `Environment: ${environmentLabel(environment.status)}.${environment.detail ? ` ${environment.detail}` : ''} ` +
         'It pauses by itself after a period of inactivity and restarts automatically when you send a message.',
+    },
+    {
+      name: 'env-pause',
+      description: 'Pause the Environment now (it starts again with your next message)',
+      run: () => environmentAction('pause'),
+    },
+    {
+      name: 'env-restart',
+      description: 'Restart the Environment (uncommitted files in the workspace are kept)',
+      run: () => environmentAction('restart'),
     },
     {
       name: 'stop',
