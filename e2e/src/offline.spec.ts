@@ -90,6 +90,13 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   await page.getByRole('textbox', { name: 'Message' }).fill('a thought typed offline');
   await page.waitForTimeout(1_000);
 
+  // A message sent offline is queued on this device and reaches the server when it is back.
+  await sidebar(page).getByRole('link', { name: 'Sessions', exact: true }).click();
+  await list.getByRole('link', { name: new RegExp(first.title) }).click();
+  await page.getByRole('textbox', { name: 'Message' }).fill(`echo sent-offline-${tag}`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('You are offline: your message is queued here')).toBeVisible();
+
   await stack.startServer();
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeHidden({ timeout: 30_000 });
 
@@ -102,6 +109,8 @@ test('browses cached sessions offline, pins offline, and the pin reaches every d
   });
   await pinnedList(otherPage).getByRole('link', { name: second.title }).click();
   await expect(otherPage.getByRole('textbox', { name: 'Message' })).toHaveValue('a thought typed offline');
+  await otherPage.goto(`${server}/#/s/${first.id}`);
+  await expect(otherPage.getByRole('main')).toContainText(`sent-offline-${tag}`, { timeout: 30_000 });
   await other.close();
   await context.close();
 });

@@ -3,7 +3,7 @@
 // everything and are told why they cannot write.
 import type { AttachmentRef, SessionListItem } from '@orrery/shared';
 import { useCallback, useEffect } from 'react';
-import { describeError } from '../api/api-error.js';
+import { describeError, isOffline } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
 import type { Uploader } from '../composer/attachments/use-attachments.js';
 import { Composer, type SubmitResult } from '../composer/Composer.js';
@@ -74,6 +74,21 @@ function OpenSession({ session }: { session: SessionListItem }) {
         notes: res.skipped.map((s) => (s.reason.includes(s.name) ? s.reason : `${s.name}: ${s.reason}`)),
       };
     } catch (error) {
+      // Offline, a text message goes straight into the session's queue on this device; the
+      // document syncs when the server is back, and the runner answers it then.
+      if (isOffline(error) && !attachments.length && view.sessionDoc) {
+        view.sessionDoc.enqueue({
+          id: crypto.randomUUID(),
+          authorId: me,
+          createdAt: Date.now(),
+          text,
+          attachments: [],
+        });
+        draft.clear();
+        return {
+          notes: ['You are offline: your message is queued here and is sent when the server is back.'],
+        };
+      }
       showToast('error', `Not sent: ${describeError(error)} Your message is still in the box.`);
       return false;
     }
