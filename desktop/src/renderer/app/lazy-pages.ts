@@ -30,8 +30,19 @@ export function loadPages(): Promise<unknown> {
   return Promise.all([sessionView.preload(), sessionsPage.preload()]);
 }
 
-export function preloadPagesWhenIdle(): void {
+/** The hidden warm-up render of transcript entries (see session/WarmUp.tsx). */
+export const loadWarmUp = () => import('../session/WarmUp.js').then((m) => m.WarmUp);
+
+/** Fetches both pages when idle; resolves with the warm-up to render, or null when fetching failed. */
+export function preloadPagesWhenIdle(): Promise<Awaited<ReturnType<typeof loadWarmUp>> | null> {
   const idle = (cb: () => void) =>
     'requestIdleCallback' in window ? requestIdleCallback(cb, { timeout: 2_000 }) : setTimeout(cb, 500);
-  idle(() => void loadPages().catch(() => {}));
+  return new Promise((resolve) =>
+    idle(
+      () =>
+        void loadPages()
+          .then(loadWarmUp)
+          .then(resolve, () => resolve(null)),
+    ),
+  );
 }
