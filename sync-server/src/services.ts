@@ -64,9 +64,11 @@ export function createServices(deps: ServiceDeps): Services {
     if (session.queue().length > 0) return true;
     return session.turn().state !== 'idle' && !jobs.hasLiveTurn(sessionId);
   };
+  // Runs after every change to a session document: the cheap checks come first.
   const ensureTurn = (sessionId: string, doc: Y.Doc) => {
+    if (!needsTurn(sessionId, doc) || jobs.hasOpenTurn(sessionId)) return;
     const row = sessions.row(sessionId);
-    if (row && needsTurn(sessionId, doc)) jobs.enqueue(row.org_id, 'turn', sessionId);
+    if (row) jobs.enqueue(row.org_id, 'turn', sessionId);
   };
 
   const jobs: JobQueue = new JobQueue(deps.db, clock, (sessionId) => {

@@ -56,7 +56,8 @@ export class JobQueue {
     if (res.changes) this.wakeWaiters();
   }
 
-  private hasOpenTurn(sessionId: string): boolean {
+  /** Whether a turn job for the session waits or runs. */
+  hasOpenTurn(sessionId: string): boolean {
     return (
       this.db
         .prepare(

@@ -53,7 +53,8 @@ export class ProtocolError extends Error {
 const SERVER = Symbol('server');
 
 export class Room {
-  doc = new Y.Doc({ gc: true });
+  // A guid of our own spares Yjs a random UUID per document (costly at thousands of rooms).
+  doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly conns = new Set<Conn>();
   readonly serial = new Serial();
@@ -67,6 +68,7 @@ export class Room {
     readonly roots: ReadonlySet<string>,
     private readonly deps: RoomDeps,
   ) {
+    this.doc = new Y.Doc({ gc: true, guid: name });
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.relayAwareness);
@@ -74,7 +76,7 @@ export class Room {
 
   async load(): Promise<void> {
     const stored = await this.deps.store.load(this.name);
-    const doc = new Y.Doc({ gc: true });
+    const doc = new Y.Doc({ gc: true, guid: this.name });
     if (stored.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates));
     this.attach(doc);
     this.seq = stored.seq;
