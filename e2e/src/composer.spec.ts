@@ -77,6 +77,8 @@ test('the slash menu works from the keyboard alone', async ({ page, server, admi
     'private',
     'shared',
     'env',
+    'env-pause',
+    'env-restart',
     'stop',
     'clear-queue',
     'help',
@@ -87,7 +89,13 @@ test('the slash menu works from the keyboard alone', async ({ page, server, admi
 
   // Type to filter, move with the arrows, Escape closes and keeps the text.
   await page.keyboard.type('p');
-  await expect(menu.getByRole('option')).toHaveText([/^\/pin/, /^\/private/, /^\/stop/, /^\/help/]);
+  await expect(menu.getByRole('option')).toHaveText([
+    /^\/pin/,
+    /^\/private/,
+    /^\/env-pause/,
+    /^\/stop/,
+    /^\/help/,
+  ]);
   await page.keyboard.press('ArrowDown');
   await expect(menu.getByRole('option', { name: /^\/private/ })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowUp');
