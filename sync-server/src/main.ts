@@ -41,6 +41,14 @@ async function main(): Promise<void> {
   console.log(`[sync-server] listening on ${server.url} (data in ${dataDir})`);
   const scheduler = new TriggerScheduler(services);
   scheduler.start();
+  services
+    .recoverTurns()
+    .then(
+      (n) => n && console.log(`[sync-server] queued turns for ${n} session(s) left waiting by the last stop`),
+    )
+    .catch((err: unknown) =>
+      console.error(`[sync-server] could not check for waiting sessions: ${String(err)}`),
+    );
 
   let stopping = false;
   const stop = (signal: string) => {

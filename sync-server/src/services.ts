@@ -37,6 +37,12 @@ export interface Services {
   jobs: JobQueue;
   hub: SyncHub;
   docAccess(principal: Principal, docName: string): DocAccess | null;
+  /**
+   * After a restart: sessions whose documents changed since their last
+   * snapshot (the ones active before the stop) get the turn job they need,
+   * in case the process died before it was queued. Returns how many were queued.
+   */
+  recoverTurns(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -106,6 +112,24 @@ export function createServices(deps: ServiceDeps): Services {
     jobs,
     hub,
     docAccess,
+    async recoverTurns() {
+      const names = deps.db
+        .prepare<[], { name: string }>(`SELECT DISTINCT name FROM doc_updates WHERE name LIKE 'session/%'`)
+        .all()
+        .map((r) => r.name);
+      let queued = 0;
+      for (const name of names) {
+        const id = parseDocName(name)?.id;
+        const row = id ? sessions.row(id) : undefined;
+        if (!id || !row) continue;
+        const needed = await hub.read(name, (doc) => needsTurn(id, doc));
+        if (needed) {
+          jobs.enqueue(row.org_id, 'turn', id);
+          queued += 1;
+        }
+      }
+      return queued;
+    },
     async close() {
       jobs.close();
       await hub.close();
