@@ -103,8 +103,15 @@ export class RunnerDaemon {
         case 'restart_environment':
           await this.restartEnvironment(job.sessionId);
           break;
-        default:
+        default: {
           await this.runTurns(job.sessionId, lease.signal);
+          // Completing frees the session for its next message at once; "finished" (auto-archive) goes alongside.
+          await Promise.all([
+            this.deps.server.complete(job, 'done'),
+            this.deps.server.finished(job.sessionId),
+          ]);
+          return;
+        }
       }
       await this.deps.server.complete(job, 'done');
     } catch (error) {
@@ -182,15 +189,25 @@ export class RunnerDaemon {
         },
         lease,
       );
-      // Remember the file tree while the container runs, for enhancing prompts after it pauses.
-      await gatherCodebase(sessionId, context.environment, {
-        environments: this.deps.environments,
-        cache: this.codebases,
-      }).catch(() => undefined);
     } finally {
       await peer.release();
     }
-    await this.deps.server.finished(sessionId);
+    this.rememberCodebase(sessionId, context.environment);
+  }
+
+  /**
+   * Remembers the file tree while the container runs, for enhancing prompts
+   * after it pauses. Off the turn's path and at most every few minutes, so it
+   * never delays the next message.
+   */
+  private rememberCodebase(sessionId: string, environment: Parameters<typeof gatherCodebase>[1]): void {
+    const now = this.deps.now();
+    if (this.codebases.fresh(sessionId, now)) return;
+    this.codebases.markSeen(sessionId, now);
+    void gatherCodebase(sessionId, environment, {
+      environments: this.deps.environments,
+      cache: this.codebases,
+    }).catch(() => undefined);
   }
 
   /** Status changes for one session are written in order, each through a shared peer. */

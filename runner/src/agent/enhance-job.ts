@@ -16,9 +16,24 @@ export interface Codebase {
   readme: string | null;
 }
 
+/** A session's tree is looked at again after a turn only when the last look is older than this. */
+export const CODEBASE_REFRESH_MS = 5 * 60_000;
+
 /** The last file tree seen per session and per Environment, for sessions whose container is not running. */
 export class CodebaseCache {
   private readonly entries = new Map<string, Codebase>();
+  private readonly seenAt = new Map<string, number>();
+
+  /** Whether the session's tree was looked at within `ms`. */
+  fresh(sessionId: string, now: number, ms = CODEBASE_REFRESH_MS): boolean {
+    const at = this.seenAt.get(sessionId);
+    return at !== undefined && now - at < ms;
+  }
+
+  markSeen(sessionId: string, now: number): void {
+    this.seenAt.set(sessionId, now);
+    if (this.seenAt.size > CACHE_LIMIT) this.seenAt.delete(this.seenAt.keys().next().value!);
+  }
 
   get(key: string): Codebase | undefined {
     const hit = this.entries.get(key);
