@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { keyValues, modelFactory, providerKeysFromEnv } from './agent/models.js';
-import { Redactor } from './agent/redact.js';
+import { Redactor } from './environments/redact.js';
 import { RunnerDaemon } from './daemon.js';
 import { DocPeers } from './doc-peers.js';
 import {

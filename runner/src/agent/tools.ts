@@ -4,6 +4,7 @@
 import type { ToolName } from '@orrery/shared';
 import { z } from 'zod';
 import type { ToolSpec } from './model.js';
+import { shellQuote } from '../environments/scripts.js';
 import { resolvePath, type Workspace } from './workspace.js';
 
 export interface ToolContext {
@@ -247,10 +248,6 @@ export async function runTool(
   } catch (error) {
     return fail(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function ok(content: string): ToolOutcome {

@@ -8,7 +8,7 @@ import type { EnvironmentDefinition, EnvironmentManager } from '../environments/
 import { TextBatcher } from './batcher.js';
 import { buildHistory } from './history.js';
 import { ModelError, type ModelClient, type Part } from './model.js';
-import { Redactor } from './redact.js';
+import { Redactor } from '../environments/redact.js';
 import { runTool, toolSpecs } from './tools.js';
 import { workspaceFor, type Workspace } from './workspace.js';
 
@@ -61,13 +61,27 @@ export async function drainQueue(
   deps: TurnDeps,
   signal?: AbortSignal,
 ): Promise<number> {
+  // Every model call resends the whole history, images included: fetch each attachment once.
+  const fetched = new Map<string, Promise<Uint8Array>>();
+  const cached: TurnDeps = {
+    ...deps,
+    loadAttachment: (sessionId, a) => {
+      let bytes = fetched.get(a.id);
+      if (!bytes) {
+        bytes = deps.loadAttachment(sessionId, a);
+        bytes.catch(() => fetched.delete(a.id));
+        fetched.set(a.id, bytes);
+      }
+      return bytes;
+    },
+  };
   let turns = 0;
   while (!signal?.aborted) {
     const turnId = randomUUID();
     const message = doc.beginTurn(turnId, deps.now());
     if (!message) return turns;
     turns += 1;
-    await runTurn(doc, ctx, deps, turnId, message.attachments, signal);
+    await runTurn(doc, ctx, cached, turnId, message.attachments, signal);
   }
   return turns;
 }

@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS indexed_docs (session_id TEXT PRIMARY KEY, state_vect
 
 export class LocalStore {
   readonly db: Database.Database;
+  /** Updates in each document's log since its snapshot, once known. */
+  private readonly logLengths = new Map<string, number>();
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -69,14 +71,21 @@ export class LocalStore {
   /** Appends one update; compacts the document when its log has grown long. */
   appendDoc(name: string, update: Uint8Array): void {
     this.db.prepare('INSERT INTO doc_updates (name, data) VALUES (?, ?)').run(name, Buffer.from(update));
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM doc_updates WHERE name = ?').get(name) as {
-      n: number;
-    };
+    // The log length is counted once per document, then kept here: appends stay one write.
+    const n = (this.logLengths.get(name) ?? this.countLog(name) - 1) + 1;
+    this.logLengths.set(name, n);
     if (n >= COMPACT_AFTER) this.compactDoc(name);
+  }
+
+  private countLog(name: string): number {
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM doc_updates WHERE name = ?').get(name) as { n: number }
+    ).n;
   }
 
   /** Replaces everything stored for the document with one state, in one transaction. */
   replaceDoc(name: string, state: Uint8Array): void {
+    this.logLengths.set(name, 0);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM doc_updates WHERE name = ?').run(name);
       this.db
@@ -95,6 +104,7 @@ export class LocalStore {
   }
 
   removeDoc(name: string): void {
+    this.logLengths.delete(name);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM doc_updates WHERE name = ?').run(name);
       this.db.prepare('DELETE FROM doc_snapshots WHERE name = ?').run(name);
