@@ -30,10 +30,13 @@ test('Enter sends, Shift+Enter starts a new line, and a message typed while the 
   await expect(queued).toContainText('sent when the current turn finishes');
 
   // A second queued message is edited, a third removed.
+  // Each send is taken (the box empties) before the next is typed: Enter is ignored while one is on its way.
   await box.fill(`echo wrong-${tag}`);
   await box.press('Enter');
+  await expect(box).toHaveValue('');
   await box.fill(`echo removed-${tag}`);
   await box.press('Enter');
+  await expect(box).toHaveValue('');
   await expect(queued.getByRole('listitem')).toHaveCount(3);
   await queued.getByRole('button', { name: `Edit queued message: echo wrong-${tag}` }).click();
   const edit = queued.getByRole('textbox', { name: 'Edit queued message' });
