@@ -203,6 +203,21 @@ async function profiled(page, fn) {
     console.log(`  ${v.toFixed(1).padStart(7)}  ${k}`);
 }
 
+const accountKey = `${account.serverUrl}|${account.user.id}`;
+const hasTail = async ({ key, id }) => {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(`orrery:${key}`);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const value = await new Promise((resolve) => {
+    const req = db.transaction('kv').objectStore('kv').get(`view:tail:${id}`);
+    req.onsuccess = () => resolve(req.result);
+  });
+  db.close();
+  return typeof value === 'string';
+};
+
 for (let run = 0; run < RUNS; run += 1) {
   const page = await context.newPage();
   if (process.env.BENCH_VERBOSE) page.on('console', (m) => console.log(`  ${m.text()}`));
@@ -243,6 +258,12 @@ for (let run = 0; run < RUNS; run += 1) {
     timeout: 30_000,
   });
 
+  if (process.env.BENCH_TIMELINE) {
+    const warm = await page.evaluate(
+      () => performance.getEntriesByName('orrery:warm-up-documents')[0]?.duration,
+    );
+    console.log(`  warm-up of document reading took ${warm?.toFixed(0)} ms (when idle, before the open)`);
+  }
   const openIt = () =>
     page.evaluate(async (id) => {
       const t0 = performance.now();
@@ -266,7 +287,11 @@ for (let run = 0; run < RUNS; run += 1) {
         };
         check();
       });
-      return { shown, whole };
+      const marks = performance
+        .getEntriesByType('mark')
+        .filter((m) => m.startTime >= t0)
+        .map((m) => `${m.name.split(':').slice(1, 3).join(':')}@${(m.startTime - t0).toFixed(0)}`);
+      return { shown, whole, marks };
     }, openId);
   // Every other run opens the session as if for the first time on this device (no cached tail).
   const firstTime = run % 2 === 1;
@@ -283,13 +308,25 @@ for (let run = 0; run < RUNS; run += 1) {
         await new Promise((r) => (tx.oncomplete = r));
         db.close();
       },
-      { key: `${account.serverUrl}|${account.user.id}`, id: openId },
+      { key: accountKey, id: openId },
     );
   }
   let opened;
   if (process.env.BENCH_PROFILE && run === 0) await profiled(page, async () => (opened = await openIt()));
   else opened = await openIt();
   (firstTime ? openFirstTime : openSession).push(opened.shown);
+  // The app writes the tail again about a second after opening; the next run needs it.
+  if (firstTime) {
+    const until = Date.now() + 10_000;
+    while (!(await page.evaluate(hasTail, { key: accountKey, id: openId }))) {
+      if (Date.now() > until) throw new Error('The app did not write the end of the transcript again.');
+      await page.waitForTimeout(100);
+    }
+  }
+  if (process.env.BENCH_TIMELINE)
+    console.log(
+      `  ${firstTime ? 'first' : 'again'}: shown ${opened.shown.toFixed(0)} whole ${opened.whole.toFixed(0)} · ${opened.marks.join(' ')}`,
+    );
   wholeDoc.push(opened.whole);
   await page.close();
 }

@@ -5,13 +5,18 @@ import { Home } from '../home/Home.js';
 import { Sidebar } from '../sidebar/Sidebar.js';
 import { useUi } from '../state/store.js';
 import { useSessionList } from '../sync/use-session-list.js';
-import { useRoute } from './router.js';
+import { prefetchOnIntent } from '../sync/session-prefetch.js';
+import { sessionIdOfHash, useRoute } from './router.js';
+import { useServices } from './services-context.js';
 import { Toasts } from './Toasts.js';
 import { preloadHighlighterWhenIdle } from '../common/highlight.js';
 import { PageErrorBoundary } from '../common/PageErrorBoundary.js';
 import { SessionsPage, SessionView, preloadPagesWhenIdle } from './lazy-pages.js';
 
 export function AppShell() {
+  const { sessionPrefetch } = useServices();
+  // Registered before the router's own listener, so reads start ahead of the render.
+  useEffect(() => prefetchOnIntent(sessionPrefetch, sessionIdOfHash), [sessionPrefetch]);
   const route = useRoute();
   const drawerOpen = useUi((s) => s.drawerOpen);
   const setDrawerOpen = useUi((s) => s.setDrawerOpen);

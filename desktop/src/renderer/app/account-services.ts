@@ -13,6 +13,7 @@ import { ApiClient, syncUrlOf, type Fetch } from '../api/api-client.js';
 import { DocHub, type HubDoc } from '../sync/doc-hub.js';
 import { SessionList } from '../sync/session-list.js';
 import { keepWithinReach } from '../sync/keep-within-reach.js';
+import { SessionPrefetch } from '../sync/session-prefetch.js';
 import { tailKey } from '../sync/transcript-tail.js';
 
 export interface AccountServices {
@@ -20,6 +21,8 @@ export interface AccountServices {
   api: ApiClient;
   storage: AccountStorage;
   hub: DocHub;
+  /** Starts reading a session from this device before its page renders. */
+  sessionPrefetch: SessionPrefetch;
   sessionList: SessionList;
   /** The account's `user/<id>` document: pins, folders, recent sessions, drafts. */
   userDoc: UserDoc;
@@ -93,6 +96,7 @@ export async function startAccount(
     api,
     storage,
     hub,
+    sessionPrefetch: new SessionPrefetch(hub, storage.viewCache),
     sessionList: list,
     userDoc,
     userHubDoc: user.doc,

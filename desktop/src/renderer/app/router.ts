@@ -12,6 +12,11 @@ export function parseRoute(hash: string): Route {
   return { name: 'home' };
 }
 
+export function sessionIdOfHash(hash: string): string | null {
+  const route = parseRoute(hash);
+  return route.name === 'session' ? route.id : null;
+}
+
 export function hrefOf(route: Route): string {
   switch (route.name) {
     case 'home':

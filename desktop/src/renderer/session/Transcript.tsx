@@ -3,7 +3,8 @@
 // to the newest entry while the reader is at the bottom.
 import type { QueuedMessage, TranscriptEntry } from '@orrery/shared';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useFollowNewest } from './follow-newest.js';
 import { AgentMessageView, NoticeView, ToolCallView, UserMessageView } from './EntryViews.js';
 
 export interface TranscriptProps {
@@ -29,13 +30,16 @@ export function Transcript({
   agentName,
 }: TranscriptProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
-  const atBottom = useRef(true);
+  const following = useFollowNewest(scrollRef);
   // Start scrolled to the end, before the virtualiser first reads the position,
   // so the oldest entries are never rendered just to be scrolled away.
-  const attachScroller = useCallback((el: HTMLDivElement | null) => {
-    scrollRef.current = el;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, []);
+  const attachScroller = useCallback(
+    (el: HTMLDivElement | null) => {
+      scrollRef.current = el;
+      if (el && following.current) el.scrollTop = el.scrollHeight;
+    },
+    [following],
+  );
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const toggle = useCallback(
     (id: string) =>
@@ -57,32 +61,9 @@ export function Transcript({
     initialOffset: () => Number.MAX_SAFE_INTEGER / 2,
   });
 
-  const last = entries[entries.length - 1];
-  const lastSize = last
-    ? `${last.id}:${last.kind === 'agent' ? last.text.length : last.kind === 'tool' ? last.output.length : 0}`
-    : '';
-
-  // Open at the newest entry; follow new output while the reader is at the bottom.
-  useLayoutEffect(() => {
-    if (!atBottom.current || !entries.length) return;
-    virtualizer.scrollToIndex(entries.length - 1, { align: 'end' });
-    const el = scrollRef.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [entries.length, lastSize, queue.length, virtualizer]);
-
   useEffect(() => {
     performance.mark(`orrery:transcript-mounted:${sessionId}`);
   }, [sessionId]);
-
-  useEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    const onScroll = () => {
-      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-    };
-    el.addEventListener('scroll', onScroll, { passive: true });
-    return () => el.removeEventListener('scroll', onScroll);
-  }, []);
 
   return (
     <div ref={attachScroller} className="transcript" aria-label="Conversation" role="log">

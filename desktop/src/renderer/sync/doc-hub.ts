@@ -6,7 +6,7 @@ import { SyncCloseCode } from '@orrery/shared';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { DocStore } from '../../platform/common/platform.js';
-import { loadStoredDoc, persistDoc, type DocPersistence } from './doc-persistence.js';
+import { applyStoredUpdates, persistDoc, type DocPersistence } from './doc-persistence.js';
 
 export type DocConnection = 'connecting' | 'connected' | 'offline' | 'revoked';
 
@@ -56,8 +56,10 @@ class OpenDoc implements HubDoc {
   constructor(
     readonly name: string,
     private readonly options: DocHubOptions,
+    /** The local copy, when a prefetch has already started reading it. */
+    stored?: Promise<Uint8Array[]>,
   ) {
-    this.loaded = this.open();
+    this.loaded = this.open(stored ?? options.store.load(name));
   }
 
   state(): DocState {
@@ -74,12 +76,12 @@ class OpenDoc implements HubDoc {
     for (const listener of this.listeners) listener();
   }
 
-  private async open(): Promise<void> {
+  private async open(stored: Promise<Uint8Array[]>): Promise<void> {
     const { store, onStoreError } = this.options;
     let count = 0;
     try {
       performance.mark(`orrery:doc-load-start:${this.name}`);
-      count = await loadStoredDoc(this.doc, this.name, store);
+      count = applyStoredUpdates(this.doc, await stored);
       performance.mark(`orrery:doc-loaded:${this.name}`);
     } catch (error) {
       onStoreError?.(error);
@@ -136,16 +138,45 @@ class OpenDoc implements HubDoc {
   }
 }
 
+/** How long a prefetched local copy is kept for the document to be opened. */
+const PREFETCH_KEEP_MS = 3_000;
+
 export class DocHub {
   private readonly docs = new Map<string, OpenDoc>();
+  private readonly prefetched = new Map<
+    string,
+    { stored: Promise<Uint8Array[]>; expiry: ReturnType<typeof setTimeout> }
+  >();
 
   constructor(private readonly options: DocHubOptions) {}
+
+  /**
+   * Starts reading a document's local copy, because it is about to be opened
+   * (a link was pressed, the address changed): the read then overlaps with
+   * rendering instead of following it. Nothing is applied until it is acquired.
+   */
+  prefetch(name: string): void {
+    if (this.docs.has(name) || this.prefetched.has(name)) return;
+    const stored = this.options.store.load(name);
+    // An unused prefetch is dropped (and its failure forgotten; opening reads again).
+    stored.catch(() => {});
+    const expiry = setTimeout(() => this.prefetched.delete(name), PREFETCH_KEEP_MS);
+    this.prefetched.set(name, { stored, expiry });
+  }
+
+  private takePrefetched(name: string): Promise<Uint8Array[]> | undefined {
+    const entry = this.prefetched.get(name);
+    if (!entry) return undefined;
+    clearTimeout(entry.expiry);
+    this.prefetched.delete(name);
+    return entry.stored;
+  }
 
   /** Opens (or shares) a document; call the returned release when done with it. */
   acquire(name: string): { doc: HubDoc; release: () => void } {
     let open = this.docs.get(name);
     if (!open) {
-      open = new OpenDoc(name, this.options);
+      open = new OpenDoc(name, this.options, this.takePrefetched(name));
       this.docs.set(name, open);
     }
     const entry = open;
@@ -173,6 +204,8 @@ export class DocHub {
 
   /** Closes every document, storing what is pending first. */
   async destroy(): Promise<void> {
+    for (const { expiry } of this.prefetched.values()) clearTimeout(expiry);
+    this.prefetched.clear();
     const all = [...this.docs.values()];
     this.docs.clear();
     for (const entry of all) if (entry.lingerTimer) clearTimeout(entry.lingerTimer);

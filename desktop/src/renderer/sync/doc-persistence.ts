@@ -22,7 +22,11 @@ export interface DocPersistence {
 
 /** Applies the stored copy of `name` to `doc`; returns how many updates were read. */
 export async function loadStoredDoc(doc: Y.Doc, name: string, store: DocStore): Promise<number> {
-  const updates = await store.load(name);
+  return applyStoredUpdates(doc, await store.load(name));
+}
+
+/** Applies updates read from the store (marked as such, so they are not written back). */
+export function applyStoredUpdates(doc: Y.Doc, updates: Uint8Array[]): number {
   if (updates.length) {
     doc.transact(() => {
       for (const update of updates) Y.applyUpdate(doc, update, FROM_STORE);

@@ -12,7 +12,7 @@ import {
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useServices } from '../app/services-context.js';
 import type { DocState, HubDoc } from './doc-hub.js';
-import { readTail, writeTail, type TranscriptTail } from './transcript-tail.js';
+import { writeTail, type TranscriptTail } from './transcript-tail.js';
 import { useDocValue } from './use-doc-value.js';
 
 export interface SessionDocView {
@@ -34,7 +34,7 @@ const NO_ENV: EnvironmentState = { status: 'none', detail: '', updatedAt: 0 };
 const TAIL_WRITE_DELAY_MS = 1_000;
 
 export function useSessionDoc(sessionId: string): SessionDocView {
-  const { hub, storage } = useServices();
+  const { hub, storage, sessionPrefetch } = useServices();
   const [hubDoc, setHubDoc] = useState<HubDoc | null>(null);
   const [tail, setTail] = useState<TranscriptTail | null>(null);
 
@@ -50,23 +50,20 @@ export function useSessionDoc(sessionId: string): SessionDocView {
       release = acquired.release;
       setHubDoc(acquired.doc);
     };
-    if (storage.viewCache) {
-      void readTail(storage.viewCache, sessionId).then((t) => {
-        if (cancelled) return;
-        setTail(t);
-        if (t) requestAnimationFrame(() => setTimeout(open, 0));
-        else open();
-      });
-    } else {
-      open();
-    }
+    void sessionPrefetch.tail(sessionId).then((t) => {
+      if (cancelled) return;
+      performance.mark(`orrery:tail-read:${sessionId}`);
+      setTail(t);
+      if (t) requestAnimationFrame(() => setTimeout(open, 0));
+      else open();
+    });
     return () => {
       cancelled = true;
       setHubDoc(null);
       setTail(null);
       release?.();
     };
-  }, [hub, storage, sessionId]);
+  }, [hub, sessionPrefetch, sessionId]);
 
   const subscribe = useCallback((cb: () => void) => hubDoc?.subscribe(cb) ?? (() => {}), [hubDoc]);
   const state = useSyncExternalStore(subscribe, () => hubDoc?.state() ?? CLOSED);

@@ -1,0 +1,134 @@
+import type { TranscriptEntry } from '@orrery/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { render } from 'vitest-browser-react';
+import '../styles.css';
+import { Transcript } from './Transcript.js';
+
+// Rows of different heights (one line, a code block, a long paragraph), so the
+// list settles to measured heights that differ from its estimates, as in a real session.
+function conversation(count: number, from = 0): TranscriptEntry[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    if (i % 2 === 0)
+      return {
+        kind: 'user',
+        id: `u${i}`,
+        createdAt: i,
+        turnId: null,
+        authorId: 'me',
+        text: `Question ${i}`,
+        attachments: [],
+      };
+    const body =
+      i % 3
+        ? `Answer ${i}:\n\n\`\`\`ts\nconst a = ${i};\nconst b = a * 2;\n\`\`\`\n`
+        : `Answer ${i}. ${'word '.repeat(120)}`;
+    return { kind: 'agent', id: `a${i}`, createdAt: i, turnId: null, text: body, done: true };
+  });
+}
+
+function TranscriptBox({ entries }: { entries: TranscriptEntry[] }) {
+  return (
+    <div style={{ width: 900, height: 500, display: 'flex', flexDirection: 'column' }}>
+      <Transcript
+        sessionId="s"
+        entries={entries}
+        queue={[]}
+        nameOf={() => 'You'}
+        agentName="Agent"
+        emptyText="No messages yet."
+        turnRunning={false}
+      />
+    </div>
+  );
+}
+
+const log = () => document.querySelector<HTMLElement>('.transcript')!;
+const distanceFromBottom = () => {
+  const el = log();
+  return el.scrollHeight - el.scrollTop - el.clientHeight;
+};
+/** Whether the row showing `text` is entirely inside the visible part of the conversation. */
+function fullyVisible(text: string): boolean {
+  const row = [...document.querySelectorAll('.transcript-row')].find((r) => r.textContent?.includes(text));
+  if (!row) return false;
+  const box = log().getBoundingClientRect();
+  const r = row.getBoundingClientRect();
+  return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+}
+/** The first row whose top is in view, and where it is. */
+function firstRowInView(): { text: string; top: number } {
+  const box = log().getBoundingClientRect();
+  const rows = [...document.querySelectorAll('.transcript-row')].map((r) => ({
+    text: r.textContent ?? '',
+    top: r.getBoundingClientRect().top - box.top,
+  }));
+  return rows.filter((r) => r.top >= 0).sort((a, b) => a.top - b.top)[0]!;
+}
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+let unmount: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await unmount?.();
+  unmount = null;
+});
+
+describe('Transcript', () => {
+  it('opens a 2,000-entry conversation with its newest entry entirely in view, once rows have their real heights', async () => {
+    const entries = conversation(2_000);
+    const screen = await render(<TranscriptBox entries={entries} />);
+    unmount = () => screen.unmount();
+    await expect.poll(() => fullyVisible('Answer 1999')).toBe(true);
+    await settle();
+    expect(distanceFromBottom()).toBeLessThan(2);
+    expect(fullyVisible('Answer 1999')).toBe(true);
+    // Only what is on screen is in the page.
+    expect(document.querySelectorAll('.transcript-row').length).toBeLessThan(40);
+  });
+
+  it('stays at the newest entry when the cached end of the conversation is replaced by all of it', async () => {
+    const all = conversation(2_000);
+    const screen = await render(<TranscriptBox entries={all.slice(-40)} />);
+    unmount = () => screen.unmount();
+    await expect.poll(() => fullyVisible('Answer 1999')).toBe(true);
+    await settle();
+    await screen.rerender(<TranscriptBox entries={all} />);
+    await settle();
+    expect(fullyVisible('Answer 1999')).toBe(true);
+    expect(distanceFromBottom()).toBeLessThan(2);
+  });
+
+  it('follows new entries at the bottom, stays where the reader scrolled up, and follows again back at the bottom', async () => {
+    let entries = conversation(300);
+    const screen = await render(<TranscriptBox entries={entries} />);
+    unmount = () => screen.unmount();
+    await expect.poll(() => fullyVisible('Answer 299')).toBe(true);
+
+    entries = [...entries, ...conversation(2, 300)];
+    await screen.rerender(<TranscriptBox entries={entries} />);
+    await expect.poll(() => fullyVisible('Answer 301')).toBe(true);
+    await settle();
+    expect(distanceFromBottom()).toBeLessThan(2);
+
+    // The reader scrolls up with the wheel to read something older.
+    log().dispatchEvent(new WheelEvent('wheel', { deltaY: -1500, bubbles: true }));
+    log().scrollTop -= 1_500;
+    await settle();
+    const reading = firstRowInView();
+    entries = [...entries, ...conversation(2, 302)];
+    await screen.rerender(<TranscriptBox entries={entries} />);
+    await settle();
+    // What they were reading has not moved.
+    const now = firstRowInView();
+    expect(now.text).toBe(reading.text);
+    expect(Math.abs(now.top - reading.top)).toBeLessThan(2);
+    expect(fullyVisible('Answer 303')).toBe(false);
+
+    // Back at the bottom, new entries are followed again.
+    log().scrollTop = log().scrollHeight;
+    await settle();
+    entries = [...entries, ...conversation(2, 304)];
+    await screen.rerender(<TranscriptBox entries={entries} />);
+    await expect.poll(() => fullyVisible('Answer 305')).toBe(true);
+  });
+});
