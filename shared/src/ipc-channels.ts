@@ -16,6 +16,9 @@ export const IPC_CHANNELS = [
   'search:query',
   'attachments:get',
   'attachments:put',
+  'view:get',
+  'view:set',
+  'view:delete',
   'app:open-external',
   'app:notify',
 ] as const;

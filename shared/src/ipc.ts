@@ -23,6 +23,11 @@ const Bytes = z
   .custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be bytes (a Uint8Array)')
   .refine((b) => b.byteLength <= 64 * 1024 * 1024, 'must be at most 64 MB');
 
+/** Keys of the view cache: what a screen keeps to show at once next time (e.g. `tail:<session id>`). */
+const ViewKey = z.string().regex(/^[a-z]+:[A-Za-z0-9_-]{1,64}$/, 'must be <kind>:<id>');
+/** A view cache value is a small preview, never a document. */
+const ViewValue = z.string().max(1024 * 1024, 'must be at most 1 MB');
+
 export const CachedSessionList = z.strictObject({
   sessions: z.array(SessionListItem).max(200_000),
   clock: z.number().int().nonnegative(),
@@ -61,6 +66,9 @@ export const IpcArgs = {
   'search:query': z.tuple([AccountKey, z.string().max(500), z.number().int().min(1).max(500)]),
   'attachments:get': z.tuple([AccountKey, z.string().regex(/^[0-9a-f]{64}$/)]),
   'attachments:put': z.tuple([AccountKey, z.string().regex(/^[0-9a-f]{64}$/), z.string().max(255), Bytes]),
+  'view:get': z.tuple([AccountKey, ViewKey]),
+  'view:set': z.tuple([AccountKey, ViewKey, ViewValue]),
+  'view:delete': z.tuple([AccountKey, ViewKey]),
   'app:open-external': z.tuple([z.url().max(4000)]),
   'app:notify': z.tuple([NotifyRequest]),
 } as const;
@@ -86,6 +94,9 @@ export interface IpcResults {
   'search:query': SearchHit[];
   'attachments:get': { mediaType: string; data: Uint8Array } | null;
   'attachments:put': void;
+  'view:get': string | null;
+  'view:set': void;
+  'view:delete': void;
   'app:open-external': void;
   'app:notify': void;
 }

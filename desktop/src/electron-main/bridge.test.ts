@@ -64,6 +64,8 @@ describe('the Electron platform', () => {
     expect(copy.getMap('pins').get('s1')).toBe('x');
     expect(await storage.docs.names()).toEqual(['user/u1']);
     expect(await storage.sessionList.load()).toBeNull();
+    await storage.viewCache?.set('tail:s1', '{"total":0,"entries":[]}');
+    expect(await storage.viewCache?.get('tail:s1')).toBe('{"total":0,"entries":[]}');
   });
 
   it('says plainly when the system has no secure storage for the sign-in', async () => {

@@ -111,6 +111,21 @@ describe('IPC handlers', () => {
     expect(await handle('sessions:load', [KEY])).toEqual({ sessions: [item], clock: 3, savedAt: 10 });
   });
 
+  it('keep the view cache per account, and refuse keys that are not <kind>:<id> or values over 1 MB', async () => {
+    await handle('view:set', [KEY, 'tail:s1', '{"total":1,"entries":[]}']);
+    expect(await handle('view:get', [KEY, 'tail:s1'])).toBe('{"total":1,"entries":[]}');
+    expect(await handle('view:get', ['http://other|u2', 'tail:s1'])).toBeNull();
+    await expect(handle('view:set', [KEY, "tail:s1' OR 1=1", 'x'])).rejects.toThrow(
+      /view:set refused: argument 1: must be <kind>:<id>/,
+    );
+    await expect(handle('view:set', [KEY, 'tail:s2', 'x'.repeat(1024 * 1024 + 1)])).rejects.toThrow(
+      /argument 2: must be at most 1 MB/,
+    );
+    expect(await handle('view:get', [KEY, 'tail:s2'])).toBeNull();
+    await handle('view:delete', [KEY, 'tail:s1']);
+    expect(await handle('view:get', [KEY, 'tail:s1'])).toBeNull();
+  });
+
   it('reject invalid arguments with a message that names them, and store nothing', async () => {
     await expect(handle('docs:append', [KEY, '../../etc/passwd', new Uint8Array([1])])).rejects.toThrow(
       /docs:append refused: argument 1: must be session\/<id> or user\/<id>/,

@@ -66,6 +66,9 @@ export function createIpcHandlers(deps: IpcDeps): (channel: string, args: unknow
     },
     'attachments:get': (key, id) => deps.stores.get(key).getAttachment(id),
     'attachments:put': (key, id, mediaType, data) => deps.stores.get(key).putAttachment(id, mediaType, data),
+    'view:get': (key, viewKey) => deps.stores.get(key).getView(viewKey),
+    'view:set': (key, viewKey, value) => deps.stores.get(key).setView(viewKey, value),
+    'view:delete': (key, viewKey) => deps.stores.get(key).deleteView(viewKey),
     'app:open-external': async (url) => {
       if (!EXTERNAL_PROTOCOLS.has(new URL(url).protocol)) {
         throw new IpcError(

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS attachments (id TEXT PRIMARY KEY, media_type TEXT NOT
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
   text, session_id UNINDEXED, message_id UNINDEXED, kind UNINDEXED, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS indexed_docs (session_id TEXT PRIMARY KEY, state_vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS view_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 export class LocalStore {
@@ -125,6 +126,22 @@ export class LocalStore {
 
   private hasLog(name: string): boolean {
     return !!this.db.prepare('SELECT 1 FROM doc_updates WHERE name = ? LIMIT 1').get(name);
+  }
+
+  // ── the view cache: small previews a screen shows before its data has loaded ──
+
+  getView(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM view_cache WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setView(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO view_cache (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  deleteView(key: string): void {
+    this.db.prepare('DELETE FROM view_cache WHERE key = ?').run(key);
   }
 
   // ── the session list cache ──

@@ -34,6 +34,11 @@ export function createElectronPlatform(bridge: DesktopBridge): ElectronPlatform 
           load: () => bridge.invoke('sessions:load', key),
           save: (list) => bridge.invoke('sessions:save', key, list),
         },
+        viewCache: {
+          get: (viewKey) => bridge.invoke('view:get', key, viewKey),
+          set: (viewKey, value) => bridge.invoke('view:set', key, viewKey, value),
+          delete: (viewKey) => bridge.invoke('view:delete', key, viewKey),
+        },
         // The main process owns the database; nothing to release here.
         close: async () => undefined,
       };

@@ -14,7 +14,7 @@ import { PageErrorBoundary } from '../common/PageErrorBoundary.js';
 import { SessionsPage, SessionView, preloadPagesWhenIdle } from './lazy-pages.js';
 
 export function AppShell() {
-  const { sessionPrefetch } = useServices();
+  const { sessionPrefetch, userDoc } = useServices();
   // Registered before the router's own listener, so reads start ahead of the render.
   useEffect(() => prefetchOnIntent(sessionPrefetch, sessionIdOfHash), [sessionPrefetch]);
   const route = useRoute();
@@ -23,7 +23,13 @@ export function AppShell() {
   const { reachability } = useSessionList();
 
   const [WarmUp, setWarmUp] = useState<ComponentType<{ onDone: () => void }> | null>(null);
-  const warmedUp = useCallback(() => setWarmUp(null), []);
+  const warmedUp = useCallback(() => {
+    setWarmUp(null);
+    // Then the sessions a person is likely to open next, so they open with their newest entries at once.
+    const recent = userDoc.recent().map((r) => r.sessionId);
+    const pinned = userDoc.pins().map((p) => p.sessionId);
+    void sessionPrefetch.holdTails([...new Set([...recent, ...pinned])]);
+  }, [sessionPrefetch, userDoc]);
 
   useEffect(() => {
     // For the start-up benchmark: the first frame with the sidebar and the cached list.

@@ -14,7 +14,6 @@ import { DocHub, type HubDoc } from '../sync/doc-hub.js';
 import { SessionList } from '../sync/session-list.js';
 import { keepWithinReach } from '../sync/keep-within-reach.js';
 import { SessionPrefetch } from '../sync/session-prefetch.js';
-import { tailKey } from '../sync/transcript-tail.js';
 
 export interface AccountServices {
   account: StoredAccount;
@@ -62,10 +61,11 @@ export async function startAccount(
       const parsed = parseDocName(name);
       if (parsed?.kind !== 'session') return;
       sessionList?.remove(parsed.id);
-      void storage.viewCache?.delete(tailKey(parsed.id)).catch(() => {});
+      void sessionPrefetch.forget(parsed.id).catch(() => {});
       options.onSessionRevoked?.(parsed.id);
     },
   });
+  const sessionPrefetch = new SessionPrefetch(hub, storage.viewCache);
   let forget: (ids: string[]) => void = () => {};
   sessionList = new SessionList({
     api,
@@ -82,7 +82,7 @@ export async function startAccount(
   forget = (ids) => {
     for (const id of ids) {
       void storage.docs.remove(sessionDocName(id)).catch(options.onError);
-      void storage.viewCache?.delete(tailKey(id)).catch(options.onError);
+      void sessionPrefetch.forget(id).catch(options.onError);
       userDoc.forgetRecent(id);
     }
   };
@@ -96,7 +96,7 @@ export async function startAccount(
     api,
     storage,
     hub,
-    sessionPrefetch: new SessionPrefetch(hub, storage.viewCache),
+    sessionPrefetch,
     sessionList: list,
     userDoc,
     userHubDoc: user.doc,

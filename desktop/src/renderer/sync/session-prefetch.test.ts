@@ -1,11 +1,11 @@
-import { SessionDoc, sessionDocName, type TranscriptEntry } from '@orrery/shared';
+import { SessionDoc, sessionDocName, type UserMessage } from '@orrery/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { AccountStorage, DocStore } from '../../platform/common/platform.js';
 import { MemoryPlatform } from '../../platform/testing/memory-platform.js';
 import { DocHub } from './doc-hub.js';
-import { prefetchOnIntent, SessionPrefetch } from './session-prefetch.js';
-import { writeTail } from './transcript-tail.js';
+import { HELD_TAILS, prefetchOnIntent, SessionPrefetch } from './session-prefetch.js';
+import { TAIL_LENGTH, TAIL_MAX_CHARS, tailOf, writeTail } from './transcript-tail.js';
 
 /** The account's real (in-memory) store, counting the reads each document gets. */
 function countingStore(docs: DocStore) {
@@ -18,7 +18,7 @@ function countingStore(docs: DocStore) {
   return { store, reads: (name: string) => reads.get(name) ?? 0 };
 }
 
-const entry = (i: number): TranscriptEntry => ({
+const entry = (i: number): UserMessage => ({
   kind: 'user',
   id: `u${i}`,
   createdAt: i,
@@ -44,7 +44,7 @@ async function setUp() {
   const doc = new SessionDoc(new Y.Doc()).init();
   doc.enqueue({ id: 'q1', authorId: 'me', createdAt: 1, text: 'stored question', attachments: [] });
   await storage.docs.append(sessionDocName('s1'), Y.encodeStateAsUpdate(doc.doc));
-  await writeTail(storage.viewCache!, 's1', [entry(1), entry(2)]);
+  await writeTail(storage.viewCache!, 's1', tailOf([entry(1), entry(2)]));
   const counting = countingStore(storage.docs);
   hub = new DocHub({ syncUrl: 'ws://127.0.0.1:9', token: 't', store: counting.store, connect: false });
   return { prefetch: new SessionPrefetch(hub, storage.viewCache), reads: counting.reads };
@@ -90,5 +90,49 @@ describe('opening a session early', () => {
     location.hash = '#/s/s2';
     await new Promise((r) => window.addEventListener('hashchange', r, { once: true }));
     expect(reads(sessionDocName('s2'))).toBe(1);
+  });
+
+  it('holds the ends of likely sessions in memory, so they are there for the first render', async () => {
+    const { prefetch } = await setUp();
+    expect(prefetch.peek('s1')).toBeNull();
+    await prefetch.holdTails(['s1', 'never-opened']);
+    expect(prefetch.peek('s1')?.entries.map((e) => e.id)).toEqual(['u1', 'u2']);
+    expect(prefetch.peek('never-opened')).toBeNull();
+
+    // Saving keeps memory and the device in step; forgetting drops both.
+    await prefetch.save('s1', [entry(1), entry(2), entry(3)]);
+    expect(prefetch.peek('s1')?.total).toBe(3);
+    expect(JSON.parse((await storage.viewCache!.get('tail:s1'))!)).toMatchObject({ total: 3 });
+    await prefetch.forget('s1');
+    expect(prefetch.peek('s1')).toBeNull();
+    expect(await storage.viewCache!.get('tail:s1')).toBeNull();
+  });
+
+  it('holds at most a bounded number of tails, dropping the least recently used', async () => {
+    const { prefetch } = await setUp();
+    for (let i = 0; i <= HELD_TAILS; i += 1) await prefetch.save(`s${i}`, [entry(i)]);
+    expect(prefetch.peek('s0')).toBeNull();
+    expect(prefetch.peek(`s${HELD_TAILS}`)).not.toBeNull();
+  });
+});
+
+describe('the end of a transcript', () => {
+  it('keeps the newest entries, in order, within the entry and size limits', () => {
+    const many = Array.from({ length: 100 }, (_, i) => entry(i));
+    const tail = tailOf(many);
+    expect(tail.total).toBe(100);
+    expect(tail.entries.map((e) => e.id)).toEqual(many.slice(-TAIL_LENGTH).map((e) => e.id));
+
+    const huge = { ...entry(100), text: 'x'.repeat(TAIL_MAX_CHARS - 100) };
+    const bounded = tailOf([...many, huge, entry(101)]).entries;
+    expect(bounded.slice(-2).map((e) => e.id)).toEqual(['u100', 'u101']);
+    expect(bounded.length).toBeLessThan(TAIL_LENGTH);
+    const chars = (entries: UserMessage[]) => entries.reduce((n, e) => n + e.text.length, 0);
+    expect(chars(bounded as UserMessage[])).toBeLessThanOrEqual(TAIL_MAX_CHARS);
+    // The next older entry would not have fitted.
+    expect(chars([many[99 - bounded.length + 2]!, ...(bounded as UserMessage[])])).toBeGreaterThan(
+      TAIL_MAX_CHARS,
+    );
+    expect(tailOf([{ ...huge, text: 'x'.repeat(TAIL_MAX_CHARS + 1) }]).entries).toEqual([]);
   });
 });

@@ -1,18 +1,23 @@
-// Opening a session reads two things from this device: the cached end of its
+// Opening a session reads two things from this device: the end of its
 // transcript (painted first) and its whole document. Both reads start as soon
 // as the person heads for the session (the pointer goes down on a link to it,
 // or the address changes), so they overlap with rendering the page instead of
-// waiting for it.
-import { sessionDocName } from '@orrery/shared';
+// following it. The ends of the sessions a person is likely to open next (the
+// recent and pinned ones) are also held in memory, so those open with their
+// newest entries in the very first frame.
+import { sessionDocName, type TranscriptEntry } from '@orrery/shared';
 import type { ViewCache } from '../../platform/common/platform.js';
 import type { DocHub } from './doc-hub.js';
-import { readTail, type TranscriptTail } from './transcript-tail.js';
+import { readTail, tailKey, tailOf, writeTail, type TranscriptTail } from './transcript-tail.js';
 
 /** A read nobody picks up within this time (the click never came) is dropped. */
 const KEEP_MS = 3_000;
+/** How many tails are held in memory; the least recently used go first. */
+export const HELD_TAILS = 30;
 
 export class SessionPrefetch {
-  private readonly tails = new Map<string, Promise<TranscriptTail | null>>();
+  private readonly reads = new Map<string, Promise<TranscriptTail | null>>();
+  private readonly held = new Map<string, TranscriptTail>();
 
   constructor(
     private readonly hub: DocHub,
@@ -22,17 +27,61 @@ export class SessionPrefetch {
   /** Starts reading what opening this session needs; cheap to call again. */
   start(sessionId: string): void {
     this.hub.prefetch(sessionDocName(sessionId));
-    if (!this.cache || this.tails.has(sessionId)) return;
-    this.tails.set(sessionId, readTail(this.cache, sessionId));
-    setTimeout(() => this.tails.delete(sessionId), KEEP_MS);
+    if (!this.cache || this.held.has(sessionId) || this.reads.has(sessionId)) return;
+    this.reads.set(sessionId, readTail(this.cache, sessionId));
+    setTimeout(() => this.reads.delete(sessionId), KEEP_MS);
   }
 
-  /** The cached end of the transcript: the read already started, or a new one. */
+  /** The end of the transcript when it is in memory, for the first render. */
+  peek(sessionId: string): TranscriptTail | null {
+    const tail = this.held.get(sessionId);
+    if (tail) this.hold(sessionId, tail);
+    return tail ?? null;
+  }
+
+  /** The end of the transcript: from memory, the read already started, or a new read. */
   tail(sessionId: string): Promise<TranscriptTail | null> {
-    const started = this.tails.get(sessionId);
-    this.tails.delete(sessionId);
+    const held = this.peek(sessionId);
+    if (held) return Promise.resolve(held);
+    const started = this.reads.get(sessionId);
+    this.reads.delete(sessionId);
     if (started) return started;
     return this.cache ? readTail(this.cache, sessionId) : Promise.resolve(null);
+  }
+
+  /** Brings the stored ends of these sessions into memory, one read at a time. */
+  async holdTails(sessionIds: readonly string[]): Promise<void> {
+    const cache = this.cache;
+    if (!cache) return;
+    for (const id of sessionIds.slice(0, HELD_TAILS)) {
+      if (this.held.has(id)) continue;
+      const tail = await readTail(cache, id);
+      if (tail && !this.held.has(id)) this.hold(id, tail);
+    }
+  }
+
+  /** Keeps the end of a session's transcript, in memory and on this device. */
+  async save(sessionId: string, transcript: readonly TranscriptEntry[]): Promise<void> {
+    const tail = tailOf(transcript);
+    if (tail.entries.length) this.hold(sessionId, tail);
+    else this.held.delete(sessionId);
+    if (this.cache) await writeTail(this.cache, sessionId, tail);
+  }
+
+  /** Drops what is kept of a session (access gone, removed from the list). */
+  async forget(sessionId: string): Promise<void> {
+    this.held.delete(sessionId);
+    this.reads.delete(sessionId);
+    await this.cache?.delete(tailKey(sessionId));
+  }
+
+  private hold(sessionId: string, tail: TranscriptTail): void {
+    this.held.delete(sessionId);
+    this.held.set(sessionId, tail);
+    for (const oldest of this.held.keys()) {
+      if (this.held.size <= HELD_TAILS) break;
+      this.held.delete(oldest);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import {
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useServices } from '../app/services-context.js';
 import type { DocState, HubDoc } from './doc-hub.js';
-import { writeTail, type TranscriptTail } from './transcript-tail.js';
+import type { TranscriptTail } from './transcript-tail.js';
 import { useDocValue } from './use-doc-value.js';
 
 export interface SessionDocView {
@@ -34,9 +34,10 @@ const NO_ENV: EnvironmentState = { status: 'none', detail: '', updatedAt: 0 };
 const TAIL_WRITE_DELAY_MS = 1_000;
 
 export function useSessionDoc(sessionId: string): SessionDocView {
-  const { hub, storage, sessionPrefetch } = useServices();
+  const { hub, sessionPrefetch } = useServices();
   const [hubDoc, setHubDoc] = useState<HubDoc | null>(null);
-  const [tail, setTail] = useState<TranscriptTail | null>(null);
+  // Held in memory for likely sessions: then the very first render shows it.
+  const [tail, setTail] = useState<TranscriptTail | null>(() => sessionPrefetch.peek(sessionId));
 
   // A layout effect starts reading before the first paint. When the end of the
   // transcript is cached, it is painted first and the whole document (which
@@ -50,13 +51,23 @@ export function useSessionDoc(sessionId: string): SessionDocView {
       release = acquired.release;
       setHubDoc(acquired.doc);
     };
-    void sessionPrefetch.tail(sessionId).then((t) => {
-      if (cancelled) return;
-      performance.mark(`orrery:tail-read:${sessionId}`);
-      setTail(t);
+    const afterTheTail = (t: TranscriptTail | null) => {
       if (t) requestAnimationFrame(() => setTimeout(open, 0));
       else open();
-    });
+    };
+    sessionPrefetch.start(sessionId);
+    const held = sessionPrefetch.peek(sessionId);
+    if (held) {
+      setTail(held);
+      afterTheTail(held);
+    } else {
+      void sessionPrefetch.tail(sessionId).then((t) => {
+        if (cancelled) return;
+        performance.mark(`orrery:tail-read:${sessionId}`);
+        setTail(t);
+        afterTheTail(t);
+      });
+    }
     return () => {
       cancelled = true;
       setHubDoc(null);
@@ -91,14 +102,13 @@ export function useSessionDoc(sessionId: string): SessionDocView {
 
   // Keep the cached end current, without writing on every streamed chunk.
   useEffect(() => {
-    const cache = storage.viewCache;
-    if (!cache || !sessionDoc || !transcript.length) return;
+    if (!sessionDoc || !transcript.length) return;
     const timer = setTimeout(
-      () => void writeTail(cache, sessionId, transcript).catch(() => {}),
+      () => void sessionPrefetch.save(sessionId, transcript).catch(() => {}),
       TAIL_WRITE_DELAY_MS,
     );
     return () => clearTimeout(timer);
-  }, [sessionDoc, transcript, storage, sessionId]);
+  }, [sessionDoc, transcript, sessionPrefetch, sessionId]);
 
   const preview = !sessionDoc && !!tail?.entries.length;
   return {
