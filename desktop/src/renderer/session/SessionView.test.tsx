@@ -183,6 +183,50 @@ describe('SessionView', () => {
     expect(rendered).toBeLessThan(80);
   });
 
+  it('picks up where the reader left off when the session is opened again', async () => {
+    const session = sessionItem(account.user.id);
+    const services = await createTestServices({ account, sessions: [session] });
+    cleanup = () => services.stop();
+    await storeSessionDoc(services, session.id, (doc) => {
+      for (let i = 0; i < 300; i += 1) {
+        doc.enqueue({
+          id: `m${i}`,
+          authorId: account.user.id,
+          createdAt: i,
+          text: `question ${i}`,
+          attachments: [],
+        });
+        doc.beginTurn(`t${i}`, i);
+        const a = doc.startAgentMessage(`a${i}`, `t${i}`, i);
+        a.append(`answer ${i}`);
+        a.finish();
+        doc.endTurn();
+      }
+    });
+    const log = () => document.querySelector<HTMLElement>('.transcript')!;
+    const topRow = () => {
+      const box = log().getBoundingClientRect();
+      return [...document.querySelectorAll('.transcript-row')]
+        .map((r) => ({ text: r.textContent ?? '', top: r.getBoundingClientRect().top - box.top }))
+        .filter((r) => r.top >= 0)
+        .sort((a, b) => a.top - b.top)[0]?.text;
+    };
+
+    let screen = await renderWithServices(<SessionView sessionId={session.id} />, services);
+    await expect.element(page.getByText('answer 299', { exact: true })).toBeVisible();
+    log().dispatchEvent(new WheelEvent('wheel', { deltaY: -4000, bubbles: true }));
+    log().scrollTop -= 4_000;
+    await new Promise((r) => setTimeout(r, 300));
+    const reading = topRow();
+    expect(reading).toMatch(/question|answer/);
+    await screen.unmount();
+
+    screen = await renderWithServices(<SessionView sessionId={session.id} />, services);
+    await expect.poll(topRow).toBe(reading);
+    await expect.element(page.getByText('answer 299', { exact: true })).not.toBeInTheDocument();
+    await screen.unmount();
+  });
+
   it('keeps the draft of each session and marks the session as recently opened', async () => {
     const session = sessionItem(account.user.id);
     const services = await openSession(session, () => {});

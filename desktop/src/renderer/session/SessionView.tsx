@@ -123,6 +123,8 @@ function OpenSession({ session }: { session: SessionListItem }) {
           nameOf={nameOf}
           agentName={session.expertName}
           turnRunning={running}
+          place={view.place}
+          onPlace={view.notePlace}
           emptyText={
             waiting
               ? view.state.connection === 'offline'

@@ -2,6 +2,7 @@ import type { TranscriptEntry } from '@orrery/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 import '../styles.css';
+import type { ReadingPlace } from './reading-place.js';
 import { Transcript } from './Transcript.js';
 
 // Rows of different heights (one line, a code block, a long paragraph), so the
@@ -27,7 +28,15 @@ function conversation(count: number, from = 0): TranscriptEntry[] {
   });
 }
 
-function TranscriptBox({ entries }: { entries: TranscriptEntry[] }) {
+function TranscriptBox({
+  entries,
+  place = null,
+  onPlace,
+}: {
+  entries: TranscriptEntry[];
+  place?: ReadingPlace | null;
+  onPlace?: (place: ReadingPlace | null) => void;
+}) {
   return (
     <div style={{ width: 900, height: 500, display: 'flex', flexDirection: 'column' }}>
       <Transcript
@@ -38,6 +47,8 @@ function TranscriptBox({ entries }: { entries: TranscriptEntry[] }) {
         agentName="Agent"
         emptyText="No messages yet."
         turnRunning={false}
+        place={place}
+        onPlace={onPlace}
       />
     </div>
   );
@@ -130,5 +141,34 @@ describe('Transcript', () => {
     entries = [...entries, ...conversation(2, 304)];
     await screen.rerender(<TranscriptBox entries={entries} />);
     await expect.poll(() => fullyVisible('Answer 305')).toBe(true);
+  });
+
+  it('tells where the reader left off, and opens there next time, even when that entry arrives later', async () => {
+    const entries = conversation(2_000);
+    const places: (ReadingPlace | null)[] = [];
+    let screen = await render(<TranscriptBox entries={entries} onPlace={(p) => places.push(p)} />);
+    await expect.poll(() => fullyVisible('Answer 1999')).toBe(true);
+    log().dispatchEvent(new WheelEvent('wheel', { deltaY: -3000, bubbles: true }));
+    log().scrollTop -= 3_000;
+    await settle();
+    const reading = firstRowInView();
+    await screen.unmount();
+    const left = places.at(-1);
+    expect(left?.entryId).toMatch(/^[ua]\d+$/);
+
+    // Opened again with the cached end of the conversation first, then all of it.
+    screen = await render(<TranscriptBox entries={entries.slice(-40)} place={left} />);
+    unmount = () => screen.unmount();
+    await settle();
+    await screen.rerender(<TranscriptBox entries={entries} place={left} />);
+    await expect.poll(() => firstRowInView().text).toBe(reading.text);
+    expect(Math.abs(firstRowInView().top - reading.top)).toBeLessThan(2);
+
+    // Back at the newest entry, there is no place to return to.
+    const now: (ReadingPlace | null)[] = [];
+    await screen.rerender(<TranscriptBox entries={entries} place={left} onPlace={(p) => now.push(p)} />);
+    log().scrollTop = log().scrollHeight;
+    await expect.poll(() => now.at(-1), { timeout: 3_000 }).toBeNull();
+    expect(now.length).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,7 @@ import type { QueuedMessage, TranscriptEntry } from '@orrery/shared';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useFollowNewest } from './follow-newest.js';
+import { useReadingPlace, type ReadingPlace } from './reading-place.js';
 import { AgentMessageView, NoticeView, ToolCallView, UserMessageView } from './EntryViews.js';
 
 export interface TranscriptProps {
@@ -18,6 +19,10 @@ export interface TranscriptProps {
   emptyText: string;
   /** Whether a turn is running, which decides how queued messages are described. */
   turnRunning: boolean;
+  /** Where the reader was last time; the newest entry when null. */
+  place?: ReadingPlace | null;
+  /** Told where the reader is when they stop scrolling and when the conversation closes. */
+  onPlace?: (place: ReadingPlace | null) => void;
 }
 
 export function Transcript({
@@ -28,9 +33,11 @@ export function Transcript({
   emptyText,
   turnRunning,
   agentName,
+  place = null,
+  onPlace,
 }: TranscriptProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
-  const following = useFollowNewest(scrollRef);
+  const { following, readerScrolledAt } = useFollowNewest(scrollRef);
   // Start scrolled to the end, before the virtualiser first reads the position,
   // so the oldest entries are never rendered just to be scrolled away.
   const attachScroller = useCallback(
@@ -60,6 +67,8 @@ export function Transcript({
     // Open at the bottom: the first render already shows the newest entries, not the oldest.
     initialOffset: () => Number.MAX_SAFE_INTEGER / 2,
   });
+
+  useReadingPlace({ virtualizer, entries, scrollRef, following, readerScrolledAt, place, onPlace });
 
   useEffect(() => {
     performance.mark(`orrery:transcript-mounted:${sessionId}`);

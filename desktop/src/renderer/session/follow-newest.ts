@@ -11,8 +11,16 @@ const NEAR_BOTTOM_PX = 48;
 const INTENT_MS = 400;
 const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
 
-export function useFollowNewest(scrollRef: RefObject<HTMLElement | null>): RefObject<boolean> {
+export interface Following {
+  /** Whether the view is kept at the newest entry. */
+  following: RefObject<boolean>;
+  /** When the reader last scrolled (wheel, touch, keys, scrollbar), on performance.now()'s clock. */
+  readerScrolledAt: RefObject<number>;
+}
+
+export function useFollowNewest(scrollRef: RefObject<HTMLElement | null>): Following {
   const following = useRef(true);
+  const readerScrolledAt = useRef(-Infinity);
 
   // After every render: rows measured or added since the last one moved the bottom.
   useLayoutEffect(() => {
@@ -26,7 +34,8 @@ export function useFollowNewest(scrollRef: RefObject<HTMLElement | null>): RefOb
     let intentUntil = 0;
     let draggingScrollbar = false;
     const intent = () => {
-      intentUntil = performance.now() + INTENT_MS;
+      readerScrolledAt.current = performance.now();
+      intentUntil = readerScrolledAt.current + INTENT_MS;
     };
     const onKey = (e: KeyboardEvent) => {
       if (SCROLL_KEYS.has(e.key)) intent();
@@ -34,12 +43,14 @@ export function useFollowNewest(scrollRef: RefObject<HTMLElement | null>): RefOb
     // A press on the scroller itself, not on a row, is on its scrollbar.
     const onPointerDown = (e: PointerEvent) => {
       draggingScrollbar = e.target === el;
+      if (draggingScrollbar) readerScrolledAt.current = performance.now();
     };
     const onPointerUp = () => {
       draggingScrollbar = false;
     };
     const onScroll = () => {
       const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+      if (draggingScrollbar) readerScrolledAt.current = performance.now();
       if (distance <= NEAR_BOTTOM_PX) following.current = true;
       else if (draggingScrollbar || performance.now() < intentUntil) following.current = false;
     };
@@ -62,5 +73,5 @@ export function useFollowNewest(scrollRef: RefObject<HTMLElement | null>): RefOb
     };
   }, [scrollRef]);
 
-  return following;
+  return { following, readerScrolledAt };
 }

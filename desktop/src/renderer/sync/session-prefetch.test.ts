@@ -108,6 +108,25 @@ describe('opening a session early', () => {
     expect(await storage.viewCache!.get('tail:s1')).toBeNull();
   });
 
+  it('keeps where the reader left off with the tail, and keeps nothing for a session whose access is gone', async () => {
+    const { prefetch } = await setUp();
+    await prefetch.leave('s1', [entry(1), entry(2), entry(3)], { entryId: 'u2', offset: 12 });
+    expect(prefetch.peek('s1')?.place).toEqual({ entryId: 'u2', offset: 12 });
+    // A later save of the transcript keeps the place; a fresh read from the device has it too.
+    await prefetch.save('s1', [entry(1), entry(2), entry(3), entry(4)]);
+    const fresh = new SessionPrefetch(hub!, storage.viewCache);
+    expect(await fresh.tail('s1')).toMatchObject({ total: 4, place: { entryId: 'u2', offset: 12 } });
+    // Back at the newest entry: no place.
+    await prefetch.leave('s1', null, null);
+    expect((await new SessionPrefetch(hub!, storage.viewCache).tail('s1'))?.place).toBeUndefined();
+
+    await prefetch.forget('s1');
+    await prefetch.leave('s1', [entry(1)], { entryId: 'u1', offset: 0 });
+    await prefetch.save('s1', [entry(1)]);
+    expect(await storage.viewCache!.get('tail:s1')).toBeNull();
+    expect(prefetch.peek('s1')).toBeNull();
+  });
+
   it('holds at most a bounded number of tails, dropping the least recently used', async () => {
     const { prefetch } = await setUp();
     for (let i = 0; i <= HELD_TAILS; i += 1) await prefetch.save(`s${i}`, [entry(i)]);

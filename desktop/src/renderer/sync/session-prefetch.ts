@@ -8,7 +8,14 @@
 import { sessionDocName, type TranscriptEntry } from '@orrery/shared';
 import type { ViewCache } from '../../platform/common/platform.js';
 import type { DocHub } from './doc-hub.js';
-import { readTail, tailKey, tailOf, writeTail, type TranscriptTail } from './transcript-tail.js';
+import {
+  readTail,
+  tailKey,
+  tailOf,
+  writeTail,
+  type ReadingPlace,
+  type TranscriptTail,
+} from './transcript-tail.js';
 
 /** A read nobody picks up within this time (the click never came) is dropped. */
 const KEEP_MS = 3_000;
@@ -18,6 +25,8 @@ export const HELD_TAILS = 30;
 export class SessionPrefetch {
   private readonly reads = new Map<string, Promise<TranscriptTail | null>>();
   private readonly held = new Map<string, TranscriptTail>();
+  /** Sessions whose copy was dropped (access gone): nothing is kept for them until opened again. */
+  private readonly forgotten = new Set<string>();
 
   constructor(
     private readonly hub: DocHub,
@@ -26,6 +35,7 @@ export class SessionPrefetch {
 
   /** Starts reading what opening this session needs; cheap to call again. */
   start(sessionId: string): void {
+    this.forgotten.delete(sessionId);
     this.hub.prefetch(sessionDocName(sessionId));
     if (!this.cache || this.held.has(sessionId) || this.reads.has(sessionId)) return;
     this.reads.set(sessionId, readTail(this.cache, sessionId));
@@ -62,14 +72,35 @@ export class SessionPrefetch {
 
   /** Keeps the end of a session's transcript, in memory and on this device. */
   async save(sessionId: string, transcript: readonly TranscriptEntry[]): Promise<void> {
-    const tail = tailOf(transcript);
-    if (tail.entries.length) this.hold(sessionId, tail);
+    await this.keep(sessionId, tailOf(transcript, this.held.get(sessionId)?.place));
+  }
+
+  /**
+   * The reader left the session at this place (null: at its newest entry); kept
+   * with the end of the transcript (the document's when loaded, else the one held).
+   */
+  async leave(
+    sessionId: string,
+    transcript: readonly TranscriptEntry[] | null,
+    place: ReadingPlace | null,
+  ): Promise<void> {
+    const held = this.held.get(sessionId) ?? (this.cache ? await readTail(this.cache, sessionId) : null);
+    const entries = transcript ?? held?.entries;
+    if (!entries) return;
+    const tail = tailOf(entries, place);
+    await this.keep(sessionId, { ...tail, total: transcript?.length ?? held?.total ?? tail.total });
+  }
+
+  private async keep(sessionId: string, tail: TranscriptTail): Promise<void> {
+    if (this.forgotten.has(sessionId)) return;
+    if (tail.entries.length || tail.place) this.hold(sessionId, tail);
     else this.held.delete(sessionId);
     if (this.cache) await writeTail(this.cache, sessionId, tail);
   }
 
   /** Drops what is kept of a session (access gone, removed from the list). */
   async forget(sessionId: string): Promise<void> {
+    this.forgotten.add(sessionId);
     this.held.delete(sessionId);
     this.reads.delete(sessionId);
     await this.cache?.delete(tailKey(sessionId));

@@ -11,6 +11,20 @@ export const TAIL_MAX_CHARS = 64 * 1024;
 export interface TranscriptTail {
   total: number;
   entries: TranscriptEntry[];
+  /** Where the reader was when they left the session; absent at the newest entry. */
+  place?: ReadingPlace;
+}
+
+/** A place in a conversation: the entry at the top of the view and how far down into it. */
+export interface ReadingPlace {
+  entryId: string;
+  /** Pixels from the entry's top to the top of the view. */
+  offset: number;
+}
+
+export function isReadingPlace(value: unknown): value is ReadingPlace {
+  const v = value as Partial<ReadingPlace> | null | undefined;
+  return typeof v?.entryId === 'string' && typeof v.offset === 'number' && Number.isFinite(v.offset);
 }
 
 export const tailKey = (sessionId: string) => `tail:${sessionId}`;
@@ -19,8 +33,11 @@ export async function readTail(cache: ViewCache, sessionId: string): Promise<Tra
   try {
     const raw = await cache.get(tailKey(sessionId));
     if (!raw) return null;
-    const parsed = JSON.parse(raw) as TranscriptTail;
-    return Array.isArray(parsed.entries) && parsed.entries.length ? parsed : null;
+    const parsed = JSON.parse(raw) as Partial<TranscriptTail>;
+    if (!Array.isArray(parsed.entries) || typeof parsed.total !== 'number') return null;
+    const place = isReadingPlace(parsed.place) ? parsed.place : undefined;
+    if (!parsed.entries.length && !place) return null;
+    return { total: parsed.total, entries: parsed.entries, ...(place ? { place } : {}) };
   } catch {
     // A damaged cache entry only costs the fast first paint.
     return null;
@@ -28,7 +45,7 @@ export async function readTail(cache: ViewCache, sessionId: string): Promise<Tra
 }
 
 /** The newest entries that fit the limits; none when even the last one is too big. */
-export function tailOf(transcript: readonly TranscriptEntry[]): TranscriptTail {
+export function tailOf(transcript: readonly TranscriptEntry[], place?: ReadingPlace | null): TranscriptTail {
   const entries: TranscriptEntry[] = [];
   let chars = 0;
   for (let i = transcript.length - 1; i >= 0 && entries.length < TAIL_LENGTH; i -= 1) {
@@ -37,10 +54,10 @@ export function tailOf(transcript: readonly TranscriptEntry[]): TranscriptTail {
     if (chars > TAIL_MAX_CHARS) break;
     entries.push(entry);
   }
-  return { total: transcript.length, entries: entries.reverse() };
+  return { total: transcript.length, entries: entries.reverse(), ...(place ? { place } : {}) };
 }
 
 export async function writeTail(cache: ViewCache, sessionId: string, tail: TranscriptTail): Promise<void> {
-  if (tail.entries.length) await cache.set(tailKey(sessionId), JSON.stringify(tail));
+  if (tail.entries.length || tail.place) await cache.set(tailKey(sessionId), JSON.stringify(tail));
   else await cache.delete(tailKey(sessionId));
 }

@@ -9,10 +9,18 @@ import {
   type TranscriptEntry,
   type Turn,
 } from '@orrery/shared';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { useServices } from '../app/services-context.js';
 import type { DocState, HubDoc } from './doc-hub.js';
-import type { TranscriptTail } from './transcript-tail.js';
+import type { ReadingPlace, TranscriptTail } from './transcript-tail.js';
 import { useDocValue } from './use-doc-value.js';
 
 export interface SessionDocView {
@@ -21,6 +29,10 @@ export interface SessionDocView {
   transcript: TranscriptEntry[];
   /** The transcript shown is the cached end of it; the document is still loading. */
   preview: boolean;
+  /** Where the reader was when they last left this session on this device. */
+  place: ReadingPlace | null;
+  /** Notes where the reader is now (null: at the newest entry). */
+  notePlace: (place: ReadingPlace | null) => void;
   queue: QueuedMessage[];
   turn: Turn;
   environment: EnvironmentState;
@@ -110,12 +122,22 @@ export function useSessionDoc(sessionId: string): SessionDocView {
     return () => clearTimeout(timer);
   }, [sessionDoc, transcript, sessionPrefetch, sessionId]);
 
+  const shown = useRef<TranscriptEntry[] | null>(null);
+  shown.current = sessionDoc ? transcript : null;
+  const notePlace = useCallback(
+    (place: ReadingPlace | null) =>
+      void sessionPrefetch.leave(sessionId, shown.current, place).catch(() => {}),
+    [sessionPrefetch, sessionId],
+  );
+
   const preview = !sessionDoc && !!tail?.entries.length;
   return {
     sessionDoc,
     state,
     transcript: sessionDoc ? transcript : (tail?.entries ?? NO_ENTRIES),
     preview,
+    place: tail?.place ?? null,
+    notePlace,
     queue,
     turn,
     environment,
