@@ -325,6 +325,9 @@ for (let run = 0; run < RUNS; run += 1) {
   if (process.env.BENCH_PROFILE && run === 0) await profiled(page, async () => (opened = await openIt()));
   else opened = await openIt();
   (firstTime ? openFirstTime : openSession).push(opened.shown);
+  // BENCH_SCREENSHOT=<file.png> keeps what the first open looked like, to check by eye.
+  if (process.env.BENCH_SCREENSHOT && run === 0)
+    await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
   // The app writes the tail again about a second after opening; the next run needs it.
   if (firstTime) {
     const until = Date.now() + 10_000;

@@ -37,5 +37,12 @@ describe('App', () => {
     await expect.element(page.getByRole('link', { name: /Cached before going offline/ })).toBeVisible();
     await expect.element(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
     await expect.element(page.getByText('1 session · saved on this device')).toBeVisible();
+
+    // The shortcuts sheet is there on every page, not only where there is a prompt box.
+    await userEvent.keyboard('?');
+    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect.element(sheet).toBeVisible();
+    await userEvent.keyboard('{Escape}');
+    await expect.element(sheet).not.toBeInTheDocument();
   });
 });

@@ -8,6 +8,7 @@ import { useSessionList } from '../sync/use-session-list.js';
 import { prefetchOnIntent } from '../sync/session-prefetch.js';
 import { sessionIdOfHash, useRoute } from './router.js';
 import { useServices } from './services-context.js';
+import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { Toasts } from './Toasts.js';
 import { preloadHighlighterWhenIdle } from '../common/highlight.js';
 import { PageErrorBoundary } from '../common/PageErrorBoundary.js';
@@ -87,6 +88,8 @@ export function AppShell() {
         </main>
       </div>
       <Toasts />
+      {/* On every page: ? and ⌘/ open it, / outside a text field goes to the prompt box. */}
+      <ShortcutsSheet />
       {WarmUp && <WarmUp onDone={warmedUp} />}
     </div>
   );

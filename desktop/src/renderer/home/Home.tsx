@@ -9,7 +9,6 @@ import type { Uploader } from '../composer/attachments/use-attachments.js';
 import { Composer } from '../composer/Composer.js';
 import type { SlashCommand } from '../composer/slash-commands.js';
 import { useDraft } from '../composer/use-draft.js';
-import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { useUi } from '../state/store.js';
 import { useExperts } from './use-experts.js';
 
@@ -114,7 +113,6 @@ export function Home() {
           upload={upload}
         />
       </div>
-      <ShortcutsSheet />
     </div>
   );
 }

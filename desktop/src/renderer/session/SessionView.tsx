@@ -11,7 +11,6 @@ import { QueuedMessages } from '../composer/QueuedMessages.js';
 import { useSessionCommands } from '../composer/session-commands.js';
 import { useDraft } from '../composer/use-draft.js';
 import { ShareDialog } from '../share/ShareDialog.js';
-import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { useUi } from '../state/store.js';
 import { useSessionDoc } from '../sync/use-session-doc.js';
 import { SessionHeader } from './SessionHeader.js';
@@ -173,7 +172,6 @@ function OpenSession({ session }: { session: SessionListItem }) {
         )}
       </div>
       {isOwner && shareOpen && <ShareDialog session={session} onClose={() => setShareOpen(false)} />}
-      <ShortcutsSheet />
     </div>
   );
 }

@@ -42,6 +42,16 @@ export interface DocHubOptions {
   connect?: boolean;
 }
 
+/**
+ * Whether a document reconnects after the server closed its socket with this
+ * code (with the provider's growing back-off). Only a revoked access and a
+ * protocol error are final; y-websocket's default would also give up after
+ * "too many messages" (4429), which only asks the client to slow down.
+ */
+export function reconnectsAfter(code: number): boolean {
+  return code !== SyncCloseCode.accessRevoked && code !== SyncCloseCode.protocolError;
+}
+
 class OpenDoc implements HubDoc {
   readonly doc = new Y.Doc();
   readonly loaded: Promise<void>;
@@ -98,6 +108,7 @@ class OpenDoc implements HubDoc {
       params: { token: this.options.token },
       // Tabs of one browser each keep their own socket; the server is the one source of truth.
       disableBc: true,
+      shouldReconnect: (event) => reconnectsAfter(event.code),
     });
     this.provider = provider;
     provider.on('status', ({ status }) => {
