@@ -17,7 +17,7 @@
 //   GET|PATCH|DELETE /api/environments/:id  EnvironmentPatch → EnvironmentResponse
 //   GET    /api/sessions?filter&q&limit&offset → SessionsResponse
 //   GET    /api/sessions/changes?since=     → ChangesResponse
-//   POST   /api/sessions                    CreateSessionRequest → SessionResponse (201)
+//   POST   /api/sessions                    CreateSessionRequest → CreateSessionResponse (201)
 //   GET    /api/sessions/:id                → SessionResponse
 //   DELETE /api/sessions/:id                → 204 (owner)
 //   POST   /api/sessions/:id/archive        → SessionResponse (owner)
@@ -175,10 +175,18 @@ export const SendMessageRequest = z.strictObject({
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 
 export const SkippedAttachment = z.strictObject({ name: z.string(), reason: z.string() });
+export type SkippedAttachment = z.infer<typeof SkippedAttachment>;
 export const SendMessageResponse = z.strictObject({
   messageId: Id,
   skipped: z.array(SkippedAttachment),
 });
+
+/** Starting a session: the session, and the attachments of its first message the server left out, with why. */
+export const CreateSessionResponse = z.strictObject({
+  session: SessionListItem,
+  skipped: z.array(SkippedAttachment),
+});
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 export type SendMessageResponse = z.infer<typeof SendMessageResponse>;
 
 export const Grant = z.strictObject({ user: Teammate, grantedAt: Timestamp });

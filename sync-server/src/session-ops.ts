@@ -6,6 +6,7 @@ import {
   sessionDocName,
   type AttachmentRef,
   type SessionListItem,
+  type SkippedAttachment,
   type User,
   type Visibility,
 } from '@orrery/shared';
@@ -48,7 +49,12 @@ export function itemFor(s: Services, user: User, id: string): SessionListItem {
   return item;
 }
 
-export async function startSession(s: Services, user: User, start: StartSession): Promise<SessionListItem> {
+/** Starts a session; returns it with the first message's attachments that were left out, and why. */
+export async function startSession(
+  s: Services,
+  user: User,
+  start: StartSession,
+): Promise<{ session: SessionListItem; skipped: SkippedAttachment[] }> {
   const expert = s.catalog.expert(user, start.expertId);
   // A chosen Environment must be one the user may use; the Expert's own default
   // comes with the Expert (even when it is its author's personal one), unless it was deleted.
@@ -74,9 +80,9 @@ export async function startSession(s: Services, user: User, start: StartSession)
     triggerId: start.triggerId ?? null,
     autoArchive: start.autoArchive ?? false,
   });
-  const { accepted } = s.attachments.judgeMessage(user.id, id, start.attachments);
+  const { accepted, skipped } = s.attachments.judgeMessage(user.id, id, start.attachments);
   await enqueueMessage(s, user, id, start.prompt, accepted);
-  return itemFor(s, user, id);
+  return { session: itemFor(s, user, id), skipped };
 }
 
 async function enqueueMessage(

@@ -159,7 +159,7 @@ describe('the job queue', () => {
   it('archives a session from an auto-archiving trigger when the runner reports it finished', async () => {
     await drain();
     const { startSession } = await import('../session-ops.js');
-    const item = await startSession(t.services, owner.user, {
+    const { session: item } = await startSession(t.services, owner.user, {
       expertId,
       prompt: 'nightly',
       attachments: [],

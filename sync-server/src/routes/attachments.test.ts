@@ -122,6 +122,30 @@ describe('attachments', () => {
     expect(queued.attachments).toHaveLength(11);
   });
 
+  it('says which attachments of a new session’s first message were left out, and starts it with the rest', async () => {
+    const notes = (await upload('notes.md', '# notes', 'text/plain')).body.attachment;
+    const ghost = { ...notes, id: 'e'.repeat(64), name: 'ghost.txt' };
+    const expertId = (await t.api<{ experts: { id: string }[] }>(owner.token, 'GET', '/api/experts')).body
+      .experts[0]!.id;
+    const res = await t.api<{ session: { id: string }; skipped: { name: string; reason: string }[] }>(
+      owner.token,
+      'POST',
+      '/api/sessions',
+      { expertId, prompt: 'read these', attachments: [notes, ghost] },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.skipped).toEqual([
+      {
+        name: 'ghost.txt',
+        reason: 'ghost.txt was skipped: upload it first (the server has no such attachment from you).',
+      },
+    ]);
+    const queued = await t.services.hub.read(sessionDocName(res.body.session.id), (doc) =>
+      new SessionDoc(doc).queue().at(-1)!,
+    );
+    expect(queued.attachments.map((a) => a.name)).toEqual(['notes.md']);
+  });
+
   it('lets only those who may read the session download, with a safe disposition', async () => {
     const file = (await upload('rapport "final".txt', 'contents', 'text/plain', `?session=${sessionId}`)).body
       .attachment;

@@ -5,6 +5,7 @@ import {
   ChangesQuery,
   ChangesResponse,
   CreateSessionRequest,
+  CreateSessionResponse,
   RenameSessionRequest,
   SendMessageRequest,
   SendMessageResponse,
@@ -74,7 +75,7 @@ export function sessionRoutes(s: Services) {
       summary: 'Start a session from an Expert and a first prompt',
       request: body(CreateSessionRequest),
       responses: {
-        201: json(SessionResponse, 'Created'),
+        201: json(CreateSessionResponse, 'Created'),
         400: errors[400],
         401: errors[401],
         403: errors[403],
@@ -82,8 +83,7 @@ export function sessionRoutes(s: Services) {
       },
     }),
     async (c) => {
-      const session = await startSession(s, userOf(c), c.req.valid('json'));
-      return c.json({ session }, 201);
+      return c.json(await startSession(s, userOf(c), c.req.valid('json')), 201);
     },
   );
 

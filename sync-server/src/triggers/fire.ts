@@ -53,7 +53,7 @@ export async function fire(
   const owner = s.accounts.user(trigger.ownerId);
   try {
     if (!owner) throw new Error('the person who made this trigger no longer has an account');
-    const session = await startSession(s, owner, {
+    const { session } = await startSession(s, owner, {
       expertId: trigger.expertId,
       prompt,
       attachments: [],

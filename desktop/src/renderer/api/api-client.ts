@@ -14,6 +14,7 @@ import {
   MeResponse,
   SendMessageResponse,
   SessionResponse,
+  CreateSessionResponse,
   SessionsResponse,
   type CatchUpRequest,
   type AttachmentRef,
@@ -78,7 +79,8 @@ export class ApiClient {
   }
 
   changes = (since: number) => this.call('GET', `/api/sessions/changes?since=${since}`, ChangesResponse);
-  createSession = (body: CreateSessionRequest) => this.call('POST', '/api/sessions', SessionResponse, body);
+  createSession = (body: CreateSessionRequest) =>
+    this.call('POST', '/api/sessions', CreateSessionResponse, body);
   getSession = (id: string) => this.call('GET', `/api/sessions/${encodeURIComponent(id)}`, SessionResponse);
   archive = (id: string) =>
     this.call('POST', `/api/sessions/${encodeURIComponent(id)}/archive`, SessionResponse);

@@ -49,6 +49,16 @@ export function Home() {
       draft.clear();
       userDoc.markOpened(res.session.id, Date.now());
       navigate({ name: 'session', id: res.session.id });
+      // The server judged the attachments again; what it left out is said, with why.
+      if (res.skipped.length) {
+        const reasons = res.skipped.map((s) =>
+          s.reason.includes(s.name) ? s.reason : `${s.name}: ${s.reason}`,
+        );
+        showToast(
+          'info',
+          `Started without ${res.skipped.length === 1 ? 'one attachment' : `${res.skipped.length} attachments`}. ${reasons.join(' ')}`,
+        );
+      }
       return true;
     } catch (error) {
       showToast('error', `The session could not start: ${describeError(error)}`);
