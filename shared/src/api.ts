@@ -326,3 +326,65 @@ export const RenameSessionRequest = z.strictObject({
   title: z.string().trim().min(1, 'is required').max(200),
 });
 export type RenameSessionRequest = z.infer<typeof RenameSessionRequest>;
+
+// ── secrets ──
+// Write-only values exported as environment variables into the Environments of
+// a person's sessions and stripped from their output. Private ones belong to
+// one person; shared ones to the organisation (only admins change those). A
+// private secret wins over a shared one of the same name.
+//   GET    /api/secrets                  → SecretsResponse (names and scopes, never values)
+//   PUT    /api/secrets/:scope/:name     PutSecretRequest → SecretResponse (shared: admins)
+//   DELETE /api/secrets/:scope/:name     → 204 (shared: admins)
+
+export const SecretName = z
+  .string()
+  .regex(
+    /^[A-Z][A-Z0-9_]{0,127}$/,
+    'must be UPPER_SNAKE_CASE: capital letters, digits and underscores, starting with a letter (e.g. GITHUB_TOKEN)',
+  );
+export const SecretScope = z.enum(['private', 'shared']);
+export type SecretScope = z.infer<typeof SecretScope>;
+
+/** At most this many bytes of UTF-8 in one secret's value. */
+export const SECRET_VALUE_MAX_BYTES = 64 * 1024;
+
+/** The length of a string in UTF-8, without an encoder (this module runs everywhere). */
+export function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+export const SecretSummary = z.strictObject({
+  name: SecretName,
+  scope: SecretScope,
+  updatedAt: Timestamp,
+  /** Who last set the value (their name). */
+  updatedBy: z.string(),
+  /** A shared secret the caller has a private one of the same name for: theirs is used. */
+  overridden: z.boolean(),
+});
+export type SecretSummary = z.infer<typeof SecretSummary>;
+
+export const SecretsResponse = z.strictObject({ secrets: z.array(SecretSummary) });
+export type SecretsResponse = z.infer<typeof SecretsResponse>;
+
+export const SecretResponse = z.strictObject({ secret: SecretSummary });
+export type SecretResponse = z.infer<typeof SecretResponse>;
+
+export const PutSecretRequest = z.strictObject({
+  value: z
+    .string()
+    .min(1, 'is required')
+    .refine(
+      (v) => utf8Bytes(v) <= SECRET_VALUE_MAX_BYTES,
+      `must be at most ${SECRET_VALUE_MAX_BYTES / 1024} KB`,
+    )
+    .refine((v) => !v.includes('\0'), 'must not contain NUL characters'),
+});
+export type PutSecretRequest = z.infer<typeof PutSecretRequest>;
+
+export const SecretParams = z.strictObject({ scope: SecretScope, name: SecretName });
