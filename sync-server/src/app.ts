@@ -16,6 +16,7 @@ import { environmentActionRoutes } from './routes/environment-actions.js';
 import { validationHook, type AppEnv } from './routes/common.js';
 import { grantRoutes } from './routes/grants.js';
 import { runnerRoutes } from './routes/runner.js';
+import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
@@ -77,6 +78,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', grantRoutes(s));
   api.route('/', attachmentRoutes(s));
   api.route('/', catchUpRoutes(s));
+  api.route('/', secretRoutes(s));
   api.route('/', enhanceRoutes(s, options.enhanceWaitMs));
   api.route('/', triggerRoutes(s));
   api.route('/', environmentActionRoutes(s));

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
+import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
 import { createServices } from './services.js';
 import { listen } from './server.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -23,7 +24,14 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const db = openDb(path.join(dataDir, 'orrery.sqlite'));
   const checkpointer = startCheckpointer(db);
-  const services = createServices({ db, docs: new SqliteDocStore(db), dataDir, log: consoleLogger });
+  const secretsKey = loadSecretsKey(dataDir, process.env.ORRERY_SECRETS_KEY);
+  const services = createServices({
+    db,
+    docs: new SqliteDocStore(db),
+    dataDir,
+    log: consoleLogger,
+    secretsKey,
+  });
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 
   // A fresh token for the runner beside us on every start; the previous one stops working.
@@ -74,7 +82,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(
-    `[sync-server] ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    `[sync-server] ${err instanceof ConfigError || err instanceof SecretBoxError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
   );
   process.exit(1);
 });

@@ -10,7 +10,9 @@ import { Accounts, type Principal } from './records/accounts.js';
 import { Attachments } from './records/attachments.js';
 import { Catalog } from './records/catalog.js';
 import { Sessions, type DocAccess } from './records/sessions.js';
+import { Secrets } from './records/secrets.js';
 import { Triggers } from './records/triggers.js';
+import { SecretBox, loadSecretsKey } from './auth/secret-box.js';
 import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
@@ -23,6 +25,8 @@ export interface ServiceDeps {
   log: Logger;
   clock?: () => number;
   limits?: Partial<SyncLimits>;
+  /** The key secrets are sealed with; by default <dataDir>/secrets.key, made on first use. */
+  secretsKey?: Buffer;
 }
 
 export interface Services {
@@ -34,6 +38,7 @@ export interface Services {
   catalog: Catalog;
   attachments: Attachments;
   triggers: Triggers;
+  secrets: Secrets;
   jobs: JobQueue;
   hub: SyncHub;
   docAccess(principal: Principal, docName: string): DocAccess | null;
@@ -53,6 +58,8 @@ export function createServices(deps: ServiceDeps): Services {
   const catalog = new Catalog(deps.db, clock);
   const attachments = new Attachments(deps.db, path.join(deps.dataDir, 'attachments'), clock);
   const triggers = new Triggers(deps.db, clock);
+  const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
+  const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
 
   const docAccess = (principal: Principal, name: string): DocAccess | null => {
     const doc = parseDocName(name);
@@ -109,6 +116,7 @@ export function createServices(deps: ServiceDeps): Services {
     catalog,
     attachments,
     triggers,
+    secrets,
     jobs,
     hub,
     docAccess,

@@ -106,6 +106,29 @@ describe('the shell Expert', () => {
   });
 });
 
+describe('secrets', () => {
+  it('are exported into the Environment as variables and stripped from what the session shows', async () => {
+    const value = `dtk-${Math.random().toString(36).slice(2)}-live`;
+    const set = await server.api(admin, 'PUT', '/api/secrets/private/DEPLOY_TOKEN', { value });
+    expect(set.status).toBe(200);
+    const { watch } = await start(
+      shell().id,
+      'printf "token=%s length=%s\\n" "$DEPLOY_TOKEN" "${#DEPLOY_TOKEN}"',
+    );
+    try {
+      const reply = await watch.until('the reply', (s) =>
+        s.transcript.find((e) => e.kind === 'agent' && e.done),
+      );
+      const text = reply.kind === 'agent' ? reply.text : '';
+      expect(text).toContain(`token=[redacted] length=${value.length}`);
+      expect(JSON.stringify(watch.snapshot())).not.toContain(value);
+    } finally {
+      watch.close();
+      await server.api(admin, 'DELETE', '/api/secrets/private/DEPLOY_TOKEN');
+    }
+  });
+});
+
 describe('a model with tools', () => {
   it('writes a file in the Environment and runs it; the transcript shows each call with its output', async () => {
     models.script(

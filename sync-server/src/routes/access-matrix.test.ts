@@ -186,6 +186,22 @@ const cases: [string, (role: Role) => Promise<Outcome>, Expect][] = [
     row(403, 403, 403, 403, 403, 401, 403),
   ],
   ['GET /api/me', (r) => status(r, 'GET', '/api/me'), row(200, 200, 200, 200, 200, 401, 403)],
+  ['GET /api/secrets', (r) => status(r, 'GET', '/api/secrets'), row(200, 200, 200, 200, 200, 401, 403)],
+  [
+    'PUT /api/secrets/private/:name',
+    (r) => status(r, 'PUT', '/api/secrets/private/MATRIX_TOKEN', { value: `value of ${r}` }),
+    row(200, 200, 200, 200, 200, 401, 403),
+  ],
+  [
+    'PUT /api/secrets/shared/:name (admins only)',
+    (r) => status(r, 'PUT', '/api/secrets/shared/MATRIX_TOKEN', { value: 'shared value' }),
+    row(403, 403, 403, 403, 403, 401, 403),
+  ],
+  [
+    'DELETE /api/secrets/shared/:name (admins only)',
+    (r) => status(r, 'DELETE', '/api/secrets/shared/MATRIX_TOKEN'),
+    row(403, 403, 403, 403, 403, 401, 403),
+  ],
   [
     'POST /api/runner/claim',
     (r) => status(r, 'POST', '/api/runner/claim', { runnerId: 'r', waitMs: 0 }),

@@ -107,7 +107,8 @@ export function runnerRoutes(s: Services) {
       const environment = row.environment_id
         ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
-      return c.json({ session: toSession(row), expert, environment, secrets: {} }, 200);
+      const secrets = s.secrets.forSession(row.org_id, row.owner_id);
+      return c.json({ session: toSession(row), expert, environment, secrets }, 200);
     },
   );
 

@@ -176,4 +176,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX trigger_events_trigger ON trigger_events(trigger_id, received_at);
   `,
+  // Secrets: write-only values, sealed (see auth/secret-box.ts); owner '' is the organisation's.
+  `
+  CREATE TABLE secrets (
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    owner_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (org_id, owner_id, name)
+  );
+  `,
 ];
