@@ -16,11 +16,14 @@ import {
   SessionResponse,
   CreateSessionResponse,
   SessionsResponse,
+  SecretResponse,
+  SecretsResponse,
   type CatchUpRequest,
   type AttachmentRef,
   type CreateSessionRequest,
   type EnhanceRequest,
   type SendMessageRequest,
+  type SecretScope,
   type SessionFilter,
   type Visibility,
 } from '@orrery/shared';
@@ -101,6 +104,12 @@ export class ApiClient {
     this.call('PUT', `/api/sessions/${encodeURIComponent(id)}/grants/${encodeURIComponent(userId)}`, null);
   revoke = (id: string, userId: string) =>
     this.call('DELETE', `/api/sessions/${encodeURIComponent(id)}/grants/${encodeURIComponent(userId)}`, null);
+
+  // Secrets are write-only: the value goes up in a body and never comes back.
+  listSecrets = () => this.call('GET', '/api/secrets', SecretsResponse);
+  putSecret = (scope: SecretScope, name: string, value: string) =>
+    this.call('PUT', secretPath(scope, name), SecretResponse, { value });
+  deleteSecret = (scope: SecretScope, name: string) => this.call('DELETE', secretPath(scope, name), null);
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
@@ -210,6 +219,10 @@ export class ApiClient {
     }
     return parsed.data;
   }
+}
+
+function secretPath(scope: SecretScope, name: string): string {
+  return `/api/secrets/${encodeURIComponent(scope)}/${encodeURIComponent(name)}`;
 }
 
 function safeJson(text: string): unknown {
