@@ -12,7 +12,7 @@ import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { Toasts } from './Toasts.js';
 import { preloadHighlighterWhenIdle } from '../common/highlight.js';
 import { PageErrorBoundary } from '../common/PageErrorBoundary.js';
-import { SessionsPage, SessionView, preloadPagesWhenIdle } from './lazy-pages.js';
+import { SecretsPage, SessionsPage, SessionView, preloadPagesWhenIdle } from './lazy-pages.js';
 
 export function AppShell() {
   const { sessionPrefetch, userDoc } = useServices();
@@ -82,6 +82,7 @@ export function AppShell() {
             <Suspense fallback={<div className="page-loading" aria-busy="true" />}>
               {route.name === 'home' && <Home />}
               {route.name === 'sessions' && <SessionsPage />}
+              {route.name === 'secrets' && <SecretsPage />}
               {route.name === 'session' && <SessionView key={route.id} sessionId={route.id} />}
             </Suspense>
           </PageErrorBoundary>

@@ -21,9 +21,12 @@ function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
 
 const sessionView = lazyPage(() => import('../session/SessionView.js').then((m) => m.SessionView));
 const sessionsPage = lazyPage(() => import('../sessions/SessionsPage.js').then((m) => m.SessionsPage));
+// Visited rarely: fetched when a link goes there, not preloaded.
+const secretsPage = lazyPage(() => import('../secrets/SecretsPage.js').then((m) => m.SecretsPage));
 
 export const SessionView = sessionView.Page;
 export const SessionsPage = sessionsPage.Page;
+export const SecretsPage = secretsPage.Page;
 
 /** Loads both pages' code now; resolves when it is here. */
 export function loadPages(): Promise<unknown> {

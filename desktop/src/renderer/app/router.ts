@@ -1,12 +1,14 @@
 // Hash routes, so deep links work the same from a web server and from the
-// desktop app's local files: #/ (Home), #/sessions, #/s/<id>.
+// desktop app's local files: #/ (Home), #/sessions, #/secrets, #/s/<id>.
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'home' } | { name: 'sessions' } | { name: 'session'; id: string };
+export type Route =
+  { name: 'home' } | { name: 'sessions' } | { name: 'secrets' } | { name: 'session'; id: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/sessions') return { name: 'sessions' };
+  if (path === '/secrets') return { name: 'secrets' };
   const m = /^\/s\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (m) return { name: 'session', id: m[1]! };
   return { name: 'home' };
@@ -23,6 +25,8 @@ export function hrefOf(route: Route): string {
       return '#/';
     case 'sessions':
       return '#/sessions';
+    case 'secrets':
+      return '#/secrets';
     case 'session':
       return `#/s/${route.id}`;
   }

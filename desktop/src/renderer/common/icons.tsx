@@ -27,3 +27,12 @@ export function MoreIcon() {
     </svg>
   );
 }
+
+export function KeyIcon() {
+  return (
+    <svg {...base}>
+      <circle {...stroke} cx="5.5" cy="10.5" r="2.8" />
+      <path {...stroke} d="M7.5 8.5 13 3M11 5l1.8 1.8M9.5 6.5l1.4 1.4" />
+    </svg>
+  );
+}

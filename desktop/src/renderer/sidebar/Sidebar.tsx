@@ -1,11 +1,11 @@
 // The left sidebar: New Session and Sessions, Recent Sessions (most recently
-// opened), then Pinned with its folders, and the account at the bottom.
+// opened), then Pinned with its folders, and at the bottom Secrets and the account.
 import { useState } from 'react';
 import { hrefOf, useRoute } from '../app/router.js';
 import { useServices } from '../app/services-context.js';
 import { useUi } from '../state/store.js';
 import { useRecent } from '../sync/use-user-doc.js';
-import { ListIcon, PlusIcon } from '../common/icons.js';
+import { KeyIcon, ListIcon, PlusIcon } from '../common/icons.js';
 import { PinnedSection } from './PinnedSection.js';
 import { SessionRow } from './SessionRow.js';
 
@@ -70,6 +70,14 @@ export function Sidebar() {
         )}
         <PinnedSection />
       </div>
+      <nav className="sidebar-nav sidebar-settings" aria-label="Account settings">
+        <a
+          className={`nav-item${route.name === 'secrets' ? ' active' : ''}`}
+          href={hrefOf({ name: 'secrets' })}
+        >
+          <KeyIcon /> Secrets
+        </a>
+      </nav>
       <div className="sidebar-account">
         <div className="account-names">
           <span className="account-name">{account.user.name}</span>
