@@ -1,6 +1,12 @@
 // Calls to the server's REST API for setting up journeys (accounts, sessions),
 // parsed with the shared contracts like the app does.
-import { LoginResponse, SessionResponse, ExpertsResponse, type Visibility } from '@orrery/shared';
+import {
+  CreateSessionResponse,
+  LoginResponse,
+  SessionResponse,
+  ExpertsResponse,
+  type Visibility,
+} from '@orrery/shared';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './stack.js';
 
 export interface TestUser {
@@ -37,8 +43,13 @@ export function loginAdmin(server: string): Promise<TestUser> {
 
 let counter = 0;
 
-/** A new member of the admin's organisation, with a name unique to this run. */
-export async function createTeammate(server: string, admin: TestUser, name: string): Promise<TestUser> {
+/** A new member (or admin) of the admin's organisation, with a name unique to this run. */
+export async function createTeammate(
+  server: string,
+  admin: TestUser,
+  name: string,
+  role: 'member' | 'admin' = 'member',
+): Promise<TestUser> {
   counter += 1;
   const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now().toString(36)}-${counter}@orrery.test`;
   const password = `password-of-${name.toLowerCase()}-${counter}`;
@@ -47,7 +58,7 @@ export async function createTeammate(server: string, admin: TestUser, name: stri
     {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-      body: JSON.stringify({ email, name, password, role: 'member' }),
+      body: JSON.stringify({ email, name, password, role }),
     },
     () => null,
   );
@@ -95,7 +106,8 @@ export async function createSession(
       headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
       body: JSON.stringify({ expertId, ...body }),
     },
-    (j) => SessionResponse.parse(j),
+    // Starting a session also says which attachments the server left out.
+    (j) => CreateSessionResponse.parse(j),
   );
   return res.session;
 }
