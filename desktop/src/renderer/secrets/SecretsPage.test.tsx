@@ -4,6 +4,7 @@ import { page, userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { MemoryPlatform } from '../../platform/testing/memory-platform.js';
 import { App } from '../app/App.js';
+import { useUi } from '../state/store.js';
 import { createTestServices, renderWithServices, testAccount } from '../testing/test-services.js';
 import { AddSecretForm } from './AddSecretForm.js';
 import { SecretList, SecretsPage } from './SecretsPage.js';
@@ -162,7 +163,12 @@ describe('adding a secret', () => {
     await userEvent.click(page.getByRole('button', { name: 'Add secret' }));
     await expect.element(value).toHaveAccessibleDescription('Enter the value.');
     await expect.element(value).toHaveFocus();
-    await userEvent.type(value, 'abc');
+    const typed = `typed-secret-${Date.now()}`;
+    await userEvent.type(value, typed);
+    // Only the box holds it: not the UI store, not the page's other fields, not local storage.
+    expect(JSON.stringify(useUi.getState())).not.toContain(typed);
+    expect(JSON.stringify({ ...localStorage })).not.toContain(typed);
+    expect(document.body.innerHTML).not.toContain(typed);
     await userEvent.click(page.getByRole('button', { name: 'Show value' }));
     await expect.element(value).not.toHaveClass(/masked/);
     await expect
