@@ -2,7 +2,8 @@
 // state and the Environment status. Only this module knows its raw keys.
 // Writers: the session's owner (queue, stop requests) and the runner (the rest).
 import * as Y from 'yjs';
-import { AttachmentRef } from '../domain.js';
+import type { AttachmentRef } from '../domain.js';
+import { num, readEntryOf, readQueued, str, type Stored } from './session-entries.js';
 
 export const SESSION_SCHEMA_VERSION = 1;
 
@@ -96,8 +97,6 @@ export interface SessionSnapshot {
 // agent works (agent text, tool output) are a Y.Map holding the immutable
 // fields as one object under `m` plus their live parts. One struct per
 // immutable entry keeps a 2,000-message document quick to load.
-type Live = Y.Map<unknown>;
-type Stored = Live | Record<string, unknown>;
 
 function messagesOf(doc: Y.Doc): Y.Array<Stored> {
   return doc.getArray<Stored>(K.messages);
@@ -147,7 +146,7 @@ export class SessionDoc {
   transcript(): TranscriptEntry[] {
     const out: TranscriptEntry[] = [];
     for (const stored of messagesOf(this.doc)) {
-      const entry = readEntry(stored);
+      const entry = readEntryOf(this.doc, stored);
       if (entry) out.push(entry);
     }
     return out;
@@ -385,73 +384,4 @@ function indexById(array: Y.Array<Record<string, unknown>>, id: string): number 
     index += 1;
   }
   return -1;
-}
-
-function readEntry(stored: Stored): TranscriptEntry | null {
-  const live = stored instanceof Y.Map ? stored : null;
-  const m = (live ? live.get('m') : stored) as Record<string, unknown> | undefined;
-  if (!m || typeof m !== 'object') return null;
-  const base = { id: str(m.id) ?? '', createdAt: num(m.createdAt) ?? 0, turnId: str(m.turnId) };
-  switch (m.kind) {
-    case 'user':
-      return {
-        ...base,
-        kind: 'user',
-        authorId: str(m.authorId) ?? '',
-        text: str(m.text) ?? '',
-        attachments: parseAttachments(m.attachments),
-      };
-    case 'notice':
-      return {
-        ...base,
-        kind: 'notice',
-        level: (str(m.level) as NoticeLevel | null) ?? 'info',
-        text: str(m.text) ?? '',
-      };
-    case 'agent':
-      return { ...base, kind: 'agent', text: textOf(live?.get('text')), done: live?.get('done') === true };
-    case 'tool': {
-      const r = (live?.get('r') ?? {}) as Record<string, unknown>;
-      return {
-        ...base,
-        kind: 'tool',
-        name: str(m.name) ?? '',
-        input: str(m.input) ?? '',
-        output: textOf(live?.get('output')),
-        status: (str(r.status) as ToolCallStatus | null) ?? 'running',
-        exitCode: num(r.exitCode),
-        durationMs: num(r.durationMs),
-      };
-    }
-    default:
-      // Entries from a newer schema are skipped rather than misread.
-      return null;
-  }
-}
-
-function readQueued(item: Record<string, unknown>): QueuedMessage {
-  return {
-    id: str(item.id) ?? '',
-    authorId: str(item.authorId) ?? '',
-    createdAt: num(item.createdAt) ?? 0,
-    text: str(item.text) ?? '',
-    attachments: parseAttachments(item.attachments),
-  };
-}
-
-function parseAttachments(raw: unknown): AttachmentRef[] {
-  if (!Array.isArray(raw) || raw.length === 0) return [];
-  // Peers write this field; only well-formed references are believed.
-  const parsed = AttachmentRef.array().max(20).safeParse(raw);
-  return parsed.success ? parsed.data : [];
-}
-
-function textOf(value: unknown): string {
-  return value instanceof Y.Text ? value.toJSON() : typeof value === 'string' ? value : '';
-}
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-function num(value: unknown): number | null {
-  return typeof value === 'number' ? value : null;
 }
