@@ -25,6 +25,24 @@ async function openSession(session: ReturnType<typeof sessionItem>, write: (doc:
   return services;
 }
 
+/** `turns` questions from the account, each answered by the agent. */
+function askAndAnswer(doc: SessionDoc, turns: number) {
+  for (let i = 0; i < turns; i += 1) {
+    doc.enqueue({
+      id: `m${i}`,
+      authorId: account.user.id,
+      createdAt: i,
+      text: `question ${i}`,
+      attachments: [],
+    });
+    doc.beginTurn(`t${i}`, i);
+    const answer = doc.startAgentMessage(`a${i}`, `t${i}`, i);
+    answer.append(`answer ${i}`);
+    answer.finish();
+    doc.endTurn();
+  }
+}
+
 describe('SessionView', () => {
   it('shows user messages, agent markdown with highlighted code, tool calls and the Environment status', async () => {
     const session = sessionItem(account.user.id, { title: 'Fix the build' });
@@ -161,22 +179,7 @@ describe('SessionView', () => {
 
   it('renders only what is on screen of a 2,000-message session, and opens at the newest message', async () => {
     const session = sessionItem(account.user.id);
-    await openSession(session, (doc) => {
-      for (let i = 0; i < 1000; i += 1) {
-        doc.enqueue({
-          id: `m${i}`,
-          authorId: account.user.id,
-          createdAt: i,
-          text: `question ${i}`,
-          attachments: [],
-        });
-        doc.beginTurn(`t${i}`, i);
-        const a = doc.startAgentMessage(`a${i}`, `t${i}`, i);
-        a.append(`answer ${i}`);
-        a.finish();
-        doc.endTurn();
-      }
-    });
+    await openSession(session, (doc) => askAndAnswer(doc, 1000));
     await expect.element(page.getByText('answer 999', { exact: true })).toBeVisible();
     const rendered = document.querySelectorAll('.transcript-row').length;
     expect(rendered).toBeGreaterThan(0);
@@ -187,22 +190,7 @@ describe('SessionView', () => {
     const session = sessionItem(account.user.id);
     const services = await createTestServices({ account, sessions: [session] });
     cleanup = () => services.stop();
-    await storeSessionDoc(services, session.id, (doc) => {
-      for (let i = 0; i < 300; i += 1) {
-        doc.enqueue({
-          id: `m${i}`,
-          authorId: account.user.id,
-          createdAt: i,
-          text: `question ${i}`,
-          attachments: [],
-        });
-        doc.beginTurn(`t${i}`, i);
-        const a = doc.startAgentMessage(`a${i}`, `t${i}`, i);
-        a.append(`answer ${i}`);
-        a.finish();
-        doc.endTurn();
-      }
-    });
+    await storeSessionDoc(services, session.id, (doc) => askAndAnswer(doc, 300));
     const log = () => document.querySelector<HTMLElement>('.transcript')!;
     const topRow = () => {
       const box = log().getBoundingClientRect();
