@@ -122,7 +122,7 @@ export function SecretRow({ secret, canChange, overridesShared, onSave, onDelete
       {mode === 'confirm-delete' && (
         <div className="secret-confirm" role="group" aria-label={`Confirm deleting ${label}`}>
           <p>
-            Delete {secret.name}? Sessions whose Environment starts after this no longer get it
+            Delete {secret.name}? Commands your sessions run from their next turn on no longer get it
             {overridesShared ? `; they get the shared ${secret.name} again.` : '.'}
           </p>
           <div className="secret-row-buttons">

@@ -115,7 +115,9 @@ describe('the secret list', () => {
     await renderList(true, [summary('NPM_TOKEN', 'shared')]);
     await userEvent.click(page.getByRole('button', { name: 'Delete NPM_TOKEN (shared)' }));
     const confirm = page.getByRole('group', { name: 'Confirm deleting NPM_TOKEN (shared)' });
-    await expect.element(confirm).toHaveTextContent(/Delete NPM_TOKEN\? Sessions whose Environment starts/);
+    await expect
+      .element(confirm)
+      .toHaveTextContent(/Delete NPM_TOKEN\? Commands your sessions run from their next turn on/);
     await expect.element(confirm.getByRole('button', { name: 'Cancel' })).toHaveFocus();
     await userEvent.keyboard('{Escape}');
     expect(confirm.elements()).toHaveLength(0);
