@@ -68,7 +68,7 @@ test('an admin keeps shared and private secrets write-only; a member sees only s
   await addSecret(page, SHARED, sharedValue, 'Shared');
   await addSecret(page, PRIVATE, privateValue, 'Private');
   await expect(row(page, SHARED, 'shared')).toContainText('Shared');
-  await expect(row(page, SHARED, 'shared')).toContainText(`Updated just now by ${grace.name}`);
+  await expect(row(page, SHARED, 'shared')).toContainText('Updated just now by you');
   await expect(row(page, PRIVATE, 'private')).toContainText('Private');
   await expect(row(page, PRIVATE, 'private')).toContainText('Updated just now by you');
 
@@ -110,7 +110,7 @@ test('an admin keeps shared and private secrets write-only; a member sees only s
   await expect(sidebar(bobPage)).toHaveCSS('transform', 'none');
   await sidebar(bobPage).getByRole('link', { name: 'Secrets' }).click();
   await expect(bobPage.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
-  await expect(row(bobPage, SHARED, 'shared')).toContainText('managed by admins');
+  await expect(row(bobPage, SHARED, 'shared')).toContainText(`by ${grace.name} · managed by admins`);
   await expect(row(bobPage, SHARED, 'shared').getByRole('button')).toHaveCount(0);
   await expect(bobPage.getByText(PRIVATE)).toHaveCount(0);
 

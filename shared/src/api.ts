@@ -364,6 +364,7 @@ export const SecretSummary = z.strictObject({
   updatedAt: Timestamp,
   /** Who last set the value (their name). */
   updatedBy: z.string(),
+  updatedById: Id,
   /** A shared secret the caller has a private one of the same name for: theirs is used. */
   overridden: z.boolean(),
 });

@@ -16,6 +16,7 @@ interface SummaryRow {
   owner_id: string;
   name: string;
   updated_at: number;
+  updated_by: string;
   updated_by_name: string;
 }
 
@@ -31,7 +32,7 @@ export class Secrets {
   list(user: User): SecretSummary[] {
     const rows = this.db
       .prepare(
-        `SELECT s.owner_id, s.name, s.updated_at, u.name AS updated_by_name
+        `SELECT s.owner_id, s.name, s.updated_at, s.updated_by, u.name AS updated_by_name
          FROM secrets s JOIN users u ON u.id = s.updated_by
          WHERE s.org_id = ? AND s.owner_id IN (?, ?) ORDER BY s.name, s.owner_id`,
       )
@@ -63,7 +64,7 @@ export class Secrets {
         .prepare('SELECT 1 FROM secrets WHERE org_id = ? AND owner_id = ? AND name = ?')
         .get(user.orgId, user.id, name);
     return this.summary(
-      { owner_id: owner, name, updated_at: this.clock(), updated_by_name: user.name },
+      { owner_id: owner, name, updated_at: this.clock(), updated_by: user.id, updated_by_name: user.name },
       overridden,
     );
   }
@@ -116,6 +117,7 @@ export class Secrets {
       scope: row.owner_id === SHARED ? 'shared' : 'private',
       updatedAt: row.updated_at,
       updatedBy: row.updated_by_name,
+      updatedById: row.updated_by,
       overridden,
     };
   }

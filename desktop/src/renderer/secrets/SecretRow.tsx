@@ -3,6 +3,7 @@
 // deleting it after a confirmation.
 import type { SecretScope, SecretSummary } from '@orrery/shared';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useServices } from '../app/services-context.js';
 import { relativeTime } from '../common/time.js';
 import { describeSecretError, type SecretErrorText } from './secret-errors.js';
 import { valueProblem } from './secret-name.js';
@@ -21,6 +22,7 @@ export interface SecretRowProps {
 type Mode = 'idle' | 'replace' | 'confirm-delete';
 
 export function SecretRow({ secret, canChange, overridesShared, onSave, onDelete }: SecretRowProps) {
+  const { account } = useServices();
   const [mode, setMode] = useState<Mode>('idle');
   const [failure, setFailure] = useState<SecretErrorText | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -68,7 +70,7 @@ export function SecretRow({ secret, canChange, overridesShared, onSave, onDelete
           <span title={new Date(secret.updatedAt).toLocaleString()}>
             Updated {relativeTime(secret.updatedAt)}
           </span>{' '}
-          by {secret.scope === 'private' ? 'you' : secret.updatedBy}
+          by {secret.updatedById === account.user.id ? 'you' : secret.updatedBy}
           {secret.scope === 'shared' && !canChange && ' · managed by admins'}
         </p>
         {secret.overridden && (

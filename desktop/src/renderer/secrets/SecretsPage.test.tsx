@@ -10,12 +10,15 @@ import { AddSecretForm } from './AddSecretForm.js';
 import { SecretList, SecretsPage } from './SecretsPage.js';
 
 const HOUR = 3_600_000;
+/** The signed-in person of these renders. */
+const ME = 'me-the-reader';
 function summary(name: string, scope: SecretSummary['scope'], extra: Partial<SecretSummary> = {}) {
   return {
     name,
     scope,
     updatedAt: Date.now() - 2 * HOUR,
     updatedBy: 'Grace Hopper',
+    updatedById: scope === 'private' ? ME : 'grace',
     overridden: false,
     ...extra,
   };
@@ -31,7 +34,7 @@ afterEach(async () => {
 });
 
 async function renderForm(role: 'admin' | 'member', secrets: SecretSummary[] = []) {
-  const services = await createTestServices({ account: testAccount({ role }) });
+  const services = await createTestServices({ account: testAccount({ role, id: ME }) });
   stop = () => services.stop();
   await renderWithServices(
     <AddSecretForm
@@ -78,7 +81,7 @@ describe('Secrets page', () => {
 
 describe('the secret list', () => {
   async function renderList(isAdmin: boolean, secrets: SecretSummary[]) {
-    const services = await createTestServices();
+    const services = await createTestServices({ account: testAccount({ id: ME }) });
     stop = () => services.stop();
     await renderWithServices(
       <SecretList secrets={secrets} isAdmin={isAdmin} onSave={neverSaves} onDelete={neverSaves} />,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { removeSecret, sortSecrets, upsertSecret } from './secret-list.js';
 
 function secret(name: string, scope: SecretSummary['scope'], overridden = false): SecretSummary {
-  return { name, scope, updatedAt: 1, updatedBy: 'Ada', overridden };
+  return { name, scope, updatedAt: 1, updatedBy: 'Ada', updatedById: 'ada', overridden };
 }
 
 describe('the secret list', () => {
