@@ -9,7 +9,9 @@
 // not running, so everything comes from the local cache, as when offline.
 // Run: npm run build -w desktop && node desktop/bench/startup.mjs [runs]
 // BENCH_TIMELINE=1 prints the app's performance marks for each open; BENCH_PROFILE=1
-// where the first start and the first open spend their time.
+// where the first start and an open spend their time (JavaScript, by function), and
+// BENCH_TRACE=1 the main thread of an open by trace event; BENCH_PROFILE_RUN=<n> picks
+// the run (odd runs are first-time opens).
 // (The functions passed to page.evaluate run in the page, with the browser's globals.)
 /* global localStorage, indexedDB, document, location, requestAnimationFrame */
 import { SessionDoc, UserDoc, sessionDocName, userDocName } from '@orrery/shared';
@@ -191,6 +193,37 @@ function originOf({ url, lineNumber, columnNumber }) {
     : `${file}:${lineNumber}`;
 }
 
+// BENCH_TRACE=1 prints where the main thread's time goes during that open by trace
+// event (style, layout, paint, script, storage), from a Chromium trace.
+async function traced(page, fn) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'v8',
+        'disabled-by-default-v8.compile',
+      ],
+    },
+  });
+  await fn();
+  await cdp.send('Tracing.end');
+  await done;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const totals = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !main || e.tid !== main.tid || e.pid !== main.pid) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
+  console.log('main thread by trace event (ms, nested events counted in each):');
+  for (const [k, v] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`  ${v.toFixed(1).padStart(7)}  ${k}`);
+}
+
 async function profiled(page, fn) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -322,7 +355,9 @@ for (let run = 0; run < RUNS; run += 1) {
       return { shown, whole, marks };
     }, openId);
   let opened;
-  if (process.env.BENCH_PROFILE && run === 0) await profiled(page, async () => (opened = await openIt()));
+  const watched = run === Number(process.env.BENCH_PROFILE_RUN ?? 0);
+  if (process.env.BENCH_PROFILE && watched) await profiled(page, async () => (opened = await openIt()));
+  else if (process.env.BENCH_TRACE && watched) await traced(page, async () => (opened = await openIt()));
   else opened = await openIt();
   (firstTime ? openFirstTime : openSession).push(opened.shown);
   // BENCH_SCREENSHOT=<file.png> keeps what the first open looked like, to check by eye.

@@ -51,9 +51,11 @@ export function useSessionDoc(sessionId: string): SessionDocView {
   // Held in memory for likely sessions: then the very first render shows it.
   const [tail, setTail] = useState<TranscriptTail | null>(() => sessionPrefetch.peek(sessionId));
 
-  // A layout effect starts reading before the first paint. When the end of the
-  // transcript is cached, it is painted first and the whole document (which
-  // takes longer to load) is opened right after that frame.
+  // A layout effect starts before the first paint. When the end of the
+  // transcript is held in memory, it is in the first render, and the whole
+  // document (which takes longer to load) is opened right after that frame.
+  // Otherwise both are read at once and whichever arrives first is shown: the
+  // end from this device's cache, or the whole document.
   useLayoutEffect(() => {
     let cancelled = false;
     let release: (() => void) | null = null;
@@ -63,21 +65,17 @@ export function useSessionDoc(sessionId: string): SessionDocView {
       release = acquired.release;
       setHubDoc(acquired.doc);
     };
-    const afterTheTail = (t: TranscriptTail | null) => {
-      if (t) requestAnimationFrame(() => setTimeout(open, 0));
-      else open();
-    };
     sessionPrefetch.start(sessionId);
     const held = sessionPrefetch.peek(sessionId);
     if (held) {
       setTail(held);
-      afterTheTail(held);
+      requestAnimationFrame(() => setTimeout(open, 0));
     } else {
+      open();
       void sessionPrefetch.tail(sessionId).then((t) => {
         if (cancelled) return;
         performance.mark(`orrery:tail-read:${sessionId}`);
         setTail(t);
-        afterTheTail(t);
       });
     }
     return () => {
