@@ -18,6 +18,8 @@ interface Row {
 }
 
 type Kind = 'expert' | 'environment';
+/** What both kinds' inputs have. */
+type Named = { scope: Scope; name: string };
 const TABLE: Record<Kind, string> = { expert: 'experts', environment: 'environments' };
 const LABEL: Record<Kind, string> = { expert: 'Expert', environment: 'Environment' };
 
@@ -58,6 +60,76 @@ export class Catalog {
     return row;
   }
 
+  /** Any row of the organisation, deleted or not (runners finish what sessions started). */
+  private rowOfOrg(kind: Kind, orgId: string, id: string): Row | undefined {
+    return this.db
+      .prepare<[string, string], Row>(`SELECT * FROM ${TABLE[kind]} WHERE id = ? AND org_id = ?`)
+      .get(id, orgId);
+  }
+
+  private insert(kind: Kind, user: User, input: Named, builtInKey: string | null): Row {
+    const now = this.clock();
+    const row: Row = {
+      id: newId(),
+      org_id: user.orgId,
+      owner_id: user.id,
+      scope: input.scope,
+      built_in_key: builtInKey,
+      body: JSON.stringify(input),
+      created_at: now,
+      updated_at: now,
+    };
+    // Environments also keep their name in a column, where it is unique in the organisation.
+    const values = kind === 'environment' ? { ...row, name: input.name } : row;
+    const columns = Object.keys(values);
+    this.db
+      .prepare(
+        `INSERT INTO ${TABLE[kind]} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+      )
+      .run(values);
+    return row;
+  }
+
+  /** Applies a patch to what is stored; `parse` validates (and checks) the merged whole. */
+  private update<I extends Named>(
+    kind: Kind,
+    user: User,
+    id: string,
+    patch: Partial<I>,
+    parse: (merged: unknown) => I,
+  ): Row {
+    const row = this.changeable(kind, user, id);
+    if (patch.scope && patch.scope !== row.scope && row.owner_id !== user.id) {
+      throw forbidden(`Only its author may change who can use this ${LABEL[kind]}.`);
+    }
+    const input = parse({ ...(JSON.parse(row.body) as I), ...patch });
+    const changed: Row = {
+      ...row,
+      body: JSON.stringify(input),
+      scope: input.scope,
+      updated_at: this.clock(),
+    };
+    const name = kind === 'environment' ? ', name = @name' : '';
+    this.db
+      .prepare(
+        `UPDATE ${TABLE[kind]} SET body = @body, scope = @scope${name}, updated_at = @updated_at WHERE id = @id`,
+      )
+      .run({
+        id,
+        body: changed.body,
+        scope: changed.scope,
+        updated_at: changed.updated_at,
+        ...(name ? { name: input.name } : {}),
+      });
+    return changed;
+  }
+
+  private softDelete(kind: Kind, user: User, id: string): void {
+    const row = this.changeable(kind, user, id);
+    if (row.built_in_key) throw conflict(`Built-in ${LABEL[kind]}s cannot be deleted.`);
+    this.db.prepare(`UPDATE ${TABLE[kind]} SET deleted_at = ? WHERE id = ?`).run(this.clock(), id);
+  }
+
   private nameOf(kind: Kind, row: Row): string {
     return (JSON.parse(row.body) as { name: string }).name;
   }
@@ -83,52 +155,22 @@ export class Catalog {
 
   /** Any Expert of the organisation, deleted or not: sessions keep theirs. */
   expertForRunner(orgId: string, id: string): Expert | null {
-    const row = this.db
-      .prepare<[string, string], Row>('SELECT * FROM experts WHERE id = ? AND org_id = ?')
-      .get(id, orgId);
+    const row = this.rowOfOrg('expert', orgId, id);
     return row ? toExpert(row) : null;
   }
 
   createExpert(user: User, input: ExpertInput, builtInKey: string | null = null): Expert {
     this.checkEnvironmentRef(user, input.defaultEnvironmentId);
-    const now = this.clock();
-    const row: Row = {
-      id: newId(),
-      org_id: user.orgId,
-      owner_id: user.id,
-      scope: input.scope,
-      built_in_key: builtInKey,
-      body: JSON.stringify(input),
-      created_at: now,
-      updated_at: now,
-    };
-    this.db
-      .prepare(
-        `INSERT INTO experts (id, org_id, owner_id, scope, built_in_key, body, created_at, updated_at)
-         VALUES (@id, @org_id, @owner_id, @scope, @built_in_key, @body, @created_at, @updated_at)`,
-      )
-      .run(row);
-    return toExpert(row);
+    return toExpert(this.insert('expert', user, input, builtInKey));
   }
 
   updateExpert(user: User, id: string, patch: Partial<ExpertInput>): Expert {
-    const row = this.changeable('expert', user, id);
-    if (patch.scope && patch.scope !== row.scope && row.owner_id !== user.id) {
-      throw forbidden('Only its author may change who can use this Expert.');
-    }
     if (patch.defaultEnvironmentId !== undefined) this.checkEnvironmentRef(user, patch.defaultEnvironmentId);
-    const input = ExpertInput.parse({ ...(JSON.parse(row.body) as ExpertInput), ...patch });
-    const now = this.clock();
-    this.db
-      .prepare('UPDATE experts SET body = ?, scope = ?, updated_at = ? WHERE id = ?')
-      .run(JSON.stringify(input), input.scope, now, id);
-    return toExpert({ ...row, body: JSON.stringify(input), scope: input.scope, updated_at: now });
+    return toExpert(this.update('expert', user, id, patch, (merged) => ExpertInput.parse(merged)));
   }
 
   deleteExpert(user: User, id: string): void {
-    const row = this.changeable('expert', user, id);
-    if (row.built_in_key) throw conflict('Built-in Experts cannot be deleted.');
-    this.db.prepare('UPDATE experts SET deleted_at = ? WHERE id = ?').run(this.clock(), id);
+    this.softDelete('expert', user, id);
   }
 
   private checkEnvironmentRef(user: User, id: string | null): void {
@@ -146,9 +188,7 @@ export class Catalog {
   }
 
   environmentForRunner(orgId: string, id: string): Environment | null {
-    const row = this.db
-      .prepare<[string, string], Row>('SELECT * FROM environments WHERE id = ? AND org_id = ?')
-      .get(id, orgId);
+    const row = this.rowOfOrg('environment', orgId, id);
     return row ? toEnvironment(row) : null;
   }
 
@@ -160,44 +200,20 @@ export class Catalog {
 
   createEnvironment(user: User, input: EnvironmentInput, builtInKey: string | null = null): Environment {
     this.checkNameFree(user.orgId, input.name, null);
-    const now = this.clock();
-    const row: Row = {
-      id: newId(),
-      org_id: user.orgId,
-      owner_id: user.id,
-      scope: input.scope,
-      built_in_key: builtInKey,
-      body: JSON.stringify(input),
-      created_at: now,
-      updated_at: now,
-    };
-    this.db
-      .prepare(
-        `INSERT INTO environments (id, org_id, owner_id, scope, name, built_in_key, body, created_at, updated_at)
-         VALUES (@id, @org_id, @owner_id, @scope, @name, @built_in_key, @body, @created_at, @updated_at)`,
-      )
-      .run({ ...row, name: input.name });
-    return toEnvironment(row);
+    return toEnvironment(this.insert('environment', user, input, builtInKey));
   }
 
   updateEnvironment(user: User, id: string, patch: Partial<EnvironmentInput>): Environment {
-    const row = this.changeable('environment', user, id);
-    if (patch.scope && patch.scope !== row.scope && row.owner_id !== user.id) {
-      throw forbidden('Only its author may change who can use this Environment.');
-    }
-    const input = EnvironmentInput.parse({ ...(JSON.parse(row.body) as EnvironmentInput), ...patch });
-    this.checkNameFree(user.orgId, input.name, id);
-    const now = this.clock();
-    this.db
-      .prepare('UPDATE environments SET body = ?, scope = ?, name = ?, updated_at = ? WHERE id = ?')
-      .run(JSON.stringify(input), input.scope, input.name, now, id);
-    return toEnvironment({ ...row, body: JSON.stringify(input), scope: input.scope, updated_at: now });
+    const row = this.update('environment', user, id, patch, (merged) => {
+      const input = EnvironmentInput.parse(merged);
+      this.checkNameFree(user.orgId, input.name, id);
+      return input;
+    });
+    return toEnvironment(row);
   }
 
   deleteEnvironment(user: User, id: string): void {
-    const row = this.changeable('environment', user, id);
-    if (row.built_in_key) throw conflict('Built-in Environments cannot be deleted.');
-    this.db.prepare('UPDATE environments SET deleted_at = ? WHERE id = ?').run(this.clock(), id);
+    this.softDelete('environment', user, id);
   }
 
   private checkNameFree(orgId: string, name: string, exceptId: string | null): void {
