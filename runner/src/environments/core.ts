@@ -9,12 +9,12 @@ import {
 import type Docker from 'dockerode';
 import type { Clock } from './clock.js';
 import type { ContainerLimits } from './container-spec.js';
-import { nextDeadline, type DeadlineAction, type Timeouts } from './deadlines.js';
+import type { DeadlineAction, Timeouts } from './deadlines.js';
 import type { EnginePool } from './engine-pool.js';
 import { EnvironmentError, messageOf } from './errors.js';
 import type { Log } from './log.js';
 import { containerName } from './naming.js';
-import { SerialQueue, type SessionEntry } from './session-entry.js';
+import { SerialQueue, nextDeadlineOf, type SessionEntry } from './session-entry.js';
 import { emptyState, type StateStore } from './state-store.js';
 import type { BuildLogEntry, StatusChange } from './types.js';
 
@@ -160,15 +160,7 @@ export class Core {
     entry.timer?.cancel();
     entry.timer = undefined;
     if (this.closed) return;
-    const deadline = nextDeadline({
-      status: entry.status,
-      hasContainer: entry.state.hadContainer && entry.state.removedReason === undefined,
-      commandsRunning: entry.runs.size + entry.helpers,
-      startedAt: entry.state.startedAt,
-      lastActivityAt: entry.state.lastActivityAt,
-      suspendedAt: entry.state.suspendedAt,
-      timeouts: entry.timeouts,
-    });
+    const deadline = nextDeadlineOf(entry);
     if (!deadline) return;
     entry.timer = this.clock.schedule(() => {
       entry.timer = undefined;

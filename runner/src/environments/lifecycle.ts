@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { CommandChannel } from './command-channel.js';
 import { sessionContainerSpec } from './container-spec.js';
 import type { Core } from './core.js';
-import { nextDeadline, type DeadlineAction } from './deadlines.js';
+import type { DeadlineAction } from './deadlines.js';
 import { runScript } from './docker-exec.js';
 import type { Engine } from './engines.js';
 import {
@@ -18,7 +18,7 @@ import {
   messageOf,
 } from './errors.js';
 import { sessionLabels, snapshotHash } from './naming.js';
-import type { SessionEntry } from './session-entry.js';
+import { nextDeadlineOf, type SessionEntry } from './session-entry.js';
 import { Snapshots } from './snapshots.js';
 import { CLEAR_RUNS, KILL_ORPHANS } from './scripts.js';
 import type { RemovedReason } from './state-store.js';
@@ -223,15 +223,7 @@ export class Lifecycle {
 
   async runDeadline(entry: SessionEntry, action: DeadlineAction): Promise<void> {
     const { core } = this;
-    const due = nextDeadline({
-      status: entry.status,
-      hasContainer: entry.state.hadContainer && entry.state.removedReason === undefined,
-      commandsRunning: entry.runs.size + entry.helpers,
-      startedAt: entry.state.startedAt,
-      lastActivityAt: entry.state.lastActivityAt,
-      suspendedAt: entry.state.suspendedAt,
-      timeouts: entry.timeouts,
-    });
+    const due = nextDeadlineOf(entry);
     if (!due || due.action !== action || due.at > core.clock.now()) {
       core.reschedule(entry);
       return;

@@ -3,7 +3,7 @@
 import type { EnvironmentStatus } from '@orrery/shared';
 import type { ScheduledTimer } from './clock.js';
 import type { CommandChannel } from './command-channel.js';
-import type { Timeouts } from './deadlines.js';
+import { nextDeadline, type Deadline, type Timeouts } from './deadlines.js';
 import type { Engine } from './engines.js';
 import type { SessionState } from './state-store.js';
 import type { EnvironmentDefinition } from './types.js';
@@ -63,4 +63,17 @@ export interface SessionEntry {
   /** A status sync from an event is already queued. */
   syncQueued: boolean;
   lastSavedAt: number;
+}
+
+/** The session's next timed step (pause when idle, the run-time limit, a clean restart), if any. */
+export function nextDeadlineOf(entry: SessionEntry): Deadline | undefined {
+  return nextDeadline({
+    status: entry.status,
+    hasContainer: entry.state.hadContainer && entry.state.removedReason === undefined,
+    commandsRunning: entry.runs.size + entry.helpers,
+    startedAt: entry.state.startedAt,
+    lastActivityAt: entry.state.lastActivityAt,
+    suspendedAt: entry.state.suspendedAt,
+    timeouts: entry.timeouts,
+  });
 }
