@@ -1,6 +1,9 @@
 // Small line icons drawn inline, so the app needs no icon font or network.
 const base = { width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': true } as const;
 const stroke = { fill: 'none', stroke: 'currentColor', strokeWidth: 1.4, strokeLinecap: 'round' } as const;
+/** For the section headers' small buttons. */
+const small = { ...base, width: 14, height: 14 } as const;
+const thin = { fill: 'none', stroke: 'currentColor', strokeWidth: 1.3 } as const;
 
 export function PlusIcon() {
   return (
@@ -33,6 +36,52 @@ export function KeyIcon() {
     <svg {...base}>
       <circle {...stroke} cx="5.5" cy="10.5" r="2.8" />
       <path {...stroke} d="M7.5 8.5 13 3M11 5l1.8 1.8M9.5 6.5l1.4 1.4" />
+    </svg>
+  );
+}
+
+export function SparkleIcon() {
+  return (
+    <svg {...base}>
+      <path
+        fill="currentColor"
+        d="M8 0l1.6 4.4L14 6 9.6 7.6 8 12 6.4 7.6 2 6l4.4-1.6L8 0Zm5 10 .7 1.8 1.8.7-1.8.7L13 15l-.7-1.8-1.8-.7 1.8-.7L13 10Z"
+      />
+    </svg>
+  );
+}
+
+export function PaperclipIcon() {
+  return (
+    <svg {...base}>
+      <path
+        {...stroke}
+        d="M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3l-6 6a1.1 1.1 0 0 1-1.6-1.6L10 4.5"
+      />
+    </svg>
+  );
+}
+
+export function FolderPlusIcon() {
+  return (
+    <svg {...small}>
+      <path {...thin} d="M1.5 4.5v8h13v-7H7.5l-1.5-1.5h-4.5zM8 7.5v4M6 9.5h4" />
+    </svg>
+  );
+}
+
+export function FilterIcon() {
+  return (
+    <svg {...small}>
+      <path {...thin} d="M2 3h12M4.5 8h7M7 13h2" />
+    </svg>
+  );
+}
+
+export function CollapseIcon() {
+  return (
+    <svg {...small}>
+      <path {...thin} d="M4 2.5l4 3.5 4-3.5M4 9.5l4 3.5 4-3.5" />
     </svg>
   );
 }

@@ -11,6 +11,7 @@ import { filterCommands, slashQuery, type SlashCommand } from './slash-commands.
 import { SLASH_MENU_ID, SlashMenu } from './SlashMenu.js';
 import { useEnhance, type Enhancer } from './use-enhance.js';
 import './composer.css';
+import { PaperclipIcon, SparkleIcon } from '../common/icons.js';
 
 export const PROMPT_PLACEHOLDER = 'Ask anything or type / for commands';
 
@@ -254,30 +255,5 @@ export function Composer(props: ComposerProps) {
         </button>
       </div>
     </form>
-  );
-}
-
-function SparkleIcon() {
-  return (
-    <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-      <path
-        fill="currentColor"
-        d="M8 0l1.6 4.4L14 6 9.6 7.6 8 12 6.4 7.6 2 6l4.4-1.6L8 0Zm5 10 .7 1.8 1.8.7-1.8.7L13 15l-.7-1.8-1.8-.7 1.8-.7L13 10Z"
-      />
-    </svg>
-  );
-}
-
-function PaperclipIcon() {
-  return (
-    <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-      <path
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.4"
-        strokeLinecap="round"
-        d="M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3l-6 6a1.1 1.1 0 0 1-1.6-1.6L10 4.5"
-      />
-    </svg>
   );
 }

@@ -23,6 +23,7 @@ import { useFolders, usePins } from '../sync/use-user-doc.js';
 import { FolderBlock } from './FolderBlock.js';
 import { ROOT_DROP, pinDragId, placementForDrop, sessionIdOfDrag } from './pin-drop.js';
 import { SortablePin } from './SortablePin.js';
+import { CollapseIcon, FilterIcon, FolderPlusIcon } from '../common/icons.js';
 
 // Prefer the pin under the pointer, then the folder or top level under it.
 const collision: CollisionDetection = (args) => {
@@ -177,32 +178,5 @@ export function PinnedSection() {
         </DragOverlay>
       </DndContext>
     </section>
-  );
-}
-
-function FolderPlusIcon() {
-  return (
-    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.3"
-        d="M1.5 4.5v8h13v-7H7.5l-1.5-1.5h-4.5zM8 7.5v4M6 9.5h4"
-      />
-    </svg>
-  );
-}
-function FilterIcon() {
-  return (
-    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path fill="none" stroke="currentColor" strokeWidth="1.3" d="M2 3h12M4.5 8h7M7 13h2" />
-    </svg>
-  );
-}
-function CollapseIcon() {
-  return (
-    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path fill="none" stroke="currentColor" strokeWidth="1.3" d="M4 2.5l4 3.5 4-3.5M4 9.5l4 3.5 4-3.5" />
-    </svg>
   );
 }
