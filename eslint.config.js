@@ -17,6 +17,7 @@ export default tseslint.config(
             '*.js',
             '*.ts',
             'build/*.mjs',
+            'build/*.d.mts',
             '*/vite.config.ts',
             '*/vitest.config.ts',
             '*/playwright.config.ts',

@@ -20,6 +20,7 @@ import { createServer } from 'node:http';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_LAUNCH } from '../../build/chromium.mjs';
 import * as Y from 'yjs';
 
 const RUNS = Number(process.argv[2] ?? 8);
@@ -122,17 +123,7 @@ const docs = [
   [sessionDocName(openId), Array.from(Y.encodeStateAsUpdate(sessionY))],
 ];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const seedPage = await context.newPage();
 await seedPage.goto(appUrl);

@@ -3,20 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_LAUNCH } from '../../build/chromium.mjs';
 
 const here = import.meta.dirname;
 const svg = readFileSync(path.join(here, 'icon.svg'), 'utf8');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
   for (const size of [16, 32, 48, 64, 128, 256, 512]) {
     const page = await browser.newPage({ viewport: { width: size, height: size } });
