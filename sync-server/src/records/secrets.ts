@@ -44,27 +44,21 @@ export class Secrets {
   /** Sets (or replaces) a value; shared secrets are the admins' to change. */
   put(user: User, scope: SecretScope, name: string, value: string): SecretSummary {
     const owner = this.ownerFor(user, scope);
+    const now = this.clock();
     this.db
       .prepare(
         `INSERT INTO secrets (org_id, owner_id, name, sealed, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (org_id, owner_id, name) DO UPDATE SET
            sealed = excluded.sealed, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       )
-      .run(
-        user.orgId,
-        owner,
-        name,
-        this.box.seal(value, context(user.orgId, owner, name)),
-        this.clock(),
-        user.id,
-      );
+      .run(user.orgId, owner, name, this.box.seal(value, context(user.orgId, owner, name)), now, user.id);
     const overridden =
       scope === 'shared' &&
       !!this.db
         .prepare('SELECT 1 FROM secrets WHERE org_id = ? AND owner_id = ? AND name = ?')
         .get(user.orgId, user.id, name);
     return this.summary(
-      { owner_id: owner, name, updated_at: this.clock(), updated_by: user.id, updated_by_name: user.name },
+      { owner_id: owner, name, updated_at: now, updated_by: user.id, updated_by_name: user.name },
       overridden,
     );
   }

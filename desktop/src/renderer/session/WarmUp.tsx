@@ -42,24 +42,27 @@ const WARM_UP_TURNS = 60;
 
 function readASessionDocument(): void {
   const source = new SessionDoc(new Y.Doc()).init();
-  for (let i = 0; i < WARM_UP_TURNS; i += 1) {
-    source.enqueue({ ...user, id: `u${i}`, text: `${user.text} ${i}` });
-    source.beginTurn(`t${i}`, i);
-    const call = source.startToolCall({
-      id: `c${i}`,
-      turnId: `t${i}`,
-      name: tool.name,
-      input: tool.input,
-      now: i,
-    });
-    call.append(tool.output);
-    call.finish({ status: 'done', exitCode: 0, durationMs: 1 });
-    const answer = source.startAgentMessage(`a${i}`, `t${i}`, i);
-    answer.append(SAMPLE);
-    answer.finish();
-    source.addNotice({ id: `n${i}`, turnId: `t${i}`, level: 'info', text: notice.text, now: i });
-    source.endTurn();
-  }
+  // One transaction: what is warmed up is reading the document, not writing it.
+  source.doc.transact(() => {
+    for (let i = 0; i < WARM_UP_TURNS; i += 1) {
+      source.enqueue({ ...user, id: `u${i}`, text: `${user.text} ${i}` });
+      source.beginTurn(`t${i}`, i);
+      const call = source.startToolCall({
+        id: `c${i}`,
+        turnId: `t${i}`,
+        name: tool.name,
+        input: tool.input,
+        now: i,
+      });
+      call.append(tool.output);
+      call.finish({ status: 'done', exitCode: 0, durationMs: 1 });
+      const answer = source.startAgentMessage(`a${i}`, `t${i}`, i);
+      answer.append(SAMPLE);
+      answer.finish();
+      source.addNotice({ id: `n${i}`, turnId: `t${i}`, level: 'info', text: notice.text, now: i });
+      source.endTurn();
+    }
+  });
   const copy = new Y.Doc();
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(source.doc));
   new SessionDoc(copy).transcript();
