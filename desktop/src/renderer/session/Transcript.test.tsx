@@ -171,4 +171,29 @@ describe('Transcript', () => {
     await expect.poll(() => now.at(-1), { timeout: 3_000 }).toBeNull();
     expect(now.length).toBeGreaterThan(0);
   });
+
+  it('returns to a place inside the cached end, also when the whole conversation arrives a while later', async () => {
+    const entries = conversation(2_000);
+    const places: (ReadingPlace | null)[] = [];
+    let screen = await render(<TranscriptBox entries={entries} onPlace={(p) => places.push(p)} />);
+    await expect.poll(() => fullyVisible('Answer 1999')).toBe(true);
+    log().dispatchEvent(new WheelEvent('wheel', { deltaY: -1200, bubbles: true }));
+    log().scrollTop -= 1_200;
+    await settle();
+    const reading = firstRowInView();
+    await screen.unmount();
+    const left = places.at(-1)!;
+    const tail = entries.slice(-40);
+    expect(tail.some((e) => e.id === left.entryId)).toBe(true);
+
+    screen = await render(<TranscriptBox entries={tail} place={left} />);
+    unmount = () => screen.unmount();
+    await expect.poll(() => firstRowInView().text).toBe(reading.text);
+    // Longer than rows take to settle, as when the document is slow to load.
+    await new Promise((r) => setTimeout(r, 800));
+    await screen.rerender(<TranscriptBox entries={entries} place={left} />);
+    await settle();
+    expect(firstRowInView().text).toBe(reading.text);
+    expect(Math.abs(firstRowInView().top - reading.top)).toBeLessThan(2);
+  });
 });

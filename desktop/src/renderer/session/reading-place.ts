@@ -26,7 +26,13 @@ export function useReadingPlace(options: {
 }): void {
   const { virtualizer, entries, scrollRef, following, readerScrolledAt, place, onPlace } = options;
   const pending = useRef(place);
-  const returning = useRef<{ index: number; offset: number; since: number } | null>(null);
+  /**
+   * The place being returned to, held while rows settle and until the reader
+   * scrolls: when it was returned to, since when the entries are as many as `count`.
+   */
+  const returning = useRef<(ReadingPlace & { returnedAt: number; since: number; count: number }) | null>(
+    null,
+  );
   const scrollTop = useRef<number | null>(null);
   const report = useRef(onPlace);
   report.current = onPlace;
@@ -38,21 +44,24 @@ export function useReadingPlace(options: {
   // settle to their measured heights over the next frames, so the place is held
   // until then, unless the reader scrolls first.
   useLayoutEffect(() => {
+    const now = performance.now();
     const target = pending.current;
     if (target) {
-      const index = entries.findIndex((e) => e.id === target.entryId);
-      if (index < 0) return;
+      if (!entries.some((e) => e.id === target.entryId)) return;
       pending.current = null;
       following.current = false;
-      returning.current = { index, offset: target.offset, since: performance.now() };
+      returning.current = { ...target, returnedAt: now, since: now, count: entries.length };
     }
     const back = returning.current;
     if (!back) return;
-    if (readerScrolledAt.current > back.since || performance.now() - back.since > HOLD_MS) {
+    // More entries (the whole document after its cached end) move the place: hold it longer.
+    if (entries.length !== back.count) Object.assign(back, { since: now, count: entries.length });
+    const index = entries.findIndex((e) => e.id === back.entryId);
+    if (index < 0 || readerScrolledAt.current > back.returnedAt || now - back.since > HOLD_MS) {
       returning.current = null;
       return;
     }
-    const start = virtualizer.getOffsetForIndex(back.index, 'start')?.[0] ?? 0;
+    const start = virtualizer.getOffsetForIndex(index, 'start')?.[0] ?? 0;
     const el = scrollRef.current;
     if (el && Math.abs(el.scrollTop - (start + back.offset)) > 1)
       virtualizer.scrollToOffset(start + back.offset);
