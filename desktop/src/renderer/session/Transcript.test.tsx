@@ -196,4 +196,36 @@ describe('Transcript', () => {
     expect(firstRowInView().text).toBe(reading.text);
     expect(Math.abs(firstRowInView().top - reading.top)).toBeLessThan(2);
   });
+
+  it('returns to a place read after the conversation is shown, unless the reader scrolled first', async () => {
+    const entries = conversation(2_000);
+    const places: (ReadingPlace | null)[] = [];
+    let screen = await render(<TranscriptBox entries={entries} onPlace={(p) => places.push(p)} />);
+    await expect.poll(() => fullyVisible('Answer 1999')).toBe(true);
+    log().dispatchEvent(new WheelEvent('wheel', { deltaY: -2000, bubbles: true }));
+    log().scrollTop -= 2_000;
+    await settle();
+    const reading = firstRowInView();
+    await screen.unmount();
+    const left = places.at(-1)!;
+
+    // The document loaded before the place was read: it opens at the newest entry, then returns.
+    screen = await render(<TranscriptBox entries={entries} />);
+    await expect.poll(() => fullyVisible('Answer 1999')).toBe(true);
+    await screen.rerender(<TranscriptBox entries={entries} place={left} />);
+    await expect.poll(() => firstRowInView().text).toBe(reading.text);
+    await screen.unmount();
+
+    // The reader already scrolled somewhere: a late place does not take them away.
+    screen = await render(<TranscriptBox entries={entries} />);
+    unmount = () => screen.unmount();
+    await expect.poll(() => fullyVisible('Answer 1999')).toBe(true);
+    log().dispatchEvent(new WheelEvent('wheel', { deltaY: -500, bubbles: true }));
+    log().scrollTop -= 500;
+    await settle();
+    const own = firstRowInView();
+    await screen.rerender(<TranscriptBox entries={entries} place={left} />);
+    await settle();
+    expect(firstRowInView().text).toBe(own.text);
+  });
 });

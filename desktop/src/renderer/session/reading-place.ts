@@ -19,13 +19,23 @@ export function useReadingPlace(options: {
   scrollRef: RefObject<HTMLDivElement | null>;
   following: RefObject<boolean>;
   readerScrolledAt: RefObject<number>;
-  /** Where to open; applied once, as soon as its entry is in the list. */
+  /**
+   * Where to open; applied once, as soon as its entry is in the list. It may be
+   * known only after the conversation is shown (read from this device while the
+   * document loads): then it still applies, unless the reader has scrolled.
+   */
   place: ReadingPlace | null;
   /** Told where the reader is (null: at the newest entry) when they stop scrolling and when it closes. */
   onPlace?: (place: ReadingPlace | null) => void;
 }): void {
   const { virtualizer, entries, scrollRef, following, readerScrolledAt, place, onPlace } = options;
   const pending = useRef(place);
+  const placeTaken = useRef(place !== null);
+  const mountedAt = useRef(performance.now());
+  if (place && !placeTaken.current) {
+    placeTaken.current = true;
+    if (readerScrolledAt.current < mountedAt.current) pending.current = place;
+  }
   /**
    * The place being returned to, held while rows settle and until the reader
    * scrolls: when it was returned to, since when the entries are as many as `count`.
