@@ -1,7 +1,7 @@
 // `npm start`: the sync server (with the web app and the embedded SQLite
 // store) and a runner beside it, as one foreground job. Ctrl+C stops both,
 // the server last so that it flushes what the runner wrote.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -66,6 +66,16 @@ async function stop(code) {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+// Docker, the base image and Chromium: set-up that npm cannot do. A failure is
+// said plainly and the server still starts, so the app can be browsed.
+const setup = spawnSync('bash', [path.join(root, 'build', 'setup.sh')], { stdio: 'inherit', env });
+const setupProblem =
+  setup.status === 0
+    ? null
+    : 'the set-up step above did not finish, so sessions cannot start their Environments yet; ' +
+      'do what its [setup] lines say, then run `npm start` again';
+if (setupProblem) console.error(`[orrery] ${setupProblem}. Starting the server anyway.`);
+
 const serverEntry = 'sync-server/dist/main.js';
 if (!existsSync(path.join(root, serverEntry))) {
   console.error('[orrery] the sync server is not built; run `npm run build` first.');
@@ -84,4 +94,5 @@ if (existsSync(path.join(root, runnerEntry))) {
     ORRERY_RUNNER_TOKEN_FILE: path.join(dataDir, 'runner.token'),
   });
 }
-console.log(`[orrery] ready: open ${url} in a browser.`);
+if (setupProblem) console.log(`[orrery] ready for browsing: open ${url} in a browser (${setupProblem}).`);
+else console.log(`[orrery] ready: open ${url} in a browser.`);
