@@ -3,6 +3,7 @@
 // change into the session's document.
 import { HEARTBEAT_MS, type Job, type SessionDoc } from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
+import { sleep } from './abort.js';
 import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
 import { drainQueue, environmentDefinition, type TurnDeps } from './agent/turn.js';
 import type { DocPeers } from './doc-peers.js';
@@ -259,14 +260,4 @@ export function recoverInterruptedTurn(doc: SessionDoc, now: () => number): bool
   });
   doc.endTurn();
   return true;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

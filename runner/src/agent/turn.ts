@@ -4,6 +4,7 @@
 // runs the message as a command — writing everything into the session doc.
 import type { AttachmentRef, SessionContext, SessionDoc, ToolName } from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
+import { abortWith } from '../abort.js';
 import type { EnvironmentDefinition, EnvironmentManager } from '../environments/types.js';
 import { TextBatcher } from './batcher.js';
 import { buildHistory } from './history.js';
@@ -96,7 +97,7 @@ async function runTurn(
 ): Promise<void> {
   const sessionId = ctx.session.id;
   const stop = new AbortController();
-  outer?.addEventListener('abort', () => stop.abort(), { once: true });
+  const release = abortWith(outer, stop);
   const unobserve = doc.observe(() => {
     if (doc.turn().stopRequested && !stop.signal.aborted) stop.abort();
   });
@@ -130,6 +131,7 @@ async function runTurn(
       notice('error', `The turn failed: ${message}`);
     }
   } finally {
+    release();
     unobserve();
     doc.endTurn();
   }
