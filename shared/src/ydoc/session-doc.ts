@@ -157,8 +157,15 @@ export class SessionDoc {
     return messagesOf(this.doc).length;
   }
 
+  /** Messages waiting for the runner; a stale copy of one already answered (an edit that lost the race) is not shown. */
   queue(): QueuedMessage[] {
-    return queueOf(this.doc).toArray().map(readQueued);
+    const q = queueOf(this.doc);
+    if (!q.length) return [];
+    const answered = this.userMessageIds();
+    return q
+      .toArray()
+      .filter((item) => !answered.has(String(item.id)))
+      .map(readQueued);
   }
 
   turn(): Turn {
@@ -230,6 +237,12 @@ export class SessionDoc {
    */
   beginTurn(turnId: string, now: number): UserMessage | null {
     const q = queueOf(this.doc);
+    // An edit racing the runner's take leaves a copy of a message already
+    // answered (same id): it is dropped, so each message is answered once.
+    const answered = q.length ? this.userMessageIds() : new Set<string>();
+    let stale = 0;
+    while (stale < q.length && answered.has(String(q.get(stale).id))) stale += 1;
+    if (stale > 0) this.doc.transact(() => q.delete(0, stale), this.origin);
     const first = q.get(0);
     if (!first) return null;
     const queued = readQueued(first);
@@ -249,6 +262,15 @@ export class SessionDoc {
       turnOf(this.doc).set('current', { state: 'running', turnId, startedAt: now });
     }, this.origin);
     return message;
+  }
+
+  private userMessageIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const stored of messagesOf(this.doc)) {
+      // User messages are plain objects; live entries (agent, tool) are Y.Maps.
+      if (!(stored instanceof Y.Map) && stored.kind === 'user') ids.add(String(stored.id));
+    }
+    return ids;
   }
 
   endTurn(): void {

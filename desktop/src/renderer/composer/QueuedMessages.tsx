@@ -1,7 +1,10 @@
 // Messages waiting for the agent, above the prompt box: each can be edited or
 // removed until the runner picks it up (written to the synced queue).
 import type { QueuedMessage, SessionDoc } from '@orrery/shared';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+
+const ALREADY_SENT =
+  'Already sent: the agent took that message before your edit, so it got the text as it was.';
 
 export function QueuedMessages({
   queue,
@@ -13,13 +16,42 @@ export function QueuedMessages({
   turnRunning: boolean;
 }) {
   const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
-  if (!queue.length) return null;
+  const [notice, setNotice] = useState<string | null>(null);
+  // An edit saved here can still lose the race with the runner taking the message.
+  const savedEdit = useRef<{ id: string; text: string } | null>(null);
+  const editingTaken = editing !== null && !queue.some((q) => q.id === editing.id);
+  useEffect(() => {
+    if (!editingTaken) return;
+    setEditing(null);
+    setNotice(ALREADY_SENT);
+  }, [editingTaken]);
+  useEffect(() => {
+    const edit = savedEdit.current;
+    if (!edit || queue.some((q) => q.id === edit.id)) return;
+    savedEdit.current = null;
+    const sent = sessionDoc?.transcript().find((e) => e.kind === 'user' && e.id === edit.id);
+    if (sent?.kind === 'user' && sent.text !== edit.text) setNotice(ALREADY_SENT);
+  }, [queue, sessionDoc]);
   const save = () => {
-    if (editing && editing.text.trim()) sessionDoc?.editQueued(editing.id, editing.text.trim());
+    const text = editing?.text.trim();
+    if (editing && text && sessionDoc) {
+      if (sessionDoc.editQueued(editing.id, text)) savedEdit.current = { id: editing.id, text };
+      else setNotice(ALREADY_SENT);
+    }
     setEditing(null);
   };
+  const status = notice && (
+    <p className="queued-notice muted" role="status">
+      {notice}{' '}
+      <button type="button" className="secondary small" onClick={() => setNotice(null)}>
+        Dismiss
+      </button>
+    </p>
+  );
+  if (!queue.length) return status || null;
   return (
     <section className="queued" aria-label="Queued messages">
+      {status}
       <h2 className="queued-heading">
         Queued{' '}
         <span className="muted">
