@@ -1,7 +1,7 @@
 // The engines a manager places sessions on, with a placement rule, and each
 // engine's network mode once "auto" is resolved against what it offers.
 import type { Engine } from './engines.js';
-import { EnvironmentError, messageOf } from './errors.js';
+import { engineAccessProblem, engineErrorText, EnvironmentError } from './errors.js';
 import { LABEL } from './naming.js';
 
 export interface EngineLoad {
@@ -53,6 +53,7 @@ export class EnginePool {
   async place(): Promise<Engine> {
     const loads: EngineLoad[] = [];
     const problems: string[] = [];
+    let refusals = 0;
     for (const engine of this.engines) {
       try {
         const containers = await engine.docker.listContainers({
@@ -65,13 +66,18 @@ export class EnginePool {
         }
         loads.push({ engine, sessions: containers.length });
       } catch (error) {
-        problems.push(`${engine.name} at ${engine.address}: ${messageOf(error)}`);
+        const refused = engineAccessProblem(error, engine);
+        if (refused) refusals += 1;
+        problems.push(refused ?? `${engine.name} at ${engine.address}: ${engineErrorText(error, engine)}`);
       }
     }
     if (loads.length === 0) {
+      const allRefused = refusals === this.engines.length;
       throw new EnvironmentError(
-        'engine_unavailable',
-        `No Docker engine can take the Environment: ${problems.join('; ')}`,
+        allRefused ? 'engine_refused' : 'engine_unavailable',
+        allRefused && problems.length === 1
+          ? problems[0]!
+          : `No Docker engine can take the Environment: ${problems.join('; ')}`,
       );
     }
     if (typeof this.placement === 'function') return this.placement(loads);

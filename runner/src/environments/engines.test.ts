@@ -52,6 +52,14 @@ describe('engine addresses', () => {
     expect((options.key as Buffer).toString()).toBe('key.pem contents');
   });
 
+  it('names an engine from DOCKER_HOST after its address, and the local socket "local"', () => {
+    expect(engineConfigFromEnv({}).name).toBe('local');
+    expect(engineConfigFromEnv({ DOCKER_HOST: 'unix:///var/run/docker.sock' }).name).toBe('local');
+    expect(engineConfigFromEnv({ DOCKER_HOST: 'tcp://build-host:2376' }).name).toBe('build-host:2376');
+    expect(engineConfigFromEnv({ DOCKER_HOST: 'ssh://deploy@gpu-box' }).name).toBe('gpu-box');
+    expect(engineConfigFromEnv({ DOCKER_HOST: 'tcp://build-host:2376' }, 'named').name).toBe('named');
+  });
+
   it('says which certificate file is missing', () => {
     expect(() =>
       dockerOptionsFor({ name: 'far', host: 'tcp://far:2376', tlsVerify: true, certPath: '/nonexistent' }),

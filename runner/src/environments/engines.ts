@@ -36,18 +36,24 @@ export interface Engine {
   docker: Docker;
   /** Where the engine is, for messages people read (never credentials). */
   address: string;
+  /** The folder its TLS files come from, to name the one that is wrong. */
+  certPath?: string | undefined;
   networkMode: string;
   maxContainers: number | undefined;
 }
 
 export const LOCAL_SOCKET = '/var/run/docker.sock';
 
-/** The engine the standard Docker variables describe (what the docker CLI would use). */
-export function engineConfigFromEnv(env: Record<string, string | undefined>, name = 'local'): EngineConfig {
+/**
+ * The engine the standard Docker variables describe (what the docker CLI would
+ * use), named after its address unless a name is given: "local" is the local socket.
+ */
+export function engineConfigFromEnv(env: Record<string, string | undefined>, name?: string): EngineConfig {
   const tlsVerify = nonEmpty(env.DOCKER_TLS_VERIFY);
+  const host = nonEmpty(env.DOCKER_HOST);
   return {
-    name,
-    host: nonEmpty(env.DOCKER_HOST),
+    name: name ?? nameForHost(host),
+    host,
     certPath: nonEmpty(env.DOCKER_CERT_PATH) ?? (tlsVerify ? path.join(homedir(), '.docker') : undefined),
     tlsVerify: tlsVerify !== undefined && tlsVerify !== '0' && tlsVerify.toLowerCase() !== 'false',
     sshKeyPath: nonEmpty(env.ORRERY_DOCKER_SSH_KEY),
@@ -151,12 +157,25 @@ function sshOptions(url: URL, config: EngineConfig): Docker.DockerOptions & { ad
   };
 }
 
+/** "local" for the local socket; otherwise the address people know the engine by, e.g. "build-host:2376". */
+export function nameForHost(host: string | undefined): string {
+  if (!host || host === `unix://${LOCAL_SOCKET}` || host === LOCAL_SOCKET) return 'local';
+  try {
+    const url = new URL(host.includes('://') ? host : `tcp://${host}`);
+    if (url.protocol === 'unix:') return `local:${url.pathname}`;
+    return url.port ? `${url.hostname}:${url.port}` : url.hostname;
+  } catch {
+    return host;
+  }
+}
+
 export function createEngine(config: EngineConfig): Engine {
   const { address, ...options } = dockerOptionsFor(config);
   return {
     name: config.name,
     docker: new Docker(options),
     address,
+    certPath: options.protocol === 'https' ? (config.certPath ?? path.join(homedir(), '.docker')) : undefined,
     networkMode: config.networkMode ?? 'auto',
     maxContainers: config.maxContainers,
   };

@@ -6,7 +6,7 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { Engine } from './engines.js';
-import { messageOf } from './errors.js';
+import { engineAccessProblem, engineErrorText } from './errors.js';
 import type { Log } from './log.js';
 import { LABEL } from './naming.js';
 
@@ -27,6 +27,7 @@ export interface EventHandlers {
 
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
+const REFUSED_RETRY_MS = 5 * 60_000;
 
 export class EventFollower {
   private stream: Readable | undefined;
@@ -130,16 +131,21 @@ export class EventFollower {
 
   private fail(error: unknown): void {
     if (this.closed) return;
+    const refused = engineAccessProblem(error, this.engine);
     if (!this.down) {
       this.down = true;
-      this.log.warn('lost the Docker engine; retrying', {
-        engine: this.engine.name,
-        error: messageOf(error),
-      });
+      if (refused)
+        this.log.error('the Docker engine refused this runner', { engine: this.engine.name, error: refused });
+      else
+        this.log.warn('lost the Docker engine; retrying', {
+          engine: this.engine.name,
+          error: engineErrorText(error),
+        });
       this.handlers.onDown(error);
     }
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.connect(true), this.backoff);
+    // A refusal is no outage: look again only now and then, in case the engine's side is fixed.
+    this.retryTimer = setTimeout(() => void this.connect(true), refused ? REFUSED_RETRY_MS : this.backoff);
     this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
   }
 }

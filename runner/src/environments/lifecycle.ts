@@ -14,6 +14,8 @@ import {
   dockerMessageOf,
   dockerStatusOf,
   EnvironmentError,
+  engineAccessProblem,
+  engineErrorText,
   isEngineUnreachable,
   messageOf,
 } from './errors.js';
@@ -52,6 +54,7 @@ export class Lifecycle {
         return;
       } catch (error) {
         const unreachable = isEngineUnreachable(error);
+        // A refused certificate or login is not an outage: retrying never fixes it.
         if (!unreachable || Date.now() - started + delay > core.config.engineRetryMs || core.closed) {
           const failure = asEnvironmentError(error, entry);
           core.setStatus(entry, 'error', text.failed(failure.message));
@@ -61,7 +64,7 @@ export class Lifecycle {
           entry,
           'error',
           entry.engine
-            ? text.engineDown(entry.engine.name, messageOf(error))
+            ? text.engineDown(entry.engine.name, engineErrorText(error, entry.engine))
             : text.noEngine(messageOf(error)),
         );
         await new Promise((r) => setTimeout(r, delay));
@@ -310,10 +313,12 @@ export function ignore(...statuses: number[]): (error: unknown) => void {
 function asEnvironmentError(error: unknown, entry: SessionEntry): EnvironmentError {
   if (error instanceof EnvironmentError) return error;
   const engine = entry.engine ? `“${entry.engine.name}” (${entry.engine.address})` : '';
+  const refused = entry.engine ? engineAccessProblem(error, entry.engine) : null;
+  if (refused) return new EnvironmentError('engine_refused', refused, { cause: error });
   if (isEngineUnreachable(error)) {
     return new EnvironmentError(
       'engine_unavailable',
-      `Cannot reach the Docker engine ${engine}: ${messageOf(error)}`,
+      `Cannot reach the Docker engine ${engine}: ${engineErrorText(error, entry.engine)}`,
       {
         cause: error,
       },

@@ -6,7 +6,7 @@ import type { EnvironmentStatus } from '@orrery/shared';
 import type Docker from 'dockerode';
 import type { Core } from './core.js';
 import type { Engine } from './engines.js';
-import { messageOf } from './errors.js';
+import { engineAccessProblem, engineErrorText, messageOf } from './errors.js';
 import { EventFollower, type ContainerEvent } from './events.js';
 import { ignore, inspect, type Lifecycle } from './lifecycle.js';
 import { LABEL, labelNumber } from './naming.js';
@@ -154,7 +154,12 @@ export class Reconciler {
   private onDown(engine: Engine, error: unknown): void {
     for (const entry of this.core.entries.values()) {
       if (entry.engine !== engine || entry.status === 'none') continue;
-      this.core.setStatus(entry, 'error', text.engineDown(engine.name, messageOf(error)));
+      const refused = engineAccessProblem(error, engine);
+      this.core.setStatus(
+        entry,
+        'error',
+        refused ?? text.engineDown(engine.name, engineErrorText(error, engine)),
+      );
     }
   }
 

@@ -4,7 +4,11 @@
 // coming back (a clear status, retries, recovery, no crash).
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createEngine, engineConfigFromEnv, type Engine } from './engines.js';
+import type { EnvironmentError } from './errors.js';
 import { createPrivateDockerd, loadImage, type PrivateDockerd } from './fixtures/private-dockerd.js';
 import { containerName, LABEL } from './naming.js';
 import {
@@ -25,6 +29,11 @@ let remote: PrivateDockerd;
 let engines: Engine[];
 let t: TestManager;
 const scope = uniqueScope('remote');
+const made: string[] = [];
+function cleanupLater(dir: string): string {
+  made.push(dir);
+  return dir;
+}
 
 beforeAll(async () => {
   local = await requireDocker();
@@ -54,6 +63,7 @@ afterAll(async () => {
     await remote.destroy();
   }
   if (t) cleanupDir(t.stateDir);
+  for (const dir of made) cleanupDir(dir);
 }, 120_000);
 
 describe('a remote engine over TCP with TLS', () => {
@@ -68,32 +78,69 @@ describe('a remote engine over TCP with TLS', () => {
     expect(await dockerState(local, containerName(scope, 'on-remote'))).toBeUndefined();
   });
 
-  it('refuses a client certificate the engine does not trust, saying which engine', async () => {
-    const stranger = createEngine(
+  async function refusedWith(certs: string, name: string): Promise<{ message: string; details: string[] }> {
+    const engine = createEngine(
       engineConfigFromEnv(
-        {
-          DOCKER_HOST: `tcp://127.0.0.1:${remote.port}`,
-          DOCKER_CERT_PATH: remote.strangerCerts,
-          DOCKER_TLS_VERIFY: '1',
-        },
-        'stranger',
+        { DOCKER_HOST: `tcp://127.0.0.1:${remote.port}`, DOCKER_CERT_PATH: certs, DOCKER_TLS_VERIFY: '1' },
+        name,
       ),
     );
+    // A long retry window: a refusal must not use it.
     const other = makeManager({
-      scope: uniqueScope('stranger'),
-      engines: [stranger],
-      config: { engineRetryMs: 500 },
+      scope: uniqueScope(name),
+      engines: [engine],
+      config: { engineRetryMs: 120_000 },
     });
     try {
       await other.manager.start();
-      await expect(other.manager.ensureRunning('x', testDefinition())).rejects.toMatchObject({
-        code: 'engine_unavailable',
-      });
+      const error = await other.manager.ensureRunning('x', testDefinition()).then(
+        () => {
+          throw new Error('the engine took a certificate it should have refused');
+        },
+        (e: unknown) => e as EnvironmentError,
+      );
+      expect(error.code).toBe('engine_refused');
       expect(other.manager.status('x')).toBe('error');
+      return {
+        message: error.message,
+        details: other.changes.filter((c) => c.sessionId === 'x').map((c) => c.detail),
+      };
     } finally {
       await other.manager.close();
       cleanupDir(other.stateDir);
     }
+  }
+
+  it('refuses a client certificate the engine does not trust, saying which file to change, without retrying', async () => {
+    const { message, details } = await refusedWith(remote.strangerCerts, 'stranger');
+    expect(message).toBe(
+      `The Docker engine “stranger” (tcp://127.0.0.1:${remote.port}) refused this runner's client certificate (${remote.strangerCerts}/cert.pem): check your TLS client certification settings. The engine must trust the CA that signed ${remote.strangerCerts}/cert.pem (its --tlscacert), and ${remote.strangerCerts}/key.pem must be that certificate's key.`,
+    );
+    expect(details.filter((d) => /Retrying/.test(d))).toEqual([]);
+    expect(details.at(-1)).toBe(message);
+  });
+
+  it('says a server certificate from another CA is signed by unknown authority, without retrying', async () => {
+    const { message, details } = await refusedWith(remote.wrongCaCerts, 'wrong-ca');
+    expect(message).toContain('presented a certificate signed by unknown authority');
+    expect(message).toContain(`${remote.wrongCaCerts}/ca.pem`);
+    expect(message).not.toMatch(/\n|openssl|\.c:\d+/i);
+    expect(details.filter((d) => /Retrying/.test(d))).toEqual([]);
+  });
+
+  it('stops at start-up with a clear message when a certificate file is missing', () => {
+    const empty = cleanupLater(mkdtempSync(path.join(tmpdir(), 'orrery-nocerts-')));
+    expect(() =>
+      createEngine(
+        engineConfigFromEnv({
+          DOCKER_HOST: `tcp://127.0.0.1:${remote.port}`,
+          DOCKER_CERT_PATH: empty,
+          DOCKER_TLS_VERIFY: '1',
+        }),
+      ),
+    ).toThrow(
+      `Engine "127.0.0.1:${remote.port}": cannot read ${empty}/ca.pem for TLS; set DOCKER_CERT_PATH to a folder with ca.pem, cert.pem and key.pem`,
+    );
   });
 
   it('reports the engine going away, and recovers when it is back', async () => {
