@@ -40,6 +40,16 @@ install_packages() {
 
 start_private_daemon() {
   docker_reachable && return 0
+  # A private daemon only ever stands in for the local socket, never for an engine named in DOCKER_HOST.
+  if [ -n "${DOCKER_HOST:-}" ] && [ "$DOCKER_HOST" != "unix://$DOCKER_SOCK" ]; then
+    say "the Docker engine at DOCKER_HOST=$DOCKER_HOST does not answer: start it, or fix DOCKER_HOST (and DOCKER_CERT_PATH / DOCKER_TLS_VERIFY)."
+    say "what docker says: $(timeout 10 docker info 2>&1 | grep -m1 -iE 'error|cannot|refused' || echo 'no answer')"
+    return 1
+  fi
+  if [ -f "$DOCKER_ROOT/dockerd.pid" ] && kill -0 "$(cat "$DOCKER_ROOT/dockerd.pid")" 2>/dev/null; then
+    say "a private Docker daemon is running (pid $(cat "$DOCKER_ROOT/dockerd.pid")) but does not answer on $DOCKER_SOCK; see /var/log/orrery/dockerd.log"
+    return 1
+  fi
   if [ "$(id -u)" -ne 0 ]; then
     say "no Docker engine is reachable (DOCKER_HOST=${DOCKER_HOST:-unix://$DOCKER_SOCK})."
     say "start one as root:  sudo bash build/setup.sh   (or point DOCKER_HOST at a running engine)"

@@ -14,11 +14,20 @@ const env = { ...process.env, ORRERY_PORT: port, ORRERY_DATA_DIR: dataDir };
 const children = new Set();
 let stopping = false;
 
-function run(name, entry, extraEnv = {}) {
+function run(name, entry, extraEnv = {}, onLine = undefined) {
   const child = spawn(process.execPath, [path.join(root, entry)], {
     env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', onLine ? 'pipe' : 'inherit', 'inherit'],
   });
+  if (onLine) {
+    let rest = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
+  }
   children.add(child);
   child.on('exit', (code, signal) => {
     children.delete(child);
@@ -89,10 +98,19 @@ if (!(await waitForServer(url, 30_000))) {
 }
 const runnerEntry = 'runner/dist/main.js';
 if (existsSync(path.join(root, runnerEntry))) {
-  run('runner', runnerEntry, {
-    ORRERY_SERVER_URL: url,
-    ORRERY_RUNNER_TOKEN_FILE: path.join(dataDir, 'runner.token'),
+  // "Ready" waits for the runner: a bad engine setting (say, a missing certificate) stops it first, with its reason.
+  await new Promise((resolve) => {
+    const runner = run(
+      'runner',
+      runnerEntry,
+      { ORRERY_SERVER_URL: url, ORRERY_RUNNER_TOKEN_FILE: path.join(dataDir, 'runner.token') },
+      (line) => {
+        if (line.includes('"message":"runner ready"')) resolve();
+      },
+    );
+    runner.once('exit', resolve);
   });
+  if (stopping) await new Promise(() => {});
 }
 if (setupProblem) console.log(`[orrery] ready for browsing: open ${url} in a browser (${setupProblem}).`);
 else console.log(`[orrery] ready: open ${url} in a browser.`);
