@@ -4,7 +4,8 @@
 // runs the message as a command — writing everything into the session doc.
 import type { AttachmentRef, SessionContext, SessionDoc, ToolName } from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
-import { abortWith } from '../abort.js';
+import { abortWith, sleep } from '../abort.js';
+import { EnvironmentError } from '../environments/errors.js';
 import type { EnvironmentDefinition, EnvironmentManager } from '../environments/types.js';
 import { TextBatcher } from './batcher.js';
 import { buildHistory } from './history.js';
@@ -87,6 +88,34 @@ export async function drainQueue(
   return turns;
 }
 
+/**
+ * Brings the Environment up. While its Docker engine cannot be reached the
+ * turn waits (the Environment's status says the engine is being retried) and
+ * goes on once the engine returns, instead of failing and using the message up.
+ * Resolves false when the turn was stopped while waiting.
+ */
+async function ensureRunningHeld(
+  ctx: SessionContext,
+  definition: EnvironmentDefinition,
+  deps: TurnDeps,
+  signal: AbortSignal,
+): Promise<boolean> {
+  for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      await deps.environments.ensureRunning(ctx.session.id, definition, ctx.secrets);
+      return true;
+    } catch (error) {
+      if (!(error instanceof EnvironmentError && error.code === 'engine_unavailable')) throw error;
+      deps.log('holding the turn until the Docker engine answers', {
+        sessionId: ctx.session.id,
+        retryInMs: delay,
+      });
+      await sleep(delay, signal);
+      if (signal.aborted) return false;
+    }
+  }
+}
+
 async function runTurn(
   doc: SessionDoc,
   ctx: SessionContext,
@@ -113,7 +142,10 @@ async function runTurn(
       );
       return;
     }
-    await deps.environments.ensureRunning(sessionId, definition, ctx.secrets);
+    if (!(await ensureRunningHeld(ctx, definition, deps, stop.signal))) {
+      notice('info', 'Stopped.');
+      return;
+    }
     const workspace = workspaceFor(deps.environments, sessionId);
     await placeAttachments(workspace, sessionId, attachments, deps);
     if (ctx.expert.model.provider === 'shell') {

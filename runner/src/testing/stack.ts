@@ -14,6 +14,7 @@ import * as Y from 'yjs';
 import { modelFactory, type ProviderKeys } from '../agent/models.js';
 import { RunnerDaemon } from '../daemon.js';
 import { DocPeers } from '../doc-peers.js';
+import type { Engine } from '../environments/engines.js';
 import { createEnvironmentManager, type DockerEnvironmentManager } from '../environments/index.js';
 import { removeScope, uniqueScope } from '../environments/test-support.js';
 import { ServerClient } from '../server-client.js';
@@ -123,15 +124,27 @@ export interface InProcessRunner {
 /** A runner daemon in this process on the real engine, with a scope of its own. */
 export async function startRunner(
   server: ServerProcess,
-  options: { keys?: ProviderKeys; scope?: string; claimWaitMs?: number } = {},
+  options: {
+    keys?: ProviderKeys;
+    scope?: string;
+    claimWaitMs?: number;
+    /** Another engine than the local one (its containers are then the test's to remove). */
+    engine?: Engine;
+    engineRetryMs?: number;
+  } = {},
 ): Promise<InProcessRunner> {
-  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  const docker = options.engine?.docker ?? new Docker({ socketPath: '/var/run/docker.sock' });
   const scope = options.scope ?? uniqueScope('agent');
   const stateDir = mkdtempSync(path.join(tmpdir(), 'orrery-runner-state-'));
   const client = new ServerClient(server.url, server.runnerToken());
   const manager = createEnvironmentManager({
-    docker,
-    config: { scope, stateDir, limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1, pids: 256 } },
+    ...(options.engine ? { engines: [options.engine] } : { docker }),
+    config: {
+      scope,
+      stateDir,
+      limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1, pids: 256 },
+      ...(options.engineRetryMs !== undefined ? { engineRetryMs: options.engineRetryMs } : {}),
+    },
   });
   await manager.start();
   const peers = new DocPeers(client);
@@ -157,7 +170,7 @@ export async function startRunner(
       await daemon.stop();
       await manager.close();
       await peers.closeAll();
-      await removeScope(docker, scope);
+      await removeScope(docker, scope).catch(() => undefined);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,87 @@
+// A message sent while the session's Docker engine is down is held, not used
+// up: the turn waits, and answers once the engine is back.
+import type { Expert, SessionResponse } from '@orrery/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../environments/engines.js';
+import {
+  createPrivateDockerd,
+  loadImage,
+  type PrivateDockerd,
+} from '../environments/fixtures/private-dockerd.js';
+import { BASE_IMAGE, requireDocker } from '../environments/test-support.js';
+import {
+  startRunner,
+  startServerProcess,
+  watchSession,
+  type InProcessRunner,
+  type ServerProcess,
+} from '../testing/stack.js';
+
+let server: ServerProcess;
+let engine: PrivateDockerd;
+let runner: InProcessRunner | undefined;
+
+beforeAll(async () => {
+  await requireDocker();
+  engine = await createPrivateDockerd();
+  await engine.start();
+  loadImage(BASE_IMAGE, engine.socket);
+  server = await startServerProcess();
+}, 300_000);
+
+afterAll(async () => {
+  await runner?.stop();
+  await server?.stop();
+  await engine?.destroy();
+}, 120_000);
+
+describe('a message sent while the Docker engine is down', () => {
+  it('is held and answered when the engine returns', async () => {
+    // A short retry window: without holding, the turn would fail within seconds.
+    runner = await startRunner(server, {
+      engine: createEngine({ name: 'outage', host: `unix://${engine.socket}` }),
+      engineRetryMs: 1_000,
+    });
+    const admin = await server.login();
+    const shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
+      (e) => e.name === 'Shell',
+    )!;
+    const created = await server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
+      expertId: shell.id,
+      prompt: 'echo first',
+    });
+    const sessionId = created.body.session.id;
+    const watch = watchSession(server, admin, sessionId);
+    try {
+      await watch.until('the first answer', (s) =>
+        s.transcript.some((e) => e.kind === 'agent' && e.done && e.text.includes('first')),
+      );
+      await engine.stop();
+      await server.api(admin, 'POST', `/api/sessions/${sessionId}/messages`, {
+        text: 'echo held until back',
+      });
+      await watch.until(
+        'the Environment to say the engine is being retried',
+        (s) =>
+          s.environment.status === 'error' && /Cannot reach the Docker engine/.test(s.environment.detail),
+        60_000,
+      );
+      // Several retry windows pass while the engine stays down.
+      await new Promise((r) => setTimeout(r, 6_000));
+      await engine.start();
+      const reply = await watch.until(
+        'the held message to be answered',
+        (s) => s.transcript.find((e) => e.kind === 'agent' && e.done && e.text.includes('held until back')),
+        120_000,
+      );
+      expect(reply).toBeTruthy();
+      const kinds = watch.snapshot().transcript.map((e) => e.kind);
+      expect(kinds.filter((k) => k === 'user')).toHaveLength(2);
+      expect(
+        watch.snapshot().transcript.filter((e) => e.kind === 'notice' && /turn failed/i.test(e.text)),
+      ).toEqual([]);
+    } finally {
+      watch.close();
+    }
+  });
+});
