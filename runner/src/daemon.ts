@@ -34,6 +34,8 @@ export class RunnerDaemon {
   private readonly stopping = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly statusChains = new Map<string, Promise<void>>();
+  /** The lease of the turn job running in each session, to stop it when the session is deleted. */
+  private readonly turnLeases = new Map<string, AbortController>();
   private readonly codebases = new CodebaseCache();
   private unsubscribe: (() => void) | null = null;
 
@@ -95,6 +97,8 @@ export class RunnerDaemon {
       if (!job.sessionId) throw new Error(`a ${job.kind} job without a session`);
       switch (job.kind) {
         case 'remove_environment':
+          // The session was deleted: a turn still running in it stops now, and its container goes.
+          this.turnLeases.get(job.sessionId)?.abort();
           await this.deps.environments.remove(job.sessionId);
           break;
         case 'pause_environment':
@@ -105,6 +109,7 @@ export class RunnerDaemon {
           await this.restartEnvironment(job.sessionId);
           break;
         default: {
+          this.turnLeases.set(job.sessionId, lease);
           await this.runTurns(job.sessionId, lease.signal);
           // Completing frees the session for its next message at once; "finished" (auto-archive) goes alongside.
           await Promise.all([
@@ -121,6 +126,8 @@ export class RunnerDaemon {
       await this.deps.server.complete(job, 'failed', message).catch(() => undefined);
     } finally {
       clearInterval(heartbeat);
+      if (job.sessionId && this.turnLeases.get(job.sessionId) === lease)
+        this.turnLeases.delete(job.sessionId);
     }
   }
 

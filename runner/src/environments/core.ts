@@ -44,6 +44,8 @@ export class Core {
   readonly entries = new Map<string, SessionEntry>();
   /** Sessions removed (deleted): late events about their containers are ignored. */
   readonly forgotten = new Set<string>();
+  /** Sessions deleted while this process ran: their containers never come back. */
+  readonly deleted = new Set<string>();
   readonly statusListeners = new Set<(change: StatusChange) => void>();
   readonly buildListeners = new Set<(entry: BuildLogEntry) => void>();
   /** Set by the lifecycle: what to do when a deadline falls due. */

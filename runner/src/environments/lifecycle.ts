@@ -47,6 +47,10 @@ export class Lifecycle {
   /** Brings the container up, retrying while the engine is unreachable (up to config.engineRetryMs). */
   async bringUp(entry: SessionEntry): Promise<void> {
     const { core } = this;
+    if (core.deleted.has(entry.sessionId)) {
+      // Work still in flight when its session was deleted (a turn, a command retried) must not bring the container back.
+      throw new EnvironmentError('not_found', 'This session was deleted, and its Environment with it.');
+    }
     const started = Date.now();
     for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
       try {

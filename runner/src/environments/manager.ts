@@ -153,7 +153,8 @@ export class DockerEnvironmentManager implements EnvironmentManager {
   }
 
   async remove(sessionId: string): Promise<void> {
-    const entry = this.core.entryFor(checkSessionId(sessionId));
+    this.core.deleted.add(checkSessionId(sessionId));
+    const entry = this.core.entryFor(sessionId);
     await entry.queue.run(async () => {
       entry.timer?.cancel();
       // Look on every engine: the session's container must not outlive it anywhere.
