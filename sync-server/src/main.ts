@@ -45,7 +45,12 @@ async function main(): Promise<void> {
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const webDir = process.env.ORRERY_WEB_DIR?.trim() || path.resolve(packageDir, '../desktop/dist/renderer');
   const hostname = process.env.ORRERY_HOST?.trim() || '127.0.0.1';
-  const server = await listen(services, { port: config.port, hostname, webDir });
+  const server = await listen(services, {
+    port: config.port,
+    hostname,
+    webDir,
+    trustedProxies: process.env.ORRERY_TRUSTED_PROXIES,
+  });
   console.log(`[sync-server] listening on ${server.url} (data in ${dataDir})`);
   const scheduler = new TriggerScheduler(services);
   scheduler.start();
