@@ -23,6 +23,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
 import type { Services } from './services.js';
+import { securityHeaders } from './web/security-headers.js';
 import { webRoutes } from './web/static.js';
 
 /** JSON bodies above this are refused with 413 (attachments have their own limit). */
@@ -42,6 +43,8 @@ export interface AppOptions {
 export function createApp(s: Services, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  // First, so that errors and "not found" answers carry them too.
+  app.use('*', securityHeaders);
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   // The desktop renderer calls the API from its own origin; bearer tokens (never
