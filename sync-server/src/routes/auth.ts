@@ -17,6 +17,7 @@ export interface AuthOptions {
 export function authRoutes(s: Services, options: AuthOptions) {
   const app = router();
   const throttle = new LoginThrottle(s.clock, options.throttle);
+  let warnedAboutProxy = options.trustedProxies.rules.length > 0;
 
   app.openapi(
     createRoute({
@@ -28,6 +29,12 @@ export function authRoutes(s: Services, options: AuthOptions) {
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
+      if (!warnedAboutProxy && c.req.header('x-forwarded-for')) {
+        warnedAboutProxy = true;
+        s.log.warn(
+          'A sign-in came with X-Forwarded-For, but ORRERY_TRUSTED_PROXIES is not set: sign-in limits count every client behind that proxy as one. List the proxy there if there is one.',
+        );
+      }
       // Counted before the (slow) password check, so parallel guesses cannot overtake the count.
       const reserved = throttle.reserve(clientAddress(c, options.trustedProxies), email);
       if ('retryAfterMs' in reserved) {
