@@ -136,8 +136,10 @@ export class RunnerDaemon {
     if (!payload) throw new Error('an enhance job without a prompt');
     const sessionId = payload.sessionId;
     const context = sessionId
-      ? await this.deps.server.context(sessionId)
-      : await this.deps.server.expertContext(payload.expertId);
+      ? await this.deps.server.context(sessionId).then((c) => ({ ...c, ownerId: c.session.ownerId }))
+      : await this.deps.server
+          .expertContext(payload.expertId)
+          .then((c) => ({ ...c, ownerId: payload.requesterId ?? null }));
     return runEnhance(payload, context, {
       environments: this.deps.environments,
       modelFor: this.deps.modelFor,
@@ -200,7 +202,7 @@ export class RunnerDaemon {
     } finally {
       await peer.release();
     }
-    this.rememberCodebase(sessionId, context.environment);
+    this.rememberCodebase(sessionId, context.environment, context.session.ownerId);
   }
 
   /**
@@ -208,11 +210,15 @@ export class RunnerDaemon {
    * after it pauses. Off the turn's path and at most every few minutes, so it
    * never delays the next message.
    */
-  private rememberCodebase(sessionId: string, environment: Parameters<typeof gatherCodebase>[1]): void {
+  private rememberCodebase(
+    sessionId: string,
+    environment: Parameters<typeof gatherCodebase>[1],
+    ownerId: string,
+  ): void {
     const now = this.deps.now();
     if (this.codebases.fresh(sessionId, now)) return;
     this.codebases.markSeen(sessionId, now);
-    void gatherCodebase(sessionId, environment, {
+    void gatherCodebase(sessionId, environment, ownerId, {
       environments: this.deps.environments,
       cache: this.codebases,
     }).catch(() => undefined);

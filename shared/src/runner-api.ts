@@ -38,6 +38,8 @@ export const EnhancePayload = z.strictObject({
   expertId: Id,
   /** Null when enhancing on Home, before a session exists. */
   sessionId: Id.nullable(),
+  /** Who asked: on Home, only file trees from their own sessions ground the rewrite. */
+  requesterId: Id.optional(),
 });
 export type EnhancePayload = z.infer<typeof EnhancePayload>;
 

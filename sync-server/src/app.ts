@@ -6,6 +6,8 @@ import { except } from 'hono/combine';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '@orrery/shared';
+import { parseTrustedProxies } from './auth/client-address.js';
+import type { ThrottleLimits } from './auth/login-throttle.js';
 import { ApiError } from './errors.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
@@ -21,6 +23,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
 import type { Services } from './services.js';
+import { securityHeaders } from './web/security-headers.js';
 import { webRoutes } from './web/static.js';
 
 /** JSON bodies above this are refused with 413 (attachments have their own limit). */
@@ -31,11 +34,17 @@ export interface AppOptions {
   webDir?: string | undefined;
   /** How long POST /api/enhance waits for a runner (default 60 s). */
   enhanceWaitMs?: number | undefined;
+  /** ORRERY_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed (none by default). */
+  trustedProxies?: string | undefined;
+  /** Sign-in attempt limits; tests lower them. */
+  loginThrottle?: ThrottleLimits | undefined;
 }
 
 export function createApp(s: Services, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  // First, so that errors and "not found" answers carry them too.
+  app.use('*', securityHeaders);
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   // The desktop renderer calls the API from its own origin; bearer tokens (never
@@ -70,7 +79,13 @@ export function createApp(s: Services, options: AppOptions = {}) {
   );
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  api.route('/', authRoutes(s));
+  api.route(
+    '/',
+    authRoutes(s, {
+      trustedProxies: parseTrustedProxies(options.trustedProxies),
+      throttle: options.loginThrottle,
+    }),
+  );
   api.route('/', userRoutes(s));
   api.route('/', expertRoutes(s));
   api.route('/', environmentRoutes(s));

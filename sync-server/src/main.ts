@@ -3,7 +3,7 @@
 // ORRERY_DATA_DIR, serves the API, sync and web app, writes a fresh runner
 // token, and flushes everything on SIGTERM / SIGINT.
 import { ConfigError, readConfig } from '@orrery/shared';
-import { writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.js';
@@ -13,6 +13,7 @@ import { createServices } from './services.js';
 import { listen } from './server.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
+import { makePrivate } from './store/private-files.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
 
@@ -21,7 +22,9 @@ const LOCAL_RUNNER = 'local runner';
 async function main(): Promise<void> {
   const config = readConfig(process.env);
   const dataDir = path.resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Whatever this process creates is its owner's alone; what an older install left is tightened.
+  process.umask(0o077);
+  makePrivate(dataDir, (line) => console.warn(`[sync-server] ${line}`));
   const db = openDb(path.join(dataDir, 'orrery.sqlite'));
   const checkpointer = startCheckpointer(db);
   const secretsKey = loadSecretsKey(dataDir, process.env.ORRERY_SECRETS_KEY);
@@ -45,7 +48,12 @@ async function main(): Promise<void> {
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const webDir = process.env.ORRERY_WEB_DIR?.trim() || path.resolve(packageDir, '../desktop/dist/renderer');
   const hostname = process.env.ORRERY_HOST?.trim() || '127.0.0.1';
-  const server = await listen(services, { port: config.port, hostname, webDir });
+  const server = await listen(services, {
+    port: config.port,
+    hostname,
+    webDir,
+    trustedProxies: process.env.ORRERY_TRUSTED_PROXIES,
+  });
   console.log(`[sync-server] listening on ${server.url} (data in ${dataDir})`);
   const scheduler = new TriggerScheduler(services);
   scheduler.start();

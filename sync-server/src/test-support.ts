@@ -45,7 +45,13 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { limits?: Partial<SyncLimits>; dir?: string; clock?: () => number; enhanceWaitMs?: number } = {},
+  options: {
+    limits?: Partial<SyncLimits>;
+    dir?: string;
+    clock?: () => number;
+    enhanceWaitMs?: number;
+    trustedProxies?: string;
+  } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
   const db = openDb(path.join(dir, 'orrery.sqlite'));
@@ -62,7 +68,11 @@ export async function startTestServer(
     { ORRERY_ADMIN_EMAIL: ADMIN.email, ORRERY_ADMIN_PASSWORD: ADMIN.password },
     () => {},
   );
-  const server = await listen(services, { port: 0, enhanceWaitMs: options.enhanceWaitMs });
+  const server = await listen(services, {
+    port: 0,
+    enhanceWaitMs: options.enhanceWaitMs,
+    trustedProxies: options.trustedProxies,
+  });
   const api = async <T>(token: string | null, method: string, route: string, body?: unknown) => {
     const res = await fetch(`${server.url}${route}`, {
       method,

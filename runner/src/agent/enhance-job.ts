@@ -1,7 +1,12 @@
 // An 'enhance' job: gathers what grounds the rewrite — the session's
 // conversation, the Environment's file tree and README — and asks the
 // Expert's model, or the deterministic enhancer when the Expert has none.
+// The session's secret values are taken out of all of it before the model
+// sees it and out of the answer, whatever the container's output carried: a
+// container adopted after a runner restart has no secrets loaded to redact
+// its output with until its next turn.
 import type { EnhancePayload, EnhanceResult, Environment, Expert, TranscriptEntry } from '@orrery/shared';
+import { Redactor } from '../environments/redact.js';
 import type { EnvironmentManager } from '../environments/types.js';
 import { enhanceDeterministically, enhanceWithModel, type EnhanceInput } from './enhance.js';
 import { ModelError, type ModelClient } from './model.js';
@@ -19,7 +24,11 @@ export interface Codebase {
 /** A session's tree is looked at again after a turn only when the last look is older than this. */
 export const CODEBASE_REFRESH_MS = 5 * 60_000;
 
-/** The last file tree seen per session and per Environment, for sessions whose container is not running. */
+/**
+ * The last file tree seen per session and per person and Environment, for
+ * sessions whose container is not running. A tree seen in one person's
+ * session never grounds another person's rewrite.
+ */
 export class CodebaseCache {
   private readonly entries = new Map<string, Codebase>();
   private readonly seenAt = new Map<string, number>();
@@ -59,20 +68,32 @@ export interface EnhanceDeps {
   transcript: () => Promise<readonly TranscriptEntry[]>;
 }
 
+export interface EnhanceContext {
+  expert: Expert;
+  environment: Environment | null;
+  /** The session's owner (a session) or who asked (Home); null when not known. */
+  ownerId: string | null;
+  /** The session owner's secret values; none on Home. */
+  secrets?: Record<string, string> | undefined;
+}
+
 export async function runEnhance(
   payload: EnhancePayload,
-  context: { expert: Expert; environment: Environment | null },
+  context: EnhanceContext,
   deps: EnhanceDeps,
 ): Promise<EnhanceResult> {
+  const redactor = new Redactor(Object.values(context.secrets ?? {}));
   const [transcript, codebase] = await Promise.all([
     deps.transcript(),
-    gatherCodebase(payload.sessionId, context.environment, deps),
+    gatherCodebase(payload.sessionId, context.environment, context.ownerId, deps),
   ]);
   const input: EnhanceInput = {
     prompt: payload.text,
-    transcript,
-    files: codebase.files,
-    readme: codebase.readme,
+    transcript: transcript.map((e) =>
+      e.kind === 'user' || e.kind === 'agent' ? { ...e, text: redactor.redact(e.text) } : e,
+    ),
+    files: codebase.files.map((f) => redactor.redact(f)),
+    readme: codebase.readme === null ? null : redactor.redact(codebase.readme),
   };
   let model: ModelClient | null = null;
   if (context.expert.model.provider !== 'shell') {
@@ -83,22 +104,24 @@ export async function runEnhance(
       if (!(error instanceof ModelError && error.kind === 'no_key')) throw error;
     }
   }
-  if (!model) return { text: enhanceDeterministically(input), by: 'deterministic' };
+  if (!model) return { text: redactor.redact(enhanceDeterministically(input)), by: 'deterministic' };
   const text = await enhanceWithModel(model, input, AbortSignal.timeout(MODEL_TIMEOUT_MS));
-  return { text, by: 'model' };
+  return { text: redactor.redact(text), by: 'model' };
 }
 
 /** The file tree and README: live from a running container, else the last one seen, else the definition. */
 export async function gatherCodebase(
   sessionId: string | null,
   environment: Environment | null,
+  ownerId: string | null,
   deps: Pick<EnhanceDeps, 'environments' | 'cache'>,
 ): Promise<Codebase> {
+  const byOwner = environment && ownerId ? `environment:${ownerId}:${environment.id}` : null;
   if (sessionId && deps.environments.status(sessionId) === 'running') {
     try {
       const live = await listWorkspace(deps.environments, sessionId);
       deps.cache.set(`session:${sessionId}`, live);
-      if (environment) deps.cache.set(`environment:${environment.id}`, live);
+      if (byOwner) deps.cache.set(byOwner, live);
       return live;
     } catch {
       // fall through to what was seen before
@@ -106,7 +129,7 @@ export async function gatherCodebase(
   }
   const cached =
     (sessionId ? deps.cache.get(`session:${sessionId}`) : undefined) ??
-    (environment ? deps.cache.get(`environment:${environment.id}`) : undefined);
+    (byOwner ? deps.cache.get(byOwner) : undefined);
   if (cached) return cached;
   const repos =
     environment?.repositories.map(

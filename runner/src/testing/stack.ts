@@ -118,7 +118,10 @@ export interface InProcessRunner {
   daemon: RunnerDaemon;
   manager: DockerEnvironmentManager;
   scope: string;
+  stateDir: string;
   stop(): Promise<void>;
+  /** Stops as the runner process ending would: its containers and state stay for the next runner to adopt. */
+  detach(): Promise<void>;
 }
 
 /** A runner daemon in this process on the real engine, with a scope of its own. */
@@ -128,6 +131,7 @@ export async function startRunner(
     keys?: ProviderKeys;
     scope?: string;
     claimWaitMs?: number;
+    stateDir?: string;
     /** Another engine than the local one (its containers are then the test's to remove). */
     engine?: Engine;
     engineRetryMs?: number;
@@ -135,7 +139,7 @@ export async function startRunner(
 ): Promise<InProcessRunner> {
   const docker = options.engine?.docker ?? new Docker({ socketPath: '/var/run/docker.sock' });
   const scope = options.scope ?? uniqueScope('agent');
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'orrery-runner-state-'));
+  const stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), 'orrery-runner-state-'));
   const client = new ServerClient(server.url, server.runnerToken());
   const manager = createEnvironmentManager({
     ...(options.engine ? { engines: [options.engine] } : { docker }),
@@ -162,14 +166,19 @@ export async function startRunner(
     claimWaitMs: options.claimWaitMs ?? 2_000,
   });
   daemon.start();
+  const detach = async () => {
+    await daemon.stop();
+    await manager.close();
+    await peers.closeAll();
+  };
   return {
     daemon,
     manager,
     scope,
+    stateDir,
+    detach,
     async stop() {
-      await daemon.stop();
-      await manager.close();
-      await peers.closeAll();
+      await detach();
       await removeScope(docker, scope).catch(() => undefined);
       rmSync(stateDir, { recursive: true, force: true });
     },

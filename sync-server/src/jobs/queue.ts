@@ -1,5 +1,8 @@
 // The job queue runners claim work from: a job is leased to one runner at a
 // time; a lease that is not renewed expires and the job can be claimed again.
+// An enhance job carries a person's prompt and brings back text from inside
+// their Environment: its result goes straight to the waiting caller and is
+// never stored, and its prompt is dropped once the job ends.
 import { LEASE_MS, type EnhancePayload, type EnhanceResult, type Job, type JobKind } from '@orrery/shared';
 import { randomBytes } from 'node:crypto';
 import { conflict } from '../errors.js';
@@ -40,7 +43,25 @@ export class JobQueue {
     private readonly clock: () => number,
     /** After a turn job completes: the session may have gained messages meanwhile. */
     private readonly onTurnDone: (sessionId: string) => void = () => {},
-  ) {}
+  ) {
+    this.forgetEnhanceJobs();
+  }
+
+  /**
+   * Enhance jobs of an earlier run of the server: nobody waits for them any
+   * more, so they end, and what they carried (kept in plain text by older
+   * versions) is dropped.
+   */
+  private forgetEnhanceJobs(): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = CASE WHEN state IN ('pending', 'leased') THEN 'failed' ELSE state END,
+         detail = CASE WHEN state IN ('pending', 'leased') THEN 'nobody waits for it any more' ELSE detail END,
+         payload = NULL, result = NULL, lease_token = NULL, updated_at = ?
+         WHERE kind = 'enhance' AND (payload IS NOT NULL OR result IS NOT NULL OR state IN ('pending', 'leased'))`,
+      )
+      .run(this.clock());
+  }
 
   /** Adds a job; for 'turn' at most one open job per session exists, so this is idempotent. */
   enqueue(orgId: string, kind: JobKind, sessionId: string): void {
@@ -83,7 +104,8 @@ export class JobQueue {
 
   /**
    * Waits for a job's outcome; null when none came in time (or the caller went
-   * away), and then a job nobody started is withdrawn so no runner wastes work on it.
+   * away), and then the job is withdrawn, so no runner wastes work on it and
+   * one working on it loses its lease.
    */
   outcome(jobId: string, waitMs: number, signal?: AbortSignal): Promise<JobOutcome | null> {
     return new Promise((resolve) => {
@@ -94,7 +116,8 @@ export class JobQueue {
         if (outcome === null) {
           this.db
             .prepare(
-              `UPDATE jobs SET state = 'failed', detail = 'nobody waits for it any more', updated_at = ? WHERE id = ? AND state = 'pending'`,
+              `UPDATE jobs SET state = 'failed', detail = 'nobody waits for it any more', payload = NULL,
+               lease_token = NULL, updated_at = ? WHERE id = ? AND state IN ('pending', 'leased')`,
             )
             .run(this.clock(), jobId);
         }
@@ -244,11 +267,12 @@ export class JobQueue {
   ): void {
     const row = this.db.transaction(() => {
       const row = this.leased(orgId, jobId, leaseToken);
+      // The result only travels to the caller below; the prompt is no longer needed.
       this.db
         .prepare(
-          'UPDATE jobs SET state = ?, detail = ?, result = ?, lease_token = NULL, updated_at = ? WHERE id = ?',
+          'UPDATE jobs SET state = ?, detail = ?, payload = NULL, result = NULL, lease_token = NULL, updated_at = ? WHERE id = ?',
         )
-        .run(outcome, detail, result ? JSON.stringify(result) : null, this.clock(), jobId);
+        .run(outcome, detail, this.clock(), jobId);
       return row;
     })();
     if (row.kind === 'turn') this.onTurnDone(row.session_id);

@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.js';
 
 interface AttachmentRow {
   sha256: string;
@@ -65,10 +66,10 @@ export class Attachments {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const file = this.fileOf(sha256);
     if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true });
+      mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
       // Written aside and renamed, so a reader never sees half a file.
       const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(tmp, bytes);
+      writeFileSync(tmp, bytes, { mode: PRIVATE_FILE_MODE });
       renameSync(tmp, file);
     }
     const now = this.clock();

@@ -1,14 +1,23 @@
 // Sign in, sign out, who am I.
 import { createRoute } from '@hono/zod-openapi';
 import { LoginRequest, LoginResponse, MeResponse } from '@orrery/shared';
-import { LoginThrottle } from '../auth/login-throttle.js';
+import type { BlockList } from 'node:net';
+import { clientAddress } from '../auth/client-address.js';
+import { LoginThrottle, retryMessage, type ThrottleLimits } from '../auth/login-throttle.js';
 import { ApiError, unauthenticated } from '../errors.js';
 import type { Services } from '../services.js';
 import { body, errors, json, principalOf, router, security, userOf } from './common.js';
 
-export function authRoutes(s: Services) {
+export interface AuthOptions {
+  /** Proxies whose X-Forwarded-For names the client. */
+  trustedProxies: BlockList;
+  throttle?: ThrottleLimits | undefined;
+}
+
+export function authRoutes(s: Services, options: AuthOptions) {
   const app = router();
-  const throttle = new LoginThrottle(s.clock);
+  const throttle = new LoginThrottle(s.clock, options.throttle);
+  let warnedAboutProxy = options.trustedProxies.rules.length > 0;
 
   app.openapi(
     createRoute({
@@ -20,21 +29,21 @@ export function authRoutes(s: Services) {
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      const wait = throttle.retryAfter(email);
-      if (wait > 0) {
-        c.header('Retry-After', String(Math.ceil(wait / 1000)));
-        throw new ApiError(
-          429,
-          'rate_limited',
-          `Too many failed sign-ins for ${email}; try again in ${Math.ceil(wait / 60_000)} min.`,
+      if (!warnedAboutProxy && c.req.header('x-forwarded-for')) {
+        warnedAboutProxy = true;
+        s.log.warn(
+          'A sign-in came with X-Forwarded-For, but ORRERY_TRUSTED_PROXIES is not set: sign-in limits count every client behind that proxy as one. List the proxy there if there is one.',
         );
       }
-      const user = await s.accounts.checkPassword(email, password);
-      if (!user) {
-        throttle.failed(email);
-        throw unauthenticated('That email and password do not match an account.');
+      // Counted before the (slow) password check, so parallel guesses cannot overtake the count.
+      const reserved = throttle.reserve(clientAddress(c, options.trustedProxies), email);
+      if ('retryAfterMs' in reserved) {
+        c.header('Retry-After', String(Math.ceil(reserved.retryAfterMs / 1000)));
+        throw new ApiError(429, 'rate_limited', retryMessage(reserved.retryAfterMs));
       }
-      throttle.succeeded(email);
+      const user = await s.accounts.checkPassword(email, password);
+      if (!user) throw unauthenticated('That email and password do not match an account.');
+      throttle.succeeded(reserved.attempt);
       const { token, expiresAt } = s.accounts.issueUserToken(user);
       return c.json({ token, expiresAt, user, organisation: s.accounts.organisation(user.orgId) }, 200);
     },

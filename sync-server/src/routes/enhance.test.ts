@@ -38,7 +38,7 @@ describe('enhance prompt through a runner', () => {
     expect(job).toMatchObject({
       kind: 'enhance',
       sessionId: null,
-      payload: { text: 'fix tests', expertId, sessionId: null },
+      payload: { text: 'fix tests', expertId, sessionId: null, requesterId: owner.user.id },
     });
     const ctx = await t.api<ExpertContext>(runner, 'GET', `/api/runner/experts/${expertId}/context`);
     expect(ctx.body).toMatchObject({
@@ -66,7 +66,12 @@ describe('enhance prompt through a runner', () => {
       sessionId: session.id,
     });
     const job = await claimEnhance();
-    expect(job?.payload).toEqual({ text: 'more', expertId, sessionId: session.id });
+    expect(job?.payload).toEqual({
+      text: 'more',
+      expertId,
+      sessionId: session.id,
+      requesterId: owner.user.id,
+    });
     expect(job?.sessionId).toBe(session.id);
     await t.api(runner, 'POST', `/api/runner/jobs/${job!.id}/complete`, {
       leaseToken: job!.leaseToken,

@@ -1,32 +1,47 @@
 // Enhance prompt: the rewrite runs on a runner (it needs the Expert's model and
 // the Environment); this route queues the job and waits for its answer.
+// Enhancing in a session reads inside its Environment, so it is for those who
+// may send messages there; the answer is redacted again here with the secret
+// values the server holds, whatever the runner did.
 import { createRoute } from '@hono/zod-openapi';
 import { EnhanceRequest, EnhanceResponse, type Expert, type User } from '@orrery/shared';
-import { ApiError, badRequest, notFound } from '../errors.js';
+import { redactValues } from '../auth/redact.js';
+import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { visibleRow } from '../session-ops.js';
-import { body, errors, json, router, security, userOf } from './common.js';
+import { body, errors, json, principalOf, router, security, userOf } from './common.js';
 
 /** How long a request waits for a runner's answer. */
 export const ENHANCE_WAIT_MS = 60_000;
 
-function expertFor(
+interface Target {
+  expert: Expert;
+  sessionId: string | null;
+  /** Whose secrets the answer may carry: the session's owner, or on Home the caller. */
+  ownerId: string;
+}
+
+function targetOf(
   s: Services,
   user: User,
+  principal: ReturnType<typeof principalOf>,
   request: EnhanceRequest,
-): { expert: Expert; sessionId: string | null } {
+): Target {
   if (request.sessionId) {
     const row = visibleRow(s, user, request.sessionId);
+    // The same decision as for writing the session's queue.
+    if (s.sessions.docAccess(principal, row) !== 'read-write')
+      throw forbidden('Only people who may send messages in this session can enhance prompts in it.');
     // The session's own Expert may be its owner's personal one; the session makes it usable here.
     const expert = request.expertId
       ? s.catalog.expert(user, request.expertId)
       : s.catalog.expertForRunner(row.org_id, row.expert_id);
     if (!expert) throw notFound('The Expert of this session no longer exists; choose another.');
-    return { expert, sessionId: row.id };
+    return { expert, sessionId: row.id, ownerId: row.owner_id };
   }
   if (!request.expertId)
     throw badRequest('Choose an Expert to enhance with.', { expertId: 'is required without a session' });
-  return { expert: s.catalog.expert(user, request.expertId), sessionId: null };
+  return { expert: s.catalog.expert(user, request.expertId), sessionId: null, ownerId: user.id };
 }
 
 export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
@@ -52,9 +67,16 @@ export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
     async (c) => {
       const user = userOf(c);
       const request = c.req.valid('json');
-      const { expert, sessionId } = expertFor(s, user, request);
-      const jobId = s.jobs.enqueueEnhance(user.orgId, { text: request.text, expertId: expert.id, sessionId });
+      const { expert, sessionId, ownerId } = targetOf(s, user, principalOf(c), request);
+      const jobId = s.jobs.enqueueEnhance(user.orgId, {
+        text: request.text,
+        expertId: expert.id,
+        sessionId,
+        requesterId: user.id,
+      });
       const outcome = await s.jobs.outcome(jobId, waitMs, c.req.raw.signal);
+      const redact = (text: string) =>
+        redactValues(text, Object.values(s.secrets.forSession(user.orgId, ownerId)));
       if (!outcome) {
         throw new ApiError(
           503,
@@ -66,10 +88,10 @@ export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
         throw new ApiError(
           502,
           'provider_error',
-          outcome.detail || 'The runner could not enhance this prompt.',
+          redact(outcome.detail) || 'The runner could not enhance this prompt.',
         );
       }
-      return c.json(outcome.result, 200);
+      return c.json({ ...outcome.result, text: redact(outcome.result.text) }, 200);
     },
   );
   return app;

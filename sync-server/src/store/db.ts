@@ -1,14 +1,15 @@
 // Opens the SQLite file in WAL mode and brings its schema up to date. The
 // records (accounts, sessions, Experts, …) live here beside the Yjs log.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
 import { MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
 
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') makeFilesPrivate(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9);
@@ -19,6 +20,19 @@ export function openDb(file: string): Db {
   migrate(db);
   cacheStatements(db);
   return db;
+}
+
+/**
+ * SQLite makes its -wal and -shm files with the database file's mode, so the
+ * file is created owner-only before SQLite opens it; files of an older
+ * install are tightened too.
+ */
+function makeFilesPrivate(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(f)) chmodSync(f, PRIVATE_FILE_MODE);
+  }
 }
 
 /** Every query is prepared once: preparing is the costliest part of a small query. */
