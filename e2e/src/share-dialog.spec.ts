@@ -2,7 +2,7 @@ import { createSession, createTeammate } from './api.js';
 import { saveScreenshot, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 
-test('the owner shares a private session with a teammate, who reads it and loses it live on revoke', async ({
+test('the owner shares a private session with a teammate, who reads it, loses it live on revoke, and gets it back live on a new grant', async ({
   browser,
   server,
   admin,
@@ -63,6 +63,15 @@ test('the owner shares a private session with a teammate, who reads it and loses
     'You no longer have access to this session. Its copy was removed from this device.',
   );
   await expect(bobPage.getByText(`granted-${tag}`)).toHaveCount(0);
+
+  // Ada gives access back; Bob's tab recovers by itself, through the changes feed, without a reload.
+  await dialog.getByRole('searchbox', { name: 'Search teammates' }).fill(bob.name);
+  await found.getByRole('button', { name: `Give viewer access to ${bob.name}` }).click();
+  await expect(people.getByRole('listitem').filter({ hasText: bob.email })).toContainText('Viewer');
+  await expect(bobPage.getByRole('log', { name: 'Conversation' })).toContainText(`granted-${tag}`, {
+    timeout: 60_000,
+  });
+  await expect(bobPage.getByRole('alert')).toHaveCount(0);
 
   await adaContext.close();
   await bobContext.close();

@@ -87,6 +87,13 @@ export async function startAccount(
     }
   };
   const list = sessionList;
+  // A session taken away while open comes back by itself when the changes feed lists it again.
+  const stopRegaining = list.subscribe(() =>
+    hub.regainAccess((name) => {
+      const parsed = parseDocName(name);
+      return parsed?.kind === 'session' && list.get(parsed.id) !== undefined;
+    }),
+  );
   const stopKeeping = connect
     ? keepWithinReach({ api, store: storage.docs, sessionList: list, userDoc, onError: options.onError })
     : () => {};
@@ -102,6 +109,7 @@ export async function startAccount(
     userHubDoc: user.doc,
     async stop() {
       list.stop();
+      stopRegaining();
       stopKeeping();
       user.release();
       await hub.destroy();

@@ -62,6 +62,7 @@ class OpenDoc implements HubDoc {
   private provider: WebsocketProvider | null = null;
   private persistence: DocPersistence | null = null;
   private closed = false;
+  private revokeDone = false;
 
   constructor(
     readonly name: string,
@@ -123,6 +124,24 @@ class OpenDoc implements HubDoc {
     });
   }
 
+  /**
+   * Access came back (the owner granted it again): sync again, and keep a
+   * local copy again, without the page having to be reloaded.
+   */
+  regain(): void {
+    // Only once revoking has finished (the app was told, the list updated), so the two never interleave.
+    if (this.closed || !this.revokeDone) return;
+    this.revokeDone = false;
+    const { store, onStoreError } = this.options;
+    void store
+      .replace(this.name, Y.encodeStateAsUpdate(this.doc))
+      .catch((error: unknown) => onStoreError?.(error));
+    this.persistence = persistDoc(this.doc, this.name, store, { onError: onStoreError });
+    this.set({ connection: 'connecting', synced: false });
+    if (this.options.connect !== false) this.connect();
+    else this.set({ connection: 'offline' });
+  }
+
   /** Access is gone: stop syncing, forget the local copy, tell the app. */
   private async revoke(): Promise<void> {
     this.set({ connection: 'revoked' });
@@ -136,6 +155,7 @@ class OpenDoc implements HubDoc {
       this.options.onStoreError?.(error);
     }
     this.options.onRevoked?.(this.name);
+    this.revokeDone = true;
   }
 
   async close(): Promise<void> {
@@ -211,6 +231,13 @@ export class DocHub {
         }, this.options.lingerMs ?? 60_000);
       },
     };
+  }
+
+  /** Open documents whose access was revoked and that `mayOpen` now allows again start syncing again. */
+  regainAccess(mayOpen: (name: string) => boolean): void {
+    for (const open of this.docs.values()) {
+      if (open.state().connection === 'revoked' && mayOpen(open.name)) open.regain();
+    }
   }
 
   /** Closes every document, storing what is pending first. */
