@@ -4,9 +4,9 @@
 // shows as "invoiceexe.png"), and other invisible format characters hide
 // text or make two names look alike. The zero-width joiner and non-joiner
 // stay: emoji sequences and Persian or Indic words need them.
-const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\u2028\u2029]/gu;
-// Tabs, newlines and other control characters would break a one-line name.
-const CONTROL = /\p{Cc}+/gu;
+const INVISIBLE = /(?![\u200C\u200D])\p{Cf}/gu;
+// Tabs, newlines, line separators and other controls would break a one-line name.
+const CONTROL = /[\p{Cc}\u2028\u2029]+/gu;
 
 /** A name as the app shows it: no invisible format characters, one line. */
 export function displayName(name: string): string {
