@@ -11,6 +11,7 @@ import { AttachmentTray } from '../composer/attachments/AttachmentTray.js';
 import type { PendingAttachment } from '../composer/attachments/use-attachments.js';
 import { UserMessageView, ToolCallView } from '../session/EntryViews.js';
 import { SessionsPage } from '../sessions/SessionsPage.js';
+import { Sidebar } from '../sidebar/Sidebar.js';
 import {
   createTestServices,
   renderWithServices,
@@ -170,6 +171,27 @@ describe('deceptive names', () => {
     const row = long.closest('[role="listitem"]')!;
     expect(box(long).right).toBeLessThanOrEqual(box(row).right + 0.5);
     expect(document.body.textContent).not.toMatch(BIDI);
+  });
+});
+
+describe('deceptive names in the sidebar', () => {
+  it('recent sessions and folder names lose their controls and stay within the sidebar', async () => {
+    const account = testAccount();
+    const sneaky = sessionItem(account.user.id, { title: `Pay ${DECEIVING}` });
+    const long = sessionItem(account.user.id, { title: LONG });
+    const services = await createTestServices({ account, sessions: [sneaky, long] });
+    cleanup = () => services.stop();
+    await renderWithServices(<Sidebar />, services);
+    services.userDoc.markOpened(sneaky.id, 1_000);
+    services.userDoc.markOpened(long.id, 2_000);
+    services.userDoc.createFolder('f1', 'Invoices \u202Efdp.exe');
+    const recent = page.getByRole('list', { name: 'Recent Sessions' });
+    await expect.element(recent.getByRole('link', { name: 'Pay invoicegnp.exe' })).toBeVisible();
+    await expect.element(page.getByText('Invoices fdp.exe', { exact: true })).toBeVisible();
+    const sidebar = document.querySelector('.sidebar')!;
+    const title = page.getByTitle(LONG).element();
+    expect(box(title).right).toBeLessThanOrEqual(box(sidebar).right + 0.5);
+    expect(sidebar.textContent).not.toMatch(BIDI);
   });
 });
 

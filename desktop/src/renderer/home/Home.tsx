@@ -101,7 +101,9 @@ export function Home() {
               onClick={() => select(expert.id)}
             >
               <span className="expert-name">{displayName(expert.name)}</span>
-              <span className="expert-description">{expert.description || expert.model.provider}</span>
+              <span className="expert-description">
+                {displayName(expert.description) || expert.model.provider}
+              </span>
               <span className="expert-scope">{expert.scope === 'organisation' ? 'Shared' : 'Personal'}</span>
             </button>
           ))}

@@ -55,7 +55,7 @@ export function SessionHeader({
           <EnvironmentBadge environment={environment} />
           {running && <span className="working">Working…</span>}
         </div>
-        {environment.detail && <p className="env-detail">{environment.detail}</p>}
+        {environment.detail && <p className="env-detail">{displayName(environment.detail)}</p>}
       </div>
       <div className="session-actions">
         {session.access === 'owner' && (
