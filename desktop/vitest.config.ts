@@ -6,6 +6,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineProject } from 'vitest/config';
 import { CHROMIUM_LAUNCH } from '../build/chromium.mjs';
+import { browserCommands } from './src/testing-node/browser-commands.js';
 
 export default defineProject({
   root: import.meta.dirname,
@@ -45,6 +46,8 @@ export default defineProject({
       instances: [{ browser: 'chromium' }],
       viewport: { width: 1280, height: 800 },
       screenshotFailures: false,
+      // A loopback server and a watch on new windows and downloads, for the attack tests.
+      commands: browserCommands,
     },
   },
 });

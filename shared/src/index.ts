@@ -9,3 +9,4 @@ export * from './ydoc/index.js';
 export * from './runner-api.js';
 export * from './ipc.js';
 export * from './ipc-channels.js';
+export * from './code-block.js';

@@ -9,13 +9,15 @@ export const APP_ORIGIN = `${APP_SCHEME}://orrery`;
 
 /**
  * Scripts and styles only from the app itself; the server the user signs in
- * to (any address they choose) for API calls, sync sockets and images.
+ * to (any address they choose) for API calls and sync sockets. Images only
+ * from the app and local data: attachments arrive as blobs, and a URL named
+ * in a transcript must never make the app fetch it unasked.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: http: https:",
+  "img-src 'self' data: blob:",
   "font-src 'self' data:",
   'connect-src http: https: ws: wss:',
   "object-src 'none'",
@@ -41,7 +43,13 @@ export async function serveAppRequest(rendererDir: string, requestUrl: string): 
   const url = new URL(requestUrl);
   if (url.host !== 'orrery') return new Response('Not found', { status: 404 });
   const root = path.resolve(rendererDir);
-  const wanted = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return new Response('Bad request: the address has a malformed %-escape.', { status: 400 });
+  }
+  const wanted = path.resolve(root, `.${pathname}`);
   const inside = wanted === root || wanted.startsWith(`${root}${path.sep}`);
   const file = inside && path.extname(wanted) ? wanted : path.join(root, 'index.html');
   try {

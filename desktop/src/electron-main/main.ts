@@ -11,6 +11,7 @@ import {
   protocol,
   safeStorage,
   screen,
+  session,
   shell,
   type IpcMainInvokeEvent,
 } from 'electron';
@@ -20,6 +21,7 @@ import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol.js';
 import { CredentialVault } from './credential-vault.js';
 import { createIpcHandlers } from './ipc-handlers.js';
 import { buildMenu } from './menu.js';
+import { installPermissionPolicy } from './permissions.js';
 import { loadWindowState, placeWindow, saveWindowState } from './window-state.js';
 
 const here = __dirname;
@@ -85,6 +87,7 @@ async function start(): Promise<void> {
     });
   }
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request.url));
+  installPermissionPolicy(session.defaultSession);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

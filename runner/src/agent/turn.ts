@@ -2,7 +2,13 @@
 // oldest queued message into the transcript, makes sure the Environment runs,
 // and lets the Expert answer — a model with tools, or the shell Expert that
 // runs the message as a command — writing everything into the session doc.
-import type { AttachmentRef, SessionContext, SessionDoc, ToolName } from '@orrery/shared';
+import {
+  indentedCodeBlock,
+  type AttachmentRef,
+  type SessionContext,
+  type SessionDoc,
+  type ToolName,
+} from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
 import { abortWith, sleep } from '../abort.js';
 import { EnvironmentError } from '../environments/errors.js';
@@ -193,8 +199,10 @@ async function runShellTurn(
   if (!command || command.kind !== 'user' || !command.text.trim()) return;
   const reply = doc.startAgentMessage(randomUUID(), turnId, deps.now());
   const batch = new TextBatcher((t) => reply.append(t));
-  const out = redactor.stream((t) => batch.push(t));
-  out.push('```\n');
+  // Indented rather than fenced: output that prints a fence cannot end the block (see code-block.ts).
+  // Redacted first, so a secret is matched before the indent can split it.
+  const block = indentedCodeBlock((t) => batch.push(t));
+  const out = redactor.stream((t) => block.push(t));
   const result = await workspace.exec({
     command: command.text,
     cwd: '/workspace',
@@ -205,9 +213,10 @@ async function runShellTurn(
     onStdout: (c) => out.push(c),
     onStderr: (c) => out.push(c),
   });
-  const empty = result.stdout.length || result.stderr.length ? '' : '(no output)';
-  out.push(`${empty}\n\`\`\`\n`);
+  if (!result.stdout.length && !result.stderr.length) out.push('(no output)');
   out.end();
+  block.end();
+  batch.push('\n');
   const ending =
     result.ended === 'exited'
       ? `Exit code ${result.exitCode}.`

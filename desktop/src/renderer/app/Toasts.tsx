@@ -1,4 +1,5 @@
 import { useUi } from '../state/store.js';
+import { displayName } from '../common/display-name.js';
 
 export function Toasts() {
   const toasts = useUi((s) => s.toasts);
@@ -8,7 +9,7 @@ export function Toasts() {
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.level}`}>
-          <span>{t.text}</span>
+          <span>{displayName(t.text)}</span>
           <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
             ×
           </button>

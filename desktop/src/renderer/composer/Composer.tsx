@@ -12,6 +12,7 @@ import { SLASH_MENU_ID, SlashMenu } from './SlashMenu.js';
 import { useEnhance, type Enhancer } from './use-enhance.js';
 import './composer.css';
 import { PaperclipIcon, SparkleIcon } from '../common/icons.js';
+import { displayName } from '../common/display-name.js';
 
 export const PROMPT_PLACEHOLDER = 'Ask anything or type / for commands';
 
@@ -196,7 +197,7 @@ export function Composer(props: ComposerProps) {
           )}
           {notes.map((note) => (
             <p key={note} className="composer-error" role="alert">
-              {note}
+              {displayName(note)}
             </p>
           ))}
           {info && (

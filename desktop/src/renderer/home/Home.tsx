@@ -11,6 +11,7 @@ import type { SlashCommand } from '../composer/slash-commands.js';
 import { useDraft } from '../composer/use-draft.js';
 import { useUi } from '../state/store.js';
 import { useExperts } from './use-experts.js';
+import { displayName } from '../common/display-name.js';
 
 const HOME_DRAFT = '_home';
 
@@ -69,7 +70,7 @@ export function Home() {
   return (
     <div className="home">
       <div className="home-body">
-        <h1>What should we work on, {account.user.name.split(' ')[0]}?</h1>
+        <h1>What should we work on, {displayName(account.user.name).split(' ')[0]}?</h1>
         <h2 className="subtle-heading" id="expert-heading">
           Choose an Expert
         </h2>
@@ -99,8 +100,10 @@ export function Home() {
               className={`expert-card${chosen?.id === expert.id ? ' selected' : ''}`}
               onClick={() => select(expert.id)}
             >
-              <span className="expert-name">{expert.name}</span>
-              <span className="expert-description">{expert.description || expert.model.provider}</span>
+              <span className="expert-name">{displayName(expert.name)}</span>
+              <span className="expert-description">
+                {displayName(expert.description) || expert.model.provider}
+              </span>
               <span className="expert-scope">{expert.scope === 'organisation' ? 'Shared' : 'Personal'}</span>
             </button>
           ))}

@@ -4,6 +4,7 @@ import type { AgentMessage, Notice, ToolCall, UserMessage } from '@orrery/shared
 import { memo } from 'react';
 import { Markdown } from '../common/Markdown.js';
 import { Attachments } from './Attachments.js';
+import { displayName } from '../common/display-name.js';
 
 export const UserMessageView = memo(function UserMessageView({
   entry,
@@ -16,7 +17,7 @@ export const UserMessageView = memo(function UserMessageView({
 }) {
   return (
     <article className="entry user-message" aria-label={`Message from ${authorName}`}>
-      <div className="entry-author">{authorName}</div>
+      <div className="entry-author">{displayName(authorName)}</div>
       <div className="user-text">{entry.text}</div>
       <Attachments sessionId={sessionId} attachments={entry.attachments} />
     </article>
@@ -32,7 +33,7 @@ export const AgentMessageView = memo(function AgentMessageView({
 }) {
   return (
     <article className="entry agent-message" aria-label="Agent message" aria-busy={!entry.done}>
-      <div className="entry-author">{agentName}</div>
+      <div className="entry-author">{displayName(agentName)}</div>
       <Markdown text={entry.text} />
       {!entry.done && <span className="typing" aria-label="The agent is writing" />}
     </article>
@@ -70,12 +71,13 @@ export const ToolCallView = memo(function ToolCallView({
   collapsed: boolean;
   onToggle: (id: string) => void;
 }) {
-  const summary = summariseToolInput(entry.input);
+  const summary = displayName(summariseToolInput(entry.input));
+  const name = displayName(entry.name);
   const failed = entry.status === 'failed' || (entry.exitCode !== null && entry.exitCode !== 0);
   return (
     <article
       className={`entry tool-call status-${entry.status}${failed ? ' failed' : ''}`}
-      aria-label={`Tool call ${entry.name}`}
+      aria-label={`Tool call ${name}`}
     >
       <button
         type="button"
@@ -86,8 +88,10 @@ export const ToolCallView = memo(function ToolCallView({
         <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true">
           ›
         </span>
-        <span className="tool-name">{entry.name}</span>
-        <code className="tool-summary">{summary}</code>
+        <span className="tool-name">{name}</span>
+        <code className="tool-summary" title={summary}>
+          {summary}
+        </code>
         <span className="tool-status">
           {entry.status === 'running' ? <span className="spinner" aria-hidden="true" /> : null}
           {STATUS_TEXT[entry.status] ?? entry.status}

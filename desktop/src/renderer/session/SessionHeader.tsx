@@ -9,6 +9,7 @@ import { LockBadge } from '../common/VisibilityBadge.js';
 import { useSessionMenu } from '../sidebar/use-session-menu.js';
 import { useUi } from '../state/store.js';
 import { EnvironmentBadge } from './EnvironmentBadge.js';
+import { displayName } from '../common/display-name.js';
 
 export function SessionHeader({
   session,
@@ -35,7 +36,7 @@ export function SessionHeader({
         ),
     });
   }
-  const title = session.title || 'Untitled session';
+  const title = displayName(session.title) || 'Untitled session';
 
   return (
     <header className="session-header">
@@ -50,11 +51,11 @@ export function SessionHeader({
             <span className="visibility shared">Shared</span>
           )}
           {session.archived && <span className="tag">Archived</span>}
-          <span className="muted">{session.expertName}</span>
+          <span className="muted">{displayName(session.expertName)}</span>
           <EnvironmentBadge environment={environment} />
           {running && <span className="working">Working…</span>}
         </div>
-        {environment.detail && <p className="env-detail">{environment.detail}</p>}
+        {environment.detail && <p className="env-detail">{displayName(environment.detail)}</p>}
       </div>
       <div className="session-actions">
         {session.access === 'owner' && (

@@ -16,6 +16,7 @@ import { useSessionDoc } from '../sync/use-session-doc.js';
 import { SessionHeader } from './SessionHeader.js';
 import { Transcript } from './Transcript.js';
 import { REVOKED, useSessionRecord } from './use-session-record.js';
+import { displayName } from '../common/display-name.js';
 
 export function SessionView({ sessionId }: { sessionId: string }) {
   const { userDoc } = useServices();
@@ -60,7 +61,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
 
   const nameOf = useCallback(
     (authorId: string) =>
-      authorId === me ? 'You' : authorId === session.ownerId ? session.ownerName : 'Teammate',
+      authorId === me ? 'You' : authorId === session.ownerId ? displayName(session.ownerName) : 'Teammate',
     [me, session.ownerId, session.ownerName],
   );
 
@@ -120,7 +121,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
           entries={view.transcript}
           queue={isOwner ? [] : view.queue}
           nameOf={nameOf}
-          agentName={session.expertName}
+          agentName={displayName(session.expertName)}
           turnRunning={running}
           place={view.place}
           onPlace={view.notePlace}
@@ -163,11 +164,11 @@ function OpenSession({ session }: { session: SessionListItem }) {
           />
         ) : (
           <p className="read-only-note" role="note">
-            You are viewing {session.ownerName}’s session{' '}
+            You are viewing {displayName(session.ownerName)}’s session{' '}
             {session.access === 'viewer'
               ? 'because they gave you viewer access'
               : 'because it is shared with your organisation'}
-            . Only {session.ownerName} can send messages in it.
+            . Only {displayName(session.ownerName)} can send messages in it.
           </p>
         )}
       </div>

@@ -13,6 +13,7 @@ import { SessionMenu } from '../sidebar/SessionMenu.js';
 import { useUi } from '../state/store.js';
 import { useSessionList } from '../sync/use-session-list.js';
 import { FILTER_LABELS, filterSessions } from './filter-sessions.js';
+import { displayName } from '../common/display-name.js';
 
 const ROW_HEIGHT = 60;
 
@@ -108,7 +109,7 @@ function SessionsPageRow({
   style: React.CSSProperties;
 }) {
   const menu = useMenuAnchor();
-  const title = session.title || 'Untitled session';
+  const title = displayName(session.title) || 'Untitled session';
   return (
     <div
       role="listitem"
@@ -121,12 +122,15 @@ function SessionsPageRow({
     >
       <a href={hrefOf({ name: 'session', id: session.id })}>
         <span className="sessions-row-title">
-          <span className="session-title">{title}</span>
+          <span className="session-title" title={title}>
+            {title}
+          </span>
           <LockBadge visibility={session.visibility} />
           {session.archived && <span className="tag">Archived</span>}
         </span>
         <span className="sessions-row-meta">
-          {session.expertName} · {session.ownerId === myId ? 'You' : session.ownerName} ·{' '}
+          {displayName(session.expertName)} ·{' '}
+          {session.ownerId === myId ? 'You' : displayName(session.ownerName)} ·{' '}
           {relativeTime(session.updatedAt)}
         </span>
       </a>

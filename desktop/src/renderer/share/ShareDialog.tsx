@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
 import { hrefOf } from '../app/router.js';
+import { displayName } from '../common/display-name.js';
 
 export function webLinkOf(serverUrl: string, sessionId: string): string {
   return `${serverUrl}/${hrefOf({ name: 'session', id: sessionId })}`;
@@ -146,7 +147,7 @@ export function ShareDialog({ session, onClose }: { session: SessionListItem; on
                 <span className="muted">Has access</span>
               ) : (
                 <button type="button" className="small" onClick={() => void grant(u)}>
-                  Give viewer access<span className="visually-hidden"> to {u.name}</span>
+                  Give viewer access<span className="visually-hidden"> to {displayName(u.name)}</span>
                 </button>
               )}
             </li>
@@ -166,7 +167,7 @@ export function ShareDialog({ session, onClose }: { session: SessionListItem; on
             <Person user={g.user} />
             <span className="muted">Viewer</span>
             <button type="button" className="secondary small" onClick={() => void revoke(g.user)}>
-              Revoke<span className="visually-hidden"> access for {g.user.name}</span>
+              Revoke<span className="visually-hidden"> access for {displayName(g.user.name)}</span>
             </button>
           </li>
         ))}
@@ -190,7 +191,7 @@ export function ShareDialog({ session, onClose }: { session: SessionListItem; on
       </div>
       {message && (
         <p className={message.error ? 'error' : 'muted'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
+          {displayName(message.text)}
         </p>
       )}
     </dialog>
@@ -200,7 +201,8 @@ export function ShareDialog({ session, onClose }: { session: SessionListItem; on
 function Person({ user }: { user: { name: string; email: string } }) {
   return (
     <span className="person">
-      <span className="person-name">{user.name}</span> <span className="muted">{user.email}</span>
+      <span className="person-name">{displayName(user.name)}</span>{' '}
+      <span className="muted">{user.email}</span>
     </span>
   );
 }

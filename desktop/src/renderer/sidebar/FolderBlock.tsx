@@ -8,6 +8,7 @@ import { useServices } from '../app/services-context.js';
 import { Menu, useMenuAnchor } from '../common/Menu.js';
 import { SortablePin } from './SortablePin.js';
 import { folderDropId, pinDragId } from './pin-drop.js';
+import { displayName } from '../common/display-name.js';
 
 export interface FolderBlockProps {
   folder: FolderEntry;
@@ -88,8 +89,8 @@ export function FolderBlock({
             }}
           />
         ) : (
-          <span className="folder-name" onDoubleClick={onRename}>
-            {folder.name}
+          <span className="folder-name" onDoubleClick={onRename} title={displayName(folder.name)}>
+            {displayName(folder.name)}
           </span>
         )}
         <span className="folder-count" aria-label={`${pins.length} pinned`}>

@@ -24,6 +24,7 @@ import { FolderBlock } from './FolderBlock.js';
 import { ROOT_DROP, pinDragId, placementForDrop, sessionIdOfDrag } from './pin-drop.js';
 import { SortablePin } from './SortablePin.js';
 import { CollapseIcon, FilterIcon, FolderPlusIcon } from '../common/icons.js';
+import { displayName } from '../common/display-name.js';
 
 // Prefer the pin under the pointer, then the folder or top level under it.
 const collision: CollisionDetection = (args) => {
@@ -173,7 +174,9 @@ export function PinnedSection() {
         })}
         <DragOverlay>
           {activeSession ? (
-            <div className="drag-overlay">{byId.get(activeSession)?.title || 'Untitled session'}</div>
+            <div className="drag-overlay">
+              {displayName(byId.get(activeSession)?.title ?? '') || 'Untitled session'}
+            </div>
           ) : null}
         </DragOverlay>
       </DndContext>

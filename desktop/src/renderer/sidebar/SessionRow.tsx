@@ -7,6 +7,7 @@ import { useMenuAnchor } from '../common/Menu.js';
 import { LockBadge } from '../common/VisibilityBadge.js';
 import { useSessionList } from '../sync/use-session-list.js';
 import { SessionMenu } from './SessionMenu.js';
+import { displayName } from '../common/display-name.js';
 
 export interface SessionRowProps {
   sessionId: string;
@@ -22,7 +23,7 @@ export function SessionRow({ sessionId, rowRef, rowProps, dragging }: SessionRow
   const route = useRoute();
   const menu = useMenuAnchor();
   const active = route.name === 'session' && route.id === sessionId;
-  const title = session ? session.title || 'Untitled session' : 'Unavailable session';
+  const title = session ? displayName(session.title) || 'Untitled session' : 'Unavailable session';
 
   return (
     <li
@@ -39,7 +40,9 @@ export function SessionRow({ sessionId, rowRef, rowProps, dragging }: SessionRow
         aria-current={active ? 'page' : undefined}
         draggable={false}
       >
-        <span className="session-title">{title}</span>
+        <span className="session-title" title={title}>
+          {title}
+        </span>
         {session && <LockBadge visibility={session.visibility} />}
       </a>
       <button

@@ -8,6 +8,7 @@ import { useRecent } from '../sync/use-user-doc.js';
 import { KeyIcon, ListIcon, PlusIcon } from '../common/icons.js';
 import { PinnedSection } from './PinnedSection.js';
 import { SessionRow } from './SessionRow.js';
+import { displayName } from '../common/display-name.js';
 
 const RECENT_SHOWN = 5;
 const RECENT_MORE = 20;
@@ -80,7 +81,7 @@ export function Sidebar() {
       </nav>
       <div className="sidebar-account">
         <div className="account-names">
-          <span className="account-name">{account.user.name}</span>
+          <span className="account-name">{displayName(account.user.name)}</span>
           <span className="account-email">{account.user.email}</span>
         </div>
         <button type="button" className="secondary small" onClick={() => void signOut()}>
