@@ -97,7 +97,9 @@ export function providerError(body: unknown): ProviderErrorDetail {
   if (!field) return {};
   const out: ProviderErrorDetail = {};
   if (typeof field.message === 'string') out.raw = field.message.slice(0, 1000);
-  const code = [field.code, field.type].find((c) => typeof c === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(c));
+  const code = [field.code, field.type].find(
+    (c) => typeof c === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(c),
+  );
   if (typeof code === 'string') out.code = code;
   const message = typeof field.message === 'string' ? cleanMessage(field.message) : undefined;
   if (message) out.message = message;
