@@ -78,6 +78,22 @@ describe.each(['anthropic', 'openai'] as const)('an Expert on %s naming its own 
     expect(attacker.seen).toEqual([]);
   });
 
+  it('is not followed along a redirect from an allowed server to another', async () => {
+    const allowed = new ScriptedModelServer();
+    const allowedUrl = await allowed.start();
+    try {
+      const target = `${attackerUrl}${path}/${provider === 'openai' ? 'chat/completions' : 'v1/messages'}`;
+      allowed.script({ status: 307, rawBody: '', contentType: 'text/plain', headers: { location: target } });
+      const modelFor = modelFactory(KEYS, EgressPolicy.of({ model: [allowedUrl] }));
+      const error = await tryTurn(() => modelFor(expert(provider, `${allowedUrl}${path}`)));
+      expect(error).toBeInstanceOf(ModelError);
+      expect(allowed.seen).toHaveLength(1);
+      expect(attacker.seen).toEqual([]);
+    } finally {
+      await allowed.close();
+    }
+  });
+
   it('works once an administrator lists it in ORRERY_MODEL_BASE_URLS', async () => {
     const modelFor = modelFactory(KEYS, EgressPolicy.of({ model: [attackerUrl] }));
     attacker.script({ text: 'Hello from the allowed server.' });

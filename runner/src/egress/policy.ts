@@ -58,9 +58,12 @@ export class EgressPolicy {
     });
   }
 
-  /** This policy and `extra` places (a provider's official endpoint, an admin-set base URL). */
+  /** This policy and `extra` places (a provider's official endpoint, an admin-set base URL); unusable ones add nothing. */
   with(kind: EgressKind, extra: readonly (string | undefined)[]): EgressPolicy {
-    const added = extra.filter((p): p is string => !!p).map((p) => parsePlace(p, kind));
+    const added = extra.flatMap((p) => {
+      const url = p ? parseTarget(p, kind) : undefined;
+      return url ? [{ kind: 'prefix' as const, url }] : [];
+    });
     return new EgressPolicy({ ...this.places, [kind]: [...this.places[kind], ...added] });
   }
 

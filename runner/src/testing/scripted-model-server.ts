@@ -13,7 +13,7 @@ export type ScriptedReply =
     }
   | { status: number; message: string; retryAfterSeconds?: number }
   /** An error answered with this body as it is (an HTML page, a proxy's text), not the provider's JSON. */
-  | { status: number; rawBody: string; contentType: string }
+  | { status: number; rawBody: string; contentType: string; headers?: Record<string, string> }
   /** Computes the reply from the request body (e.g. to echo what the model was sent). */
   | ((request: RecordedRequest) => ScriptedReply);
 
@@ -90,7 +90,7 @@ export class ScriptedModelServer {
     let reply = this.replies.shift() ?? this.fallback;
     while (typeof reply === 'function') reply = reply(recorded);
     if ('rawBody' in reply) {
-      res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.rawBody);
+      res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType }).end(reply.rawBody);
       return;
     }
     if ('status' in reply) return this.error(res, format, reply);
