@@ -23,6 +23,13 @@ const WHAT: Record<EgressKind, string> = {
   mcp: 'MCP server',
 };
 
+/** What is allowed, in words, for messages. */
+const ALLOWED: Record<EgressKind, string> = {
+  model: `it uses only the provider's own endpoint, the base URL the runner was configured with, and addresses an administrator lists in ${EGRESS_VARIABLE.model}`,
+  git: `it fetches only from git hosts an administrator lists in ${EGRESS_VARIABLE.git} (by default ${DEFAULT_GIT_HOSTS.join(', ')})`,
+  mcp: `it uses only MCP servers an administrator lists in ${EGRESS_VARIABLE.mcp}`,
+};
+
 /** The schemes the runner speaks per kind; anything else (file:, ext::, data:) is never a place to go. */
 const SCHEMES: Record<EgressKind, readonly string[]> = {
   model: ['https:', 'http:'],
@@ -77,7 +84,7 @@ export class EgressPolicy {
     if (this.allows(kind, url)) return;
     throw new EgressError(
       kind,
-      `The runner does not connect to the ${WHAT[kind]} ${shown(url)} that ${whose} names: only the provider's own address and places an administrator lists in ${EGRESS_VARIABLE[kind]} are allowed. Ask an administrator to add it there, or change it.`,
+      `The runner does not connect to the ${WHAT[kind]} ${shown(url)} that ${whose} names: ${ALLOWED[kind]}. Use one of those, or ask an administrator to add this address to ${EGRESS_VARIABLE[kind]}.`,
     );
   }
 }
