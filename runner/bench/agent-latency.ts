@@ -19,7 +19,11 @@ function percentile(xs: number[], p: number): number {
 const models = new ScriptedModelServer();
 const modelUrl = await models.start();
 const server = await startServerProcess();
-const runner = await startRunner(server, { keys: { anthropicApiKey: 'sk-bench' }, claimWaitMs: 25_000 });
+const runner = await startRunner(server, {
+  keys: { anthropicApiKey: 'sk-bench' },
+  modelBaseUrls: [modelUrl],
+  claimWaitMs: 25_000,
+});
 try {
   const admin = await server.login();
   const experts = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts;

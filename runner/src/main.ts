@@ -9,6 +9,7 @@ import { keyValues, modelFactory, providerKeysFromEnv } from './agent/models.js'
 import { Redactor } from './environments/redact.js';
 import { RunnerDaemon } from './daemon.js';
 import { DocPeers } from './doc-peers.js';
+import { egressListsFromEnv, EgressPolicy } from './egress/policy.js';
 import {
   createEngine,
   createEnvironmentManager,
@@ -43,6 +44,15 @@ const config = readConfig(env);
 const serverUrl = (env.ORRERY_SERVER_URL?.trim() || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
 const token = readToken();
 const keys = providerKeysFromEnv(env);
+// Where the runner itself may connect: ORRERY_MODEL_BASE_URLS, ORRERY_GIT_HOSTS (see egress/policy.ts).
+const egressLists = egressListsFromEnv(env);
+const egress = (() => {
+  try {
+    return EgressPolicy.of(egressLists);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
 const redactor = new Redactor([token, ...keyValues(keys)]);
 
 function write(level: string, message: string, fields?: Record<string, unknown>): void {
@@ -72,6 +82,7 @@ const environments = createEnvironmentManager({
   config: {
     scope: env.ORRERY_RUNNER_SCOPE?.trim() || 'local',
     stateDir: path.resolve(config.dataDir, 'runner'),
+    gitHosts: egressLists.git,
   },
   sessionExists: async (sessionId) => {
     try {
@@ -88,7 +99,7 @@ const daemon = new RunnerDaemon({
   server,
   peers,
   environments,
-  modelFor: modelFactory(keys),
+  modelFor: modelFactory(keys, egress),
   now: () => Date.now(),
   log: (message, fields) => log.info(message, fields),
   runnerId: env.ORRERY_RUNNER_ID?.trim() || `${hostname()}-${process.pid}`,

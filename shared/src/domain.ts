@@ -126,6 +126,14 @@ export const EnvironmentName = z
   .max(80)
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'must start with a letter or digit');
 
+/**
+ * Whether an Environment's sessions reach the network: "none" (only their own
+ * loopback) or "internet" (a network of the session's own, away from other
+ * sessions, the host's services and link-local metadata addresses).
+ */
+export const EnvironmentNetwork = z.enum(['none', 'internet']);
+export type EnvironmentNetwork = z.infer<typeof EnvironmentNetwork>;
+
 export const EnvironmentInput = z.strictObject({
   /** Unique within the organisation. */
   name: EnvironmentName,
@@ -149,6 +157,8 @@ export const EnvironmentInput = z.strictObject({
     .default(MAX_RUN_TIME_DEFAULT_MS),
   /** After this long paused or stopped, the container is removed and the next message starts clean. */
   cleanRestartAfterMs: z.number().int().min(1_000).default(CLEAN_RESTART_AFTER_DEFAULT_MS),
+  /** Off unless asked for: a session reaches nothing outside its container by default. */
+  network: EnvironmentNetwork.default('none'),
   scope: Scope,
 });
 export type EnvironmentInput = z.infer<typeof EnvironmentInput>;

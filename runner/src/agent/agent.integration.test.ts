@@ -35,6 +35,7 @@ beforeAll(async () => {
   admin = await server.login();
   runner = await startRunner(server, {
     keys: { anthropicApiKey: 'sk-ant-scripted-key', openaiApiKey: 'sk-openai-scripted-key' },
+    modelBaseUrls: [modelUrl],
   });
   experts = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts;
 });

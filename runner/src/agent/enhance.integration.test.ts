@@ -25,7 +25,7 @@ beforeAll(async () => {
   modelUrl = await models.start();
   server = await startServerProcess();
   admin = await server.login();
-  runner = await startRunner(server, { keys: { anthropicApiKey: 'sk-enhance' } });
+  runner = await startRunner(server, { keys: { anthropicApiKey: 'sk-enhance' }, modelBaseUrls: [modelUrl] });
   shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
     (e) => e.name === 'Shell',
   )!;

@@ -47,7 +47,16 @@ export interface ModelClient {
 
 /** Why a model call failed, in words a person can act on. */
 export type ModelErrorKind =
-  'auth' | 'rate_limit' | 'context_too_long' | 'network' | 'bad_request' | 'server' | 'no_key' | 'cancelled';
+  | 'auth'
+  | 'rate_limit'
+  | 'context_too_long'
+  | 'network'
+  | 'bad_request'
+  | 'server'
+  | 'no_key'
+  /** The Expert names a model server the runner may not connect to. */
+  | 'not_allowed'
+  | 'cancelled';
 
 export class ModelError extends Error {
   constructor(

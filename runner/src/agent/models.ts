@@ -1,6 +1,8 @@
 // Chooses the model client for an Expert. Keys come from the runner's
-// configuration only; they never travel through documents or logs.
+// configuration only; they never travel through documents or logs, and go
+// only where the egress policy allows (see ../egress/policy.ts).
 import type { Expert } from '@orrery/shared';
+import { EgressError, EgressPolicy } from '../egress/policy.js';
 import { ModelError, type ModelClient } from './model.js';
 import { AnthropicClient } from './providers/anthropic.js';
 import { OpenAIClient } from './providers/openai.js';
@@ -27,11 +29,43 @@ export function keyValues(keys: ProviderKeys): string[] {
   return [keys.anthropicApiKey, keys.openaiApiKey].filter((k): k is string => !!k);
 }
 
-export function modelFactory(keys: ProviderKeys): (expert: Expert) => ModelClient {
+/** Where each provider's API lives when nobody says otherwise. */
+export const OFFICIAL_BASE_URLS = {
+  anthropic: 'https://api.anthropic.com',
+  openai: 'https://api.openai.com/v1',
+} as const;
+
+/**
+ * A base URL an Expert names is used only when it is the provider's official
+ * endpoint, the one the administrator set (ANTHROPIC_BASE_URL / OPENAI_BASE_URL)
+ * or one listed in ORRERY_MODEL_BASE_URLS; otherwise nothing is sent at all.
+ */
+function allowedBaseUrl(
+  expert: Expert,
+  egress: EgressPolicy,
+  official: string,
+  adminSet: string | undefined,
+): string | undefined {
+  const { baseUrl } = expert.model;
+  if (baseUrl === undefined) return adminSet;
+  try {
+    egress.with('model', [official, adminSet]).check('model', baseUrl, `the Expert "${expert.name}"`);
+  } catch (error) {
+    if (error instanceof EgressError) throw new ModelError('not_allowed', error.message, { cause: error });
+    throw error;
+  }
+  return baseUrl;
+}
+
+export function modelFactory(
+  keys: ProviderKeys,
+  egress: EgressPolicy = EgressPolicy.of(),
+): (expert: Expert) => ModelClient {
   return (expert) => {
-    const { provider, name, baseUrl } = expert.model;
+    const { provider, name } = expert.model;
     switch (provider) {
       case 'anthropic': {
+        const baseUrl = allowedBaseUrl(expert, egress, OFFICIAL_BASE_URLS.anthropic, keys.anthropicBaseUrl);
         if (!keys.anthropicApiKey) {
           throw new ModelError(
             'no_key',
@@ -41,12 +75,12 @@ export function modelFactory(keys: ProviderKeys): (expert: Expert) => ModelClien
         return new AnthropicClient({
           apiKey: keys.anthropicApiKey,
           model: name,
-          baseUrl: baseUrl ?? keys.anthropicBaseUrl,
+          baseUrl,
           ...(keys.maxRetries !== undefined ? { maxRetries: keys.maxRetries } : {}),
         });
       }
       case 'openai': {
-        const url = baseUrl ?? keys.openaiBaseUrl;
+        const url = allowedBaseUrl(expert, egress, OFFICIAL_BASE_URLS.openai, keys.openaiBaseUrl);
         // Local OpenAI-compatible servers usually need no key.
         if (!keys.openaiApiKey && !url) {
           throw new ModelError(

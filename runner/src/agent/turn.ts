@@ -44,6 +44,7 @@ export function environmentDefinition(ctx: SessionContext): EnvironmentDefinitio
     repositories: env.repositories,
     setupScript: env.setupScript,
     variables: env.variables,
+    network: env.network,
     idleTimeoutMs: env.idleTimeoutMs,
     maxRunTimeMs: env.maxRunTimeMs,
     cleanRestartAfterMs: env.cleanRestartAfterMs,

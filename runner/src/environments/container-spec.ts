@@ -24,14 +24,21 @@ export interface SessionContainerInput {
   variables: Record<string, string>;
   user: string;
   workspace: string;
+  /** "none" or the session's own network (session-network.ts); never one shared with others. */
   networkMode: string;
   limits: ContainerLimits;
 }
+
+/** Network modes that would put a session beside other sessions, installs or the host. */
+const SHARED_NETWORKS = /^(bridge|default|host|container:.*|ns:.*)$/;
 
 /** A process that lives as long as the container and does nothing. */
 export const IDLE_COMMAND = ['sleep', 'infinity'];
 
 export function sessionContainerSpec(input: SessionContainerInput): Docker.ContainerCreateOptions {
+  if (SHARED_NETWORKS.test(input.networkMode)) {
+    throw new Error(`A session container never joins the shared network "${input.networkMode}"`);
+  }
   return {
     name: input.name,
     Image: input.image,

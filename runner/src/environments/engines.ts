@@ -27,6 +27,13 @@ export interface EngineConfig {
    * (the default: "bridge" when the engine has one, else "none").
    */
   networkMode?: string | undefined;
+  /**
+   * "firewalled": the administrator has set the engine's host to drop traffic
+   * from session networks to the host itself and to link-local addresses (see
+   * README.md, "Environment networks"), so sessions whose Environment asks for
+   * the internet get a network of their own. Unset or "off": they get none.
+   */
+  internet?: 'off' | 'firewalled' | undefined;
   /** Placement skips the engine once it holds this many session containers. */
   maxContainers?: number | undefined;
 }
@@ -39,6 +46,8 @@ export interface Engine {
   /** The folder its TLS files come from, to name the one that is wrong. */
   certPath?: string | undefined;
   networkMode: string;
+  /** Whether sessions asking for the internet may have it here (see EngineConfig.internet). */
+  internet?: boolean;
   maxContainers: number | undefined;
 }
 
@@ -59,6 +68,7 @@ export function engineConfigFromEnv(env: Record<string, string | undefined>, nam
     sshKeyPath: nonEmpty(env.ORRERY_DOCKER_SSH_KEY),
     sshKnownHostsPath: nonEmpty(env.ORRERY_DOCKER_SSH_KNOWN_HOSTS),
     networkMode: nonEmpty(env.ORRERY_DOCKER_NETWORK),
+    internet: internetSetting(env.ORRERY_DOCKER_INTERNET, 'ORRERY_DOCKER_INTERNET'),
   };
 }
 
@@ -91,6 +101,7 @@ export function engineConfigsFromEnv(env: Record<string, string | undefined>): E
       throw new EnvironmentError('bad_request', `ORRERY_ENGINES has two engines named "${config.name}"`);
     }
     names.add(config.name);
+    internetSetting(config.internet, `ORRERY_ENGINES[${i}].internet`);
     return config;
   });
 }
@@ -177,6 +188,7 @@ export function createEngine(config: EngineConfig): Engine {
     address,
     certPath: options.protocol === 'https' ? (config.certPath ?? path.join(homedir(), '.docker')) : undefined,
     networkMode: config.networkMode ?? 'auto',
+    internet: config.internet === 'firewalled',
     maxContainers: config.maxContainers,
   };
 }
@@ -216,6 +228,15 @@ function parseUrl(value: string, engine: string): URL {
       { cause },
     );
   }
+}
+
+function internetSetting(value: string | undefined, where: string): 'off' | 'firewalled' | undefined {
+  const v = nonEmpty(value);
+  if (v === undefined || v === 'off' || v === 'firewalled') return v;
+  throw new EnvironmentError(
+    'bad_request',
+    `${where} must be "off" or "firewalled" (after setting up the firewall the runner's README describes), not "${v}"`,
+  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -21,6 +21,7 @@ import {
 } from './errors.js';
 import { sessionLabels, snapshotHash } from './naming.js';
 import { nextDeadlineOf, type SessionEntry } from './session-entry.js';
+import { prepareSessionNetwork, removeSessionNetwork } from './session-network.js';
 import { Snapshots } from './snapshots.js';
 import { CLEAR_RUNS, KILL_ORPHANS } from './scripts.js';
 import type { RemovedReason } from './state-store.js';
@@ -157,6 +158,13 @@ export class Lifecycle {
     } else {
       core.setStatus(entry, 'starting', text.starting());
     }
+    const network = await prepareSessionNetwork(
+      engine,
+      core.config.scope,
+      entry.sessionId,
+      entry.containerName,
+      definition.network,
+    );
     const spec = sessionContainerSpec({
       name: entry.containerName,
       image,
@@ -164,7 +172,7 @@ export class Lifecycle {
       variables: definition.variables,
       user: core.user,
       workspace: core.config.workspace,
-      networkMode: await core.pool.networkFor(engine),
+      networkMode: network.networkMode,
       limits: core.config.limits,
     });
     let container: Docker.Container;
@@ -185,7 +193,8 @@ export class Lifecycle {
     core.touch(entry);
     core.save(entry);
     await this.ensureChannel(entry);
-    core.setStatus(entry, 'running', reason ? text.runningAgainClean() : text.running());
+    const running = reason ? text.runningAgainClean() : text.running();
+    core.setStatus(entry, 'running', network.offline ? `${running} ${network.offline}` : running);
   }
 
   /** A fresh start: nothing of an earlier life runs, so old process-group files go. */
@@ -279,6 +288,12 @@ export class Lifecycle {
     entry.channel = undefined;
     if (entry.engine) {
       await core.container(entry).remove({ force: true, v: true }).catch(ignore(404, 409));
+      await removeSessionNetwork(entry.engine, entry.containerName).catch((error: unknown) =>
+        core.log.warn('could not remove a session network', {
+          session: entry.sessionId,
+          error: messageOf(error),
+        }),
+      );
     }
     entry.state.removedReason = reason;
     entry.state.suspendedAt = undefined;

@@ -3,6 +3,7 @@
 // createEnvironmentManager({ engines | docker, clock, log, config }).
 import type { EnvironmentStatus } from '@orrery/shared';
 import type Docker from 'dockerode';
+import { EgressPolicy } from '../egress/policy.js';
 import { systemClock, type Clock } from './clock.js';
 import { Commands } from './commands.js';
 import { DEFAULT_LIMITS, type ContainerLimits } from './container-spec.js';
@@ -14,6 +15,7 @@ import { Lifecycle } from './lifecycle.js';
 import { silentLog, type Log } from './log.js';
 import { checkScope, checkSessionId } from './naming.js';
 import { Reconciler } from './reconcile.js';
+import { checkRemoteRepositories } from './remote-repositories.js';
 import { StateStore } from './state-store.js';
 import { text } from './status-text.js';
 import type {
@@ -48,6 +50,8 @@ export interface EnvironmentManagerConfig {
   engineRetryMs?: number;
   /** The persistent command channel (default on); off, every command is a docker exec. */
   commandChannel?: boolean;
+  /** Git hosts remote repositories may come from (ORRERY_GIT_HOSTS; default the public forges). */
+  gitHosts?: readonly string[] | undefined;
 }
 
 export interface EnvironmentManagerDeps {
@@ -71,6 +75,7 @@ export class DockerEnvironmentManager implements EnvironmentManager {
   private readonly lifecycle: Lifecycle;
   private readonly commands: Commands;
   private readonly reconciler: Reconciler;
+  private readonly egress: EgressPolicy;
 
   constructor(deps: EnvironmentManagerDeps) {
     const engines = deps.engines ?? (deps.docker ? [localEngine(deps.docker)] : undefined);
@@ -88,6 +93,7 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     this.lifecycle = new Lifecycle(this.core);
     this.commands = new Commands(this.core, this.lifecycle);
     this.reconciler = new Reconciler(this.core, this.lifecycle, deps.sessionExists);
+    this.egress = EgressPolicy.of({ git: deps.config.gitHosts });
   }
 
   async ensureRunning(
@@ -96,6 +102,7 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     secrets: Record<string, string> = {},
   ): Promise<void> {
     checkDefinition(definition);
+    checkRemoteRepositories(definition, this.egress);
     this.core.forgotten.delete(sessionId);
     const entry = this.core.entryFor(checkSessionId(sessionId));
     entry.definition = definition;

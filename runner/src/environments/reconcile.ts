@@ -11,6 +11,7 @@ import { EventFollower, type ContainerEvent } from './events.js';
 import { ignore, inspect, type Lifecycle } from './lifecycle.js';
 import { LABEL, labelNumber } from './naming.js';
 import type { SessionEntry } from './session-entry.js';
+import { pruneSessionNetworks } from './session-network.js';
 import { text } from './status-text.js';
 import type { InterruptedCommand } from './types.js';
 
@@ -101,6 +102,14 @@ export class Reconciler {
       entry.engine = engine;
       adoptLabels(entry, info.Labels);
     }
+    // A runner that died between creating a session's network and its container, or between removing them.
+    await pruneSessionNetworks(
+      engine,
+      core.config.scope,
+      (id) => bySession.has(id) || core.entries.has(id),
+    ).catch((error: unknown) =>
+      core.log.warn('could not prune session networks', { error: messageOf(error) }),
+    );
     for (const [, entry] of core.entries) {
       if (entry.engine !== engine) continue;
       await entry.queue

@@ -68,7 +68,7 @@ beforeAll(async () => {
   git('add', '.');
   git('commit', '-q', '-m', 'feature');
   git('checkout', '-q', 'main');
-  t = makeManager({ scope });
+  t = makeManager({ scope, config: { gitHosts: ['git.example.invalid'] } });
   t.manager.onBuildLog((entry) => logs.push(entry));
   await t.manager.start();
 });

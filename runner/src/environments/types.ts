@@ -1,7 +1,7 @@
 // The Environment manager's contract: what the agent loop and the daemon use
 // to get a session's container, run commands and move files. Implemented on
 // dockerode in this folder; tests drive it directly against a real engine.
-import type { EnvironmentStatus } from '@orrery/shared';
+import type { EnvironmentNetwork, EnvironmentStatus } from '@orrery/shared';
 
 /** What an Environment is built from; hashed to key its snapshot image. */
 export interface EnvironmentDefinition {
@@ -13,6 +13,8 @@ export interface EnvironmentDefinition {
   setupScript: string;
   /** Visible to anyone who starts a session with this Environment. */
   variables: Record<string, string>;
+  /** Whether sessions reach the network; absent means "none". Not part of the snapshot. */
+  network?: EnvironmentNetwork | undefined;
   idleTimeoutMs: number;
   maxRunTimeMs: number;
   cleanRestartAfterMs: number;

@@ -12,6 +12,8 @@ export type ScriptedReply =
       stop?: 'end_turn' | 'max_tokens';
     }
   | { status: number; message: string; retryAfterSeconds?: number }
+  /** An error answered with this body as it is (an HTML page, a proxy's text), not the provider's JSON. */
+  | { status: number; rawBody: string; contentType: string; headers?: Record<string, string> }
   /** Computes the reply from the request body (e.g. to echo what the model was sent). */
   | ((request: RecordedRequest) => ScriptedReply);
 
@@ -25,6 +27,8 @@ export interface RecordedRequest {
 
 export class ScriptedModelServer {
   readonly requests: RecordedRequest[] = [];
+  /** Every request that reached the server, whatever its path, with its headers. */
+  readonly seen: { method: string; url: string; headers: IncomingMessage['headers'] }[] = [];
   private readonly replies: ScriptedReply[] = [];
   private server: Server | null = null;
   /** Used when the script runs dry. */
@@ -36,6 +40,7 @@ export class ScriptedModelServer {
   reset(): this {
     this.replies.length = 0;
     this.requests.length = 0;
+    this.seen.length = 0;
     this.chunkDelayMs = 0;
     return this;
   }
@@ -61,6 +66,7 @@ export class ScriptedModelServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = req.url ?? '';
@@ -83,6 +89,10 @@ export class ScriptedModelServer {
     this.requests.push(recorded);
     let reply = this.replies.shift() ?? this.fallback;
     while (typeof reply === 'function') reply = reply(recorded);
+    if ('rawBody' in reply) {
+      res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType }).end(reply.rawBody);
+      return;
+    }
     if ('status' in reply) return this.error(res, format, reply);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events = format === 'anthropic' ? anthropicEvents(reply) : openaiEvents(reply);

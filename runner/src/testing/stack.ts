@@ -14,6 +14,7 @@ import * as Y from 'yjs';
 import { modelFactory, type ProviderKeys } from '../agent/models.js';
 import { RunnerDaemon } from '../daemon.js';
 import { DocPeers } from '../doc-peers.js';
+import { EgressPolicy } from '../egress/policy.js';
 import type { Engine } from '../environments/engines.js';
 import { createEnvironmentManager, type DockerEnvironmentManager } from '../environments/index.js';
 import { removeScope, uniqueScope } from '../environments/test-support.js';
@@ -129,6 +130,8 @@ export async function startRunner(
   server: ServerProcess,
   options: {
     keys?: ProviderKeys;
+    /** Model base URLs an administrator allows (ORRERY_MODEL_BASE_URLS), e.g. a scripted server's. */
+    modelBaseUrls?: string[];
     scope?: string;
     claimWaitMs?: number;
     stateDir?: string;
@@ -156,7 +159,10 @@ export async function startRunner(
     server: client,
     peers,
     environments: manager,
-    modelFor: modelFactory({ maxRetries: 2, ...options.keys }),
+    modelFor: modelFactory(
+      { maxRetries: 2, ...options.keys },
+      EgressPolicy.of({ model: options.modelBaseUrls }),
+    ),
     now: () => Date.now(),
     log: (m, f) => {
       if (process.env.ORRERY_TEST_LOG) console.error(m, f);

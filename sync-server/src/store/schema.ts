@@ -188,4 +188,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (org_id, owner_id, name)
   );
   `,
+  // Environments say whether their sessions reach the network (body.network).
+  // Those made before the choice existed had the engine's network: they ask for
+  // "internet" (now a network of each session's own); new ones default to "none".
+  `
+  UPDATE environments SET body = json_set(body, '$.network', 'internet')
+  WHERE built_in_key IS NULL AND json_extract(body, '$.network') IS NULL;
+  `,
 ];

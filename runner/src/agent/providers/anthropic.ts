@@ -26,6 +26,8 @@ export class AnthropicClient implements ModelClient {
       apiKey: options.apiKey,
       baseURL: this.baseUrl,
       maxRetries: options.maxRetries ?? 4,
+      // The key goes to the allowed base URL only, never along a redirect to somewhere else.
+      fetchOptions: { redirect: 'error' },
     });
   }
 

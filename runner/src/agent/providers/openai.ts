@@ -30,6 +30,8 @@ export class OpenAIClient implements ModelClient {
       apiKey: options.apiKey,
       baseURL: this.baseUrl,
       maxRetries: options.maxRetries ?? 4,
+      // The key goes to the allowed base URL only, never along a redirect to somewhere else.
+      fetchOptions: { redirect: 'error' },
     });
   }
 
