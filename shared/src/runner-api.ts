@@ -104,3 +104,36 @@ export const ExpertContext = z.strictObject({
 export type ExpertContext = z.infer<typeof ExpertContext>;
 
 export const TriggerFinishedRequest = z.strictObject({ sessionId: Id });
+
+/** How one of a runner's Docker engines is doing, as the runner last saw it. */
+export const EngineHealth = z.strictObject({
+  name: z.string().min(1).max(200),
+  /** Where it is (never credentials): unix:///…, tcp://host:port, ssh://user@host:port. */
+  address: z.string().max(500),
+  /** 'refused': it answered but refused this runner's certificates or login; retrying does not help. */
+  state: z.enum(['up', 'down', 'refused']),
+  /** What is wrong and what to change (empty when up). */
+  detail: z.string().max(2_000),
+  /** When it entered this state. */
+  since: Timestamp,
+});
+export type EngineHealth = z.infer<typeof EngineHealth>;
+
+export const EngineReport = z.strictObject({
+  runnerId: z.string().min(1).max(200),
+  engines: z.array(EngineHealth).max(100),
+});
+export type EngineReport = z.infer<typeof EngineReport>;
+
+/** `GET /api/engines` (admins): every engine the organisation's runners reported. */
+export const EnginesResponse = z.strictObject({
+  engines: z.array(
+    EngineHealth.extend({
+      runnerId: z.string(),
+      reportedAt: Timestamp,
+      /** The runner has not reported for a while: it may be gone. */
+      stale: z.boolean(),
+    }),
+  ),
+});
+export type EnginesResponse = z.infer<typeof EnginesResponse>;

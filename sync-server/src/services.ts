@@ -4,6 +4,7 @@
 import { SessionDoc, parseDocName, sessionDocName } from '@orrery/shared';
 import path from 'node:path';
 import type * as Y from 'yjs';
+import { EngineBoard } from './engines/engine-board.js';
 import { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
 import { Accounts, type Principal } from './records/accounts.js';
@@ -40,6 +41,8 @@ export interface Services {
   triggers: Triggers;
   secrets: Secrets;
   jobs: JobQueue;
+  /** What runners last said about their Docker engines. */
+  engines: EngineBoard;
   hub: SyncHub;
   docAccess(principal: Principal, docName: string): DocAccess | null;
   /**
@@ -118,6 +121,7 @@ export function createServices(deps: ServiceDeps): Services {
     triggers,
     secrets,
     jobs,
+    engines: new EngineBoard(clock),
     hub,
     docAccess,
     async recoverTurns() {
