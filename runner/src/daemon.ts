@@ -25,6 +25,9 @@ export interface DaemonDeps {
   claimWaitMs?: number;
 }
 
+/** How often engine health is reported when nothing changes. */
+const ENGINE_REPORT_MS = 30_000;
+
 export const INTERRUPTED_NOTICE =
   'The runner working on this turn stopped before it finished, so the turn was interrupted. Anything it was running was stopped; send your message again to continue.';
 export const CLEAN_RESTART_NOTICE =
@@ -38,11 +41,23 @@ export class RunnerDaemon {
   private readonly turnLeases = new Map<string, AbortController>();
   private readonly codebases = new CodebaseCache();
   private unsubscribe: (() => void) | null = null;
+  private stopReporting: () => void = () => {};
+  private reporting: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DaemonDeps) {}
 
   start(): void {
     this.unsubscribe = this.deps.environments.onStatus((change) => this.recordStatus(change));
+    // Engine health reaches admins on every change, and again now and then so a restarted server learns it.
+    const report = () => void this.reportEngines();
+    const stopHealth = this.deps.environments.onEngineHealth(report);
+    const timer = setInterval(report, ENGINE_REPORT_MS);
+    timer.unref();
+    this.stopReporting = () => {
+      stopHealth();
+      clearInterval(timer);
+    };
+    report();
     const n = this.deps.concurrency ?? 4;
     this.loops = Array.from({ length: n }, () => this.claimLoop());
   }
@@ -50,6 +65,7 @@ export class RunnerDaemon {
   /** Stops claiming, lets running jobs end, and flushes status writes. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.stopReporting();
     await Promise.allSettled(this.loops);
     this.unsubscribe?.();
     await Promise.allSettled(this.statusChains.values());
@@ -129,6 +145,20 @@ export class RunnerDaemon {
       if (job.sessionId && this.turnLeases.get(job.sessionId) === lease)
         this.turnLeases.delete(job.sessionId);
     }
+  }
+
+  /** One report at a time, always the latest health. */
+  private reportEngines(): Promise<void> {
+    this.reporting = this.reporting.then(async () => {
+      try {
+        await this.deps.server.reportEngines(this.deps.runnerId, this.deps.environments.engineHealth());
+      } catch (error) {
+        this.deps.log('could not report engine health', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
+    return this.reporting;
   }
 
   private async enhance(job: Job) {

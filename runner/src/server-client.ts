@@ -8,6 +8,7 @@ import {
   type AttachmentRef,
   type ClaimRequest,
   type CompleteRequest,
+  type EngineHealth,
   type Job,
 } from '@orrery/shared';
 import type { z } from 'zod';
@@ -72,6 +73,11 @@ export class ServerClient {
 
   context(sessionId: string): Promise<SessionContext> {
     return this.json('GET', `/api/runner/sessions/${sessionId}/context`, undefined, SessionContext);
+  }
+
+  /** What this runner sees of its Docker engines, for admins (GET /api/engines). */
+  async reportEngines(runnerId: string, engines: EngineHealth[]): Promise<void> {
+    await this.request('POST', '/api/runner/engines', { runnerId, engines });
   }
 
   async finished(sessionId: string): Promise<void> {

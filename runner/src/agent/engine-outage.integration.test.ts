@@ -1,6 +1,6 @@
 // A message sent while the session's Docker engine is down is held, not used
 // up: the turn waits, and answers once the engine is back.
-import type { Expert, SessionResponse } from '@orrery/shared';
+import type { EngineHealth, EnginesResponse, Expert, SessionResponse } from '@orrery/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../environments/engines.js';
 import {
@@ -35,6 +35,17 @@ afterAll(async () => {
   await engine?.destroy();
 }, 120_000);
 
+async function waitForEngine(admin: string, state: EngineHealth['state']): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const seen = await server.api<EnginesResponse>(admin, 'GET', '/api/engines');
+    if (seen.body.engines.some((e) => e.name === 'outage' && e.state === state)) return;
+    if (Date.now() > deadline)
+      throw new Error(`the engine never showed as ${state}: ${JSON.stringify(seen.body)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('a message sent while the Docker engine is down', () => {
   it('is held and answered when the engine returns', async () => {
     // A short retry window: without holding, the turn would fail within seconds.
@@ -66,6 +77,8 @@ describe('a message sent while the Docker engine is down', () => {
           s.environment.status === 'error' && /Cannot reach the Docker engine/.test(s.environment.detail),
         60_000,
       );
+      // Admins see the outage in the engine health view.
+      await waitForEngine(admin, 'down');
       // Several retry windows pass while the engine stays down.
       await new Promise((r) => setTimeout(r, 6_000));
       await engine.start();
@@ -75,6 +88,7 @@ describe('a message sent while the Docker engine is down', () => {
         120_000,
       );
       expect(reply).toBeTruthy();
+      await waitForEngine(admin, 'up');
       const kinds = watch.snapshot().transcript.map((e) => e.kind);
       expect(kinds.filter((k) => k === 'user')).toHaveLength(2);
       expect(

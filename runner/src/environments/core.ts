@@ -8,6 +8,7 @@ import {
 } from '@orrery/shared';
 import type Docker from 'dockerode';
 import type { Clock } from './clock.js';
+import { EngineHealthBoard } from './engine-health.js';
 import type { ContainerLimits } from './container-spec.js';
 import type { DeadlineAction, Timeouts } from './deadlines.js';
 import type { EnginePool } from './engine-pool.js';
@@ -48,6 +49,7 @@ export class Core {
   readonly deleted = new Set<string>();
   readonly statusListeners = new Set<(change: StatusChange) => void>();
   readonly buildListeners = new Set<(entry: BuildLogEntry) => void>();
+  readonly engineHealth: EngineHealthBoard;
   /** Set by the lifecycle: what to do when a deadline falls due. */
   onDeadline: (entry: SessionEntry, action: DeadlineAction) => void = () => {};
   closed = false;
@@ -58,7 +60,9 @@ export class Core {
     readonly log: Log,
     readonly config: ResolvedConfig,
     readonly store: StateStore,
-  ) {}
+  ) {
+    this.engineHealth = new EngineHealthBoard(pool.engines, () => clock.now());
+  }
 
   get user(): string {
     return `${this.config.uid}:${this.config.gid}`;

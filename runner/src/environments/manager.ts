@@ -1,7 +1,7 @@
 // The Environment manager on dockerode: the public face of the lifecycle,
 // commands, files and reconciliation. Construct it with
 // createEnvironmentManager({ engines | docker, clock, log, config }).
-import type { EnvironmentStatus } from '@orrery/shared';
+import type { EngineHealth, EnvironmentStatus } from '@orrery/shared';
 import type Docker from 'dockerode';
 import { EgressPolicy } from '../egress/policy.js';
 import { systemClock, type Clock } from './clock.js';
@@ -199,6 +199,14 @@ export class DockerEnvironmentManager implements EnvironmentManager {
   onBuildLog(listener: (entry: BuildLogEntry) => void): () => void {
     this.core.buildListeners.add(listener);
     return () => this.core.buildListeners.delete(listener);
+  }
+
+  engineHealth(): EngineHealth[] {
+    return this.core.engineHealth.list();
+  }
+
+  onEngineHealth(listener: () => void): () => void {
+    return this.core.engineHealth.subscribe(listener);
   }
 
   takeInterruptedCommands(): InterruptedCommand[] {

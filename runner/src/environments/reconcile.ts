@@ -33,8 +33,14 @@ export class Reconciler {
         this.core.config.scope,
         {
           onEvent: (event) => this.onEvent(engine, event),
-          onDown: (error) => this.onDown(engine, error),
-          onUp: () => this.adopt(engine),
+          onDown: (error) => {
+            this.core.engineHealth.down(engine, error);
+            this.onDown(engine, error);
+          },
+          onUp: async () => {
+            await this.adopt(engine);
+            this.core.engineHealth.up(engine);
+          },
         },
         this.core.log,
       );

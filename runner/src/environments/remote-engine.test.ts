@@ -101,6 +101,10 @@ describe('a remote engine over TCP with TLS', () => {
       );
       expect(error.code).toBe('engine_refused');
       expect(other.manager.status('x')).toBe('error');
+      // What admins read about the engine says the same, and not that it is retried.
+      expect(other.manager.engineHealth()).toEqual([
+        expect.objectContaining({ name, state: 'refused', detail: error.message }),
+      ]);
       return {
         message: error.message,
         details: other.changes.filter((c) => c.sessionId === 'x').map((c) => c.detail),

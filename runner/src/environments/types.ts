@@ -1,7 +1,7 @@
 // The Environment manager's contract: what the agent loop and the daemon use
 // to get a session's container, run commands and move files. Implemented on
 // dockerode in this folder; tests drive it directly against a real engine.
-import type { EnvironmentNetwork, EnvironmentStatus } from '@orrery/shared';
+import type { EngineHealth, EnvironmentNetwork, EnvironmentStatus } from '@orrery/shared';
 
 /** What an Environment is built from; hashed to key its snapshot image. */
 export interface EnvironmentDefinition {
@@ -120,6 +120,10 @@ export interface EnvironmentManager {
   onStatus(listener: (change: StatusChange) => void): () => void;
   /** Follows snapshot builds (for a build log a user can read); returns the unsubscribe. */
   onBuildLog(listener: (entry: BuildLogEntry) => void): () => void;
+  /** How each Docker engine is doing: up, down (retried) or refusing this runner. */
+  engineHealth(): EngineHealth[];
+  /** Called whenever an engine's health changes; returns the unsubscribe. */
+  onEngineHealth(listener: () => void): () => void;
   /**
    * Commands that were running when an earlier runner process died, found
    * by start(); their process groups are killed. Callers mark them
