@@ -13,6 +13,7 @@ import { Sessions, type DocAccess } from './records/sessions.js';
 import { Secrets } from './records/secrets.js';
 import { Triggers } from './records/triggers.js';
 import { SecretBox, loadSecretsKey } from './auth/secret-box.js';
+import { loadInstallationId } from './installation.js';
 import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   limits?: Partial<SyncLimits>;
   /** The key secrets are sealed with; by default <dataDir>/secrets.key, made on first use. */
   secretsKey?: Buffer;
+  /** Tells this installation's snapshots from others'; by default <dataDir>/installation-id, made on first use. */
+  installationId?: string;
 }
 
 export interface Services {
@@ -39,6 +42,8 @@ export interface Services {
   attachments: Attachments;
   triggers: Triggers;
   secrets: Secrets;
+  /** Handed to runners in each session's context (see installation.ts). */
+  installationId: string;
   jobs: JobQueue;
   hub: SyncHub;
   docAccess(principal: Principal, docName: string): DocAccess | null;
@@ -60,6 +65,7 @@ export function createServices(deps: ServiceDeps): Services {
   const triggers = new Triggers(deps.db, clock);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
+  const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
   const docAccess = (principal: Principal, name: string): DocAccess | null => {
     const doc = parseDocName(name);
@@ -117,6 +123,7 @@ export function createServices(deps: ServiceDeps): Services {
     attachments,
     triggers,
     secrets,
+    installationId,
     jobs,
     hub,
     docAccess,
