@@ -39,7 +39,13 @@ function readToken(): string {
   );
 }
 
-const config = readConfig(env);
+const config = (() => {
+  try {
+    return readConfig(env);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
 const serverUrl = (env.ORRERY_SERVER_URL?.trim() || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
 const token = readToken();
 const keys = providerKeysFromEnv(env);
@@ -72,6 +78,7 @@ const environments = createEnvironmentManager({
   config: {
     scope: env.ORRERY_RUNNER_SCOPE?.trim() || 'local',
     stateDir: path.resolve(config.dataDir, 'runner'),
+    localRepositories: config.localRepos,
   },
   sessionExists: async (sessionId) => {
     try {

@@ -27,6 +27,8 @@ export interface ResolvedConfig {
   maxOutputBytes: number;
   maxReadBytes: number;
   buildStepTimeoutMs: number;
+  buildTimeoutMs: number;
+  localRepositories: string[];
   engineRetryMs: number;
   commandChannel: boolean;
 }
