@@ -61,6 +61,8 @@ export interface SnapshotInput {
 interface Build extends SnapshotInput {
   redactor: Redactor;
   deadline: number;
+  /** Per repository: the checked runner-side folder of a local one. */
+  localFolders: (string | undefined)[];
 }
 
 const SOURCES = '/tmp/.orrery-sources';
@@ -82,6 +84,13 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
   const redactor = new Redactor(definition.repositories.flatMap((r) => urlCredentials(r.url)));
   const deadline = Date.now() + input.timeoutMs;
   const say = (text: string) => input.onLog({ environmentId: definition.id, hash, stream: 'progress', text });
+  // Before anything starts: a local path outside the allowed folders fails the build at once.
+  const localFolders = await Promise.all(
+    definition.repositories.map((repo) => {
+      const local = localPathOf(repo.url);
+      return local === undefined ? undefined : allowedLocalRepository(local, input.localRepositories);
+    }),
+  );
   const baseConfig = await ensureBaseImage(input, say);
   const name = buildContainerName(input.scope, hash);
   await removeQuietly(engine.docker.getContainer(name));
@@ -103,7 +112,7 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
   );
   try {
     await container.start();
-    const build = { ...input, redactor, deadline };
+    const build = { ...input, redactor, deadline, localFolders };
     const rootMode = await prepare(container, build);
     await cloneRepositories(container, build, say);
     await runSetup(container, build, say);
@@ -176,17 +185,16 @@ async function cloneRepositories(
     const shown = displayUrl(repo.url);
     input.onProgress(`cloning ${shown} (${i + 1} of ${repos.length})`);
     say(`Cloning ${shown} into ${target}`);
-    const local = localPathOf(repo.url);
+    const real = input.localFolders[i];
     let source = repo.url;
-    if (local !== undefined) {
-      const real = await allowedLocalRepository(local, input.localRepositories);
-      const bundle = await bundleLocalRepository(real, local);
+    if (real !== undefined) {
+      const bundle = await bundleLocalRepository(real, localPathOf(repo.url));
       source = `${SOURCES}/${i}.bundle`;
       await putFile(container, SOURCES, `${i}.bundle`, bundle);
     }
     const checkout = repo.ref ? ` && git -C ${shellQuote(target)} checkout -q ${shellQuote(repo.ref)}` : '';
     const origin =
-      local !== undefined
+      real !== undefined
         ? ` && git -C ${shellQuote(target)} remote set-url origin ${shellQuote(repo.url)}`
         : '';
     const command = `git clone -q -- ${shellQuote(source)} ${shellQuote(target)}${checkout}${origin}`;
@@ -194,7 +202,7 @@ async function cloneRepositories(
     await step(container, input, {
       command,
       user: '0:0',
-      failure: `Cloning ${shown} failed${input.networkMode === 'none' && local === undefined ? ' (the build container has no network on this engine)' : ''}`,
+      failure: `Cloning ${shown} failed${input.networkMode === 'none' && real === undefined ? ' (the build container has no network on this engine)' : ''}`,
     });
   }
 }
