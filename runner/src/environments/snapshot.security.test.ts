@@ -91,22 +91,25 @@ describe('a snapshot shared by an Environment’s users', () => {
 
   it('a BASH_ENV secret of $(…) runs nothing as root in the build, nor in its owner’s session', async () => {
     const d = definition('echo setting up');
-    const poisoned = { BASH_ENV: BASH_ENV_PAYLOAD, LD_PRELOAD: '/tmp/evil.so', PATH: '/tmp/evil' };
-    await t.manager.ensureRunning('poisoner', d, poisoned);
+    await t.manager.ensureRunning('poisoner', d, { BASH_ENV: BASH_ENV_PAYLOAD });
     await t.manager.ensureRunning('victim', d, {});
 
     const probe = 'cat /tmp/bash-env-ran 2>/dev/null || echo "nothing ran"';
     expect(await run('victim', probe)).toBe('nothing ran\n');
     expect(await run('poisoner', probe)).toBe('nothing ran\n');
-    // Defence in depth: the runner drops such names however they arrive (old rows, per-command values).
+  });
+
+  it('the runner drops such names however they arrive (rows stored before the rule, per-command values)', async () => {
+    const d = definition('echo setting up');
+    const poisoned = { BASH_ENV: BASH_ENV_PAYLOAD, LD_PRELOAD: '/tmp/evil.so', PATH: '/tmp/evil' };
+    await t.manager.ensureRunning('dropped', d, poisoned);
+    await t.manager.ensureRunning('plain', d, {});
     const seen = 'printf "%s|%s|%s\\n" "${BASH_ENV-unset}" "${LD_PRELOAD-unset}" "$PATH"';
-    const [poisonerView, victimView] = [await run('poisoner', seen), await run('victim', seen)];
-    expect(poisonerView).toBe(victimView);
-    expect(poisonerView).toMatch(/^unset\|unset\|\/.*\/usr\/bin/);
-    const perCommand = await t.manager.exec('poisoner', {
-      command: probe,
-      env: { BASH_ENV: BASH_ENV_PAYLOAD },
-    });
+    const [droppedView, plainView] = [await run('dropped', seen), await run('plain', seen)];
+    expect(droppedView).toBe(plainView);
+    expect(droppedView).toMatch(/^unset\|unset\|\/.*\/usr\/bin/);
+    const probe = 'cat /tmp/bash-env-ran 2>/dev/null || echo "nothing ran"';
+    const perCommand = await t.manager.exec('plain', { command: probe, env: { ...poisoned } });
     expect(perCommand.stdout).toBe('nothing ran\n');
   });
 
