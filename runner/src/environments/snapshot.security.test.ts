@@ -185,6 +185,8 @@ describe('snapshots and installations', () => {
     const image = await docker.getImage(snapshotTag(snapshotHash(mine))).inspect();
     expect(image.Config.Labels?.[LABEL.installation]).toBe(installation);
 
+    // No container uses it now: only its own installation may prune it.
+    await t.manager.remove('mine');
     const theirs = { ...mine, installation: `other-${nonce}` };
     images.add(snapshotTag(snapshotHash(theirs)));
     await t.manager.ensureRunning('theirs', theirs);
@@ -192,6 +194,7 @@ describe('snapshots and installations', () => {
     const other = await docker.getImage(snapshotTag(snapshotHash(theirs))).inspect();
     expect(other.Config.Labels?.[LABEL.installation]).toBe(`other-${nonce}`);
     expect(other.Id).not.toBe(image.Id);
+    expect((await docker.getImage(snapshotTag(snapshotHash(mine))).inspect()).Id).toBe(image.Id);
   });
 
   it('an image under the snapshot’s tag made by someone else is not reused', async () => {

@@ -85,12 +85,13 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
   const deadline = Date.now() + input.timeoutMs;
   const say = (text: string) => input.onLog({ environmentId: definition.id, hash, stream: 'progress', text });
   // Before anything starts: a local path outside the allowed folders fails the build at once.
-  const localFolders = await Promise.all(
-    definition.repositories.map((repo) => {
-      const local = localPathOf(repo.url);
-      return local === undefined ? undefined : allowedLocalRepository(local, input.localRepositories);
-    }),
-  );
+  const localFolders: (string | undefined)[] = [];
+  for (const repo of definition.repositories) {
+    const local = localPathOf(repo.url);
+    localFolders.push(
+      local === undefined ? undefined : await allowedLocalRepository(local, input.localRepositories),
+    );
+  }
   const baseConfig = await ensureBaseImage(input, say);
   const name = buildContainerName(input.scope, hash);
   await removeQuietly(engine.docker.getContainer(name));
@@ -354,21 +355,19 @@ async function removeQuietly(container: Docker.Container): Promise<void> {
   }
 }
 
-/** Removes older snapshots of the same Environment that no container uses any more. */
+/** Removes this installation's older snapshots of the Environment that no container uses any more. */
 export async function pruneOldSnapshots(
   docker: Docker,
   definition: EnvironmentDefinition,
   keepHash: string,
   log: Log,
 ): Promise<void> {
-  // Only this installation's: another one on the same engine keeps its images.
-  const images = await docker.listImages({
-    filters: {
-      label: [`${LABEL.environment}=${definition.id}`, `${LABEL.installation}=${definition.installation}`],
-    },
-  });
+  const images = await docker.listImages({ filters: { label: [`${LABEL.environment}=${definition.id}`] } });
   for (const image of images) {
     if (image.Labels?.[LABEL.snapshot] === keepHash) continue;
+    // Another installation on the same engine keeps its images; unlabelled ones predate labels (and saw secrets).
+    const builtFor = image.Labels?.[LABEL.installation];
+    if (builtFor !== undefined && builtFor !== definition.installation) continue;
     await docker
       .getImage(image.Id)
       .remove()
