@@ -82,7 +82,6 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
   const { engine, definition, hash } = input;
   // No one's secrets reach a build; credentials written into repository URLs stay out of its log.
   const redactor = new Redactor(definition.repositories.flatMap((r) => urlCredentials(r.url)));
-  const deadline = Date.now() + input.timeoutMs;
   const say = (text: string) => input.onLog({ environmentId: definition.id, hash, stream: 'progress', text });
   // Before anything starts: a local path outside the allowed folders fails the build at once.
   const localFolders: (string | undefined)[] = [];
@@ -96,6 +95,8 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
   const name = buildContainerName(input.scope, hash);
   await removeQuietly(engine.docker.getContainer(name));
   say(`Starting a build container from ${definition.image}`);
+  // The time limit covers what runs in the container (the Environment's code), not pulling its image.
+  const deadline = Date.now() + input.timeoutMs;
   const container = await engine.docker.createContainer(
     buildContainerSpec({
       name,
