@@ -86,10 +86,3 @@ export function secretNameProblem(name: string): string | undefined {
     codeRunningReason(name) ?? (Object.hasOwn(ENVIRONMENT_ONLY, name) ? ENVIRONMENT_ONLY[name] : undefined);
   return why ? `${name} can't be used as a secret name: ${why}. Pick another name.` : undefined;
 }
-
-/** The names refused outright (prefixes end with "_"), for documentation and tests. */
-export const REFUSED_NAMES = {
-  everywhere: Object.keys(CODE_RUNNING),
-  prefixes: CODE_RUNNING_PREFIXES.map(([prefix]) => prefix),
-  secretsOnly: Object.keys(ENVIRONMENT_ONLY),
-} as const;
