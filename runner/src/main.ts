@@ -40,7 +40,13 @@ function readToken(): string {
   );
 }
 
-const config = readConfig(env);
+const config = (() => {
+  try {
+    return readConfig(env);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
 const serverUrl = (env.ORRERY_SERVER_URL?.trim() || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
 const token = readToken();
 const keys = providerKeysFromEnv(env);
@@ -83,6 +89,7 @@ const environments = createEnvironmentManager({
     scope: env.ORRERY_RUNNER_SCOPE?.trim() || 'local',
     stateDir: path.resolve(config.dataDir, 'runner'),
     gitHosts: egressLists.git,
+    localRepositories: config.localRepos,
   },
   sessionExists: async (sessionId) => {
     try {

@@ -42,6 +42,7 @@
 //   WS     /sync/session/<id>?token=…  and  /sync/user/<id>?token=…   (y-websocket protocol)
 // Errors: ApiErrorBody ({ error: { code, message, fields? } }) with a 4xx/5xx status.
 import { z } from 'zod';
+import { secretNameProblem } from './env-names.js';
 import {
   AttachmentRef,
   Email,
@@ -389,3 +390,12 @@ export const PutSecretRequest = z.strictObject({
 export type PutSecretRequest = z.infer<typeof PutSecretRequest>;
 
 export const SecretParams = z.strictObject({ scope: SecretScope, name: SecretName });
+
+/** Setting a secret also refuses names the shell or the loader would act on (see env-names); removing one does not. */
+export const PutSecretParams = z.strictObject({
+  scope: SecretScope,
+  name: SecretName.superRefine((name, ctx) => {
+    const problem = secretNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+});

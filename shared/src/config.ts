@@ -10,6 +10,12 @@ export interface OrreryConfig {
   dataDir: string;
   /** Unset means the local engine (DOCKER_HOST's own default). */
   dockerHost: string | undefined;
+  /**
+   * ORRERY_LOCAL_REPOS: the folders (absolute, colon-separated) on the
+   * runner's machine whose git repositories Environments may name by path or
+   * file:// URL. Empty by default: local paths are refused.
+   */
+  localRepos: string[];
 }
 
 export class ConfigError extends Error {
@@ -27,7 +33,23 @@ export function readConfig(env: Record<string, string | undefined>): OrreryConfi
     port: readPort(env),
     dataDir: nonEmpty(env.ORRERY_DATA_DIR) ?? DEFAULT_DATA_DIR,
     dockerHost: nonEmpty(env.DOCKER_HOST),
+    localRepos: readFolders(env, 'ORRERY_LOCAL_REPOS'),
   };
+}
+
+function readFolders(env: Record<string, string | undefined>, variable: string): string[] {
+  const folders = (env[variable] ?? '')
+    .split(':')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const relative = folders.find((f) => !f.startsWith('/'));
+  if (relative !== undefined) {
+    throw new ConfigError(
+      variable,
+      `"${relative}" is not an absolute path; list folders like /srv/repos:/home/git, separated by ":"`,
+    );
+  }
+  return folders;
 }
 
 function readPort(env: Record<string, string | undefined>): number {

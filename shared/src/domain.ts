@@ -2,6 +2,7 @@
 // Every boundary (REST, IPC, storage) parses with these, so a malformed value
 // is rejected with a message that names the field.
 import { z } from 'zod';
+import { variableNameProblem } from './env-names.js';
 
 export const Id = z
   .string()
@@ -106,6 +107,8 @@ export const VariableName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name (letters, digits, "_")')
   .max(128);
 
+const VariableRecord = z.record(VariableName, z.string().max(32_768));
+
 export const Repository = z.strictObject({
   url: z.string().min(1).max(2000),
   /** Branch or tag; the default branch when absent. */
@@ -142,7 +145,12 @@ export const EnvironmentInput = z.strictObject({
   repositories: z.array(Repository).max(20).default([]),
   setupScript: z.string().max(100_000).default(''),
   /** Readable by anyone who starts a session with this Environment. */
-  variables: z.record(VariableName, z.string().max(32_768)).default({}),
+  variables: VariableRecord.superRefine((variables, ctx) => {
+    for (const name of Object.keys(variables)) {
+      const problem = variableNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  }).default({}),
   idleTimeoutMs: z
     .number()
     .int()
@@ -164,6 +172,8 @@ export const EnvironmentInput = z.strictObject({
 export type EnvironmentInput = z.infer<typeof EnvironmentInput>;
 
 export const Environment = EnvironmentInput.extend({
+  /** As stored: a row saved before a name was refused still reads (the runner drops such names). */
+  variables: VariableRecord.default({}),
   id: Id,
   orgId: Id,
   ownerId: Id,

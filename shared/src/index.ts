@@ -3,6 +3,7 @@ export * from './attachments.js';
 export * from './config.js';
 export * from './doc-names.js';
 export * from './domain.js';
+export * from './env-names.js';
 export * from './errors.js';
 export * from './visibility.js';
 export * from './ydoc/index.js';

@@ -93,6 +93,8 @@ export const SessionContext = z.strictObject({
   environment: Environment.nullable(),
   /** Secret values by variable name, exported into the Environment and stripped from output. */
   secrets: z.record(z.string(), z.string()),
+  /** The server's installation: snapshot images are labelled with it and reused only within it. */
+  installationId: z.string().min(1).max(100),
 });
 export type SessionContext = z.infer<typeof SessionContext>;
 

@@ -14,6 +14,7 @@ import { Sessions, type DocAccess } from './records/sessions.js';
 import { Secrets } from './records/secrets.js';
 import { Triggers } from './records/triggers.js';
 import { SecretBox, loadSecretsKey } from './auth/secret-box.js';
+import { loadInstallationId } from './installation.js';
 import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
@@ -28,6 +29,8 @@ export interface ServiceDeps {
   limits?: Partial<SyncLimits>;
   /** The key secrets are sealed with; by default <dataDir>/secrets.key, made on first use. */
   secretsKey?: Buffer;
+  /** Tells this installation's snapshots from others'; by default <dataDir>/installation-id, made on first use. */
+  installationId?: string;
 }
 
 export interface Services {
@@ -40,6 +43,8 @@ export interface Services {
   attachments: Attachments;
   triggers: Triggers;
   secrets: Secrets;
+  /** Handed to runners in each session's context (see installation.ts). */
+  installationId: string;
   jobs: JobQueue;
   /** What runners last said about their Docker engines. */
   engines: EngineBoard;
@@ -63,6 +68,7 @@ export function createServices(deps: ServiceDeps): Services {
   const triggers = new Triggers(deps.db, clock);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
+  const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
   const docAccess = (principal: Principal, name: string): DocAccess | null => {
     const doc = parseDocName(name);
@@ -120,6 +126,7 @@ export function createServices(deps: ServiceDeps): Services {
     attachments,
     triggers,
     secrets,
+    installationId,
     jobs,
     engines: new EngineBoard(clock),
     hub,

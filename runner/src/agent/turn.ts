@@ -39,6 +39,7 @@ export function environmentDefinition(ctx: SessionContext): EnvironmentDefinitio
   if (!env) return null;
   return {
     id: env.id,
+    installation: ctx.installationId,
     name: env.name,
     image: env.image,
     repositories: env.repositories,

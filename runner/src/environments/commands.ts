@@ -9,6 +9,7 @@ import { dockerStatusOf, EnvironmentError, messageOf } from './errors.js';
 import * as files from './files.js';
 import type { Lifecycle } from './lifecycle.js';
 import { Redactor } from './redact.js';
+import { usableSecrets } from './refused-names.js';
 import type { LiveRun, SessionEntry } from './session-entry.js';
 import { supervise, type RunStarter } from './supervise.js';
 import type { ExecOptions, ExecResult, FileEntry } from './types.js';
@@ -118,7 +119,8 @@ export class Commands {
   private async runOnce(entry: SessionEntry, run: LiveRun, options: ExecOptions): Promise<ExecResult> {
     const { core } = this;
     const container = core.container(entry);
-    const env = { ...entry.secrets, ...(options.env ?? {}) };
+    // Per-command values are mostly secrets again (the agent's tools pass them): the same names are dropped.
+    const env = { ...entry.secrets, ...usableSecrets(options.env ?? {}, core.log) };
     const cwd = options.cwd ?? core.config.workspace;
     const channel = entry.channel;
     if ((!channel || channel.closed) && core.config.commandChannel) this.openChannelSoon(entry);

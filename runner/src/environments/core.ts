@@ -28,6 +28,8 @@ export interface ResolvedConfig {
   maxOutputBytes: number;
   maxReadBytes: number;
   buildStepTimeoutMs: number;
+  buildTimeoutMs: number;
+  localRepositories: string[];
   engineRetryMs: number;
   commandChannel: boolean;
 }

@@ -15,6 +15,7 @@ import { Lifecycle } from './lifecycle.js';
 import { silentLog, type Log } from './log.js';
 import { checkScope, checkSessionId } from './naming.js';
 import { Reconciler } from './reconcile.js';
+import { usableSecrets, usableVariables } from './refused-names.js';
 import { checkRemoteRepositories } from './remote-repositories.js';
 import { StateStore } from './state-store.js';
 import { text } from './status-text.js';
@@ -46,6 +47,14 @@ export interface EnvironmentManagerConfig {
   maxReadBytes?: number;
   /** Each clone and the setup script may take this long (default 30 minutes). */
   buildStepTimeoutMs?: number;
+  /** A whole snapshot build may take this long (default 1 hour). */
+  buildTimeoutMs?: number;
+  /**
+   * Folders on the runner's machine whose git repositories Environments may
+   * name by path or file:// URL (ORRERY_LOCAL_REPOS). None by default: a
+   * local path is refused.
+   */
+  localRepositories?: string[];
   /** ensureRunning keeps retrying an unreachable engine this long before it fails (default 20 s). */
   engineRetryMs?: number;
   /** The persistent command channel (default on); off, every command is a docker exec. */
@@ -105,8 +114,8 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     checkRemoteRepositories(definition, this.egress);
     this.core.forgotten.delete(sessionId);
     const entry = this.core.entryFor(checkSessionId(sessionId));
-    entry.definition = definition;
-    entry.secrets = { ...secrets };
+    entry.definition = { ...definition, variables: usableVariables(definition.variables, this.core.log) };
+    entry.secrets = usableSecrets(secrets, this.core.log);
     entry.timeouts = {
       idleTimeoutMs: definition.idleTimeoutMs,
       maxRunTimeMs: definition.maxRunTimeMs,
@@ -259,6 +268,8 @@ function resolveConfig(config: EnvironmentManagerConfig): ResolvedConfig {
     maxOutputBytes: config.maxOutputBytes ?? 1024 * 1024,
     maxReadBytes: config.maxReadBytes ?? 32 * 1024 * 1024,
     buildStepTimeoutMs: config.buildStepTimeoutMs ?? 30 * 60 * 1000,
+    buildTimeoutMs: config.buildTimeoutMs ?? 60 * 60 * 1000,
+    localRepositories: config.localRepositories ?? [],
     engineRetryMs: config.engineRetryMs ?? 20_000,
     commandChannel: config.commandChannel ?? true,
   };
@@ -268,6 +279,7 @@ function checkDefinition(definition: EnvironmentDefinition): void {
   const problems: string[] = [];
   if (!definition.id) problems.push('id is empty');
   if (!definition.image?.trim()) problems.push('image is empty');
+  if (!definition.installation?.trim()) problems.push('installation is empty');
   for (const key of ['idleTimeoutMs', 'maxRunTimeMs', 'cleanRestartAfterMs'] as const) {
     if (!(definition[key] > 0)) problems.push(`${key} must be a positive number of milliseconds`);
   }

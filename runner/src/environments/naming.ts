@@ -11,6 +11,8 @@ export const LABEL = {
   session: 'dev.orrery.session',
   environment: 'dev.orrery.environment',
   snapshot: 'dev.orrery.snapshot',
+  /** On snapshot images and build containers: the server installation they were built for. */
+  installation: 'dev.orrery.installation',
   idleTimeoutMs: 'dev.orrery.idle-timeout-ms',
   maxRunTimeMs: 'dev.orrery.max-run-time-ms',
   cleanRestartAfterMs: 'dev.orrery.clean-restart-after-ms',
@@ -18,15 +20,23 @@ export const LABEL = {
 
 export type ContainerRole = 'session' | 'build';
 
-/** Bumped when the way snapshots are built changes, so old snapshots are not reused. */
-const SNAPSHOT_FORMAT = 2;
+/**
+ * Bumped when the way snapshots are built changes, so old snapshots are not reused.
+ * 3: builds no longer see the secrets of the session that started them.
+ */
+const SNAPSHOT_FORMAT = 3;
 
 export const SNAPSHOT_REPOSITORY = 'orrery/snapshot';
 
-/** The part of a definition that shapes its image; timeouts and names do not. */
+/**
+ * The part of a definition that shapes its image; timeouts and names do not.
+ * Nothing of the person whose session builds it is part of it (nor of the
+ * build): everyone who uses the Environment gets the same image.
+ */
 export function snapshotHash(definition: EnvironmentDefinition): string {
   const canonical = JSON.stringify({
     format: SNAPSHOT_FORMAT,
+    installation: definition.installation,
     image: definition.image,
     repositories: definition.repositories.map((r) => ({
       url: r.url,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayUrl, folderFor, localPathOf } from './repo-source.js';
+import { displayUrl, folderFor, localPathOf, urlCredentials } from './repo-source.js';
 
 describe('repository sources', () => {
   it('hides credentials in URLs shown to people', () => {
@@ -8,6 +8,13 @@ describe('repository sources', () => {
     );
     expect(displayUrl('https://github.com/team/app.git')).toBe('https://github.com/team/app.git');
     expect(displayUrl('/srv/repos/app')).toBe('/srv/repos/app');
+  });
+
+  it('finds the credentials written into a URL, to keep them out of build logs', () => {
+    expect(urlCredentials('https://bot:ghp_secret@github.com/team/app.git')).toEqual(['ghp_secret']);
+    expect(urlCredentials('https://ghp_token@github.com/team/app.git')).toEqual(['ghp_token']);
+    expect(urlCredentials('https://github.com/team/app.git')).toEqual([]);
+    expect(urlCredentials('git@github.com:team/app.git')).toEqual([]);
   });
 
   it('clones into the given folder, else one named after the URL', () => {
@@ -22,5 +29,7 @@ describe('repository sources', () => {
     expect(localPathOf('/srv/repos/app')).toBe('/srv/repos/app');
     expect(localPathOf('file:///srv/repos/app')).toBe('/srv/repos/app');
     expect(localPathOf('https://github.com/team/app.git')).toBeUndefined();
+    // Names no local path: refused like any path outside the allowed folders.
+    expect(localPathOf('file://elsewhere/srv/repos/app')).toBe('');
   });
 });

@@ -1,9 +1,11 @@
 // Builds an Environment's snapshot image once per definition hash: a build
 // container from the base image, the repositories cloned into the workspace,
 // the setup script run, the result committed as orrery/snapshot:<hash>.
-// Everything the build prints goes to the caller's log callback, secrets
-// redacted. The setup script runs as root (it may install system packages);
-// the workspace is handed to the non-root user afterwards.
+// Everything the build prints goes to the caller's log callback. The setup
+// script runs as root (it may install system packages); the workspace is
+// handed to the non-root user afterwards. The image is shared by everyone
+// who uses the Environment, so a build sees the definition alone: no one's
+// secrets (they reach only commands in their owner's session container).
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import * as tar from 'tar-stream';
@@ -19,11 +21,19 @@ import {
 import type { Log } from './log.js';
 import { buildContainerName, LABEL, snapshotTag } from './naming.js';
 import { Redactor } from './redact.js';
-import { bundleLocalRepository, displayUrl, folderFor, localPathOf } from './repo-source.js';
+import {
+  allowedLocalRepository,
+  bundleLocalRepository,
+  displayUrl,
+  folderFor,
+  localPathOf,
+  urlCredentials,
+} from './repo-source.js';
 import { shellQuote } from './scripts.js';
 import { supervise } from './supervise.js';
 import type { BuildLogEntry, EnvironmentDefinition } from './types.js';
-import { IDLE_COMMAND } from './container-spec.js';
+import { buildContainerSpec } from './build-container-spec.js';
+import { IDLE_COMMAND, type ContainerLimits } from './container-spec.js';
 
 export type BuildLogLine = BuildLogEntry;
 
@@ -33,22 +43,35 @@ export interface SnapshotInput {
   scope: string;
   definition: EnvironmentDefinition;
   hash: string;
-  secrets: Record<string, string>;
   uid: number;
   gid: number;
   workspace: string;
   stepTimeoutMs: number;
+  /** The whole build, all steps together. */
+  timeoutMs: number;
+  limits: ContainerLimits;
+  /** Folders whose repositories may be named by a local path (see repo-source). */
+  localRepositories: readonly string[];
   log: Log;
   onLog: (line: BuildLogLine) => void;
   onProgress: (detail: string) => void;
 }
 
+/** A build under way: its input, and the moment its time is up. */
+interface Build extends SnapshotInput {
+  redactor: Redactor;
+  deadline: number;
+  /** Per repository: the checked runner-side folder of a local one. */
+  localFolders: (string | undefined)[];
+}
+
 const SOURCES = '/tmp/.orrery-sources';
 
-export async function snapshotExists(docker: Docker, hash: string): Promise<boolean> {
+/** A snapshot this installation built exists; an image of the same tag labelled otherwise is not reused. */
+export async function snapshotExists(docker: Docker, hash: string, installation: string): Promise<boolean> {
   try {
-    await docker.getImage(snapshotTag(hash)).inspect();
-    return true;
+    const image = await docker.getImage(snapshotTag(hash)).inspect();
+    return image.Config?.Labels?.[LABEL.installation] === installation;
   } catch (error) {
     if (dockerStatusOf(error) === 404) return false;
     throw error;
@@ -57,32 +80,44 @@ export async function snapshotExists(docker: Docker, hash: string): Promise<bool
 
 export async function buildSnapshot(input: SnapshotInput): Promise<string> {
   const { engine, definition, hash } = input;
-  const redactor = new Redactor(Object.values(input.secrets));
+  // No one's secrets reach a build; credentials written into repository URLs stay out of its log.
+  const redactor = new Redactor(definition.repositories.flatMap((r) => urlCredentials(r.url)));
   const say = (text: string) => input.onLog({ environmentId: definition.id, hash, stream: 'progress', text });
+  // Before anything starts: a local path outside the allowed folders fails the build at once.
+  const localFolders: (string | undefined)[] = [];
+  for (const repo of definition.repositories) {
+    const local = localPathOf(repo.url);
+    localFolders.push(
+      local === undefined ? undefined : await allowedLocalRepository(local, input.localRepositories),
+    );
+  }
   const baseConfig = await ensureBaseImage(input, say);
   const name = buildContainerName(input.scope, hash);
   await removeQuietly(engine.docker.getContainer(name));
   say(`Starting a build container from ${definition.image}`);
-  const container = await engine.docker.createContainer({
-    name,
-    Image: definition.image,
-    Entrypoint: [],
-    Cmd: IDLE_COMMAND,
-    User: '0:0',
-    WorkingDir: '/',
-    Labels: {
-      [LABEL.scope]: input.scope,
-      [LABEL.role]: 'build',
-      [LABEL.snapshot]: hash,
-      [LABEL.environment]: definition.id,
-    },
-    HostConfig: { NetworkMode: input.networkMode, Init: true, LogConfig: { Type: 'none', Config: {} } },
-  });
+  // The time limit covers what runs in the container (the Environment's code), not pulling its image.
+  const deadline = Date.now() + input.timeoutMs;
+  const container = await engine.docker.createContainer(
+    buildContainerSpec({
+      name,
+      image: definition.image,
+      labels: {
+        [LABEL.scope]: input.scope,
+        [LABEL.role]: 'build',
+        [LABEL.snapshot]: hash,
+        [LABEL.environment]: definition.id,
+        [LABEL.installation]: definition.installation,
+      },
+      networkMode: input.networkMode,
+      limits: input.limits,
+    }),
+  );
   try {
     await container.start();
-    const rootMode = await prepare(container, input, redactor);
-    await cloneRepositories(container, input, redactor, say);
-    await runSetup(container, input, redactor, say);
+    const build = { ...input, redactor, deadline, localFolders };
+    const rootMode = await prepare(container, build);
+    await cloneRepositories(container, build, say);
+    await runSetup(container, build, say);
     say('Saving the snapshot');
     const tag = snapshotTag(hash);
     await saveSnapshot(container, input, baseConfig, rootMode);
@@ -123,11 +158,7 @@ async function ensureBaseImage(
 }
 
 /** Makes sure the non-root user and the workspace exist; returns the mode of "/". */
-async function prepare(
-  container: Docker.Container,
-  input: SnapshotInput,
-  redactor: Redactor,
-): Promise<string> {
+async function prepare(container: Docker.Container, input: Build): Promise<string> {
   const { uid, gid, workspace } = input;
   const script = [
     'set -e',
@@ -140,14 +171,13 @@ async function prepare(
     `mkdir -p ${SOURCES} && chmod 755 ${SOURCES}`,
     'stat -c %a /',
   ].join('\n');
-  const result = await step(container, input, redactor, { command: script, user: '0:0', quiet: true });
+  const result = await step(container, input, { command: script, user: '0:0', quiet: true });
   return result.trim().split('\n').pop() ?? '755';
 }
 
 async function cloneRepositories(
   container: Docker.Container,
-  input: SnapshotInput,
-  redactor: Redactor,
+  input: Build,
   say: (t: string) => void,
 ): Promise<void> {
   const repos = input.definition.repositories;
@@ -157,47 +187,43 @@ async function cloneRepositories(
     const shown = displayUrl(repo.url);
     input.onProgress(`cloning ${shown} (${i + 1} of ${repos.length})`);
     say(`Cloning ${shown} into ${target}`);
-    const local = localPathOf(repo.url);
+    const real = input.localFolders[i];
     let source = repo.url;
-    if (local) {
-      const bundle = await bundleLocalRepository(local);
+    if (real !== undefined) {
+      const bundle = await bundleLocalRepository(real, localPathOf(repo.url));
       source = `${SOURCES}/${i}.bundle`;
       await putFile(container, SOURCES, `${i}.bundle`, bundle);
     }
     const checkout = repo.ref ? ` && git -C ${shellQuote(target)} checkout -q ${shellQuote(repo.ref)}` : '';
-    const origin = local
-      ? ` && git -C ${shellQuote(target)} remote set-url origin ${shellQuote(repo.url)}`
-      : '';
+    const origin =
+      real !== undefined
+        ? ` && git -C ${shellQuote(target)} remote set-url origin ${shellQuote(repo.url)}`
+        : '';
     const command = `git clone -q -- ${shellQuote(source)} ${shellQuote(target)}${checkout}${origin}`;
     // As root: the image may shut other users out until the snapshot is saved; the workspace is chowned after.
-    await step(container, input, redactor, {
+    await step(container, input, {
       command,
       user: '0:0',
-      failure: `Cloning ${shown} failed${input.networkMode === 'none' && !local ? ' (the build container has no network on this engine)' : ''}`,
+      failure: `Cloning ${shown} failed${input.networkMode === 'none' && real === undefined ? ' (the build container has no network on this engine)' : ''}`,
     });
   }
 }
 
-async function runSetup(
-  container: Docker.Container,
-  input: SnapshotInput,
-  redactor: Redactor,
-  say: (t: string) => void,
-): Promise<void> {
+async function runSetup(container: Docker.Container, input: Build, say: (t: string) => void): Promise<void> {
   const script = input.definition.setupScript;
   if (script.trim()) {
     input.onProgress('running the setup script');
     say('Running the setup script');
-    await step(container, input, redactor, {
+    await step(container, input, {
       command: script,
       user: '0:0',
-      env: { ...input.definition.variables, ...input.secrets },
+      env: input.definition.variables,
       cwd: input.workspace,
       failure: 'The setup script failed',
     });
   }
   const w = shellQuote(input.workspace);
-  await step(container, input, redactor, {
+  await step(container, input, {
     command: `rm -rf ${SOURCES} /tmp/.orrery-runs-* && chown -R ${input.uid}:${input.gid} ${w}`,
     user: '0:0',
     quiet: true,
@@ -215,23 +241,27 @@ interface StepOptions {
 }
 
 /** Runs one build step, streaming its output to the build log; throws build_failed unless it exits 0. */
-async function step(
-  container: Docker.Container,
-  input: SnapshotInput,
-  redactor: Redactor,
-  options: StepOptions,
-): Promise<string> {
+async function step(container: Docker.Container, input: Build, options: StepOptions): Promise<string> {
   const runId = `build-${randomBytes(6).toString('hex')}`;
+  const left = input.deadline - Date.now();
+  const buildLimit = `the build ran longer than ${Math.round(input.timeoutMs / 1000)} s`;
+  if (left <= 0) {
+    throw new EnvironmentError(
+      'build_failed',
+      `${options.failure ?? 'Preparing the build container failed'} (${buildLimit})`,
+    );
+  }
+  const timeoutMs = Math.min(input.stepTimeoutMs, left);
   const base = { environmentId: input.definition.id, hash: input.hash };
   const result = await supervise({
     options: {
       command: options.command,
-      timeoutMs: input.stepTimeoutMs,
+      timeoutMs,
       onStdout: options.quiet ? undefined : (text) => input.onLog({ ...base, stream: 'stdout', text }),
       onStderr: options.quiet ? undefined : (text) => input.onLog({ ...base, stream: 'stderr', text }),
     },
     maxOutputBytes: 256 * 1024,
-    redactor,
+    redactor: input.redactor,
     start: dockerExecStarter(container, {
       runId,
       command: options.command,
@@ -246,7 +276,9 @@ async function step(
   if (result.ended === 'exited' && result.exitCode === 0) return result.stdout;
   const why =
     result.ended === 'timeout'
-      ? `it ran longer than ${Math.round(input.stepTimeoutMs / 1000)} s`
+      ? timeoutMs < input.stepTimeoutMs
+        ? buildLimit
+        : `it ran longer than ${Math.round(input.stepTimeoutMs / 1000)} s`
       : `exit code ${result.exitCode ?? 'none'}`;
   const tail = result.stderr.trim().split('\n').slice(-5).join('\n');
   throw new EnvironmentError(
@@ -274,7 +306,7 @@ async function saveSnapshot(
     `USER ${input.uid}:${input.gid}`,
     `WORKDIR ${input.workspace}`,
     `CMD ${JSON.stringify(IDLE_COMMAND)}`,
-    `LABEL ${LABEL.snapshot}=${input.hash} ${LABEL.environment}=${input.definition.id}`,
+    `LABEL ${LABEL.snapshot}=${input.hash} ${LABEL.environment}=${input.definition.id} ${LABEL.installation}=${input.definition.installation}`,
   ];
   const othersMayEnter = (parseInt(rootMode, 8) & 0o001) !== 0;
   if (othersMayEnter) {
@@ -324,16 +356,19 @@ async function removeQuietly(container: Docker.Container): Promise<void> {
   }
 }
 
-/** Removes older snapshots of the same Environment that no container uses any more. */
+/** Removes this installation's older snapshots of the Environment that no container uses any more. */
 export async function pruneOldSnapshots(
   docker: Docker,
-  environmentId: string,
+  definition: EnvironmentDefinition,
   keepHash: string,
   log: Log,
 ): Promise<void> {
-  const images = await docker.listImages({ filters: { label: [`${LABEL.environment}=${environmentId}`] } });
+  const images = await docker.listImages({ filters: { label: [`${LABEL.environment}=${definition.id}`] } });
   for (const image of images) {
     if (image.Labels?.[LABEL.snapshot] === keepHash) continue;
+    // Another installation on the same engine keeps its images; unlabelled ones predate labels (and saw secrets).
+    const builtFor = image.Labels?.[LABEL.installation];
+    if (builtFor !== undefined && builtFor !== definition.installation) continue;
     await docker
       .getImage(image.Id)
       .remove()

@@ -36,8 +36,9 @@ export class Snapshots {
     const key = `${engine.name}/${hash}`;
     let build = this.builds.get(key);
     if (!build) {
-      if (await snapshotExists(engine.docker, hash)) return snapshotTag(hash);
-      build = this.builds.get(key) ?? this.start(engine, definition, hash, entry.secrets, key);
+      if (await snapshotExists(engine.docker, hash, definition.installation)) return snapshotTag(hash);
+      // The definition alone: the secrets of the session that happens to build it never reach the image.
+      build = this.builds.get(key) ?? this.start(engine, definition, hash, key);
     }
     build.waiting.add(entry);
     this.core.setStatus(entry, 'building', text.building(definition.name, build.step));
@@ -48,13 +49,7 @@ export class Snapshots {
     }
   }
 
-  private start(
-    engine: Engine,
-    definition: EnvironmentDefinition,
-    hash: string,
-    secrets: Record<string, string>,
-    key: string,
-  ): Build {
+  private start(engine: Engine, definition: EnvironmentDefinition, hash: string, key: string): Build {
     const { core } = this;
     const build: Build = { done: Promise.resolve(''), waiting: new Set(), step: undefined };
     build.done = (async () => {
@@ -65,11 +60,13 @@ export class Snapshots {
         scope: core.config.scope,
         definition,
         hash,
-        secrets,
         uid: core.config.uid,
         gid: core.config.gid,
         workspace: core.config.workspace,
         stepTimeoutMs: core.config.buildStepTimeoutMs,
+        timeoutMs: core.config.buildTimeoutMs,
+        limits: core.config.limits,
+        localRepositories: core.config.localRepositories,
         log: core.log,
         onLog: (line) => core.emitBuildLog(line),
         onProgress: (step) => {
@@ -78,7 +75,7 @@ export class Snapshots {
             core.setStatus(entry, 'building', text.building(definition.name, step));
         },
       });
-      await pruneOldSnapshots(engine.docker, definition.id, hash, core.log).catch((error: unknown) =>
+      await pruneOldSnapshots(engine.docker, definition, hash, core.log).catch((error: unknown) =>
         core.log.warn('could not prune old snapshots', { error: messageOf(error) }),
       );
       return tag;

@@ -45,6 +45,7 @@ export function uniqueScope(prefix: string): string {
 export function testDefinition(overrides: Partial<EnvironmentDefinition> = {}): EnvironmentDefinition {
   return {
     id: 'env-test',
+    installation: 'test-installation',
     name: 'Test',
     image: BASE_IMAGE,
     repositories: [],

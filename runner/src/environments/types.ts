@@ -7,6 +7,11 @@ import type { EngineHealth, EnvironmentNetwork, EnvironmentStatus } from '@orrer
 export interface EnvironmentDefinition {
   /** The Environment's id, for labels and logs. */
   id: string;
+  /**
+   * The server installation the session belongs to (SessionContext.installationId).
+   * Its snapshots are labelled with it and never reused by another installation.
+   */
+  installation: string;
   name: string;
   image: string;
   repositories: { url: string; ref?: string | undefined; path?: string | undefined }[];

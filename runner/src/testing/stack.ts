@@ -17,6 +17,7 @@ import { DocPeers } from '../doc-peers.js';
 import { EgressPolicy } from '../egress/policy.js';
 import type { Engine } from '../environments/engines.js';
 import { createEnvironmentManager, type DockerEnvironmentManager } from '../environments/index.js';
+import { LABEL } from '../environments/naming.js';
 import { removeScope, uniqueScope } from '../environments/test-support.js';
 import { ServerClient } from '../server-client.js';
 
@@ -110,9 +111,29 @@ export async function startServerProcess(extraEnv: Record<string, string> = {}):
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
+      await removeSnapshotsOf(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Snapshots are per installation, and this one is gone with its data folder: so are its images. */
+async function removeSnapshotsOf(dataDir: string): Promise<void> {
+  let installation: string;
+  try {
+    installation = readFileSync(path.join(dataDir, 'installation-id'), 'utf8').trim();
+  } catch {
+    return;
+  }
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  const images = await docker
+    .listImages({ filters: { label: [`${LABEL.installation}=${installation}`] } })
+    .catch(() => []);
+  for (const image of images)
+    await docker
+      .getImage(image.Id)
+      .remove({ force: true })
+      .catch(() => {});
 }
 
 export interface InProcessRunner {

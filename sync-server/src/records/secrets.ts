@@ -3,7 +3,7 @@
 // admins change those); a private secret wins over a shared one of the same
 // name. Values are sealed at rest and only ever leave the server towards a
 // runner, in a session's context.
-import type { SecretScope, SecretSummary, User } from '@orrery/shared';
+import { secretNameProblem, type SecretScope, type SecretSummary, type User } from '@orrery/shared';
 import { SecretBoxError, type SecretBox } from '../auth/secret-box.js';
 import { forbidden, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -85,6 +85,12 @@ export class Secrets {
       .all(orgId, SHARED, ownerId, SHARED) as { owner_id: string; name: string; sealed: Buffer }[];
     const values: Record<string, string> = {};
     for (const row of rows) {
+      // Saved before such names were refused: a shell or the loader would run it as code.
+      const refused = secretNameProblem(row.name);
+      if (refused) {
+        this.log.warn(`A secret of organisation ${orgId} was left out of a session: ${refused}`);
+        continue;
+      }
       try {
         values[row.name] = this.box.open(row.sealed, context(orgId, row.owner_id, row.name));
       } catch (error) {

@@ -108,7 +108,10 @@ export function runnerRoutes(s: Services) {
         ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
       const secrets = s.secrets.forSession(row.org_id, row.owner_id);
-      return c.json({ session: toSession(row), expert, environment, secrets }, 200);
+      return c.json(
+        { session: toSession(row), expert, environment, secrets, installationId: s.installationId },
+        200,
+      );
     },
   );
 

@@ -1,6 +1,12 @@
 // Secrets: names and scopes can be listed, values only set or removed.
 import { createRoute } from '@hono/zod-openapi';
-import { PutSecretRequest, SecretParams, SecretResponse, SecretsResponse } from '@orrery/shared';
+import {
+  PutSecretParams,
+  PutSecretRequest,
+  SecretParams,
+  SecretResponse,
+  SecretsResponse,
+} from '@orrery/shared';
 import type { Services } from '../services.js';
 import { body, errors, json, router, security, userOf } from './common.js';
 
@@ -25,7 +31,7 @@ export function secretRoutes(s: Services) {
       method: 'put',
       path: '/secrets/{scope}/{name}',
       summary: 'Set or replace a secret’s value (shared: admins)',
-      request: { params: SecretParams, ...body(PutSecretRequest) },
+      request: { params: PutSecretParams, ...body(PutSecretRequest) },
       responses: { 200: json(SecretResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
     (c) => {
