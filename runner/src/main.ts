@@ -82,11 +82,34 @@ const engines = (() => {
     return fail(error instanceof Error ? error.message : String(error));
   }
 })();
+/**
+ * The installation this runner serves, from its server (retried while the
+ * server starts): containers carry it, and only its own are ever adopted or removed.
+ */
+async function installationOf(): Promise<string> {
+  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await server.installation();
+    } catch (error) {
+      if (error instanceof ServerError && (error.status === 401 || error.status === 403)) {
+        return fail(`the server at ${serverUrl} refused this runner's service token (${error.message}).`);
+      }
+      log.warn('waiting for the server to say which installation this runner serves', {
+        server: serverUrl,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+const installation = await installationOf();
 const environments = createEnvironmentManager({
   engines,
   log,
   config: {
-    scope: env.ORRERY_RUNNER_SCOPE?.trim() || 'local',
+    // Unique to the installation by default, so two installs on one engine never share a scope.
+    scope: env.ORRERY_RUNNER_SCOPE?.trim() || `i-${installation.slice(0, 12)}`,
+    installation,
     stateDir: path.resolve(config.dataDir, 'runner'),
     gitHosts: egressLists.git,
     localRepositories: config.localRepos,

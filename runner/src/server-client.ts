@@ -3,6 +3,7 @@ import {
   ClaimResponse,
   ExpertContext,
   HeartbeatResponse,
+  InstallationResponse,
   SessionContext,
   type EnhanceResult,
   type AttachmentRef,
@@ -73,6 +74,12 @@ export class ServerClient {
 
   context(sessionId: string): Promise<SessionContext> {
     return this.json('GET', `/api/runner/sessions/${sessionId}/context`, undefined, SessionContext);
+  }
+
+  /** The installation this runner serves: it labels, adopts and removes only that installation's containers. */
+  async installation(signal?: AbortSignal): Promise<string> {
+    const res = await this.request('GET', '/api/runner/installation', undefined, signal);
+    return InstallationResponse.parse(await res.json()).installationId;
   }
 
   /** What this runner sees of its Docker engines, for admins (GET /api/engines). */

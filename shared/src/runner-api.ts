@@ -139,3 +139,9 @@ export const EnginesResponse = z.strictObject({
   ),
 });
 export type EnginesResponse = z.infer<typeof EnginesResponse>;
+
+/** `GET /api/runner/installation`: which installation a runner serves, so it touches only that installation's containers. */
+export const InstallationResponse = z.strictObject({
+  installationId: z.string().regex(/^[a-f0-9]{32}$/),
+});
+export type InstallationResponse = z.infer<typeof InstallationResponse>;

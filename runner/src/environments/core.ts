@@ -21,6 +21,7 @@ import type { BuildLogEntry, StatusChange } from './types.js';
 
 export interface ResolvedConfig {
   scope: string;
+  installation: string | undefined;
   uid: number;
   gid: number;
   workspace: string;

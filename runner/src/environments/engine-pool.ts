@@ -2,7 +2,7 @@
 // engine's network mode once "auto" is resolved against what it offers.
 import type { Engine } from './engines.js';
 import { engineAccessProblem, engineErrorText, EnvironmentError } from './errors.js';
-import { LABEL } from './naming.js';
+import { LABEL, ownedBy } from './naming.js';
 
 export interface EngineLoad {
   engine: Engine;
@@ -23,6 +23,7 @@ export class EnginePool {
     readonly engines: Engine[],
     private readonly placement: PlacementRule,
     private readonly scope: string,
+    private readonly installation?: string,
   ) {
     if (engines.length === 0)
       throw new EnvironmentError('bad_request', 'The Environment manager needs at least one engine');
@@ -58,7 +59,7 @@ export class EnginePool {
       try {
         const containers = await engine.docker.listContainers({
           all: true,
-          filters: { label: [`${LABEL.scope}=${this.scope}`, `${LABEL.role}=session`] },
+          filters: { label: ownedBy(this.scope, this.installation, `${LABEL.role}=session`) },
         });
         if (engine.maxContainers !== undefined && containers.length >= engine.maxContainers) {
           problems.push(`${engine.name} is full (${containers.length} of ${engine.maxContainers})`);

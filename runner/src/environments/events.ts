@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Engine } from './engines.js';
 import { engineAccessProblem, engineErrorText } from './errors.js';
 import type { Log } from './log.js';
-import { LABEL } from './naming.js';
+import { ownedBy } from './naming.js';
 
 export interface ContainerEvent {
   action: string;
@@ -40,6 +40,7 @@ export class EventFollower {
   constructor(
     private readonly engine: Engine,
     private readonly scope: string,
+    private readonly installation: string | undefined,
     private readonly handlers: EventHandlers,
     private readonly log: Log,
   ) {}
@@ -60,7 +61,7 @@ export class EventFollower {
     try {
       // The first time, only live events: the listing in onUp covers the past. After an outage,
       // resume from the last event seen. Docker takes "seconds.nanoseconds"; the typings know numbers.
-      const filters = { type: ['container'], label: [`${LABEL.scope}=${this.scope}`] };
+      const filters = { type: ['container'], label: ownedBy(this.scope, this.installation) };
       const options: Docker.GetEventsOptions = { filters: filters as unknown as string };
       if (this.since) options.since = this.since as unknown as number;
       const stream = (await this.engine.docker.getEvents(options)) as unknown as Readable;

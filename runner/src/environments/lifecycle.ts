@@ -164,6 +164,7 @@ export class Lifecycle {
       entry.sessionId,
       entry.containerName,
       definition.network,
+      core.config.installation,
     );
     const spec = sessionContainerSpec({
       name: entry.containerName,

@@ -33,6 +33,13 @@ import type {
 export interface EnvironmentManagerConfig {
   /** Labels this runner's containers; runners (and tests) with different scopes never touch each other's. */
   scope: string;
+  /**
+   * The server installation this runner serves (GET /api/runner/installation).
+   * Set, the runner labels its containers with it and lists, adopts and removes
+   * only containers that carry it, whatever the scope: installs sharing one
+   * engine never touch each other's containers.
+   */
+  installation?: string | undefined;
   /** Where the runner keeps per-session state (last activity, running commands), e.g. <data dir>/runner. */
   stateDir: string;
   /** The non-root user commands run as (default 1000:1000, the base image's orrery user). */
@@ -91,7 +98,12 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     if (!engines)
       throw new EnvironmentError('bad_request', 'Give the Environment manager engines or a docker client');
     const config = resolveConfig(deps.config);
-    const pool = new EnginePool(engines, deps.config.placement ?? 'spread', config.scope);
+    const pool = new EnginePool(
+      engines,
+      deps.config.placement ?? 'spread',
+      config.scope,
+      config.installation,
+    );
     this.core = new Core(
       pool,
       deps.clock ?? systemClock,
@@ -111,6 +123,13 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     secrets: Record<string, string> = {},
   ): Promise<void> {
     checkDefinition(definition);
+    const served = this.core.config.installation;
+    if (served && definition.installation !== served) {
+      throw new EnvironmentError(
+        'bad_request',
+        'This session belongs to another Orrery installation than this runner serves.',
+      );
+    }
     checkRemoteRepositories(definition, this.egress);
     this.core.forgotten.delete(sessionId);
     const entry = this.core.entryFor(checkSessionId(sessionId));
@@ -261,6 +280,7 @@ function localEngine(docker: Docker): Engine {
 function resolveConfig(config: EnvironmentManagerConfig): ResolvedConfig {
   return {
     scope: checkScope(config.scope),
+    installation: config.installation,
     uid: config.uid ?? 1000,
     gid: config.gid ?? 1000,
     workspace: config.workspace ?? '/workspace',

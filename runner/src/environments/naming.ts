@@ -84,6 +84,19 @@ export function buildContainerName(scope: string, hash: string): string {
   return `orrery-${scope}-build-${hash.slice(0, 16)}`;
 }
 
+/**
+ * The label filter for what this runner owns: its scope and, when it serves a
+ * known installation, that installation. Every listing of containers and
+ * networks goes through it, so nothing of another install is ever adopted or removed.
+ */
+export function ownedBy(scope: string, installation: string | undefined, ...more: string[]): string[] {
+  return [
+    `${LABEL.scope}=${scope}`,
+    ...(installation ? [`${LABEL.installation}=${installation}`] : []),
+    ...more,
+  ];
+}
+
 export function sessionLabels(
   scope: string,
   sessionId: string,
@@ -92,6 +105,7 @@ export function sessionLabels(
 ): Record<string, string> {
   return {
     [LABEL.scope]: scope,
+    [LABEL.installation]: definition.installation,
     [LABEL.role]: 'session',
     [LABEL.session]: sessionId,
     [LABEL.environment]: definition.id,

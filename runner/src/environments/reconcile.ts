@@ -9,7 +9,7 @@ import type { Engine } from './engines.js';
 import { engineAccessProblem, engineErrorText, messageOf } from './errors.js';
 import { EventFollower, type ContainerEvent } from './events.js';
 import { ignore, inspect, type Lifecycle } from './lifecycle.js';
-import { LABEL, labelNumber } from './naming.js';
+import { LABEL, labelNumber, ownedBy } from './naming.js';
 import type { SessionEntry } from './session-entry.js';
 import { pruneSessionNetworks } from './session-network.js';
 import { text } from './status-text.js';
@@ -31,6 +31,7 @@ export class Reconciler {
       const follower = new EventFollower(
         engine,
         this.core.config.scope,
+        this.core.config.installation,
         {
           onEvent: (event) => this.onEvent(engine, event),
           onDown: (error) => {
@@ -78,7 +79,7 @@ export class Reconciler {
     const { core } = this;
     const listed = await engine.docker.listContainers({
       all: true,
-      filters: { label: [`${LABEL.scope}=${core.config.scope}`] },
+      filters: { label: ownedBy(core.config.scope, core.config.installation) },
     });
     const bySession = new Map<string, Docker.ContainerInfo>();
     for (const info of listed) {
@@ -113,6 +114,7 @@ export class Reconciler {
       engine,
       core.config.scope,
       (id) => bySession.has(id) || core.entries.has(id),
+      core.config.installation,
     ).catch((error: unknown) =>
       core.log.warn('could not prune session networks', { error: messageOf(error) }),
     );

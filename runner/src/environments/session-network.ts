@@ -7,7 +7,7 @@ import type { EnvironmentNetwork } from '@orrery/shared';
 import type Docker from 'dockerode';
 import type { Engine } from './engines.js';
 import { dockerMessageOf, dockerStatusOf, EnvironmentError } from './errors.js';
-import { LABEL } from './naming.js';
+import { LABEL, ownedBy } from './naming.js';
 
 export const SESSION_NETWORK_ROLE = 'session-network';
 
@@ -33,6 +33,7 @@ export async function prepareSessionNetwork(
   sessionId: string,
   containerName: string,
   wanted: EnvironmentNetwork | undefined,
+  installation?: string,
 ): Promise<SessionNetwork> {
   if (wanted !== 'internet') return { networkMode: 'none' };
   if (engine.networkMode === 'none') {
@@ -48,7 +49,12 @@ export async function prepareSessionNetwork(
     };
   }
   const name = sessionNetworkName(containerName);
-  const labels = { [LABEL.scope]: scope, [LABEL.role]: SESSION_NETWORK_ROLE, [LABEL.session]: sessionId };
+  const labels: Record<string, string> = {
+    [LABEL.scope]: scope,
+    ...(installation ? { [LABEL.installation]: installation } : {}),
+    [LABEL.role]: SESSION_NETWORK_ROLE,
+    [LABEL.session]: sessionId,
+  };
   try {
     await engine.docker.createNetwork({
       Name: name,
@@ -90,9 +96,10 @@ export async function pruneSessionNetworks(
   engine: Engine,
   scope: string,
   keep: (sessionId: string) => boolean,
+  installation?: string,
 ): Promise<void> {
   const networks = await engine.docker.listNetworks({
-    filters: { label: [`${LABEL.scope}=${scope}`, `${LABEL.role}=${SESSION_NETWORK_ROLE}`] },
+    filters: { label: ownedBy(scope, installation, `${LABEL.role}=${SESSION_NETWORK_ROLE}`) },
   });
   for (const network of networks) {
     const sessionId = network.Labels?.[LABEL.session];

@@ -1,6 +1,7 @@
-// Docker engine health: runners report what they see, admins read it.
+// What runners need to know of where they run: the installation they serve,
+// and Docker engine health (runners report what they see, admins read it).
 import { createRoute } from '@hono/zod-openapi';
-import { EngineReport, EnginesResponse } from '@orrery/shared';
+import { EngineReport, EnginesResponse, InstallationResponse } from '@orrery/shared';
 import { forbidden } from '../errors.js';
 import type { Services } from '../services.js';
 import { body, errors, json, router, security, serviceOf, userOf } from './common.js';
@@ -23,6 +24,21 @@ export function engineRoutes(s: Services) {
       const { runnerId, engines } = c.req.valid('json');
       s.engines.report(runner.orgId, runnerId, engines);
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      security,
+      tags: ['Runner'],
+      method: 'get',
+      path: '/runner/installation',
+      summary: 'The installation this server is: a runner touches only the containers it labelled with it',
+      responses: { 200: json(InstallationResponse), 401: errors[401], 403: errors[403] },
+    }),
+    (c) => {
+      serviceOf(c);
+      return c.json({ installationId: s.installationId }, 200);
     },
   );
 
