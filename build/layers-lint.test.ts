@@ -36,6 +36,7 @@ async function expectAllowed(filePath: string, code: string): Promise<void> {
 }
 
 const imports = (source: string) => `import x from '${source}';\nexport { x };\n`;
+const importsLater = (source: string) => `export const later = () => import('${source}');\n`;
 
 describe('the desktop renderer, and the platform services that run in its page', () => {
   const file = 'desktop/src/renderer/session/Probe.tsx';
@@ -67,6 +68,23 @@ describe('the desktop renderer, and the platform services that run in its page',
     );
     await expectForbidden(file, `export * from 'node:path';\n`, /Node's modules/);
     await expectForbidden(file, `export { ipcRenderer } from 'electron';\n`, /Electron/);
+  });
+
+  it('may not load them later with import() either', async () => {
+    await expectForbidden(file, importsLater('electron'), /Electron and SQLite/);
+    await expectForbidden(file, importsLater('node:fs'), /Node's modules/);
+    await expectForbidden(
+      file,
+      importsLater('../../electron-main/ipc-handlers.js'),
+      /main process or the preload/,
+    );
+    await expectForbidden(
+      'desktop/src/platform/common/platform.ts',
+      importsLater('../web/idb.js'),
+      /none of its siblings/,
+    );
+    await expectAllowed(file, importsLater('highlight.js/lib/common'));
+    await expectAllowed(file, importsLater('./SessionView.js'));
   });
 
   it('still may not reach into other packages past their exports', async () => {
@@ -175,6 +193,8 @@ describe("the runner's agent loop", () => {
       imports('./environments/lifecycle.js'),
       /environments\/index\.js/,
     );
+    await expectForbidden(turn, importsLater('../environments/manager.js'), /environments\/index\.js/);
+    await expectAllowed(turn, importsLater('../environments/index.js'));
   });
 
   it('leaves the manager, the composition root and the tests their Docker', async () => {
@@ -196,6 +216,7 @@ describe("the sync server's routes", () => {
     'do not import the database: not %s',
     async (source) => {
       await expectForbidden(route, imports(source), because);
+      await expectForbidden(route, importsLater(source), because);
     },
   );
 
