@@ -27,6 +27,8 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      // The repository's own tooling: the lint and TypeScript layer rules.
+      { extends: true, test: { name: 'tooling', include: ['build/**/*.test.ts'], testTimeout: 120_000 } },
       // The renderer's component tests run in Chromium (browser mode): see desktop/vitest.config.ts.
       'desktop/vitest.config.ts',
       {

@@ -7,8 +7,7 @@ import { sleep } from './abort.js';
 import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
 import { drainQueue, environmentDefinition, type TurnDeps } from './agent/turn.js';
 import type { DocPeers } from './doc-peers.js';
-import { EnvironmentError } from './environments/errors.js';
-import type { EnvironmentManager, StatusChange } from './environments/types.js';
+import { EnvironmentError, type EnvironmentManager, type StatusChange } from './environments/index.js';
 import { ServerError, type ServerClient } from './server-client.js';
 
 export interface DaemonDeps {

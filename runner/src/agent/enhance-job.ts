@@ -6,8 +6,7 @@
 // container adopted after a runner restart has no secrets loaded to redact
 // its output with until its next turn.
 import type { EnhancePayload, EnhanceResult, Environment, Expert, TranscriptEntry } from '@orrery/shared';
-import { Redactor } from '../environments/redact.js';
-import type { EnvironmentManager } from '../environments/types.js';
+import { Redactor, type EnvironmentManager } from '../environments/index.js';
 import { enhanceDeterministically, enhanceWithModel, type EnhanceInput } from './enhance.js';
 import { ModelError, type ModelClient } from './model.js';
 

@@ -4,7 +4,7 @@
 import type { ToolName } from '@orrery/shared';
 import { z } from 'zod';
 import type { ToolSpec } from './model.js';
-import { shellQuote } from '../environments/scripts.js';
+import { shellQuote } from '../environments/index.js';
 import { resolvePath, type Workspace } from './workspace.js';
 
 export interface ToolContext {

@@ -11,12 +11,15 @@ import {
 } from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
 import { abortWith, sleep } from '../abort.js';
-import { EnvironmentError } from '../environments/errors.js';
-import type { EnvironmentDefinition, EnvironmentManager } from '../environments/types.js';
+import {
+  EnvironmentError,
+  Redactor,
+  type EnvironmentDefinition,
+  type EnvironmentManager,
+} from '../environments/index.js';
 import { TextBatcher } from './batcher.js';
 import { buildHistory } from './history.js';
 import { ModelError, type ModelClient, type Part } from './model.js';
-import { Redactor } from '../environments/redact.js';
 import { runTool, toolSpecs } from './tools.js';
 import { workspaceFor, type Workspace } from './workspace.js';
 

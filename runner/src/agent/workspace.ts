@@ -1,6 +1,6 @@
 // What tools need from a session's Environment: the Environment manager,
 // bound to one session.
-import type { EnvironmentManager, ExecOptions, ExecResult, FileEntry } from '../environments/types.js';
+import type { EnvironmentManager, ExecOptions, ExecResult, FileEntry } from '../environments/index.js';
 
 export interface Workspace {
   exec(options: ExecOptions): Promise<ExecResult>;

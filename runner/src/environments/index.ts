@@ -16,3 +16,6 @@ export { silentLog } from './log.js';
 export { DEFAULT_LIMITS } from './container-spec.js';
 export type { ContainerLimits } from './container-spec.js';
 export { snapshotHash, snapshotTag } from './naming.js';
+// For the agent loop: secrets out of what the model sees, paths quoted into its commands.
+export { Redactor } from './redact.js';
+export { shellQuote } from './scripts.js';
