@@ -218,7 +218,7 @@ export class SyncHub {
       return existing.ready.then(() => existing);
     }
     const kind = parseDocName(name)!.kind;
-    const room = new Room(name, ROOTS[kind], {
+    const room = new Room(name, kind, ROOTS[kind], {
       store: this.deps.store,
       log: this.deps.log,
       compactEvery: this.deps.limits.compactEvery,

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { SyncCloseCode } from '@orrery/shared';
+import { SyncCloseCode, type DocName, type Writer } from '@orrery/shared';
 import type { Principal } from '../records/accounts.js';
 import type { DocAccess } from '../records/sessions.js';
 import type { DocStore } from '../store/doc-store.js';
@@ -65,6 +65,7 @@ export class Room {
 
   constructor(
     readonly name: string,
+    readonly kind: DocName['kind'],
     readonly roots: ReadonlySet<string>,
     private readonly deps: RoomDeps,
   ) {
@@ -161,11 +162,16 @@ export class Room {
   private async applyFrom(conn: Conn, update: Uint8Array): Promise<void> {
     let refusal: ReturnType<typeof checkUpdate>;
     try {
-      refusal = checkUpdate(this.doc, update, this.roots);
+      refusal = checkUpdate(this.doc, update, this.roots, this.kind === 'session' ? writerOf(conn) : null);
     } catch {
       throw new ProtocolError('an update frame does not decode');
     }
     if (refusal?.kind === 'invalid') throw new ProtocolError(refusal.reason);
+    if (refusal?.kind === 'forbidden') {
+      // Dropped whole: the socket stays open and keeps receiving everyone else's changes.
+      send(conn, permissionDeniedFrame(`Your change was not saved: ${refusal.reason}.`));
+      return;
+    }
     if (refusal) return this.resync(conn);
     this.captured = [];
     try {
@@ -259,6 +265,11 @@ export class Room {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+function writerOf(conn: Conn): Writer {
+  const p = conn.principal;
+  return p.kind === 'service' ? { kind: 'runner' } : { kind: 'person', userId: p.user.id };
 }
 
 function send(conn: Conn, frame: Uint8Array): void {
