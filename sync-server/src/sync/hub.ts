@@ -23,6 +23,8 @@ export interface SyncLimits {
   compactEvery: number;
   /** How often silent sockets are probed (and dropped when they did not answer the last probe). */
   pingIntervalMs: number;
+  /** Largest presence (awareness) state kept and relayed per client, in bytes of JSON. */
+  awarenessMaxBytes: number;
 }
 
 export const DEFAULT_SYNC_LIMITS: SyncLimits = {
@@ -31,6 +33,7 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   burst: 1000,
   compactEvery: 500,
   pingIntervalMs: 30_000,
+  awarenessMaxBytes: 4 * 1024,
 };
 
 /** The ping interval is spread over this many ticks. */
@@ -222,6 +225,7 @@ export class SyncHub {
       store: this.deps.store,
       log: this.deps.log,
       compactEvery: this.deps.limits.compactEvery,
+      awarenessMaxBytes: this.deps.limits.awarenessMaxBytes,
       onChanged: (r) => this.deps.onChanged(r.name, r.doc),
     }) as HeldRoom;
     room.holds = 1;

@@ -19,6 +19,7 @@ import {
   syncStep2Frame,
   updateFrame,
 } from './protocol.js';
+import { admitAwareness } from './awareness-filter.js';
 import { Serial } from './serial.js';
 import { checkUpdate, wouldChange } from './update-check.js';
 
@@ -41,6 +42,8 @@ export interface RoomDeps {
   log: Logger;
   /** Log entries after which the log is folded into the snapshot. */
   compactEvery: number;
+  /** Largest presence (awareness) state kept per client, in bytes of JSON. */
+  awarenessMaxBytes: number;
   /** Called (at most once a tick) after the document changed. */
   onChanged: (room: Room) => void;
 }
@@ -58,6 +61,8 @@ export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   readonly conns = new Set<Conn>();
   readonly serial = new Serial();
+  /** Which socket speaks for each awareness id, so that no other socket can overwrite or remove it. */
+  private readonly awarenessOwners = new Map<number, Conn>();
   private seq = 0;
   private logLength = 0;
   private captured: Uint8Array[] = [];
@@ -102,6 +107,8 @@ export class Room {
     this.conns.delete(conn);
     if (conn.controlled.size)
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.controlled], null);
+    for (const id of conn.controlled)
+      if (this.awarenessOwners.get(id) === conn) this.awarenessOwners.delete(id);
   }
 
   /** One frame from a socket; throws ProtocolError for anything that is not a valid frame. */
@@ -112,15 +119,8 @@ export class Room {
     switch (type) {
       case MESSAGE.sync:
         return this.receiveSync(conn, decoder);
-      case MESSAGE.awareness: {
-        const update = readBytes(decoder);
-        try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
-        } catch (err) {
-          throw new ProtocolError(`a presence (awareness) frame does not decode: ${String(err)}`);
-        }
-        return;
-      }
+      case MESSAGE.awareness:
+        return this.receiveAwareness(conn, readBytes(decoder));
       case MESSAGE.auth:
         return;
       case MESSAGE.queryAwareness:
@@ -128,6 +128,24 @@ export class Room {
         return;
       default:
         throw new ProtocolError(`unknown message type ${type}`);
+    }
+  }
+
+  /** Presence from read-only sockets is not relayed; others' is bounded per client (awareness-filter.ts). */
+  private receiveAwareness(conn: Conn, update: Uint8Array): void {
+    if (conn.access === 'read-only') return;
+    try {
+      const admitted = admitAwareness(update, {
+        maxStateBytes: this.deps.awarenessMaxBytes,
+        own: conn.controlled,
+        takenByOther: (id) => {
+          const owner = this.awarenessOwners.get(id);
+          return owner !== undefined && owner !== conn;
+        },
+      });
+      if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, conn);
+    } catch (err) {
+      throw new ProtocolError(`a presence (awareness) frame does not decode: ${String(err)}`);
     }
   }
 
@@ -253,8 +271,14 @@ export class Room {
     const changed = [...added, ...updated, ...removed];
     if (origin && typeof origin === 'object' && 'controlled' in origin) {
       const conn = origin as Conn;
-      for (const id of added) conn.controlled.add(id);
-      for (const id of removed) conn.controlled.delete(id);
+      for (const id of [...added, ...updated]) {
+        conn.controlled.add(id);
+        this.awarenessOwners.set(id, conn);
+      }
+      for (const id of removed) {
+        conn.controlled.delete(id);
+        this.awarenessOwners.delete(id);
+      }
     }
     const frame = awarenessFrame(this.awareness, changed);
     for (const conn of this.conns) send(conn, frame);
