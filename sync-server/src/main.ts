@@ -14,6 +14,7 @@ import { listen } from './server.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
+import { readSyncLimits } from './sync/limits.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
 
 const LOCAL_RUNNER = 'local runner';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     dataDir,
     log: consoleLogger,
     secretsKey,
+    limits: readSyncLimits(process.env),
   });
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 

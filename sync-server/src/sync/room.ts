@@ -20,6 +20,7 @@ import {
   updateFrame,
 } from './protocol.js';
 import { admitAwareness } from './awareness-filter.js';
+import type { StorageQuota } from './quota.js';
 import { Serial } from './serial.js';
 import { checkUpdate, wouldChange } from './update-check.js';
 
@@ -44,6 +45,9 @@ export interface RoomDeps {
   compactEvery: number;
   /** Largest presence (awareness) state kept per client, in bytes of JSON. */
   awarenessMaxBytes: number;
+  quota: StorageQuota;
+  /** Whose storage quota the document counts against. */
+  ownerOf(name: string): string | null;
   /** Called (at most once a tick) after the document changed. */
   onChanged: (room: Room) => void;
 }
@@ -65,6 +69,9 @@ export class Room {
   private readonly awarenessOwners = new Map<number, Conn>();
   private seq = 0;
   private logLength = 0;
+  /** Bytes the store holds for this document (snapshot plus log). */
+  storedBytes = 0;
+  owner: string | null = null;
   private captured: Uint8Array[] = [];
   private changeScheduled = false;
 
@@ -87,6 +94,8 @@ export class Room {
     this.attach(doc);
     this.seq = stored.seq;
     this.logLength = stored.logLength;
+    this.storedBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
+    this.owner = this.deps.ownerOf(this.name);
   }
 
   private attach(doc: Y.Doc): void {
@@ -191,6 +200,11 @@ export class Room {
       return;
     }
     if (refusal) return this.resync(conn);
+    // Checked on the incoming bytes before anything is applied; an update that only deletes always passes.
+    if (addsContent(update)) {
+      const over = await this.deps.quota.refusal(this, update.byteLength, writerOf(conn).kind);
+      if (over) throw over;
+    }
     this.captured = [];
     try {
       Y.applyUpdate(this.doc, update, conn);
@@ -202,7 +216,7 @@ export class Room {
       await this.reload();
       return this.resync(conn);
     }
-    await this.persistAndBroadcast(conn);
+    await this.persistAndBroadcast(conn, writerOf(conn).kind);
   }
 
   /**
@@ -219,19 +233,28 @@ export class Room {
     return this.serial.run(async () => {
       this.captured = [];
       change(this.doc, SERVER);
-      await this.persistAndBroadcast(null);
+      // The server writes for people (a message sent over REST): their quota applies.
+      await this.persistAndBroadcast(null, 'person');
     });
   }
 
-  private async persistAndBroadcast(sender: Conn | null): Promise<void> {
+  private async persistAndBroadcast(sender: Conn | null, writer: Writer['kind']): Promise<void> {
     const captured = this.captured;
     this.captured = [];
     if (!captured.length) return;
     const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+    const over = addsContent(update) ? await this.deps.quota.refusal(this, update.byteLength, writer) : null;
+    if (over) {
+      await this.reload();
+      throw over;
+    }
+    // Counted as the store is asked, so a person's total read from the store meanwhile counts it once.
+    this.charge(update.byteLength);
     try {
       this.seq = await this.deps.store.append(this.name, update);
     } catch (err) {
       // Not stored, so nobody may see it: drop it from memory too.
+      this.charge(-update.byteLength);
       await this.reload();
       throw err;
     }
@@ -260,8 +283,21 @@ export class Room {
   /** Folds the log into one snapshot, in one transaction. */
   async compact(): Promise<void> {
     if (this.logLength === 0) return;
-    await this.deps.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), this.seq);
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    const freed = this.storedBytes - snapshot.byteLength;
+    this.charge(-freed);
+    try {
+      await this.deps.store.compact(this.name, snapshot, this.seq);
+    } catch (err) {
+      this.charge(freed);
+      throw err;
+    }
     this.logLength = 0;
+  }
+
+  private charge(bytes: number): void {
+    this.storedBytes += bytes;
+    this.deps.quota.charge(this.owner, bytes);
   }
 
   private readonly relayAwareness = (
@@ -289,6 +325,11 @@ export class Room {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/** Whether a (v1) update carries structs, not only deletions: its first number counts their clients. */
+function addsContent(update: Uint8Array): boolean {
+  return update.length > 0 && update[0] !== 0;
 }
 
 function writerOf(conn: Conn): Writer {
