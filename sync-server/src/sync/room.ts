@@ -186,7 +186,8 @@ export class Room {
     await this.applyFrom(conn, update);
   }
 
-  private async applyFrom(conn: Conn, update: Uint8Array): Promise<void> {
+  private async applyFrom(conn: Conn, incoming: Uint8Array): Promise<void> {
+    let update = incoming;
     let refusal: ReturnType<typeof checkUpdate>;
     try {
       refusal = checkUpdate(this.doc, update, this.roots, this.kind === 'session' ? writerOf(conn) : null);
@@ -195,11 +196,10 @@ export class Room {
     }
     if (refusal?.kind === 'invalid') throw new ProtocolError(refusal.reason);
     if (refusal?.kind === 'forbidden') {
-      // Dropped whole: the socket stays open and keeps receiving everyone else's changes.
+      // Applied as placeholders without content, so that the socket's later changes still fit.
       send(conn, permissionDeniedFrame(`Your change was not saved: ${refusal.reason}.`));
-      return;
-    }
-    if (refusal) return this.resync(conn);
+      update = refusal.update;
+    } else if (refusal) return this.resync(conn);
     // Checked on the incoming bytes before anything is applied; an update that only deletes always passes.
     if (addsContent(update)) {
       const over = await this.deps.quota.refusal(this, update.byteLength, writerOf(conn).kind);

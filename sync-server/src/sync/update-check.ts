@@ -4,7 +4,7 @@
 // session document, its writer must own the parts it changes.
 import { SessionDoc, UserDoc, type Writer } from '@orrery/shared';
 import * as Y from 'yjs';
-import { refuseWriter } from './writer-check.js';
+import { judgeWriter } from './writer-check.js';
 
 function rootsOf(touch: (doc: Y.Doc) => void): ReadonlySet<string> {
   const doc = new Y.Doc();
@@ -28,7 +28,10 @@ type Refs = { client: number; clock: number } | null;
  * seen yet (a client may send an edit before its sync step 2); 'invalid': it can
  * never fit this document; 'forbidden': it changes a part its writer does not own.
  */
-export type Refusal = { kind: 'missing' | 'invalid' | 'forbidden'; reason: string };
+export type Refusal =
+  | { kind: 'missing' | 'invalid'; reason: string }
+  /** `update` is what may be applied instead: the refused parts without content. */
+  | { kind: 'forbidden'; reason: string; update: Uint8Array };
 
 /** `writer` is checked against the session document's writer table; null skips that (user documents). */
 export function checkUpdate(
@@ -40,8 +43,8 @@ export function checkUpdate(
   const decoded = Y.decodeUpdate(update);
   const reason = findProblem(doc, decoded, roots);
   if (reason !== null) return { kind: reason.includes('does not have') ? 'missing' : 'invalid', reason };
-  const forbidden = writer ? refuseWriter(doc, decoded, writer) : null;
-  return forbidden ? { kind: 'forbidden', reason: forbidden } : null;
+  const forbidden = writer ? judgeWriter(doc, decoded, writer) : null;
+  return forbidden ? { kind: 'forbidden', ...forbidden } : null;
 }
 
 function findProblem(

@@ -4,6 +4,13 @@
 // document or through the update itself, and every deletion to the part of
 // what it deletes. Cost: one lookup per struct and per deleted struct, never
 // a pass over the document.
+//
+// A refused update is dropped whole (a transaction's changes go together),
+// but not forgotten: a client's clock runs on, so its next change would build
+// on the refused one and be refused with it. Its structs are kept as
+// placeholders without content instead (a tombstone in a list, keeping the
+// place later items attach to; garbage elsewhere, which replaces no map
+// value), and its deletions are left out.
 import {
   refuseSessionValue,
   refuseSessionWrite,
@@ -12,6 +19,7 @@ import {
   type Writer,
 } from '@orrery/shared';
 import * as Y from 'yjs';
+import { encodeUpdate } from './update-encoding.js';
 
 /** Where content lands: its part, and whether it is inside a nested type (an agent message's text). */
 interface Place {
@@ -22,23 +30,54 @@ interface Place {
 type Struct = Y.Item | Y.GC | Y.Skip;
 type Decoded = ReturnType<typeof Y.decodeUpdate>;
 
-/** Why the writer may not make this change, or null when they may. */
-export function refuseWriter(doc: Y.Doc, { structs, ds }: Decoded, writer: Writer): string | null {
+export interface WriterVerdict {
+  /** Why the update was refused, for the permission-denied answer. */
+  reason: string;
+  /** What to apply instead: the update's structs without content, and no deletions. */
+  update: Uint8Array;
+}
+
+/** Null when the writer may make every change in the update; otherwise why not and what to apply instead. */
+export function judgeWriter(doc: Y.Doc, { structs, ds }: Decoded, writer: Writer): WriterVerdict | null {
   const places = new Places(doc, structs);
+  const placed = new Map<Y.Item, Place | 'gone' | null>();
+  let reason: string | null = null;
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     const place = places.ofNew(struct);
+    placed.set(struct, place);
     // Lands on garbage-collected content: Yjs turns it into nothing.
-    if (place === 'gone') continue;
-    if (!place) return 'the update puts content where the server cannot place it';
-    const refusal = refuseSessionWrite(place.part, writer, 'add') ?? refuseContent(place, struct, writer);
-    if (refusal) return refusal;
+    if (place === 'gone' || reason) continue;
+    reason = !place
+      ? 'the update puts content where the server cannot place it'
+      : (refuseSessionWrite(place.part, writer, 'add') ?? refuseContent(place, struct, writer));
   }
+  reason ??= refuseDeletions(doc, ds, writer);
+  if (reason === null) return null;
+  const placeholders = structs.map((s) => (s instanceof Y.Item ? placeholder(s, placed.get(s) ?? null) : s));
+  return { reason, update: encodeUpdate(placeholders, new Map()) };
+}
+
+/** A list keeps a tombstone in the refused item's place; anywhere else it becomes garbage. */
+function placeholder(item: Y.Item, place: Place | 'gone' | null): Struct {
+  const inList =
+    place !== null &&
+    place !== 'gone' &&
+    !place.nested &&
+    (place.part === 'transcript' || place.part === 'queue');
+  if (!inList) return new Y.GC(item.id, item.length);
+  const content = new Y.ContentDeleted(item.length);
+  return new Y.Item(item.id, null, item.origin, null, item.rightOrigin, item.parent, item.parentSub, content);
+}
+
+/** Why the writer may not delete what the update deletes, or null when they may. */
+function refuseDeletions(doc: Y.Doc, ds: Decoded['ds'], writer: Writer): string | null {
   for (const [client, ranges] of ds.clients) {
     const list = doc.store.clients.get(client);
     if (!list) continue;
     const known = Y.getState(doc.store, client);
     for (const { clock, len } of ranges) {
+      // Deletions of structs this update brings are judged with those structs.
       const end = Math.min(clock + len, known);
       if (len === 0 || clock >= end) continue;
       for (let i = Y.findIndexSS(list, clock); i < list.length; i += 1) {
@@ -93,6 +132,7 @@ class Places {
   ofNew(start: Y.Item): Place | 'gone' | null {
     // Iterative: a long run of typed text is a chain of origins thousands deep.
     const chain: { item: Y.Item; viaParent: boolean }[] = [];
+    const visiting = new Set<Y.Item>();
     let item = start;
     let result: Place | 'gone' | null = null;
     for (;;) {
@@ -101,6 +141,9 @@ class Places {
         result = seen;
         break;
       }
+      // A crafted update can make items refer to each other in a circle: such content has no place.
+      if (visiting.has(item)) break;
+      visiting.add(item);
       const next = this.step(item);
       if (next.kind === 'done') {
         chain.push({ item, viaParent: false });

@@ -16,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { connect, startTestServer, synced, waitFor, type Person, type TestServer } from '../test-support.js';
+import { updateFrame } from './protocol.js';
+import { encodeUpdate } from './update-encoding.js';
 
 let t: TestServer;
 let owner: Person;
@@ -254,11 +256,23 @@ describe('who writes which part of a session document', () => {
         const now = JSON.parse(await onServer(name)) as SessionSnapshot;
         expect({ ...now, transcript: now.transcript.filter((e) => e.id !== 'after') }).toEqual(expected);
         await waitFor(() => snapshotOf(watcher) === JSON.stringify(now), 5000, 'the teammate to catch up');
+        if (who === 'viewer') return;
+        // The same socket's next allowed change is kept, though it builds on the refused one.
+        const next = new SessionDoc(writer.doc);
+        if (who === 'owner') {
+          next.enqueue({ id: 'next', authorId: owner.user.id, createdAt: 3, text: 'next', attachments: [] });
+        } else next.addNotice({ id: 'next', turnId: null, level: 'info', text: 'next', now: 3 });
+        const hasNext = (doc: Y.Doc) => {
+          const d = new SessionDoc(doc);
+          return [...d.queue(), ...d.transcript()].some((e) => e.id === 'next');
+        };
+        await waitFor(() => hasNext(watcher.doc), 5000, "the socket's next change to reach the teammate");
+        expect(await t.services.hub.read(name, hasNext)).toBe(true);
       });
     }
   }
 
-  it('refuses a merged update that hides an agent message among queued ones, whole', async () => {
+  it('refuses a merged update that hides a notice among queued messages, whole, and takes the next one', async () => {
     const name = sessionDocName(await sharedSession());
     const writer = open(name, owner.token);
     const watcher = open(name, teammate.token);
@@ -277,6 +291,62 @@ describe('who writes which part of a session document', () => {
       'a permission-denied answer',
     );
     expect(await onServer(name)).toBe(before);
+    s.enqueue({ id: 'q3', authorId: owner.user.id, createdAt: 2, text: 'after', attachments: [] });
+    const queued = (doc: Y.Doc) => new SessionDoc(doc).queue().map((m) => m.text);
+    await waitFor(
+      () => queued(watcher.doc).includes('after'),
+      5000,
+      'the next message to reach the teammate',
+    );
+    expect(queued(watcher.doc)).toEqual(['hello', 'after']);
     expect(new SessionDoc(watcher.doc).transcript()).toEqual([]);
+  });
+
+  it('refuses a crafted update whose items refer to each other in a circle, and goes on', async () => {
+    const name = sessionDocName(await sharedSession());
+    const writer = open(name, owner.token);
+    await synced(writer);
+    const before = await onServer(name);
+    // Two queued "messages" of a new client, each placed after the other.
+    const a = new Y.Item(
+      Y.createID(7, 0),
+      null,
+      Y.createID(7, 1),
+      null,
+      null,
+      null,
+      null,
+      new Y.ContentAny([{}]),
+    );
+    const b = new Y.Item(
+      Y.createID(7, 1),
+      null,
+      Y.createID(7, 0),
+      null,
+      null,
+      null,
+      null,
+      new Y.ContentAny([{}]),
+    );
+    (writer.ws as unknown as { send(data: Uint8Array): void }).send(
+      updateFrame(encodeUpdate([a, b], new Map())),
+    );
+    await waitFor(
+      () => warnings.some((w) => w.includes(writer.url) && w.includes('cannot place')),
+      5000,
+      'a permission-denied answer',
+    );
+    expect(await onServer(name)).toBe(before);
+    new SessionDoc(writer.doc).enqueue({
+      id: 'ok',
+      authorId: owner.user.id,
+      createdAt: 1,
+      text: 'ok',
+      attachments: [],
+    });
+    const queued = () => t.services.hub.read(name, (doc) => new SessionDoc(doc).queue().map((m) => m.id));
+    for (let i = 0; i < 100 && !(await queued()).includes('ok'); i += 1)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await queued()).toContain('ok');
   });
 });
