@@ -190,4 +190,39 @@ describe('storage quotas', () => {
       }
     },
   );
+
+  it(
+    'lets the runner finish a turn a little past a full session, and no further',
+    { timeout: 60_000 },
+    async () => {
+      const limits = { docMaxBytes: 1 * MiB, userMaxBytes: 64 * MiB };
+      const t = await startTestServer({ limits });
+      try {
+        const owner = await t.person('Olivia Owner');
+        const name = await newSession(t, owner);
+        expect(await topUp(t, owner, name.slice('session/'.length))).toMatch(/This session is full/);
+        const runner = connect(t, name, t.serviceToken());
+        await synced(runner);
+        const closed = closeCode(runner);
+        const notes = new SessionDoc(runner.doc);
+        const stored = () => storedBytes(t, [name]);
+        // One notice is room the runner has; more than a quarter of the quota is not.
+        notes.addNotice({ id: 'end', turnId: null, level: 'info', text: 'z'.repeat(100_000), now: 0 });
+        await waitFor(() => stored() > limits.docMaxBytes, 5000, 'the runner to write past the quota');
+        for (let i = 0; i < 5; i += 1)
+          notes.addNotice({
+            id: `more-${i}`,
+            turnId: null,
+            level: 'info',
+            text: 'z'.repeat(100_000),
+            now: i,
+          });
+        expect(await closed).toBe(SyncCloseCode.quotaExceeded);
+        runner.destroy();
+        expect(stored()).toBeLessThanOrEqual(limits.docMaxBytes * 1.25);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 });
