@@ -311,6 +311,8 @@ export const SyncCloseCode = {
   messageTooBig: 1009,
   /** Too many frames too fast. */
   rateLimited: 4429,
+  /** The document, or its owner's documents together, reached the storage quota; not retried. */
+  quotaExceeded: 4413,
   /** The server is shutting down; reconnect later. */
   goingAway: 1001,
 } as const;

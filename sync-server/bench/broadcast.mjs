@@ -95,11 +95,13 @@ async function startOrrery() {
   };
   const { token } = await api(null, 'POST', '/api/auth/login', ADMIN);
   const { experts } = await api(token, 'GET', '/api/experts');
+  // Notices are the runner's to write: the clients speak with the runner's service token.
+  const runnerToken = readFileSync(path.join(dataDir, 'runner.token'), 'utf8').trim();
   return {
     name: 'orrery',
     pid: child.pid,
     wsBase: `${url.replace('http', 'ws')}/sync`,
-    params: { token },
+    params: { token: runnerToken },
     async makeDocs(n) {
       const names = [];
       for (let i = 0; i < n; i += 20) {

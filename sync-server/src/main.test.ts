@@ -101,7 +101,8 @@ describe('the server process', () => {
 
     const WRITERS = 4;
     const PER_WRITER = 250;
-    const clients = Array.from({ length: WRITERS }, () => connect(first, name, token));
+    // Notices are the runner's to write: the writers speak with its service token.
+    const clients = Array.from({ length: WRITERS }, () => connect(first, name, oldRunnerToken));
     await Promise.all(clients.map((c) => synced(c)));
     let written = 0;
     const writing = clients.map(async (c, w) => {

@@ -15,6 +15,7 @@ import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { makePrivate } from './store/private-files.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
+import { readSyncLimits } from './sync/limits.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
 
 const LOCAL_RUNNER = 'local runner';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     dataDir,
     log: consoleLogger,
     secretsKey,
+    limits: readSyncLimits(process.env),
   });
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 

@@ -1,7 +1,7 @@
 // The composition root: records, the job queue and the sync hub, wired so
 // that a change to a session document reaches the job queue and a change to
 // access reaches the open sockets.
-import { SessionDoc, parseDocName, sessionDocName } from '@orrery/shared';
+import { SessionDoc, parseDocName, sessionDocName, userDocName } from '@orrery/shared';
 import path from 'node:path';
 import type * as Y from 'yjs';
 import { EngineBoard } from './engines/engine-board.js';
@@ -114,6 +114,18 @@ export function createServices(deps: ServiceDeps): Services {
       const parsed = parseDocName(name);
       if (parsed?.kind === 'session') ensureTurn(parsed.id, doc);
     },
+    ownerOf: (name) => {
+      const parsed = parseDocName(name);
+      if (!parsed) return null;
+      return parsed.kind === 'user' ? parsed.id : (sessions.row(parsed.id)?.owner_id ?? null);
+    },
+    docsOf: (userId) => [
+      userDocName(userId),
+      ...deps.db
+        .prepare<[string], { id: string }>('SELECT id FROM sessions WHERE owner_id = ?')
+        .all(userId)
+        .map((r) => sessionDocName(r.id)),
+    ],
   });
 
   return {

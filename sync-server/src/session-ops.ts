@@ -15,6 +15,7 @@ import { badRequest, forbidden, notFound } from './errors.js';
 import type { SessionRow } from './records/sessions.js';
 import { shortTitle } from './records/title.js';
 import type { Services } from './services.js';
+import { QuotaError } from './sync/quota.js';
 
 export interface StartSession {
   expertId: string;
@@ -81,7 +82,17 @@ export async function startSession(
     autoArchive: start.autoArchive ?? false,
   });
   const { accepted, skipped } = s.attachments.judgeMessage(user.id, id, start.attachments);
-  await enqueueMessage(s, user, id, start.prompt, accepted);
+  try {
+    await enqueueMessage(s, user, id, start.prompt, accepted);
+  } catch (err) {
+    // The person's storage is full: no empty session is left behind by the refusal.
+    const row = err instanceof QuotaError ? s.sessions.row(id) : null;
+    if (row) {
+      s.sessions.delete(row);
+      await s.hub.remove(sessionDocName(id));
+    }
+    throw err;
+  }
   return { session: itemFor(s, user, id), skipped };
 }
 

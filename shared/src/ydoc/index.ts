@@ -1,2 +1,3 @@
 export * from './session-doc.js';
 export * from './user-doc.js';
+export * from './writers.js';

@@ -1,19 +1,24 @@
 // The `session/<id>` document: the conversation, the message queue, the turn
 // state and the Environment status. Only this module knows its raw keys.
-// Writers: the session's owner (queue, stop requests) and the runner (the rest).
+// Writers: the session's owner (queue, stop requests) and the runner (the rest);
+// writers.ts has the table the sync server enforces.
 import * as Y from 'yjs';
 import type { AttachmentRef } from '../domain.js';
 import { num, readEntryOf, readQueued, str, type Stored } from './session-entries.js';
 
 export const SESSION_SCHEMA_VERSION = 1;
 
-const K = {
+/** The raw keys: the root types, and the two keys of the turn map. */
+export const SESSION_KEYS = {
   meta: 'meta',
   messages: 'messages',
   queue: 'queue',
   turn: 'turn',
   environment: 'environment',
+  turnCurrent: 'current',
+  stopRequested: 'stopRequested',
 } as const;
+const K = SESSION_KEYS;
 
 export type MessageKind = 'user' | 'agent' | 'tool' | 'notice';
 export type ToolCallStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled';
@@ -170,7 +175,7 @@ export class SessionDoc {
 
   turn(): Turn {
     const m = turnOf(this.doc);
-    const current = (m.get('current') ?? {}) as Record<string, unknown>;
+    const current = (m.get(K.turnCurrent) ?? {}) as Record<string, unknown>;
     const state = current.state;
     const turnId = str(current.turnId);
     return {
@@ -178,7 +183,7 @@ export class SessionDoc {
       turnId,
       startedAt: num(current.startedAt),
       // A stop request names the turn it is for, so it cannot leak into the next one.
-      stopRequested: turnId !== null && m.get('stopRequested') === turnId,
+      stopRequested: turnId !== null && m.get(K.stopRequested) === turnId,
     };
   }
 
@@ -226,7 +231,7 @@ export class SessionDoc {
   requestStop(): void {
     const { state, turnId } = this.turn();
     if (state !== 'running' || !turnId) return;
-    this.doc.transact(() => turnOf(this.doc).set('stopRequested', turnId), this.origin);
+    this.doc.transact(() => turnOf(this.doc).set(K.stopRequested, turnId), this.origin);
   }
 
   // ── the runner's side ──
@@ -259,7 +264,7 @@ export class SessionDoc {
       q.delete(0, 1);
       messagesOf(this.doc).push([{ ...message }]);
       // One key for the turn's state: a turn leaves two overwritten values, not six.
-      turnOf(this.doc).set('current', { state: 'running', turnId, startedAt: now });
+      turnOf(this.doc).set(K.turnCurrent, { state: 'running', turnId, startedAt: now });
     }, this.origin);
     return message;
   }
@@ -276,7 +281,7 @@ export class SessionDoc {
   endTurn(): void {
     const { turnId, startedAt } = this.turn();
     this.doc.transact(
-      () => turnOf(this.doc).set('current', { state: 'idle', turnId, startedAt }),
+      () => turnOf(this.doc).set(K.turnCurrent, { state: 'idle', turnId, startedAt }),
       this.origin,
     );
   }

@@ -24,4 +24,6 @@ export interface DocStore {
   remove(name: string): Promise<void>;
   /** Which of these names have anything stored. */
   exists(name: string): Promise<boolean>;
+  /** The bytes stored for these documents together (snapshots plus logs), appends made so far included. */
+  sizes(names: readonly string[]): Promise<number>;
 }

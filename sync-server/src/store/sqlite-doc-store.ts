@@ -28,6 +28,12 @@ export class SqliteDocStore implements DocStore {
       trim: db.prepare<[string, number]>('DELETE FROM doc_updates WHERE name = ? AND seq <= ?'),
       removeLog: db.prepare<[string]>('DELETE FROM doc_updates WHERE name = ?'),
       removeSnapshot: db.prepare<[string]>('DELETE FROM doc_snapshots WHERE name = ?'),
+      // length() of a blob reads its size from the record header, not the blob.
+      sizes: db.prepare<[string, string], { bytes: number }>(
+        `SELECT (SELECT COALESCE(SUM(length(snapshot)), 0) FROM doc_snapshots WHERE name IN (SELECT value FROM json_each(?)))
+              + (SELECT COALESCE(SUM(length(update_blob)), 0) FROM doc_updates WHERE name IN (SELECT value FROM json_each(?)))
+           AS bytes`,
+      ),
     };
   }
 
@@ -131,6 +137,14 @@ export class SqliteDocStore implements DocStore {
       this.q.removeSnapshot.run(name);
     })();
     this.seqs.delete(name);
+  }
+
+  async sizes(names: readonly string[]): Promise<number> {
+    // Answered at once (before the promise resolves), so it counts exactly the appends made before the call.
+    this.flush();
+    if (!names.length) return 0;
+    const list = JSON.stringify(names);
+    return this.q.sizes.get(list, list)?.bytes ?? 0;
   }
 
   async exists(name: string): Promise<boolean> {

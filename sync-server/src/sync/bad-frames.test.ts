@@ -250,7 +250,8 @@ describe('bad frames on /sync', () => {
     new SessionDoc(base).addNotice({ id: 'a', turnId: null, level: 'info', text: 'a', now: 1 });
     const sv = Y.encodeStateVector(base);
     new SessionDoc(base).addNotice({ id: 'b', turnId: null, level: 'info', text: 'b', now: 2 });
-    const early = await raw(name);
+    // Notices are the runner's to write.
+    const early = await raw(name, t.serviceToken());
     const greeting = early.messages.length;
     expect(await sendAndProbe(early, updateFrame(Y.encodeStateAsUpdate(base, sv)))).toBe('alive');
     expect(early.messages.slice(greeting).some((m) => m[0] === 0 && m[1] === 0)).toBe(true);

@@ -10,28 +10,12 @@ import type { Principal } from '../records/accounts.js';
 import type { DocAccess } from '../records/sessions.js';
 import type { DocStore } from '../store/doc-store.js';
 import type { Logger } from '../log.js';
+import type { SyncLimits } from './limits.js';
+import { QuotaError, StorageQuota } from './quota.js';
 import { ProtocolError, Room, type Conn } from './room.js';
 import { ROOTS } from './update-check.js';
 
-export interface SyncLimits {
-  /** Largest frame a socket may send; larger ones close it with 1009. */
-  maxMessageBytes: number;
-  /** Token bucket per socket: sustained frames per second and the burst allowed. */
-  ratePerSecond: number;
-  burst: number;
-  /** Log entries after which a document's log is folded into its snapshot. */
-  compactEvery: number;
-  /** How often silent sockets are probed (and dropped when they did not answer the last probe). */
-  pingIntervalMs: number;
-}
-
-export const DEFAULT_SYNC_LIMITS: SyncLimits = {
-  maxMessageBytes: 1024 * 1024,
-  ratePerSecond: 200,
-  burst: 1000,
-  compactEvery: 500,
-  pingIntervalMs: 30_000,
-};
+export { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits.js';
 
 /** The ping interval is spread over this many ticks. */
 const PING_SLICES = 30;
@@ -50,6 +34,10 @@ export interface SyncHubDeps {
   tokenLive(tokenId: string): boolean;
   /** After a document changed (at most once a tick per document). */
   onChanged(name: string, doc: Y.Doc): void;
+  /** Whose storage quota a document counts against. */
+  ownerOf(name: string): string | null;
+  /** Every document of a person, for their storage total. */
+  docsOf(userId: string): string[];
 }
 
 interface HeldRoom extends Room {
@@ -65,8 +53,15 @@ export class SyncHub {
   private readonly pinger: NodeJS.Timeout;
   private pingTick = 0;
   private nextSlot = 0;
+  private readonly quota: StorageQuota;
 
   constructor(private readonly deps: SyncHubDeps) {
+    this.quota = new StorageQuota({
+      store: deps.store,
+      limits: deps.limits,
+      ownerOf: (name) => deps.ownerOf(name),
+      docsOf: (userId) => deps.docsOf(userId),
+    });
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.limits.maxMessageBytes,
@@ -161,6 +156,9 @@ export class SyncHub {
       if (err instanceof ProtocolError) {
         this.deps.log.warn(`sync: ${room.name}: closing a socket: ${err.message}`);
         this.closeConn(conn, SyncCloseCode.protocolError, err.message);
+      } else if (err instanceof QuotaError) {
+        this.deps.log.info(`sync: ${room.name}: refused a change over the storage quota: ${err.closeReason}`);
+        this.closeConn(conn, SyncCloseCode.quotaExceeded, err.closeReason);
       } else {
         this.deps.log.error(`sync: ${room.name}: ${String(err)}`);
         this.closeConn(conn, 1011, 'the server could not store a change');
@@ -218,10 +216,13 @@ export class SyncHub {
       return existing.ready.then(() => existing);
     }
     const kind = parseDocName(name)!.kind;
-    const room = new Room(name, ROOTS[kind], {
+    const room = new Room(name, kind, ROOTS[kind], {
       store: this.deps.store,
       log: this.deps.log,
       compactEvery: this.deps.limits.compactEvery,
+      awarenessMaxBytes: this.deps.limits.awarenessMaxBytes,
+      quota: this.quota,
+      ownerOf: (n) => this.deps.ownerOf(n),
       onChanged: (r) => this.deps.onChanged(r.name, r.doc),
     }) as HeldRoom;
     room.holds = 1;
@@ -331,6 +332,8 @@ export class SyncHub {
       room.destroy();
     }
     await this.deps.store.remove(name);
+    // Its owner may be gone with it: everyone's total is read afresh when next needed.
+    this.quota.forgetAll();
   }
 
   /** Shutdown: flush every room into its snapshot, then close the sockets. */

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { SyncCloseCode } from '@orrery/shared';
+import { SyncCloseCode, type DocName, type Writer } from '@orrery/shared';
 import type { Principal } from '../records/accounts.js';
 import type { DocAccess } from '../records/sessions.js';
 import type { DocStore } from '../store/doc-store.js';
@@ -19,6 +19,8 @@ import {
   syncStep2Frame,
   updateFrame,
 } from './protocol.js';
+import { admitAwareness } from './awareness-filter.js';
+import type { StorageQuota } from './quota.js';
 import { Serial } from './serial.js';
 import { checkUpdate, wouldChange } from './update-check.js';
 
@@ -41,6 +43,11 @@ export interface RoomDeps {
   log: Logger;
   /** Log entries after which the log is folded into the snapshot. */
   compactEvery: number;
+  /** Largest presence (awareness) state kept per client, in bytes of JSON. */
+  awarenessMaxBytes: number;
+  quota: StorageQuota;
+  /** Whose storage quota the document counts against. */
+  ownerOf(name: string): string | null;
   /** Called (at most once a tick) after the document changed. */
   onChanged: (room: Room) => void;
 }
@@ -58,13 +65,19 @@ export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   readonly conns = new Set<Conn>();
   readonly serial = new Serial();
+  /** Which socket speaks for each awareness id, so that no other socket can overwrite or remove it. */
+  private readonly awarenessOwners = new Map<number, Conn>();
   private seq = 0;
   private logLength = 0;
+  /** Bytes the store holds for this document (snapshot plus log). */
+  storedBytes = 0;
+  owner: string | null = null;
   private captured: Uint8Array[] = [];
   private changeScheduled = false;
 
   constructor(
     readonly name: string,
+    readonly kind: DocName['kind'],
     readonly roots: ReadonlySet<string>,
     private readonly deps: RoomDeps,
   ) {
@@ -81,6 +94,8 @@ export class Room {
     this.attach(doc);
     this.seq = stored.seq;
     this.logLength = stored.logLength;
+    this.storedBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
+    this.owner = this.deps.ownerOf(this.name);
   }
 
   private attach(doc: Y.Doc): void {
@@ -101,6 +116,8 @@ export class Room {
     this.conns.delete(conn);
     if (conn.controlled.size)
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.controlled], null);
+    for (const id of conn.controlled)
+      if (this.awarenessOwners.get(id) === conn) this.awarenessOwners.delete(id);
   }
 
   /** One frame from a socket; throws ProtocolError for anything that is not a valid frame. */
@@ -111,15 +128,8 @@ export class Room {
     switch (type) {
       case MESSAGE.sync:
         return this.receiveSync(conn, decoder);
-      case MESSAGE.awareness: {
-        const update = readBytes(decoder);
-        try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
-        } catch (err) {
-          throw new ProtocolError(`a presence (awareness) frame does not decode: ${String(err)}`);
-        }
-        return;
-      }
+      case MESSAGE.awareness:
+        return this.receiveAwareness(conn, readBytes(decoder));
       case MESSAGE.auth:
         return;
       case MESSAGE.queryAwareness:
@@ -127,6 +137,24 @@ export class Room {
         return;
       default:
         throw new ProtocolError(`unknown message type ${type}`);
+    }
+  }
+
+  /** Presence from read-only sockets is not relayed; others' is bounded per client (awareness-filter.ts). */
+  private receiveAwareness(conn: Conn, update: Uint8Array): void {
+    if (conn.access === 'read-only') return;
+    try {
+      const admitted = admitAwareness(update, {
+        maxStateBytes: this.deps.awarenessMaxBytes,
+        own: conn.controlled,
+        takenByOther: (id) => {
+          const owner = this.awarenessOwners.get(id);
+          return owner !== undefined && owner !== conn;
+        },
+      });
+      if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, conn);
+    } catch (err) {
+      throw new ProtocolError(`a presence (awareness) frame does not decode: ${String(err)}`);
     }
   }
 
@@ -158,15 +186,25 @@ export class Room {
     await this.applyFrom(conn, update);
   }
 
-  private async applyFrom(conn: Conn, update: Uint8Array): Promise<void> {
+  private async applyFrom(conn: Conn, incoming: Uint8Array): Promise<void> {
+    let update = incoming;
     let refusal: ReturnType<typeof checkUpdate>;
     try {
-      refusal = checkUpdate(this.doc, update, this.roots);
+      refusal = checkUpdate(this.doc, update, this.roots, this.kind === 'session' ? writerOf(conn) : null);
     } catch {
       throw new ProtocolError('an update frame does not decode');
     }
     if (refusal?.kind === 'invalid') throw new ProtocolError(refusal.reason);
-    if (refusal) return this.resync(conn);
+    if (refusal?.kind === 'forbidden') {
+      // Applied as placeholders without content, so that the socket's later changes still fit.
+      send(conn, permissionDeniedFrame(`Your change was not saved: ${refusal.reason}.`));
+      update = refusal.update;
+    } else if (refusal) return this.resync(conn);
+    // Checked on the incoming bytes before anything is applied; an update that only deletes always passes.
+    if (addsContent(update)) {
+      const over = await this.deps.quota.refusal(this, update.byteLength, writerOf(conn).kind);
+      if (over) throw over;
+    }
     this.captured = [];
     try {
       Y.applyUpdate(this.doc, update, conn);
@@ -178,7 +216,7 @@ export class Room {
       await this.reload();
       return this.resync(conn);
     }
-    await this.persistAndBroadcast(conn);
+    await this.persistAndBroadcast(conn, writerOf(conn).kind);
   }
 
   /**
@@ -195,19 +233,28 @@ export class Room {
     return this.serial.run(async () => {
       this.captured = [];
       change(this.doc, SERVER);
-      await this.persistAndBroadcast(null);
+      // The server writes for people (a message sent over REST): their quota applies.
+      await this.persistAndBroadcast(null, 'person');
     });
   }
 
-  private async persistAndBroadcast(sender: Conn | null): Promise<void> {
+  private async persistAndBroadcast(sender: Conn | null, writer: Writer['kind']): Promise<void> {
     const captured = this.captured;
     this.captured = [];
     if (!captured.length) return;
     const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+    const over = addsContent(update) ? await this.deps.quota.refusal(this, update.byteLength, writer) : null;
+    if (over) {
+      await this.reload();
+      throw over;
+    }
+    // Counted as the store is asked, so a person's total read from the store meanwhile counts it once.
+    this.charge(update.byteLength);
     try {
       this.seq = await this.deps.store.append(this.name, update);
     } catch (err) {
       // Not stored, so nobody may see it: drop it from memory too.
+      this.charge(-update.byteLength);
       await this.reload();
       throw err;
     }
@@ -236,8 +283,21 @@ export class Room {
   /** Folds the log into one snapshot, in one transaction. */
   async compact(): Promise<void> {
     if (this.logLength === 0) return;
-    await this.deps.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), this.seq);
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    const freed = this.storedBytes - snapshot.byteLength;
+    this.charge(-freed);
+    try {
+      await this.deps.store.compact(this.name, snapshot, this.seq);
+    } catch (err) {
+      this.charge(freed);
+      throw err;
+    }
     this.logLength = 0;
+  }
+
+  private charge(bytes: number): void {
+    this.storedBytes += bytes;
+    this.deps.quota.charge(this.owner, bytes);
   }
 
   private readonly relayAwareness = (
@@ -247,8 +307,14 @@ export class Room {
     const changed = [...added, ...updated, ...removed];
     if (origin && typeof origin === 'object' && 'controlled' in origin) {
       const conn = origin as Conn;
-      for (const id of added) conn.controlled.add(id);
-      for (const id of removed) conn.controlled.delete(id);
+      for (const id of [...added, ...updated]) {
+        conn.controlled.add(id);
+        this.awarenessOwners.set(id, conn);
+      }
+      for (const id of removed) {
+        conn.controlled.delete(id);
+        this.awarenessOwners.delete(id);
+      }
     }
     const frame = awarenessFrame(this.awareness, changed);
     for (const conn of this.conns) send(conn, frame);
@@ -259,6 +325,16 @@ export class Room {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/** Whether a (v1) update carries structs, not only deletions: its first number counts their clients. */
+function addsContent(update: Uint8Array): boolean {
+  return update.length > 0 && update[0] !== 0;
+}
+
+function writerOf(conn: Conn): Writer {
+  const p = conn.principal;
+  return p.kind === 'service' ? { kind: 'runner' } : { kind: 'person', userId: p.user.id };
 }
 
 function send(conn: Conn, frame: Uint8Array): void {

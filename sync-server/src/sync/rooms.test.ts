@@ -26,7 +26,8 @@ describe('rooms and storage', () => {
     const id = (await t.api<SessionResponse>(owner.token, 'POST', '/api/sessions', { expertId, prompt: 'p' }))
       .body.session.id;
     const name = sessionDocName(id);
-    const a = connect(t, name, owner.token);
+    // The runner writes the transcript; the owner follows it.
+    const a = connect(t, name, t.serviceToken());
     const b = connect(t, name, owner.token);
     await Promise.all([synced(a), synced(b)]);
     for (let i = 0; i < 25; i += 1) {

@@ -1,8 +1,10 @@
 // Decides whether an incoming Yjs update may touch a document before it is
 // applied: it must decode, name only the document's own root types, and
-// depend only on what the server already has (or brings itself).
-import { SessionDoc, UserDoc } from '@orrery/shared';
+// depend only on what the server already has (or brings itself); in a
+// session document, its writer must own the parts it changes.
+import { SessionDoc, UserDoc, type Writer } from '@orrery/shared';
 import * as Y from 'yjs';
+import { judgeWriter } from './writer-check.js';
 
 function rootsOf(touch: (doc: Y.Doc) => void): ReadonlySet<string> {
   const doc = new Y.Doc();
@@ -24,18 +26,32 @@ type Refs = { client: number; clock: number } | null;
  * Why the update must be refused, or null when it may be applied. Throws on
  * bytes that do not decode. 'missing': it builds on changes the server has not
  * seen yet (a client may send an edit before its sync step 2); 'invalid': it can
- * never fit this document.
+ * never fit this document; 'forbidden': it changes a part its writer does not own.
  */
-export type Refusal = { kind: 'missing' | 'invalid'; reason: string };
+export type Refusal =
+  | { kind: 'missing' | 'invalid'; reason: string }
+  /** `update` is what may be applied instead: the refused parts without content. */
+  | { kind: 'forbidden'; reason: string; update: Uint8Array };
 
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, roots: ReadonlySet<string>): Refusal | null {
-  const reason = findProblem(doc, update, roots);
-  if (reason === null) return null;
-  return { kind: reason.includes('does not have') ? 'missing' : 'invalid', reason };
+/** `writer` is checked against the session document's writer table; null skips that (user documents). */
+export function checkUpdate(
+  doc: Y.Doc,
+  update: Uint8Array,
+  roots: ReadonlySet<string>,
+  writer: Writer | null = null,
+): Refusal | null {
+  const decoded = Y.decodeUpdate(update);
+  const reason = findProblem(doc, decoded, roots);
+  if (reason !== null) return { kind: reason.includes('does not have') ? 'missing' : 'invalid', reason };
+  const forbidden = writer ? judgeWriter(doc, decoded, writer) : null;
+  return forbidden ? { kind: 'forbidden', ...forbidden } : null;
 }
 
-function findProblem(doc: Y.Doc, update: Uint8Array, roots: ReadonlySet<string>): string | null {
-  const { structs, ds } = Y.decodeUpdate(update);
+function findProblem(
+  doc: Y.Doc,
+  { structs, ds }: ReturnType<typeof Y.decodeUpdate>,
+  roots: ReadonlySet<string>,
+): string | null {
   // What the server will have once this update is in: its own state, extended by contiguous runs.
   const available = new Map<number, number>();
   const have = (client: number) => available.get(client) ?? Y.getState(doc.store, client);

@@ -18,6 +18,9 @@ import { Transcript } from './Transcript.js';
 import { REVOKED, useSessionRecord } from './use-session-record.js';
 import { displayName } from '../common/display-name.js';
 
+const FULL =
+  'This session reached its storage limit, so changes made here are no longer saved. Start a new session to go on; this one stays readable.';
+
 export function SessionView({ sessionId }: { sessionId: string }) {
   const { userDoc } = useServices();
   const record = useSessionRecord(sessionId);
@@ -137,6 +140,11 @@ function OpenSession({ session }: { session: SessionListItem }) {
         <div className="transcript" aria-busy="true" />
       )}
       <div className="composer-dock">
+        {view.state.connection === 'full' && (
+          <p className="page-message" role="alert">
+            {FULL}
+          </p>
+        )}
         {isOwner && <QueuedMessages queue={view.queue} sessionDoc={view.sessionDoc} turnRunning={running} />}
         {isOwner ? (
           <Composer

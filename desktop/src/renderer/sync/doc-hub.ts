@@ -8,7 +8,8 @@ import * as Y from 'yjs';
 import type { DocStore } from '../../platform/common/platform.js';
 import { applyStoredUpdates, persistDoc, type DocPersistence } from './doc-persistence.js';
 
-export type DocConnection = 'connecting' | 'connected' | 'offline' | 'revoked';
+/** 'full': the server refused a change because the document (or its owner's storage) is full. */
+export type DocConnection = 'connecting' | 'connected' | 'offline' | 'revoked' | 'full';
 
 export interface DocState {
   /** The local copy has been read (it may be empty: never opened on this device). */
@@ -44,12 +45,17 @@ export interface DocHubOptions {
 
 /**
  * Whether a document reconnects after the server closed its socket with this
- * code (with the provider's growing back-off). Only a revoked access and a
- * protocol error are final; y-websocket's default would also give up after
- * "too many messages" (4429), which only asks the client to slow down.
+ * code (with the provider's growing back-off). A revoked access, a protocol
+ * error and a full document are final (reconnecting would send the refused
+ * change again); y-websocket's default would also give up after "too many
+ * messages" (4429), which only asks the client to slow down.
  */
 export function reconnectsAfter(code: number): boolean {
-  return code !== SyncCloseCode.accessRevoked && code !== SyncCloseCode.protocolError;
+  return (
+    code !== SyncCloseCode.accessRevoked &&
+    code !== SyncCloseCode.protocolError &&
+    code !== SyncCloseCode.quotaExceeded
+  );
 }
 
 class OpenDoc implements HubDoc {
@@ -113,7 +119,7 @@ class OpenDoc implements HubDoc {
     });
     this.provider = provider;
     provider.on('status', ({ status }) => {
-      if (this.current.connection === 'revoked') return;
+      if (this.current.connection === 'revoked' || this.current.connection === 'full') return;
       this.set({ connection: status === 'connected' ? 'connected' : 'offline' });
     });
     provider.on('sync', (synced: boolean) => {
@@ -121,6 +127,8 @@ class OpenDoc implements HubDoc {
     });
     provider.on('closed', ({ code }) => {
       if (code === SyncCloseCode.accessRevoked) void this.revoke();
+      // The copy here stays readable; the change the server refused stays on this device only.
+      else if (code === SyncCloseCode.quotaExceeded) this.set({ connection: 'full' });
     });
   }
 
