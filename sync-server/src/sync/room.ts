@@ -232,7 +232,13 @@ export class Room {
   write(change: (doc: Y.Doc, origin: unknown) => void): Promise<void> {
     return this.serial.run(async () => {
       this.captured = [];
-      change(this.doc, SERVER);
+      try {
+        change(this.doc, SERVER);
+      } catch (error) {
+        // A change that threw part-way may have left some of itself in memory; memory must equal the store.
+        if (this.captured.length) await this.reload();
+        throw error;
+      }
       // The server writes for people (a message sent over REST): their quota applies.
       await this.persistAndBroadcast(null, 'person');
     });

@@ -51,4 +51,46 @@ describe('rooms and storage', () => {
     expect(new SessionDoc(c.doc).queue().map((m) => m.text)).toEqual(['p']);
     c.destroy();
   });
+
+  it('keeps memory equal to the store when a server-side change throws part-way', async () => {
+    const id = (await t.api<SessionResponse>(owner.token, 'POST', '/api/sessions', { expertId, prompt: 'p' }))
+      .body.session.id;
+    const name = sessionDocName(id);
+    const watcher = connect(t, name, owner.token);
+    await synced(watcher);
+    await expect(
+      t.services.hub.write(name, (doc, origin) => {
+        new SessionDoc(doc, origin).addNotice({
+          id: 'half',
+          turnId: null,
+          level: 'info',
+          text: 'half',
+          now: 1,
+        });
+        throw new Error('the change failed after writing part of itself');
+      }),
+    ).rejects.toThrow('the change failed after writing part of itself');
+    const inMemory = await t.services.hub.read(name, (doc) =>
+      new SessionDoc(doc).transcript().map((e) => e.id),
+    );
+    expect(inMemory).toEqual([]);
+    // The next change is stored and seen as usual, without the half-made one.
+    await t.services.hub.write(name, (doc, origin) =>
+      new SessionDoc(doc, origin).addNotice({
+        id: 'whole',
+        turnId: null,
+        level: 'info',
+        text: 'whole',
+        now: 2,
+      }),
+    );
+    await waitFor(() => new SessionDoc(watcher.doc).transcriptLength() === 1);
+    expect(new SessionDoc(watcher.doc).transcript().map((e) => e.id)).toEqual(['whole']);
+    watcher.destroy();
+    await waitFor(() => !t.services.hub.isLoaded(name), 5000, 'the room to unload');
+    const reloaded = await t.services.hub.read(name, (doc) =>
+      new SessionDoc(doc).transcript().map((e) => e.id),
+    );
+    expect(reloaded).toEqual(['whole']);
+  });
 });
