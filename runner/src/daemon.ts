@@ -8,6 +8,7 @@ import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.j
 import { drainQueue, environmentDefinition, type TurnDeps } from './agent/turn.js';
 import type { DocPeers } from './doc-peers.js';
 import { EnvironmentError } from './environments/errors.js';
+import { text } from './environments/status-text.js';
 import type { EnvironmentManager, StatusChange } from './environments/types.js';
 import { ServerError, type ServerClient } from './server-client.js';
 
@@ -27,8 +28,8 @@ export interface DaemonDeps {
 
 export const INTERRUPTED_NOTICE =
   'The runner working on this turn stopped before it finished, so the turn was interrupted. Anything it was running was stopped; send your message again to continue.';
-export const CLEAN_RESTART_NOTICE =
-  'This Environment had been paused for a long time, so it restarted from a clean state: uncommitted changes in its workspace were lost.';
+/** Written only for the long-pause rule; every other restart's notice names its own cause (see status-text.ts). */
+export const CLEAN_RESTART_NOTICE = text.notice.longPause();
 
 export class RunnerDaemon {
   private readonly stopping = new AbortController();
@@ -232,12 +233,12 @@ export class RunnerDaemon {
         const peer = await this.deps.peers.open(change.sessionId);
         try {
           peer.session.setEnvironment(change.status, change.detail, this.deps.now());
-          if (change.cleanRestart) {
+          if (change.notice) {
             peer.session.addNotice({
               id: randomUUID(),
               turnId: peer.session.turn().turnId,
-              level: 'warning',
-              text: CLEAN_RESTART_NOTICE,
+              level: change.notice.level,
+              text: change.notice.text,
               now: this.deps.now(),
             });
           }

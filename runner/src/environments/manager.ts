@@ -15,6 +15,7 @@ import { Lifecycle } from './lifecycle.js';
 import { silentLog, type Log } from './log.js';
 import { checkScope, checkSessionId } from './naming.js';
 import { Reconciler } from './reconcile.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restarts.js';
 import { checkRemoteRepositories } from './remote-repositories.js';
 import { StateStore } from './state-store.js';
 import { text } from './status-text.js';
@@ -52,6 +53,8 @@ export interface EnvironmentManagerConfig {
   commandChannel?: boolean;
   /** Git hosts remote repositories may come from (ORRERY_GIT_HOSTS; default the public forges). */
   gitHosts?: readonly string[] | undefined;
+  /** The back-off and limit for containers that keep being lost (default: 3 within 10 minutes, from 2 s). */
+  restarts?: Partial<RestartPolicy>;
 }
 
 export interface EnvironmentManagerDeps {
@@ -114,6 +117,8 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     };
     this.core.touch(entry);
     await entry.queue.run(async () => {
+      // A new message: an Environment failed for being lost again and again gets another start.
+      this.lifecycle.restarts.forgive(entry);
       if (entry.status === 'running' && entry.engine) return;
       await this.lifecycle.bringUp(entry);
     });
@@ -253,6 +258,7 @@ function resolveConfig(config: EnvironmentManagerConfig): ResolvedConfig {
     buildStepTimeoutMs: config.buildStepTimeoutMs ?? 30 * 60 * 1000,
     engineRetryMs: config.engineRetryMs ?? 20_000,
     commandChannel: config.commandChannel ?? true,
+    restarts: { ...DEFAULT_RESTART_POLICY, ...config.restarts },
   };
 }
 

@@ -28,6 +28,8 @@ export interface StatusChange {
   detail: string;
   /** Set when the container was recreated from the snapshot and uncommitted work is gone. */
   cleanRestart?: boolean;
+  /** What happened, for the transcript, once: the true cause of a loss or a clean restart. */
+  notice?: { text: string; level: 'warning' | 'error' };
 }
 
 export interface ExecOptions {
