@@ -187,7 +187,15 @@ export class RunnerDaemon {
       this.deps.peers.open(sessionId),
     ]);
     try {
-      recoverInterruptedTurn(peer.session, this.deps.now);
+      const left = peer.session.turn();
+      if (left.state !== 'idle' && left.turnId) {
+        // What the dead runner was running is stopped first, so the notice that says so is true.
+        const unsure = await this.deps.environments.stopInterrupted(sessionId).then(
+          () => undefined,
+          (error: unknown) => interruptedUnsureNotice(error instanceof Error ? error.message : String(error)),
+        );
+        recoverInterruptedTurn(peer.session, this.deps.now, unsure);
+      }
       await drainQueue(
         peer.session,
         context,
@@ -260,8 +268,21 @@ export class RunnerDaemon {
   }
 }
 
-/** A turn left running by a runner that died is marked interrupted before new work starts. */
-export function recoverInterruptedTurn(doc: SessionDoc, now: () => number): boolean {
+/** When the commands of an interrupted turn could not be confirmed stopped. */
+export function interruptedUnsureNotice(reason: string): string {
+  return `The runner working on this turn stopped before it finished, so the turn was interrupted. Orrery could not make sure that what it was running has stopped (${reason}); check the Environment before you send your message again.`;
+}
+
+/**
+ * A turn left running by a runner that died is marked interrupted before new
+ * work starts. The caller stops its commands first (stopInterrupted) and says
+ * so in `notice` when it could not.
+ */
+export function recoverInterruptedTurn(
+  doc: SessionDoc,
+  now: () => number,
+  notice: string = INTERRUPTED_NOTICE,
+): boolean {
   const turn = doc.turn();
   if (turn.state === 'idle' || !turn.turnId) return false;
   doc.markInterrupted(turn.turnId);
@@ -269,7 +290,7 @@ export function recoverInterruptedTurn(doc: SessionDoc, now: () => number): bool
     id: randomUUID(),
     turnId: turn.turnId,
     level: 'warning',
-    text: INTERRUPTED_NOTICE,
+    text: notice,
     now: now(),
   });
   doc.endTurn();

@@ -11,7 +11,7 @@ import { Core, type ResolvedConfig } from './core.js';
 import { EnginePool, type PlacementRule } from './engine-pool.js';
 import type { Engine } from './engines.js';
 import { EnvironmentError } from './errors.js';
-import { Lifecycle } from './lifecycle.js';
+import { inspect, Lifecycle } from './lifecycle.js';
 import { silentLog, type Log } from './log.js';
 import { checkScope, checkSessionId } from './naming.js';
 import { Reconciler } from './reconcile.js';
@@ -208,6 +208,25 @@ export class DockerEnvironmentManager implements EnvironmentManager {
 
   takeInterruptedCommands(): InterruptedCommand[] {
     return this.reconciler.interrupted.splice(0);
+  }
+
+  async stopInterrupted(sessionId: string): Promise<void> {
+    const entry = this.core.entries.get(sessionId) ?? this.core.entryFor(checkSessionId(sessionId));
+    // No container of this session was ever seen on any engine: nothing of it can run.
+    if (!entry.engine) return;
+    await entry.queue.run(async () => {
+      const info = await inspect(this.core.container(entry));
+      if (info?.State.Status === 'paused') {
+        // Frozen, so it runs nothing now; the resume kills it before anything else runs.
+        entry.orphansCleared = false;
+        return;
+      }
+      // Gone, stopped or being removed: none of its processes is left.
+      if (info?.State.Status !== 'running') return;
+      const killed = await this.lifecycle.killOrphans(entry);
+      if (killed.length > 0)
+        this.core.log.info('killed the commands of an interrupted turn', { session: sessionId, killed });
+    });
   }
 
   async start(): Promise<void> {
