@@ -90,8 +90,11 @@ export class Lifecycle {
       info = undefined;
     }
     if (info && (info.State.Status === 'dead' || info.State.Status === 'removing')) {
-      await this.removeContainer(entry, 'dead');
-      this.restarts.lost(entry, 'dead', 'stopped', text.whyClean.dead(), text.notice.dead());
+      // 'removing': someone else is removing it (docker rm -f); 'dead': the engine could not remove or run it.
+      const cause = info.State.Status === 'dead' ? 'dead' : 'external';
+      await this.removeContainer(entry, cause);
+      const detail = cause === 'dead' ? text.notice.dead() : text.removedOutside();
+      this.restarts.lost(entry, cause, 'stopped', detail, text.notice[cause]());
       info = undefined;
     }
     if (!info && entry.state.hadContainer && entry.state.removedReason === undefined) {
