@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_RESTART_NOTICE } from '../daemon.js';
 import { containerName } from '../environments/naming.js';
+import { DEFAULT_RESTART_POLICY } from '../environments/restarts.js';
 import { text } from '../environments/status-text.js';
 import { requireDocker } from '../environments/test-support.js';
 import {
@@ -55,12 +56,17 @@ describe('a container removed from outside three times in a row', () => {
       server.api(admin, 'POST', `/api/sessions/${sessionId}/messages`, { text: `echo ${words}` });
     try {
       await reply('first answer');
+      // From each removal to the creation of the container that replaced it, by the engine's timestamps.
+      const delays: number[] = [];
       for (let removal = 1; removal <= 3; removal++) {
+        const removedAt = Date.now();
         await docker.getContainer(name).remove({ force: true });
         await watch.until(`the notice of removal ${removal}`, () => notices().length >= removal || undefined);
         if (removal < 3) {
           await send(`again ${removal}`);
           await reply(`again ${removal}`);
+          const replacement = await docker.getContainer(name).inspect();
+          delays.push(Date.parse(replacement.Created) - removedAt);
         }
       }
 
@@ -75,9 +81,10 @@ describe('a container removed from outside three times in a row', () => {
         failed,
       ]);
       expect(third?.level).toBe('error');
-      // Each restart waited longer than the one before.
-      const gaps = [second!.createdAt - first!.createdAt, third!.createdAt - second!.createdAt];
-      expect(gaps[1]).toBeGreaterThan(gaps[0]!);
+      // Each restart waited out the back-off, and the second waited longer than the first.
+      expect(delays[0]).toBeGreaterThanOrEqual(DEFAULT_RESTART_POLICY.backoffMs);
+      expect(delays[1]).toBeGreaterThanOrEqual(2 * DEFAULT_RESTART_POLICY.backoffMs);
+      expect(delays[1]).toBeGreaterThan(delays[0]!);
 
       // The next message starts it again, with no further notice: the loss was told already.
       await send('back again');
