@@ -224,10 +224,12 @@ export class Lifecycle {
       await container.start();
     } catch (error) {
       if (dockerStatusOf(error) === 304) return; // already running
-      if (isEngineUnreachable(error)) throw error;
+      // An outage is retried; a container removed meanwhile is a removal, found as such next time.
+      if (isEngineUnreachable(error) || dockerStatusOf(error) === 404) throw error;
       const reason = `the Docker engine “${entry.engine?.name ?? ''}” answered: ${dockerMessageOf(error)}`;
-      const notice = text.notice.startFailed(reason);
-      const failed = this.restarts.lost(entry, 'start_failed', 'error', notice, notice);
+      // No notice of its own: the error goes to whoever asked (a turn says it), and a second would repeat it.
+      const detail = text.startFailed(reason);
+      const failed = this.restarts.lost(entry, 'start_failed', 'error', detail, undefined);
       throw new EnvironmentError(failed ? 'restart_loop' : 'internal', entry.detail, { cause: error });
     }
   }

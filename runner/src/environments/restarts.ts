@@ -47,16 +47,17 @@ export class Restarts {
   ) {}
 
   /**
-   * Records a loss and tells the user once, with its cause. Past the limit
-   * the status is 'error' with a sentence saying what keeps happening;
-   * otherwise it is the given status. Returns true when the limit was reached.
+   * Records a loss and tells the user once, with its cause (no notice: the
+   * caller's error tells it). Past the limit the status is 'error' with a
+   * sentence saying what keeps happening; otherwise it is the given status.
+   * Returns true when the limit was reached.
    */
   lost(
     entry: SessionEntry,
     cause: LossCause,
     status: EnvironmentStatus,
     detail: string,
-    notice: string,
+    notice: string | undefined,
   ): boolean {
     const now = Date.now();
     const losses = entry.losses;
@@ -68,7 +69,8 @@ export class Restarts {
       return false;
     }
     losses.failed = text.keepsFailing(cause, losses.times.length, this.policy.windowMs);
-    this.core.setStatus(entry, 'error', losses.failed, { notice: losses.failed, level: 'error' });
+    const told = notice === undefined ? undefined : losses.failed;
+    this.core.setStatus(entry, 'error', losses.failed, { notice: told, level: 'error' });
     return true;
   }
 

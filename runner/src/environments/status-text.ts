@@ -68,6 +68,8 @@ export const text = {
     `Cannot reach the Docker engine “${engine}” (${reason}). Retrying; the Environment comes back when the engine does.`,
   noEngine: (reason: string) => `${reason}. Retrying; the Environment starts when an engine answers.`,
   failed: (message: string) => message,
+  startFailed: (reason: string) =>
+    `The Environment's container failed to start (${reason}). Check the Environment's image, then send your message again.`,
   /** The transcript notice for each way a container can be lost: one per loss, naming its cause. */
   notice: {
     longPause: () =>
@@ -80,7 +82,6 @@ export const text = {
       'The Environment ran out of memory and stopped; whatever was running in it was stopped. It starts again when it is next needed, with its files kept.',
     exited: (exitCode: number) =>
       `The Environment stopped unexpectedly (exit code ${exitCode}); whatever was running in it was stopped. It starts again when it is next needed, with its files kept.`,
-    startFailed: (reason: string) => `The Environment's container failed to start: ${reason}`,
   },
   keepsFailing: (cause: LossCause, times: number, windowMs: number) =>
     `The Environment's container keeps ${KEEPS[cause]} (${times} times within ${humanDuration(windowMs)}), so Orrery stopped starting it again. ${KEEPS_ADVICE[cause]} Your next message starts it again.`,
