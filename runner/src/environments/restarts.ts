@@ -88,6 +88,10 @@ export class Restarts {
       waitMs: wait,
     });
     await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    if (this.core.deleted.has(entry.sessionId))
+      throw new EnvironmentError('not_found', 'This session was deleted, and its Environment with it.');
+    if (this.core.closed)
+      throw new EnvironmentError('busy', 'The runner is stopping; the next one starts the Environment.');
   }
 
   /** A new message: a failed Environment gets a fresh start (and a fresh count). */
