@@ -7,7 +7,12 @@ import { sleep } from './abort.js';
 import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
 import { drainQueue, environmentDefinition, type TurnDeps } from './agent/turn.js';
 import type { DocPeers } from './doc-peers.js';
-import { EnvironmentError, type EnvironmentManager, type StatusChange } from './environments/index.js';
+import {
+  EnvironmentError,
+  statusText,
+  type EnvironmentManager,
+  type StatusChange,
+} from './environments/index.js';
 import { ServerError, type ServerClient } from './server-client.js';
 
 export interface DaemonDeps {
@@ -29,8 +34,8 @@ const ENGINE_REPORT_MS = 30_000;
 
 export const INTERRUPTED_NOTICE =
   'The runner working on this turn stopped before it finished, so the turn was interrupted. Anything it was running was stopped; send your message again to continue.';
-export const CLEAN_RESTART_NOTICE =
-  'This Environment had been paused for a long time, so it restarted from a clean state: uncommitted changes in its workspace were lost.';
+/** Written only for the long-pause rule; every other restart's notice names its own cause (see status-text.ts). */
+export const CLEAN_RESTART_NOTICE = statusText.notice.longPause();
 
 export class RunnerDaemon {
   private readonly stopping = new AbortController();
@@ -215,7 +220,15 @@ export class RunnerDaemon {
       this.deps.peers.open(sessionId),
     ]);
     try {
-      recoverInterruptedTurn(peer.session, this.deps.now);
+      const left = peer.session.turn();
+      if (left.state !== 'idle' && left.turnId) {
+        // What the dead runner was running is stopped first, so the notice that says so is true.
+        const unsure = await this.deps.environments.stopInterrupted(sessionId).then(
+          () => undefined,
+          (error: unknown) => interruptedUnsureNotice(error instanceof Error ? error.message : String(error)),
+        );
+        recoverInterruptedTurn(peer.session, this.deps.now, unsure);
+      }
       await drainQueue(
         peer.session,
         context,
@@ -261,12 +274,12 @@ export class RunnerDaemon {
         const peer = await this.deps.peers.open(change.sessionId);
         try {
           peer.session.setEnvironment(change.status, change.detail, this.deps.now());
-          if (change.cleanRestart) {
+          if (change.notice) {
             peer.session.addNotice({
               id: randomUUID(),
               turnId: peer.session.turn().turnId,
-              level: 'warning',
-              text: CLEAN_RESTART_NOTICE,
+              level: change.notice.level,
+              text: change.notice.text,
               now: this.deps.now(),
             });
           }
@@ -288,8 +301,21 @@ export class RunnerDaemon {
   }
 }
 
-/** A turn left running by a runner that died is marked interrupted before new work starts. */
-export function recoverInterruptedTurn(doc: SessionDoc, now: () => number): boolean {
+/** When the commands of an interrupted turn could not be confirmed stopped. */
+export function interruptedUnsureNotice(reason: string): string {
+  return `The runner working on this turn stopped before it finished, so the turn was interrupted. Orrery could not make sure that what it was running has stopped (${reason}); check the Environment before you send your message again.`;
+}
+
+/**
+ * A turn left running by a runner that died is marked interrupted before new
+ * work starts. The caller stops its commands first (stopInterrupted) and says
+ * so in `notice` when it could not.
+ */
+export function recoverInterruptedTurn(
+  doc: SessionDoc,
+  now: () => number,
+  notice: string = INTERRUPTED_NOTICE,
+): boolean {
   const turn = doc.turn();
   if (turn.state === 'idle' || !turn.turnId) return false;
   doc.markInterrupted(turn.turnId);
@@ -297,7 +323,7 @@ export function recoverInterruptedTurn(doc: SessionDoc, now: () => number): bool
     id: randomUUID(),
     turnId: turn.turnId,
     level: 'warning',
-    text: INTERRUPTED_NOTICE,
+    text: notice,
     now: now(),
   });
   doc.endTurn();

@@ -16,6 +16,7 @@ import { EnvironmentError, messageOf } from './errors.js';
 import type { Log } from './log.js';
 import { containerName } from './naming.js';
 import { SerialQueue, nextDeadlineOf, type SessionEntry } from './session-entry.js';
+import { noLosses, type RestartPolicy } from './restarts.js';
 import { emptyState, type StateStore } from './state-store.js';
 import type { BuildLogEntry, StatusChange } from './types.js';
 
@@ -33,6 +34,7 @@ export interface ResolvedConfig {
   localRepositories: string[];
   engineRetryMs: number;
   commandChannel: boolean;
+  restarts: RestartPolicy;
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
@@ -94,6 +96,7 @@ export class Core {
       timer: undefined,
       syncQueued: false,
       lastSavedAt: 0,
+      losses: noLosses(),
     };
     this.entries.set(sessionId, entry);
     return entry;
@@ -105,13 +108,21 @@ export class Core {
     return entry.engine.docker.getContainer(entry.containerName);
   }
 
-  setStatus(entry: SessionEntry, status: EnvironmentStatus, detail: string, cleanRestart = false): void {
-    if (entry.status === status && entry.detail === detail && !cleanRestart) return;
+  /** Reports a status; `notice` goes into the transcript once, with the change (a loss, a clean restart). */
+  setStatus(
+    entry: SessionEntry,
+    status: EnvironmentStatus,
+    detail: string,
+    extra: { cleanRestart?: boolean; notice?: string | undefined; level?: 'warning' | 'error' } = {},
+  ): void {
+    const { cleanRestart, notice } = extra;
+    if (entry.status === status && entry.detail === detail && !cleanRestart && !notice) return;
     entry.status = status;
     entry.detail = detail;
     this.log.info('environment status', { session: entry.sessionId, status, detail });
     const change: StatusChange = { sessionId: entry.sessionId, status, detail };
     if (cleanRestart) change.cleanRestart = true;
+    if (notice) change.notice = { text: notice, level: extra.level ?? 'warning' };
     for (const listener of this.statusListeners) {
       try {
         listener(change);

@@ -20,6 +20,8 @@ export type EnvironmentErrorCode =
   | 'too_large'
   /** The operation cannot run now (e.g. pausing while a command runs). */
   | 'busy'
+  /** The container kept being lost (removed, dying); it is not started again until the next message. */
+  | 'restart_loop'
   /** Bad input from the caller (a relative path, an invalid name). */
   | 'bad_request'
   | 'internal';

@@ -19,3 +19,5 @@ export { snapshotHash, snapshotTag } from './naming.js';
 // For the agent loop: secrets out of what the model sees, paths quoted into its commands.
 export { Redactor } from './redact.js';
 export { shellQuote } from './scripts.js';
+// For the daemon: the sentences people read, so its notices match the manager's.
+export { text as statusText } from './status-text.js';

@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from './manual-clock.js';
 import { containerName } from './naming.js';
+import { text } from './status-text.js';
 import {
   cleanupDir,
   dockerState,
@@ -146,6 +147,10 @@ describe('clean restart', () => {
       detail:
         'Starting from a clean copy of the Environment: it was unused for more than 7 days and was removed. Uncommitted changes in its workspace are lost.',
       cleanRestart: true,
+      notice: {
+        text: 'This Environment had been paused for a long time, so it restarted from a clean state: uncommitted changes in its workspace were lost.',
+        level: 'warning',
+      },
     });
     await expect(t.manager.readFile('s-clean', 'uncommitted.txt')).rejects.toMatchObject({
       code: 'file_not_found',
@@ -162,11 +167,14 @@ describe('clean restart', () => {
     const gone = await waitFor('the removal to be noticed', () =>
       t.changes.find((c) => c.sessionId === 's-gone' && c.detail.includes('removed outside Orrery')),
     );
-    expect(gone.status).toBe('stopped');
+    expect(gone).toMatchObject({ status: 'stopped', notice: { text: text.notice.external() } });
 
     const r = await t.manager.exec('s-gone', { command: 'echo recreated' });
     expect(r.stdout).toBe('recreated\n');
-    expect(t.changes.find((c) => c.status === 'restarting_clean')?.cleanRestart).toBe(true);
+    const restart = t.changes.find((c) => c.status === 'restarting_clean');
+    // Clean, and no second notice: the removal's own said what happened.
+    expect(restart).toMatchObject({ cleanRestart: true });
+    expect(restart?.notice).toBeUndefined();
     expect(await dockerState(docker, name)).toBe('running');
   });
 });

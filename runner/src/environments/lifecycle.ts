@@ -22,6 +22,7 @@ import {
 import { sessionLabels, snapshotHash } from './naming.js';
 import { nextDeadlineOf, type SessionEntry } from './session-entry.js';
 import { prepareSessionNetwork, removeSessionNetwork } from './session-network.js';
+import { Restarts } from './restarts.js';
 import { Snapshots } from './snapshots.js';
 import { CLEAR_RUNS, KILL_ORPHANS } from './scripts.js';
 import type { RemovedReason } from './state-store.js';
@@ -29,9 +30,11 @@ import { text } from './status-text.js';
 
 export class Lifecycle {
   readonly snapshots: Snapshots;
+  readonly restarts: Restarts;
 
   constructor(private readonly core: Core) {
     this.snapshots = new Snapshots(core);
+    this.restarts = new Restarts(core, core.config.restarts);
     core.onDeadline = (entry, action) => {
       entry.queue
         .run(() => this.runDeadline(entry, action))
@@ -87,10 +90,23 @@ export class Lifecycle {
       info = undefined;
     }
     if (info && (info.State.Status === 'dead' || info.State.Status === 'removing')) {
-      await this.removeContainer(entry, 'dead');
+      // 'removing': someone else is removing it (docker rm -f); 'dead': the engine could not remove or run it.
+      const cause = info.State.Status === 'dead' ? 'dead' : 'external';
+      await this.removeContainer(entry, cause);
+      const detail = cause === 'dead' ? text.notice.dead() : text.removedOutside();
+      this.restarts.lost(entry, cause, 'stopped', detail, text.notice[cause]());
       info = undefined;
     }
-    if (!info) return this.createFromSnapshot(entry, entry.engine);
+    if (!info && entry.state.hadContainer && entry.state.removedReason === undefined) {
+      // Removed behind the manager's back while nobody watched (no event reached it yet).
+      entry.state.removedReason = 'external';
+      core.save(entry);
+      this.restarts.lost(entry, 'external', 'stopped', text.removedOutside(), text.notice.external());
+    }
+    if (!info) {
+      if (entry.state.hadContainer) await this.restarts.beforeRestart(entry);
+      return this.createFromSnapshot(entry, entry.engine);
+    }
     const container = core.container(entry);
     switch (info.State.Status) {
       case 'running':
@@ -101,9 +117,10 @@ export class Lifecycle {
         if (!entry.orphansCleared) await this.killOrphans(entry);
         break;
       default:
-        // created, exited, restarting: start it (again).
+        // created, exited, restarting: start it (again), after the back-off if it died by itself.
+        await this.restarts.beforeRestart(entry);
         core.setStatus(entry, 'starting', text.starting());
-        if (info.State.Status !== 'restarting') await container.start().catch(ignore(304));
+        if (info.State.Status !== 'restarting') await this.start(entry, container);
         await this.afterStart(entry);
     }
     entry.state.suspendedAt = undefined;
@@ -154,7 +171,11 @@ export class Lifecycle {
         reason === 'long_pause'
           ? text.whyClean.long_pause(entry.timeouts.cleanRestartAfterMs)
           : text.whyClean[reason]();
-      core.setStatus(entry, 'restarting_clean', text.restartingClean(why), true);
+      // Losses had their notice when they were found; the long-pause rule has its own here.
+      core.setStatus(entry, 'restarting_clean', text.restartingClean(why), {
+        cleanRestart: true,
+        notice: reason === 'long_pause' ? text.notice.longPause() : undefined,
+      });
     } else {
       core.setStatus(entry, 'starting', text.starting());
     }
@@ -188,7 +209,7 @@ export class Lifecycle {
     entry.state.removedReason = undefined;
     entry.state.environmentId = definition.id;
     core.save(entry);
-    await container.start();
+    await this.start(entry, container);
     await this.afterStart(entry);
     entry.state.suspendedAt = undefined;
     core.touch(entry);
@@ -196,6 +217,22 @@ export class Lifecycle {
     await this.ensureChannel(entry);
     const running = reason ? text.runningAgainClean() : text.running();
     core.setStatus(entry, 'running', network.offline ? `${running} ${network.offline}` : running);
+  }
+
+  /** Starts the container; a refusal that is not an outage counts as a loss (a container that never starts). */
+  private async start(entry: SessionEntry, container: Docker.Container): Promise<void> {
+    try {
+      await container.start();
+    } catch (error) {
+      if (dockerStatusOf(error) === 304) return; // already running
+      // An outage is retried; a container removed meanwhile is a removal, found as such next time.
+      if (isEngineUnreachable(error) || dockerStatusOf(error) === 404) throw error;
+      const reason = `the Docker engine “${entry.engine?.name ?? ''}” answered: ${dockerMessageOf(error)}`;
+      // No notice of its own: the error goes to whoever asked (a turn says it), and a second would repeat it.
+      const detail = text.startFailed(reason);
+      const failed = this.restarts.lost(entry, 'start_failed', 'error', detail, undefined);
+      throw new EnvironmentError(failed ? 'restart_loop' : 'internal', entry.detail, { cause: error });
+    }
   }
 
   /** A fresh start: nothing of an earlier life runs, so old process-group files go. */

@@ -11,12 +11,13 @@ import { Core, type ResolvedConfig } from './core.js';
 import { EnginePool, type PlacementRule } from './engine-pool.js';
 import type { Engine } from './engines.js';
 import { EnvironmentError } from './errors.js';
-import { Lifecycle } from './lifecycle.js';
+import { inspect, Lifecycle } from './lifecycle.js';
 import { silentLog, type Log } from './log.js';
 import { checkScope, checkSessionId } from './naming.js';
 import { Reconciler } from './reconcile.js';
 import { usableSecrets, usableVariables } from './refused-names.js';
 import { checkRemoteRepositories } from './remote-repositories.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restarts.js';
 import { StateStore } from './state-store.js';
 import { text } from './status-text.js';
 import type {
@@ -68,6 +69,8 @@ export interface EnvironmentManagerConfig {
   commandChannel?: boolean;
   /** Git hosts remote repositories may come from (ORRERY_GIT_HOSTS; default the public forges). */
   gitHosts?: readonly string[] | undefined;
+  /** The back-off and limit for containers that keep being lost (default: 3 within 10 minutes, from 2 s). */
+  restarts?: Partial<RestartPolicy>;
 }
 
 export interface EnvironmentManagerDeps {
@@ -142,6 +145,8 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     };
     this.core.touch(entry);
     await entry.queue.run(async () => {
+      // A new message: an Environment failed for being lost again and again gets another start.
+      this.lifecycle.restarts.forgive(entry);
       if (entry.status === 'running' && entry.engine) return;
       await this.lifecycle.bringUp(entry);
     });
@@ -241,6 +246,25 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     return this.reconciler.interrupted.splice(0);
   }
 
+  async stopInterrupted(sessionId: string): Promise<void> {
+    const entry = this.core.entries.get(sessionId) ?? this.core.entryFor(checkSessionId(sessionId));
+    // No container of this session was ever seen on any engine: nothing of it can run.
+    if (!entry.engine) return;
+    await entry.queue.run(async () => {
+      const info = await inspect(this.core.container(entry));
+      if (info?.State.Status === 'paused') {
+        // Frozen, so it runs nothing now; the resume kills it before anything else runs.
+        entry.orphansCleared = false;
+        return;
+      }
+      // Gone, stopped or being removed: none of its processes is left.
+      if (info?.State.Status !== 'running') return;
+      const killed = await this.lifecycle.killOrphans(entry);
+      if (killed.length > 0)
+        this.core.log.info('killed the commands of an interrupted turn', { session: sessionId, killed });
+    });
+  }
+
   async start(): Promise<void> {
     await this.reconciler.start();
   }
@@ -292,6 +316,7 @@ function resolveConfig(config: EnvironmentManagerConfig): ResolvedConfig {
     localRepositories: config.localRepositories ?? [],
     engineRetryMs: config.engineRetryMs ?? 20_000,
     commandChannel: config.commandChannel ?? true,
+    restarts: { ...DEFAULT_RESTART_POLICY, ...config.restarts },
   };
 }
 

@@ -186,6 +186,8 @@ export class Reconciler {
     if (!entry.engine || core.forgotten.has(entry.sessionId)) return;
     const info = await inspect(core.container(entry));
     if (!info) return this.containerGone(entry);
+    // Being removed (docker rm -f): its destroy event follows, and that is the one loss to tell.
+    if (info.State.Status === 'removing') return;
     adoptLabels(entry, info.Config.Labels ?? {});
     entry.state.hadContainer = true;
     entry.state.removedReason = undefined;
@@ -212,11 +214,18 @@ export class Reconciler {
       entry.channel = undefined;
       entry.state.suspendedAt ??= Date.parse(info.State.FinishedAt) || now;
       const unexpected = entry.status === 'running' || entry.status === 'paused';
-      core.setStatus(
-        entry,
-        'stopped',
-        unexpected ? text.stoppedUnexpectedly(info.State.ExitCode, info.State.OOMKilled) : text.stopped(),
-      );
+      const { ExitCode: exitCode, OOMKilled: oom } = info.State;
+      if (unexpected) {
+        this.lifecycle.restarts.lost(
+          entry,
+          oom ? 'oom' : 'exited',
+          'stopped',
+          text.stoppedUnexpectedly(exitCode, oom),
+          oom ? text.notice.oom() : text.notice.exited(exitCode),
+        );
+      } else {
+        core.setStatus(entry, 'stopped', text.stopped());
+      }
     } else {
       core.setStatus(entry, status, text.starting());
     }
@@ -233,7 +242,7 @@ export class Reconciler {
     entry.state.startedAt = undefined;
     entry.state.suspendedAt = undefined;
     core.save(entry);
-    core.setStatus(entry, 'stopped', text.removedOutside());
+    this.lifecycle.restarts.lost(entry, 'external', 'stopped', text.removedOutside(), text.notice.external());
   }
 }
 

@@ -98,7 +98,9 @@ export const CLEAR_RUNS = `rm -rf ${RUN_DIR}; exit 0`;
 
 /**
  * Kills every run an earlier runner left behind (its group file still names
- * it), except the live runs given as arguments, and prints the ids it killed.
+ * it), except the live runs given as arguments, and prints the ids it killed
+ * once their groups are gone (up to two seconds each: a group the kernel is
+ * still tearing down does not run user code any more).
  */
 export const KILL_ORPHANS = `
 for f in ${RUN_DIR}/*.pid; do
@@ -107,7 +109,9 @@ for f in ${RUN_DIR}/*.pid; do
   read -r id p < "$f" 2>/dev/null
   [ -n "$id" ] || continue
   case " $* " in *" $id "*) continue;; esac
-  [ -n "$p" ] && kill -KILL -- "-$p" 2>/dev/null
+  if [ -n "$p" ] && kill -KILL -- "-$p" 2>/dev/null; then
+    for i in $(seq 1 20); do kill -0 -- "-$p" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -f "$f"
   echo "$id"
 done

@@ -5,6 +5,7 @@ import type { ScheduledTimer } from './clock.js';
 import type { CommandChannel } from './command-channel.js';
 import { nextDeadline, type Deadline, type Timeouts } from './deadlines.js';
 import type { Engine } from './engines.js';
+import type { LossRecord } from './restarts.js';
 import type { SessionState } from './state-store.js';
 import type { EnvironmentDefinition } from './types.js';
 
@@ -63,6 +64,8 @@ export interface SessionEntry {
   /** A status sync from an event is already queued. */
   syncQueued: boolean;
   lastSavedAt: number;
+  /** Recent unplanned losses of the container, for the restart back-off and limit. */
+  losses: LossRecord;
 }
 
 /** The session's next timed step (pause when idle, the run-time limit, a clean restart), if any. */

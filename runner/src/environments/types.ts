@@ -33,6 +33,8 @@ export interface StatusChange {
   detail: string;
   /** Set when the container was recreated from the snapshot and uncommitted work is gone. */
   cleanRestart?: boolean;
+  /** What happened, for the transcript, once: the true cause of a loss or a clean restart. */
+  notice?: { text: string; level: 'warning' | 'error' };
 }
 
 export interface ExecOptions {
@@ -135,6 +137,13 @@ export interface EnvironmentManager {
    * interrupted. Each is reported once.
    */
   takeInterruptedCommands(): InterruptedCommand[];
+  /**
+   * Kills the process group of every command still running in the session's
+   * container that is not one of this runner's own (a runner that died left
+   * it), and resolves once they are gone; a paused container's are killed
+   * before it runs again. Throws when it cannot make sure (the engine does not answer).
+   */
+  stopInterrupted(sessionId: string): Promise<void>;
   /** Adopts existing containers and follows the engine's events. */
   start(): Promise<void>;
   /** Stops timers and event streams; containers keep running. */

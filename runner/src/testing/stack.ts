@@ -159,6 +159,8 @@ export async function startRunner(
     /** Another engine than the local one (its containers are then the test's to remove). */
     engine?: Engine;
     engineRetryMs?: number;
+    /** False: the manager starts (and adopts containers) but the daemon claims no work until daemon.start(). */
+    claiming?: boolean;
   } = {},
 ): Promise<InProcessRunner> {
   const docker = options.engine?.docker ?? new Docker({ socketPath: '/var/run/docker.sock' });
@@ -192,7 +194,7 @@ export async function startRunner(
     concurrency: 2,
     claimWaitMs: options.claimWaitMs ?? 2_000,
   });
-  daemon.start();
+  if (options.claiming !== false) daemon.start();
   const detach = async () => {
     await daemon.stop();
     await manager.close();
