@@ -49,3 +49,13 @@ describe('secret values', () => {
     expect(valueProblem('abc\0def')).toBe('The value must not contain NUL characters.');
   });
 });
+
+describe('names the server refuses because they run code', () => {
+  it('says why before the secret is sent', () => {
+    expect(nameProblem('BASH_ENV')).toBe(
+      "BASH_ENV can't be used as a secret name: bash runs the file it names at start-up. Pick another name.",
+    );
+    expect(nameProblem('LD_PRELOAD')).toMatch(/^LD_PRELOAD can't be used as a secret name: /);
+    expect(nameProblem('PATH')).toMatch(/^PATH can't be used as a secret name: /);
+  });
+});

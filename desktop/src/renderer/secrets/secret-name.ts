@@ -1,7 +1,13 @@
 // Checking a secret's name and value as a person types, with the contract's
 // own rules and wording, and turning a name like "github-token" into the
 // GITHUB_TOKEN it was probably meant to be.
-import { PutSecretRequest, SECRET_VALUE_MAX_BYTES, SecretName, utf8Bytes } from '@orrery/shared';
+import {
+  PutSecretRequest,
+  SECRET_VALUE_MAX_BYTES,
+  SecretName,
+  secretNameProblem,
+  utf8Bytes,
+} from '@orrery/shared';
 
 const MAX_NAME_LENGTH = 128;
 
@@ -10,7 +16,9 @@ export function nameProblem(name: string): string | null {
   if (!name) return 'Enter a name, e.g. GITHUB_TOKEN.';
   if (name.length > MAX_NAME_LENGTH) return `The name is ${name.length} characters; at most 128 fit.`;
   const parsed = SecretName.safeParse(name);
-  return parsed.success ? null : `The name ${parsed.error.issues[0]!.message}.`;
+  if (!parsed.success) return `The name ${parsed.error.issues[0]!.message}.`;
+  // Names that make a shell or the loader run code: refused by the server too, said here before sending.
+  return secretNameProblem(name) ?? null;
 }
 
 /**
