@@ -115,7 +115,7 @@ export class Transport {
     method: string,
     path: string,
     options: SendOptions = {},
-  ): Promise<{ bytes: Uint8Array; contentType: string }> {
+  ): Promise<{ bytes: Uint8Array<ArrayBuffer>; contentType: string }> {
     const res = await this.ok(method, path, options);
     const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
     return { bytes: new Uint8Array(await res.arrayBuffer()), contentType };
