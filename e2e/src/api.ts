@@ -11,11 +11,12 @@ export interface TestUser {
   token: string;
 }
 
-const as = (server: string, user: TestUser | null) =>
+/** The shared client, signed in as `user` (or no one). */
+export const clientFor = (server: string, user: TestUser | null) =>
   new OrreryClient({ baseUrl: server, token: user?.token ?? null });
 
 export async function login(server: string, email: string, password: string): Promise<TestUser> {
-  const res = await as(server, null).auth.login({ email, password });
+  const res = await clientFor(server, null).auth.login({ email, password });
   return { id: res.user.id, name: res.user.name, email, password, token: res.token };
 }
 
@@ -35,12 +36,12 @@ export async function createTeammate(
   counter += 1;
   const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now().toString(36)}-${counter}@orrery.test`;
   const password = `password-of-${name.toLowerCase()}-${counter}`;
-  await as(server, admin).users.create({ email, name, password, role });
+  await clientFor(server, admin).users.create({ email, name, password, role });
   return login(server, email, password);
 }
 
 export async function shellExpertId(server: string, user: TestUser): Promise<string> {
-  const { experts } = await as(server, user).experts.list();
+  const { experts } = await clientFor(server, user).experts.list();
   const shell = experts.find((e) => e.model.provider === 'shell');
   if (!shell) throw new Error('The server has no Expert with the shell provider.');
   return shell.id;
@@ -52,7 +53,7 @@ export async function setVisibility(
   sessionId: string,
   visibility: Visibility,
 ) {
-  await as(server, user).sessions.setVisibility(sessionId, visibility);
+  await clientFor(server, user).sessions.setVisibility(sessionId, visibility);
 }
 
 export async function createSession(
@@ -61,5 +62,5 @@ export async function createSession(
   body: { prompt: string; visibility?: Visibility },
 ): Promise<SessionResponse['session']> {
   const expertId = await shellExpertId(server, user);
-  return (await as(server, user).sessions.create({ expertId, ...body })).session;
+  return (await clientFor(server, user).sessions.create({ expertId, ...body })).session;
 }
