@@ -21,10 +21,6 @@ export class ApiError extends Error {
   }
 }
 
-export function isApiError(error: unknown, code?: ClientErrorCode): error is ApiError {
-  return error instanceof ApiError && (code === undefined || error.code === code);
-}
-
 /**
  * The error a failed answer stands for: the server's own `{ error }` body when
  * it sent one, otherwise a code guessed from the status and a sentence that

@@ -77,10 +77,8 @@ export const ROUTES = {
   installation: route('GET', '/runner/installation'),
 } as const satisfies Record<string, Route>;
 
-export type RouteName = keyof typeof ROUTES;
-
 /** Everything the API serves lives under this prefix (the document's `servers`). */
-export const API_PREFIX = '/api';
+const API_PREFIX = '/api';
 
 /**
  * The URL path of a route: placeholders filled with encoded values, then the
