@@ -1,12 +1,6 @@
 // Calls to the server's REST API for setting up journeys (accounts, sessions),
-// parsed with the shared contracts like the app does.
-import {
-  CreateSessionResponse,
-  LoginResponse,
-  SessionResponse,
-  ExpertsResponse,
-  type Visibility,
-} from '@orrery/shared';
+// through the shared client the app uses.
+import { OrreryClient, type SessionResponse, type Visibility } from '@orrery/shared';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './stack.js';
 
 export interface TestUser {
@@ -17,23 +11,12 @@ export interface TestUser {
   token: string;
 }
 
-async function call<T>(url: string, init: RequestInit, parse: (json: unknown) => T): Promise<T> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${res.status}: ${text}`);
-  return parse(text ? JSON.parse(text) : null);
-}
+/** The shared client, signed in as `user` (or no one). */
+export const clientFor = (server: string, user: TestUser | null) =>
+  new OrreryClient({ baseUrl: server, token: user?.token ?? null });
 
 export async function login(server: string, email: string, password: string): Promise<TestUser> {
-  const res = await call(
-    `${server}/api/auth/login`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    },
-    (j) => LoginResponse.parse(j),
-  );
+  const res = await clientFor(server, null).auth.login({ email, password });
   return { id: res.user.id, name: res.user.name, email, password, token: res.token };
 }
 
@@ -53,24 +36,12 @@ export async function createTeammate(
   counter += 1;
   const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now().toString(36)}-${counter}@orrery.test`;
   const password = `password-of-${name.toLowerCase()}-${counter}`;
-  await call(
-    `${server}/api/users`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-      body: JSON.stringify({ email, name, password, role }),
-    },
-    () => null,
-  );
+  await clientFor(server, admin).users.create({ email, name, password, role });
   return login(server, email, password);
 }
 
 export async function shellExpertId(server: string, user: TestUser): Promise<string> {
-  const { experts } = await call(
-    `${server}/api/experts`,
-    { headers: { authorization: `Bearer ${user.token}` } },
-    (j) => ExpertsResponse.parse(j),
-  );
+  const { experts } = await clientFor(server, user).experts.list();
   const shell = experts.find((e) => e.model.provider === 'shell');
   if (!shell) throw new Error('The server has no Expert with the shell provider.');
   return shell.id;
@@ -82,15 +53,7 @@ export async function setVisibility(
   sessionId: string,
   visibility: Visibility,
 ) {
-  await call(
-    `${server}/api/sessions/${sessionId}/visibility`,
-    {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
-      body: JSON.stringify({ visibility }),
-    },
-    (j) => SessionResponse.parse(j),
-  );
+  await clientFor(server, user).sessions.setVisibility(sessionId, visibility);
 }
 
 export async function createSession(
@@ -99,15 +62,5 @@ export async function createSession(
   body: { prompt: string; visibility?: Visibility },
 ): Promise<SessionResponse['session']> {
   const expertId = await shellExpertId(server, user);
-  const res = await call(
-    `${server}/api/sessions`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
-      body: JSON.stringify({ expertId, ...body }),
-    },
-    // Starting a session also says which attachments the server left out.
-    (j) => CreateSessionResponse.parse(j),
-  );
-  return res.session;
+  return (await clientFor(server, user).sessions.create({ expertId, ...body })).session;
 }

@@ -1,38 +1,33 @@
-// The runner's side of the server's runner API (see @orrery/shared runner-api).
+// The runner's side of the server's runner API (see @orrery/shared runner-api),
+// through the shared client; failures are its ApiError, whose code survives.
 import {
-  ClaimResponse,
-  ExpertContext,
-  HeartbeatResponse,
-  InstallationResponse,
-  SessionContext,
-  type EnhanceResult,
+  OrreryClient,
   type AttachmentRef,
   type ClaimRequest,
   type CompleteRequest,
   type EngineHealth,
+  type EnhanceResult,
+  type ExpertContext,
   type Job,
+  type SessionContext,
 } from '@orrery/shared';
-import type { z } from 'zod';
 
-export class ServerError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ServerError';
-  }
-}
+/** What the server refused, or that it could not be reached: the shared error, with its code. */
+export { ApiError as ServerError } from '@orrery/shared';
 
 export class ServerClient {
+  private readonly api: OrreryClient;
+
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
-  ) {}
+  ) {
+    this.api = new OrreryClient({ baseUrl, token });
+  }
 
   /** The y-websocket endpoint. */
   get syncUrl(): string {
-    return `${this.baseUrl.replace(/^http/, 'ws')}/sync`;
+    return this.api.syncUrl;
   }
 
   get syncToken(): string {
@@ -40,27 +35,20 @@ export class ServerClient {
   }
 
   async claim(request: ClaimRequest, signal?: AbortSignal): Promise<Job | null> {
-    const body = await this.json('POST', '/api/runner/claim', request, ClaimResponse, signal);
-    return body.job;
+    return (await this.api.runner.claim(request, signal)).job;
   }
 
   async heartbeat(job: Job): Promise<number> {
-    const body = await this.json(
-      'POST',
-      `/api/runner/jobs/${job.id}/heartbeat`,
-      { leaseToken: job.leaseToken },
-      HeartbeatResponse,
-    );
-    return body.leaseExpiresAt;
+    return (await this.api.runner.heartbeat(job.id, job.leaseToken)).leaseExpiresAt;
   }
 
-  async complete(
+  complete(
     job: Job,
     outcome: CompleteRequest['outcome'],
     detail = '',
     result?: EnhanceResult,
   ): Promise<void> {
-    await this.request('POST', `/api/runner/jobs/${job.id}/complete`, {
+    return this.api.runner.complete(job.id, {
       leaseToken: job.leaseToken,
       outcome,
       detail: detail.slice(0, 2000),
@@ -69,72 +57,28 @@ export class ServerClient {
   }
 
   expertContext(expertId: string): Promise<ExpertContext> {
-    return this.json('GET', `/api/runner/experts/${expertId}/context`, undefined, ExpertContext);
+    return this.api.runner.expertContext(expertId);
   }
 
   context(sessionId: string): Promise<SessionContext> {
-    return this.json('GET', `/api/runner/sessions/${sessionId}/context`, undefined, SessionContext);
+    return this.api.runner.sessionContext(sessionId);
   }
 
   /** The installation this runner serves: it labels, adopts and removes only that installation's containers. */
   async installation(signal?: AbortSignal): Promise<string> {
-    const res = await this.request('GET', '/api/runner/installation', undefined, signal);
-    return InstallationResponse.parse(await res.json()).installationId;
+    return (await this.api.runner.installation(signal)).installationId;
   }
 
   /** What this runner sees of its Docker engines, for admins (GET /api/engines). */
-  async reportEngines(runnerId: string, engines: EngineHealth[]): Promise<void> {
-    await this.request('POST', '/api/runner/engines', { runnerId, engines });
+  reportEngines(runnerId: string, engines: EngineHealth[]): Promise<void> {
+    return this.api.runner.reportEngines({ runnerId, engines });
   }
 
-  async finished(sessionId: string): Promise<void> {
-    await this.request('POST', `/api/runner/sessions/${sessionId}/finished`, {});
+  finished(sessionId: string): Promise<void> {
+    return this.api.runner.sessionFinished(sessionId);
   }
 
   async attachment(sessionId: string, attachment: AttachmentRef): Promise<Uint8Array> {
-    const res = await this.request(
-      'GET',
-      `/api/attachments/${attachment.id}?session=${encodeURIComponent(sessionId)}`,
-    );
-    return new Uint8Array(await res.arrayBuffer());
-  }
-
-  private async json<S extends z.ZodType>(
-    method: string,
-    path: string,
-    body: unknown,
-    schema: S,
-    signal?: AbortSignal,
-  ): Promise<z.infer<S>> {
-    const res = await this.request(method, path, body, signal);
-    return schema.parse(await res.json());
-  }
-
-  private async request(
-    method: string,
-    path: string,
-    body?: unknown,
-    signal?: AbortSignal,
-  ): Promise<Response> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    if (!res.ok) {
-      const text = await res.text().catch(() => '');
-      let message = text.slice(0, 500);
-      try {
-        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
-      } catch {
-        // not JSON
-      }
-      throw new ServerError(res.status, `${method} ${path} → ${res.status}: ${message}`);
-    }
-    return res;
+    return (await this.api.attachments.download(attachment.id, sessionId)).bytes;
   }
 }

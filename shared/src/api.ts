@@ -2,44 +2,9 @@
 // server validates requests with these schemas and generates its OpenAPI
 // document from them; clients parse responses with them.
 //
-// Routes (all JSON unless noted; `Authorization: Bearer <token>`):
-//   POST   /api/auth/login                  LoginRequest → LoginResponse
-//   POST   /api/auth/logout                 → 204 (revokes the token)
-//   GET    /api/me                          → MeResponse
-//   GET    /api/users?q=                    → TeammatesResponse (same organisation)
-//   POST   /api/users                       CreateUserRequest → { user } (admins)
-//   POST   /api/service-tokens              CreateServiceTokenRequest → ServiceTokenResponse (admins)
-//   GET    /api/experts                     → ExpertsResponse (personal + organisation)
-//   POST   /api/experts                     ExpertInput → ExpertResponse
-//   GET|PATCH|DELETE /api/experts/:id       ExpertPatch → ExpertResponse
-//   GET    /api/environments                → EnvironmentsResponse
-//   POST   /api/environments                EnvironmentInput → EnvironmentResponse
-//   GET|PATCH|DELETE /api/environments/:id  EnvironmentPatch → EnvironmentResponse
-//   GET    /api/sessions?filter&q&limit&offset → SessionsResponse
-//   GET    /api/sessions/changes?since=     → ChangesResponse
-//   POST   /api/sessions                    CreateSessionRequest → CreateSessionResponse (201)
-//   GET    /api/sessions/:id                → SessionResponse
-//   DELETE /api/sessions/:id                → 204 (owner)
-//   POST   /api/sessions/:id/archive        → SessionResponse (owner)
-//   POST   /api/sessions/:id/unarchive      → SessionResponse (owner)
-//   PUT    /api/sessions/:id/visibility     VisibilityRequest → SessionResponse (owner)
-//   POST   /api/sessions/:id/messages       SendMessageRequest → SendMessageResponse (owner)
-//   POST   /api/sessions/:id/environment    EnvironmentActionRequest → 202 (owner; a runner pauses or restarts it)
-//   GET    /api/sessions/:id/grants         → GrantsResponse (owner)
-//   PUT    /api/sessions/:id/grants/:userId → 204 (owner)
-//   DELETE /api/sessions/:id/grants/:userId → 204 (owner)
-//   POST   /api/enhance                     EnhanceRequest → EnhanceResponse (waits for a runner)
-//   GET    /api/experts/:id/triggers        → TriggersResponse
-//   POST   /api/experts/:id/triggers        CreateTriggerRequest → TriggerResponse (201; webhook secret shown once)
-//   PATCH  /api/triggers/:id                UpdateTriggerRequest → TriggerResponse
-//   DELETE /api/triggers/:id                → 204
-//   POST   /api/triggers/:id/secret         → TriggerResponse with a new webhook secret
-//   GET    /api/triggers/:id/events         → TriggerEventsResponse (newest first)
-//   POST   /api/hooks/:orgId/:triggerId     any JSON, Authorization: Bearer <webhook secret> → WebhookAccepted (202)
-//   POST   /api/sync/catch-up               CatchUpRequest → CatchUpResponse
-//   POST   /api/attachments                 raw body, X-File-Name (URI-encoded), Content-Type → AttachmentResponse (201)
-//   GET    /api/attachments/:sha256?session=<id>  the content
-//   WS     /sync/session/<id>?token=…  and  /sync/user/<id>?token=…   (y-websocket protocol)
+// The routes are described once, by that document (GET /api/openapi.json);
+// the one client over them is ./client (OrreryClient), whose route list
+// sync-server/src/routes/openapi.test.ts checks against the document.
 // Errors: ApiErrorBody ({ error: { code, message, fields? } }) with a 4xx/5xx status.
 import { z } from 'zod';
 import { secretNameProblem } from './env-names.js';

@@ -11,3 +11,4 @@ export * from './runner-api.js';
 export * from './ipc.js';
 export * from './ipc-channels.js';
 export * from './code-block.js';
+export * from './client/index.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { User } from '@orrery/shared';
+import { OrreryClient, Transport, type User } from '@orrery/shared';
 import { bootstrap } from './bootstrap.js';
 import { silentLogger } from './log.js';
 import { createServices, type Services } from './services.js';
@@ -41,6 +41,8 @@ export interface TestServer {
     route: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
+  /** The shared typed client, as the app and the runner use it. */
+  client(token: string | null): OrreryClient;
   close(): Promise<void>;
 }
 
@@ -73,15 +75,14 @@ export async function startTestServer(
     enhanceWaitMs: options.enhanceWaitMs,
     trustedProxies: options.trustedProxies,
   });
+  // Raw on purpose (any status, bodies the schemas would refuse), but through the shared transport.
   const api = async <T>(token: string | null, method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${route}`, {
+    const transport = new Transport({ baseUrl: server.url, token });
+    const res = await transport.send(
       method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+      route,
+      typeof body === 'string' ? { raw: body, contentType: 'application/json' } : { json: body },
+    );
     const text = await res.text();
     const isJson = res.headers.get('content-type')?.includes('json');
     return { status: res.status, body: (isJson && text ? JSON.parse(text) : text || null) as T };
@@ -112,6 +113,7 @@ export async function startTestServer(
       return services.accounts.issueServiceToken(orgId, `test runner ${++counter}`).token;
     },
     api,
+    client: (token) => new OrreryClient({ baseUrl: server.url, token }),
     async close() {
       await server.close();
       db.close();

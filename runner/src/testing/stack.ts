@@ -1,7 +1,7 @@
 // The real stack for the agent's integration tests: the sync server as its
 // own process (SQLite in a temp folder), runners on the real Docker engine,
 // and observers that join session documents with the official client.
-import { SessionDoc, sessionDocName, type SessionSnapshot } from '@orrery/shared';
+import { OrreryClient, SessionDoc, Transport, sessionDocName, type SessionSnapshot } from '@orrery/shared';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -83,15 +83,13 @@ export async function startServerProcess(extraEnv: Record<string, string> = {}):
     if (Date.now() > deadline) throw new Error(`the server did not start within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  // Raw on purpose (any status, bodies the schemas would refuse), but through the shared transport.
   const api = async <T>(token: string | null, method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${url}${route}`, {
+    const res = await new Transport({ baseUrl: url, token }).send(
       method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
+      route,
+      typeof body === 'string' ? { raw: body, contentType: 'application/json' } : { json: body },
+    );
     const text = await res.text();
     const isJson = res.headers.get('content-type')?.includes('json');
     return { status: res.status, body: (isJson && text ? JSON.parse(text) : text) as T };
@@ -102,9 +100,7 @@ export async function startServerProcess(extraEnv: Record<string, string> = {}):
     runnerToken: () => readFileSync(path.join(dataDir, 'runner.token'), 'utf8').trim(),
     api,
     async login(email = ADMIN.email, password = ADMIN.password) {
-      const res = await api<{ token: string }>(null, 'POST', '/api/auth/login', { email, password });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.token;
+      return (await new OrreryClient({ baseUrl: url }).auth.login({ email, password })).token;
     },
     async stop() {
       if (child.exitCode === null) {

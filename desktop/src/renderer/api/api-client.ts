@@ -1,33 +1,21 @@
-// The REST client: one method per route of shared/api.ts, responses parsed
-// with the shared schemas so a server that answers something else is caught
-// here with a clear message instead of deep inside a component.
+// The app's REST client: the shared OrreryClient under the method names the
+// renderer uses, plus the one thing only a browser does (upload progress).
 import {
-  ApiErrorBody,
   AttachmentResponse,
-  CatchUpResponse,
-  EnhanceResponse,
-  GrantsResponse,
-  TeammatesResponse,
-  ChangesResponse,
-  ExpertsResponse,
-  LoginResponse,
-  MeResponse,
-  SendMessageResponse,
-  SessionResponse,
-  CreateSessionResponse,
-  SessionsResponse,
-  SecretResponse,
-  SecretsResponse,
-  type CatchUpRequest,
+  OrreryClient,
+  ROUTES,
+  errorFromAnswer,
+  parseAnswer,
+  pathOf,
   type AttachmentRef,
+  type CatchUpRequest,
   type CreateSessionRequest,
   type EnhanceRequest,
-  type SendMessageRequest,
   type SecretScope,
+  type SendMessageRequest,
   type SessionFilter,
   type Visibility,
 } from '@orrery/shared';
-import type { z } from 'zod';
 import { ApiError } from './api-error.js';
 
 export type Fetch = typeof fetch;
@@ -60,60 +48,54 @@ export function syncUrlOf(serverUrl: string): string {
 }
 
 export class ApiClient {
+  private readonly api: OrreryClient;
+
   constructor(
     readonly serverUrl: string,
     private readonly token: string | null,
-    private readonly fetchImpl: Fetch = (...args) => fetch(...args),
-  ) {}
-
-  static async login(serverUrl: string, email: string, password: string, fetchImpl?: Fetch) {
-    const client = new ApiClient(serverUrl, null, fetchImpl);
-    return client.call('POST', '/api/auth/login', LoginResponse, { email, password });
+    fetchImpl: Fetch = (...args) => fetch(...args),
+  ) {
+    this.api = new OrreryClient({
+      baseUrl: serverUrl,
+      token,
+      fetch: (url, init) => fetchImpl(url, init as RequestInit),
+    });
   }
 
-  logout = () => this.call('POST', '/api/auth/logout', null);
-  me = () => this.call('GET', '/api/me', MeResponse);
-  experts = () => this.call('GET', '/api/experts', ExpertsResponse);
-
-  listSessions(query: { filter?: SessionFilter; q?: string; limit?: number; offset?: number } = {}) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    return this.call('GET', `/api/sessions?${params.toString()}`, SessionsResponse);
+  static login(serverUrl: string, email: string, password: string, fetchImpl?: Fetch) {
+    return new ApiClient(serverUrl, null, fetchImpl).api.auth.login({ email, password });
   }
 
-  changes = (since: number) => this.call('GET', `/api/sessions/changes?since=${since}`, ChangesResponse);
-  createSession = (body: CreateSessionRequest) =>
-    this.call('POST', '/api/sessions', CreateSessionResponse, body);
-  getSession = (id: string) => this.call('GET', `/api/sessions/${encodeURIComponent(id)}`, SessionResponse);
-  archive = (id: string) =>
-    this.call('POST', `/api/sessions/${encodeURIComponent(id)}/archive`, SessionResponse);
-  unarchive = (id: string) =>
-    this.call('POST', `/api/sessions/${encodeURIComponent(id)}/unarchive`, SessionResponse);
-  setVisibility = (id: string, visibility: Visibility) =>
-    this.call('PUT', `/api/sessions/${encodeURIComponent(id)}/visibility`, SessionResponse, { visibility });
-  sendMessage = (id: string, body: SendMessageRequest) =>
-    this.call('POST', `/api/sessions/${encodeURIComponent(id)}/messages`, SendMessageResponse, body);
+  logout = () => this.api.auth.logout();
+  me = () => this.api.auth.me();
+  experts = () => this.api.experts.list();
+  listSessions = (query: { filter?: SessionFilter; q?: string; limit?: number; offset?: number } = {}) =>
+    this.api.sessions.list(query);
+  changes = (since: number) => this.api.sessions.changes(since);
+  createSession = (body: CreateSessionRequest) => this.api.sessions.create(body);
+  getSession = (id: string) => this.api.sessions.get(id);
+  archive = (id: string) => this.api.sessions.archive(id);
+  unarchive = (id: string) => this.api.sessions.unarchive(id);
+  setVisibility = (id: string, visibility: Visibility) => this.api.sessions.setVisibility(id, visibility);
+  sendMessage = (id: string, body: SendMessageRequest) => this.api.sessions.sendMessage(id, body);
   environmentAction = (id: string, action: 'pause' | 'restart') =>
-    this.call('POST', `/api/sessions/${encodeURIComponent(id)}/environment`, null, { action });
-  catchUp = (body: CatchUpRequest) => this.call('POST', '/api/sync/catch-up', CatchUpResponse, body);
-  enhance = (body: EnhanceRequest) => this.call('POST', '/api/enhance', EnhanceResponse, body);
-  searchTeammates = (q: string) =>
-    this.call('GET', `/api/users?q=${encodeURIComponent(q)}`, TeammatesResponse);
-  grants = (id: string) => this.call('GET', `/api/sessions/${encodeURIComponent(id)}/grants`, GrantsResponse);
-  grant = (id: string, userId: string) =>
-    this.call('PUT', `/api/sessions/${encodeURIComponent(id)}/grants/${encodeURIComponent(userId)}`, null);
-  revoke = (id: string, userId: string) =>
-    this.call('DELETE', `/api/sessions/${encodeURIComponent(id)}/grants/${encodeURIComponent(userId)}`, null);
+    this.api.sessions.environmentAction(id, action);
+  catchUp = (body: CatchUpRequest) => this.api.sync.catchUp(body);
+  enhance = (body: EnhanceRequest) => this.api.enhance(body);
+  searchTeammates = (q: string) => this.api.users.search(q);
+  grants = (id: string) => this.api.grants.list(id);
+  grant = (id: string, userId: string) => this.api.grants.grant(id, userId);
+  revoke = (id: string, userId: string) => this.api.grants.revoke(id, userId);
 
   // Secrets are write-only: the value goes up in a body and never comes back.
-  listSecrets = () => this.call('GET', '/api/secrets', SecretsResponse);
-  putSecret = (scope: SecretScope, name: string, value: string) =>
-    this.call('PUT', secretPath(scope, name), SecretResponse, { value });
-  deleteSecret = (scope: SecretScope, name: string) => this.call('DELETE', secretPath(scope, name), null);
+  listSecrets = () => this.api.secrets.list();
+  putSecret = (scope: SecretScope, name: string, value: string) => this.api.secrets.put(scope, name, value);
+  deleteSecret = (scope: SecretScope, name: string) => this.api.secrets.delete(scope, name);
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
-   * only it reports upload progress in browsers.
+   * only it reports upload progress in browsers; its answer is read by the
+   * shared client's parsers all the same.
    */
   uploadAttachment(
     file: Blob,
@@ -124,8 +106,8 @@ export class ApiClient {
       signal?: AbortSignal;
     },
   ): Promise<AttachmentRef> {
-    const query = options.sessionId ? `?session=${encodeURIComponent(options.sessionId)}` : '';
-    const path = `/api/attachments${query}`;
+    const path = pathOf(ROUTES.uploadAttachment, {}, { session: options.sessionId ?? undefined });
+    const route = `POST ${path.split('?')[0]}`;
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `${this.serverUrl}${path}`);
@@ -137,18 +119,12 @@ export class ApiClient {
         reject(new ApiError('offline', `Cannot reach the server at ${this.serverUrl}.`, null));
       xhr.onabort = () => reject(new ApiError('bad_request', `The upload of ${name} was cancelled.`, null));
       xhr.onload = () => {
-        const res = new Response(xhr.responseText, { status: xhr.status, statusText: xhr.statusText });
-        if (xhr.status < 200 || xhr.status >= 300) return void errorFrom(res).then(reject);
-        const parsed = AttachmentResponse.safeParse(safeJson(xhr.responseText));
-        if (parsed.success) resolve(parsed.data.attachment);
-        else
-          reject(
-            new ApiError(
-              'bad_response',
-              `The server's answer for POST ${path} was not an attachment.`,
-              xhr.status,
-            ),
-          );
+        if (xhr.status < 200 || xhr.status >= 300)
+          return reject(errorFromAnswer(xhr.status, xhr.statusText, xhr.responseText, route));
+        // parseAnswer throws an ApiError (bad_response) when the answer is not an attachment.
+        void Promise.resolve()
+          .then(() => parseAnswer(AttachmentResponse, xhr.responseText, xhr.status, route).attachment)
+          .then(resolve, reject);
       };
       options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
       xhr.send(file);
@@ -157,105 +133,7 @@ export class ApiClient {
 
   /** Downloads an attachment's content (the token travels in a header, so links cannot be used). */
   async attachment(sha256: string, sessionId: string): Promise<Blob> {
-    const res = await this.send('GET', `/api/attachments/${sha256}?session=${encodeURIComponent(sessionId)}`);
-    if (!res.ok) throw await errorFrom(res);
-    return res.blob();
+    const { bytes, contentType } = await this.api.attachments.download(sha256, sessionId);
+    return new Blob([bytes], { type: contentType });
   }
-
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      return await this.fetchImpl(`${this.serverUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (cause) {
-      throw new ApiError('offline', `Cannot reach the server at ${this.serverUrl}.`, null, {}, { cause });
-    }
-  }
-
-  private async call<S extends z.ZodType>(
-    method: string,
-    path: string,
-    schema: S,
-    body?: unknown,
-  ): Promise<z.infer<S>>;
-  private async call(method: string, path: string, schema: null, body?: unknown): Promise<void>;
-  private async call(
-    method: string,
-    path: string,
-    schema: z.ZodType | null,
-    body?: unknown,
-  ): Promise<unknown> {
-    const res = await this.send(method, path, body);
-    if (!res.ok) throw await errorFrom(res);
-    if (schema === null) return undefined;
-    let json: unknown;
-    try {
-      json = await res.json();
-    } catch (cause) {
-      throw new ApiError(
-        'bad_response',
-        `The server sent something that is not JSON for ${path}.`,
-        res.status,
-        {},
-        {
-          cause,
-        },
-      );
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new ApiError(
-        'bad_response',
-        `The server's answer for ${method} ${path.split('?')[0]} did not match what this app expects; the server and the app may be different versions.`,
-        res.status,
-        {},
-        { cause: parsed.error },
-      );
-    }
-    return parsed.data;
-  }
-}
-
-function secretPath(scope: SecretScope, name: string): string {
-  return `/api/secrets/${encodeURIComponent(scope)}/${encodeURIComponent(name)}`;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-async function errorFrom(res: Response): Promise<ApiError> {
-  let body: unknown = null;
-  try {
-    body = await res.json();
-  } catch {
-    // not JSON: described from the status below
-  }
-  const parsed = ApiErrorBody.safeParse(body);
-  if (parsed.success) {
-    const { code, message, fields } = parsed.data.error;
-    return new ApiError(code, message, res.status, fields ?? {});
-  }
-  const code =
-    res.status === 401
-      ? 'unauthenticated'
-      : res.status === 403
-        ? 'forbidden'
-        : res.status === 404
-          ? 'not_found'
-          : 'internal';
-  return new ApiError(
-    code,
-    `The server answered ${res.status} ${res.statusText || ''}`.trim() + '.',
-    res.status,
-  );
 }

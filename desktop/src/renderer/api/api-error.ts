@@ -1,21 +1,8 @@
-// The one error type at the boundary between the app and the server.
-import type { ErrorCode } from '@orrery/shared';
+// The one error type at the boundary between the app and the server is the
+// shared client's: the server's code, status, message and per-field problems.
+import { ApiError } from '@orrery/shared';
 
-/** The server's codes, plus the two only a client can see. */
-export type ClientErrorCode = ErrorCode | 'offline' | 'bad_response';
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-    readonly status: number | null,
-    readonly fields: Record<string, string> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError, type ClientErrorCode } from '@orrery/shared';
 
 export function isOffline(error: unknown): boolean {
   return error instanceof ApiError && error.code === 'offline';
