@@ -1,16 +1,16 @@
 // Deleting a session while its turn runs: the container goes at once and
 // does not come back (no clean-restart re-creation by the still-running turn).
-import type { Expert, SessionResponse } from '@orrery/shared';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../environments/naming.js';
 import { dockerState, requireDocker } from '../environments/test-support.js';
 import {
-  startRunner,
-  startServerProcess,
-  watchSession,
   type InProcessRunner,
   type ServerProcess,
+  startRunner,
+  startServerProcess,
+  startShellSession,
+  watchSession,
 } from '../testing/stack.js';
 
 let docker: Docker;
@@ -31,14 +31,7 @@ afterAll(async () => {
 describe('deleting a session while its turn runs', () => {
   it('removes its container at once, and it stays removed', async () => {
     const admin = await server.login();
-    const shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
-      (e) => e.name === 'Shell',
-    )!;
-    const created = await server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
-      expertId: shell.id,
-      prompt: 'echo started; sleep 60; echo finished',
-    });
-    const sessionId = created.body.session.id;
+    const sessionId = await startShellSession(server, admin, 'echo started; sleep 60; echo finished');
     const name = containerName(runner.scope, sessionId);
     const watch = watchSession(server, admin, sessionId);
     try {

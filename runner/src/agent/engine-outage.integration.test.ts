@@ -1,6 +1,6 @@
 // A message sent while the session's Docker engine is down is held, not used
 // up: the turn waits, and answers once the engine is back.
-import type { EngineHealth, EnginesResponse, Expert, SessionResponse } from '@orrery/shared';
+import type { EngineHealth, EnginesResponse } from '@orrery/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../environments/engines.js';
 import {
@@ -10,11 +10,12 @@ import {
 } from '../environments/fixtures/private-dockerd.js';
 import { BASE_IMAGE, requireDocker } from '../environments/test-support.js';
 import {
-  startRunner,
-  startServerProcess,
-  watchSession,
   type InProcessRunner,
   type ServerProcess,
+  startRunner,
+  startServerProcess,
+  startShellSession,
+  watchSession,
 } from '../testing/stack.js';
 
 let server: ServerProcess;
@@ -54,14 +55,7 @@ describe('a message sent while the Docker engine is down', () => {
       engineRetryMs: 1_000,
     });
     const admin = await server.login();
-    const shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
-      (e) => e.name === 'Shell',
-    )!;
-    const created = await server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
-      expertId: shell.id,
-      prompt: 'echo first',
-    });
-    const sessionId = created.body.session.id;
+    const sessionId = await startShellSession(server, admin, 'echo first');
     const watch = watchSession(server, admin, sessionId);
     try {
       await watch.until('the first answer', (s) =>

@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../environments/test-support.js';
 import { ScriptedModelServer } from '../testing/scripted-model-server.js';
 import {
+  type InProcessRunner,
+  type ServerProcess,
+  shellExpert,
   startRunner,
   startServerProcess,
   watchSession,
-  type InProcessRunner,
-  type ServerProcess,
 } from '../testing/stack.js';
 
 let server: ServerProcess;
@@ -26,9 +27,7 @@ beforeAll(async () => {
   server = await startServerProcess();
   admin = await server.login();
   runner = await startRunner(server, { keys: { anthropicApiKey: 'sk-enhance' }, modelBaseUrls: [modelUrl] });
-  shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
-    (e) => e.name === 'Shell',
-  )!;
+  shell = await shellExpert(server, admin);
 });
 afterAll(async () => {
   await runner?.stop();

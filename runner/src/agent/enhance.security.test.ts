@@ -9,11 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../environments/test-support.js';
 import {
+  type InProcessRunner,
+  type ServerProcess,
+  shellExpert,
   startRunner,
   startServerProcess,
   watchSession,
-  type InProcessRunner,
-  type ServerProcess,
 } from '../testing/stack.js';
 
 const TOKEN = 'tok-4f1e9a7c2b8d-enhance';
@@ -66,9 +67,7 @@ beforeAll(async () => {
   server = await startServerProcess();
   owner = await server.login();
   runner = await startRunner(server);
-  shell = (await server.api<{ experts: Expert[] }>(owner, 'GET', '/api/experts')).body.experts.find(
-    (e) => e.name === 'Shell',
-  )!;
+  shell = await shellExpert(server, owner);
   expect((await server.api(owner, 'PUT', '/api/secrets/private/API_TOKEN', { value: TOKEN })).status).toBe(
     200,
   );

@@ -3,7 +3,7 @@
 // that says what happened, each restart waits longer than the one before,
 // after the third the Environment is failed with a sentence saying why, and
 // the next message starts it again.
-import type { Expert, Notice, SessionResponse } from '@orrery/shared';
+import type { Notice } from '@orrery/shared';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_RESTART_NOTICE } from '../daemon.js';
@@ -12,11 +12,12 @@ import { DEFAULT_RESTART_POLICY } from '../environments/restarts.js';
 import { text } from '../environments/status-text.js';
 import { requireDocker } from '../environments/test-support.js';
 import {
-  startRunner,
-  startServerProcess,
-  watchSession,
   type InProcessRunner,
   type ServerProcess,
+  startRunner,
+  startServerProcess,
+  startShellSession,
+  watchSession,
 } from '../testing/stack.js';
 
 let docker: Docker;
@@ -36,14 +37,7 @@ afterAll(async () => {
 describe('a container removed from outside three times in a row', () => {
   it('gets one notice per removal with its cause, growing back-off, the failed status, and a fresh start on the next message', async () => {
     const admin = await server.login();
-    const shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
-      (e) => e.name === 'Shell',
-    )!;
-    const created = await server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
-      expertId: shell.id,
-      prompt: 'echo first answer',
-    });
-    const sessionId = created.body.session.id;
+    const sessionId = await startShellSession(server, admin, 'echo first answer');
     // This test's own container, by the name the runner of this test's scope gives it.
     const name = containerName(runner.scope, sessionId);
     const watch = watchSession(server, admin, sessionId);

@@ -3,7 +3,7 @@
 // takes the session over kills every process the command started, a
 // background subshell included, before it tells the user the turn was
 // interrupted, so nothing of it writes to the workspace afterwards.
-import type { Expert, SessionResponse } from '@orrery/shared';
+import type { SessionResponse } from '@orrery/shared';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +15,12 @@ import { runScript } from '../environments/docker-exec.js';
 import { containerName } from '../environments/naming.js';
 import { requireDocker, uniqueScope } from '../environments/test-support.js';
 import {
+  type InProcessRunner,
+  type ServerProcess,
+  shellExpert,
   startRunner,
   startServerProcess,
   watchSession,
-  type InProcessRunner,
-  type ServerProcess,
 } from '../testing/stack.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -70,9 +71,7 @@ async function fileExists(name: string, file: string): Promise<boolean> {
 describe('a runner killed while a command with a background subshell runs', () => {
   it('has the taking-over runner kill all of its processes before the interrupted notice; the late write never happens', async () => {
     const admin = await server.login();
-    const shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
-      (e) => e.name === 'Shell',
-    )!;
+    const shell = await shellExpert(server, admin);
     const scope = uniqueScope('takeover-kill');
     // The runner that will take over is up (and follows the engine) before the command starts, but claims nothing yet.
     second = await startRunner(server, { scope, claiming: false });

@@ -1,6 +1,6 @@
 // A runner killed in the middle of a turn: its lease expires, another runner
 // takes the session over, marks the interrupted turn and goes on with the queue.
-import type { Expert, SessionResponse } from '@orrery/shared';
+import type { SessionResponse } from '@orrery/shared';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERRUPTED_NOTICE } from '../daemon.js';
 import { requireDocker, uniqueScope } from '../environments/test-support.js';
 import {
+  type InProcessRunner,
+  type ServerProcess,
+  shellExpert,
   startRunner,
   startServerProcess,
   watchSession,
-  type InProcessRunner,
-  type ServerProcess,
 } from '../testing/stack.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -34,9 +35,7 @@ afterAll(async () => {
 describe('a runner killed mid-turn', () => {
   it('loses its lease; the next runner marks the turn interrupted, leaves no orphan command, and answers the queue', async () => {
     const admin = await server.login();
-    const shell = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts.find(
-      (e) => e.name === 'Shell',
-    )!;
+    const shell = await shellExpert(server, admin);
     const scope = uniqueScope('takeover');
     const first = spawn(
       process.execPath,

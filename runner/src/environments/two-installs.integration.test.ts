@@ -1,14 +1,14 @@
 // Two complete installs (a server and a runner each, with default settings)
 // on one Docker engine, as two clones on one laptop would be: neither touches
 // the other's containers.
-import type { Expert, InstallationResponse, SessionResponse } from '@orrery/shared';
+import type { InstallationResponse } from '@orrery/shared';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, watchSession, type ServerProcess } from '../testing/stack.js';
+import { startServerProcess, startShellSession, watchSession, type ServerProcess } from '../testing/stack.js';
 import { LABEL } from './naming.js';
 import { removeScope, requireDocker } from './test-support.js';
 
@@ -50,17 +50,6 @@ async function startInstall(): Promise<Install> {
   return install;
 }
 
-async function shellSession(install: Install, admin: string, prompt: string): Promise<string> {
-  const shell = (
-    await install.server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')
-  ).body.experts.find((e) => e.name === 'Shell')!;
-  const created = await install.server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
-    expertId: shell.id,
-    prompt,
-  });
-  return created.body.session.id;
-}
-
 async function answer(install: Install, admin: string, sessionId: string, marker: string): Promise<string> {
   const watch = watchSession(install.server, admin, sessionId);
   try {
@@ -93,8 +82,8 @@ describe('two installs on one Docker engine', () => {
   it("keep apart: the first's workspace survives the second running, and the second's sessions work", async () => {
     const first = await startInstall();
     const firstAdmin = await first.server.login();
-    const kept = await shellSession(
-      first,
+    const kept = await startShellSession(
+      first.server,
       firstAdmin,
       'echo kept-by-first > /workspace/kept.txt && echo wrote-it',
     );
@@ -103,7 +92,7 @@ describe('two installs on one Docker engine', () => {
     const second = await startInstall();
     expect(second.installation).not.toBe(first.installation);
     const secondAdmin = await second.server.login();
-    const theirs = await shellSession(second, secondAdmin, 'echo second-works');
+    const theirs = await startShellSession(second.server, secondAdmin, 'echo second-works');
     await answer(second, secondAdmin, theirs, 'second-works');
 
     // The second runs for a minute beside the first (adoption, reconciling, idle checks).

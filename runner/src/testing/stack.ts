@@ -1,7 +1,15 @@
 // The real stack for the agent's integration tests: the sync server as its
 // own process (SQLite in a temp folder), runners on the real Docker engine,
 // and observers that join session documents with the official client.
-import { OrreryClient, SessionDoc, Transport, sessionDocName, type SessionSnapshot } from '@orrery/shared';
+import {
+  OrreryClient,
+  SessionDoc,
+  Transport,
+  sessionDocName,
+  type Expert,
+  type SessionResponse,
+  type SessionSnapshot,
+} from '@orrery/shared';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -210,6 +218,32 @@ export async function startRunner(
   };
 }
 
+/** The built-in Shell Expert, whose messages run as commands: what most runner journeys use. */
+export async function shellExpert(server: ServerProcess, token: string): Promise<Expert> {
+  const { experts } = (await server.api<{ experts: Expert[] }>(token, 'GET', '/api/experts')).body;
+  const shell = experts.find((e) => e.name === 'Shell');
+  if (!shell) throw new Error('the server has no built-in Shell Expert');
+  return shell;
+}
+
+/** Starts a session with the Shell Expert (its first message `prompt`) and returns its id. */
+export async function startShellSession(
+  server: ServerProcess,
+  token: string,
+  prompt: string,
+  options: { visibility?: 'private' | 'shared' } = {},
+): Promise<string> {
+  const shell = await shellExpert(server, token);
+  const created = await server.api<SessionResponse>(token, 'POST', '/api/sessions', {
+    expertId: shell.id,
+    prompt,
+    ...options,
+  });
+  if (created.status !== 201 && created.status !== 200) {
+    throw new Error(`could not start a Shell session (${created.status}): ${JSON.stringify(created.body)}`);
+  }
+  return created.body.session.id;
+}
 /** Follows a session document as its owner's client would. */
 export function watchSession(server: ServerProcess, token: string, sessionId: string) {
   const doc = new Y.Doc();
