@@ -105,7 +105,11 @@ export class RunnerDaemon {
     const lease = new AbortController();
     const heartbeat = setInterval(() => {
       this.deps.server.heartbeat(job).catch((error: unknown) => {
-        if (error instanceof ServerError && error.status === 409) lease.abort();
+        if (error instanceof ServerError && error.status === 409) {
+          lease.abort();
+          // Another runner holds the session now and takes its container over.
+          if (job.kind === 'turn' && job.sessionId) this.deps.environments.release(job.sessionId);
+        }
         this.deps.log('heartbeat failed', { jobId: job.id, error: String(error) });
       });
     }, HEARTBEAT_MS);

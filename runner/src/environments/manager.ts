@@ -18,6 +18,7 @@ import { Reconciler } from './reconcile.js';
 import { usableSecrets, usableVariables } from './refused-names.js';
 import { checkRemoteRepositories } from './remote-repositories.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restarts.js';
+import type { SessionEntry } from './session-entry.js';
 import { StateStore } from './state-store.js';
 import { text } from './status-text.js';
 import type {
@@ -248,7 +249,9 @@ export class DockerEnvironmentManager implements EnvironmentManager {
 
   async stopInterrupted(sessionId: string): Promise<void> {
     const entry = this.core.entries.get(sessionId) ?? this.core.entryFor(checkSessionId(sessionId));
-    // No container of this session was ever seen on any engine: nothing of it can run.
+    // Taking the session over: its container (another runner's until now) is this runner's from here.
+    entry.engine ??= await this.findContainer(entry);
+    // No container of this session on any engine: nothing of it can run.
     if (!entry.engine) return;
     await entry.queue.run(async () => {
       const info = await inspect(this.core.container(entry));
@@ -267,6 +270,30 @@ export class DockerEnvironmentManager implements EnvironmentManager {
 
   async start(): Promise<void> {
     await this.reconciler.start();
+  }
+
+  /** The engine holding the session's container, looked up by its name; engines that do not answer are skipped. */
+  private async findContainer(entry: SessionEntry): Promise<Engine | undefined> {
+    for (const engine of this.core.pool.engines) {
+      const info = await inspect(engine.docker.getContainer(entry.containerName)).catch(() => undefined);
+      if (info) return engine;
+    }
+    return undefined;
+  }
+
+  /**
+   * Lets go of a session without touching its container: its lease went to
+   * another runner, which takes the container over. Nothing of this runner's
+   * (deadlines, events, adoption at the next start) handles it any more.
+   */
+  release(sessionId: string): void {
+    const entry = this.core.entries.get(sessionId);
+    if (!entry) return;
+    entry.timer?.cancel();
+    entry.channel?.close();
+    entry.channel = undefined;
+    this.core.entries.delete(sessionId);
+    this.core.store.delete(sessionId);
   }
 
   async close(): Promise<void> {

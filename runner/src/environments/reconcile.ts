@@ -74,9 +74,15 @@ export class Reconciler {
     }
   }
 
-  /** Lists the engine's containers of this scope and makes the entries match. */
+  /**
+   * Lists the engine's containers of this scope and makes the entries match.
+   * Only sessions this runner worked on (its own state store) are adopted:
+   * another runner of the installation on the same engine keeps its own, and
+   * a runner takes a session's container over only when it gets the session's work.
+   */
   async adopt(engine: Engine): Promise<void> {
     const { core } = this;
+    const mine = new Set(core.store.sessionIds());
     const listed = await engine.docker.listContainers({
       all: true,
       filters: { label: ownedBy(core.config.scope, core.config.installation) },
@@ -91,6 +97,7 @@ export class Reconciler {
       }
       const sessionId = info.Labels[LABEL.session];
       if (!sessionId) continue;
+      if (!mine.has(sessionId) && !core.entries.has(sessionId)) continue;
       if (this.sessionExists && !(await this.sessionExists(sessionId).catch(() => true))) {
         core.log.info('removing the container of a deleted session', { session: sessionId });
         core.forgotten.add(sessionId);
@@ -154,8 +161,8 @@ export class Reconciler {
     if (event.attributes[LABEL.role] !== 'session') return;
     const sessionId = event.attributes[LABEL.session];
     if (!sessionId || core.closed || core.forgotten.has(sessionId)) return;
-    // The end of a container this manager never knew or already let go of.
-    if (event.action === 'destroy' && !core.entries.has(sessionId)) return;
+    // A container this manager never knew or let go of: another runner's to handle.
+    if (!core.entries.has(sessionId)) return;
     const entry = core.entryFor(sessionId);
     entry.engine ??= engine;
     if (entry.engine !== engine || entry.syncQueued) return;

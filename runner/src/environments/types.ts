@@ -122,6 +122,8 @@ export interface EnvironmentManager {
   stop(sessionId: string): Promise<void>;
   /** Removes the container (the session was deleted). */
   remove(sessionId: string): Promise<void>;
+  /** Lets go of a session whose lease another runner took; its container is left for that runner. */
+  release(sessionId: string): void;
   status(sessionId: string): EnvironmentStatus;
   /** Subscribes to status changes of every session; returns the unsubscribe. */
   onStatus(listener: (change: StatusChange) => void): () => void;
