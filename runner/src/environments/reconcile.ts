@@ -91,6 +91,9 @@ export class Reconciler {
     for (const info of listed) {
       if (info.Labels[LABEL.role] === 'build') {
         if (this.lifecycle.snapshots.building(info.Labels[LABEL.snapshot] ?? '')) continue;
+        // Still within its time limit: another runner of this installation may be building it.
+        const ageMs = Date.now() - info.Created * 1000;
+        if (info.State === 'running' && ageMs < core.config.buildTimeoutMs) continue;
         // A build cut short by a dead runner; the next ensureRunning builds again.
         await engine.docker.getContainer(info.Id).remove({ force: true }).catch(ignore(404, 409));
         continue;
