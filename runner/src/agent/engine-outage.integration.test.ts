@@ -1,8 +1,8 @@
-// A message sent while the session's Docker engine is down is held, not used
-// up: the turn waits, and answers once the engine is back.
+// A message sent while the session's Docker engine (remote, over TLS) is down
+// is held, not used up: the turn waits, and answers once the engine is back.
 import type { EngineHealth, EnginesResponse } from '@orrery/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../environments/engines.js';
+import { createEngine, engineConfigFromEnv } from '../environments/engines.js';
 import {
   createPrivateDockerd,
   loadImage,
@@ -51,7 +51,17 @@ describe('a message sent while the Docker engine is down', () => {
   it('is held and answered when the engine returns', async () => {
     // A short retry window: without holding, the turn would fail within seconds.
     runner = await startRunner(server, {
-      engine: createEngine({ name: 'outage', host: `unix://${engine.socket}` }),
+      // A remote engine over TCP with TLS, as DOCKER_HOST / DOCKER_CERT_PATH / DOCKER_TLS_VERIFY describe it.
+      engine: createEngine(
+        engineConfigFromEnv(
+          {
+            DOCKER_HOST: `tcp://127.0.0.1:${engine.port}`,
+            DOCKER_CERT_PATH: engine.clientCerts,
+            DOCKER_TLS_VERIFY: '1',
+          },
+          'outage',
+        ),
+      ),
       engineRetryMs: 1_000,
     });
     const admin = await server.login();
