@@ -116,6 +116,9 @@ function environmentOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(K.environment);
 }
 
+/** Per document: the user message ids seen so far in its transcript, and how far it was read. */
+const answeredIds = new WeakMap<Y.Doc, { length: number; ids: Set<string> }>();
+
 /** Typed access to one session document. Mutations run in one transaction each. */
 export class SessionDoc {
   constructor(
@@ -244,6 +247,8 @@ export class SessionDoc {
     const q = queueOf(this.doc);
     // An edit racing the runner's take leaves a copy of a message already
     // answered (same id): it is dropped, so each message is answered once.
+    // Read afresh once a turn, so the quick count queue() keeps can never let a copy through.
+    answeredIds.delete(this.doc);
     const answered = q.length ? this.userMessageIds() : new Set<string>();
     let stale = 0;
     while (stale < q.length && answered.has(String(q.get(stale).id))) stale += 1;
@@ -269,13 +274,21 @@ export class SessionDoc {
     return message;
   }
 
-  private userMessageIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const stored of messagesOf(this.doc)) {
-      // User messages are plain objects; live entries (agent, tool) are Y.Maps.
-      if (!(stored instanceof Y.Map) && stored.kind === 'user') ids.add(String(stored.id));
+  /** Ids of the user messages in the transcript, read on from where the last call stopped. */
+  private userMessageIds(): ReadonlySet<string> {
+    const messages = messagesOf(this.doc);
+    let seen = answeredIds.get(this.doc);
+    // Only the runner writes the transcript, and only at its end; anything else starts the count again.
+    if (!seen || seen.length > messages.length) {
+      seen = { length: 0, ids: new Set() };
+      answeredIds.set(this.doc, seen);
     }
-    return ids;
+    for (; seen.length < messages.length; seen.length += 1) {
+      const stored = messages.get(seen.length);
+      // User messages are plain objects; live entries (agent, tool) are Y.Maps.
+      if (!(stored instanceof Y.Map) && stored.kind === 'user') seen.ids.add(String(stored.id));
+    }
+    return seen.ids;
   }
 
   endTurn(): void {
