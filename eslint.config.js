@@ -72,8 +72,6 @@ export default tseslint.config(
             '*/bench/*.ts',
           ],
           defaultProject: 'tsconfig.tools.json',
-          // Config files, benchmarks and build scripts: each a small file of its own.
-          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 16,
         },
         tsconfigRootDir: import.meta.dirname,
       },
