@@ -54,7 +54,11 @@ test('an admin keeps shared and private secrets write-only; a member sees only s
   const graceContext = await browser.newContext();
   const page = await graceContext.newPage();
   await signIn(page, server, grace);
-  await sidebar(page).getByRole('link', { name: 'Secrets' }).click();
+  await sidebar(page).getByRole('link', { name: 'Settings' }).click();
+  await page
+    .getByRole('navigation', { name: 'Settings sections' })
+    .getByRole('link', { name: 'Secrets' })
+    .click();
   await expect(page.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
   await expect(page.getByText(/nobody can read them back, not even you/)).toBeVisible();
 
@@ -108,7 +112,11 @@ test('an admin keeps shared and private secrets write-only; a member sees only s
   await signIn(bobPage, server, bob);
   await bobPage.getByRole('button', { name: 'Open sidebar' }).click();
   await expect(sidebar(bobPage)).toHaveCSS('transform', 'none');
-  await sidebar(bobPage).getByRole('link', { name: 'Secrets' }).click();
+  await sidebar(bobPage).getByRole('link', { name: 'Settings' }).click();
+  await bobPage
+    .getByRole('navigation', { name: 'Settings sections' })
+    .getByRole('link', { name: 'Secrets' })
+    .click();
   await expect(bobPage.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
   await expect(row(bobPage, SHARED, 'shared')).toContainText(`by ${grace.name} · managed by admins`);
   await expect(row(bobPage, SHARED, 'shared').getByRole('button')).toHaveCount(0);

@@ -12,7 +12,7 @@ import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { Toasts } from './Toasts.js';
 import { preloadHighlighterWhenIdle } from '../common/highlight.js';
 import { PageErrorBoundary } from '../common/PageErrorBoundary.js';
-import { SecretsPage, SessionsPage, SessionView, preloadPagesWhenIdle } from './lazy-pages.js';
+import { SessionsPage, SessionView, SettingsPage, preloadPagesWhenIdle } from './lazy-pages.js';
 
 export function AppShell() {
   const { sessionPrefetch, userDoc } = useServices();
@@ -52,7 +52,12 @@ export function AppShell() {
   }, [drawerOpen, setDrawerOpen]);
 
   // Following a link closes the drawer on phones.
-  const routeKey = route.name === 'session' ? `s/${route.id}` : route.name;
+  const routeKey =
+    route.name === 'session'
+      ? `s/${route.id}`
+      : route.name === 'settings'
+        ? `settings/${route.section}`
+        : route.name;
   useEffect(() => setDrawerOpen(false), [routeKey, setDrawerOpen]);
 
   return (
@@ -82,7 +87,7 @@ export function AppShell() {
             <Suspense fallback={<div className="page-loading" aria-busy="true" />}>
               {route.name === 'home' && <Home />}
               {route.name === 'sessions' && <SessionsPage />}
-              {route.name === 'secrets' && <SecretsPage />}
+              {route.name === 'settings' && <SettingsPage section={route.section} item={route.item} />}
               {route.name === 'session' && <SessionView key={route.id} sessionId={route.id} />}
             </Suspense>
           </PageErrorBoundary>

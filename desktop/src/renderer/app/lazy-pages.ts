@@ -22,11 +22,11 @@ function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
 const sessionView = lazyPage(() => import('../session/SessionView.js').then((m) => m.SessionView));
 const sessionsPage = lazyPage(() => import('../sessions/SessionsPage.js').then((m) => m.SessionsPage));
 // Visited rarely: fetched when a link goes there, not preloaded.
-const secretsPage = lazyPage(() => import('../secrets/SecretsPage.js').then((m) => m.SecretsPage));
+const settingsPage = lazyPage(() => import('../settings/SettingsPage.js').then((m) => m.SettingsPage));
 
 export const SessionView = sessionView.Page;
 export const SessionsPage = sessionsPage.Page;
-export const SecretsPage = secretsPage.Page;
+export const SettingsPage = settingsPage.Page;
 
 /** Loads both pages' code now; resolves when it is here. */
 export function loadPages(): Promise<unknown> {

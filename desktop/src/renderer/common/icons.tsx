@@ -31,6 +31,18 @@ export function MoreIcon() {
   );
 }
 
+export function GearIcon() {
+  return (
+    <svg {...base}>
+      <circle {...stroke} cx="8" cy="8" r="2.2" />
+      <path
+        {...stroke}
+        d="M8 1.8v1.6M8 12.6v1.6M14.2 8h-1.6M3.4 8H1.8M12.4 3.6l-1.1 1.1M4.7 11.3l-1.1 1.1M12.4 12.4l-1.1-1.1M4.7 4.7 3.6 3.6"
+      />
+    </svg>
+  );
+}
+
 export function KeyIcon() {
   return (
     <svg {...base}>

@@ -48,15 +48,16 @@ async function renderForm(role: 'admin' | 'member', secrets: SecretSummary[] = [
 }
 
 describe('Secrets page', () => {
-  it('is in the sidebar, and says plainly that secrets need the server when it cannot be reached', async () => {
+  it('is in Settings, and says plainly that secrets need the server when it cannot be reached', async () => {
     const platform = new MemoryPlatform();
     // Nothing listens on this address: the app is offline.
     const account = { ...testAccount(), serverUrl: 'http://127.0.0.1:9' };
     await platform.credentials.save(account);
     await render(<App platform={platform} />);
+    await userEvent.click(page.getByRole('link', { name: 'Settings' }));
     await userEvent.click(page.getByRole('link', { name: 'Secrets' }));
     await expect.element(page.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
-    expect(location.hash).toBe('#/secrets');
+    expect(location.hash).toBe('#/settings/secrets');
     await expect.element(page.getByText(/nobody can read them back, not even you/)).toBeVisible();
     await expect
       .element(page.getByText(/A private secret wins over a shared one of the same name/))

@@ -1,8 +1,9 @@
 // The keyboard shortcuts sheet (? or ⌘/ / Ctrl+/), and the page-wide keys:
-// "/" outside a text field jumps to the prompt box.
+// "/" outside a text field jumps to the prompt box, ⌘, / Ctrl+, opens Settings.
 import { useEffect, useRef } from 'react';
 import { isMod, modKey } from '../composer/keys.js';
 import { useUi } from '../state/store.js';
+import { settingsHref } from '../app/router.js';
 
 export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: 'Enter', does: 'Send the message (queued while the agent works)' },
@@ -14,6 +15,7 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: 'Ctrl+V / ⌘V', does: 'Paste an image from the clipboard as an attachment' },
   { keys: 'Tab', does: 'Reach the attach, enhance, send and Share controls' },
   { keys: `? or ${modKey('/')}`, does: 'Show this sheet' },
+  { keys: modKey(','), does: 'Open Settings' },
   { keys: 'Esc', does: 'Close a dialog, menu or this sheet' },
 ];
 
@@ -43,6 +45,9 @@ export function useGlobalShortcuts() {
       if ((isMod(e) && e.key === '/') || (e.key === '?' && !isEditable(e.target))) {
         e.preventDefault();
         setOpen(true);
+      } else if (isMod(e) && e.key === ',') {
+        e.preventDefault();
+        if (!location.hash.startsWith('#/settings')) location.hash = settingsHref('experts');
       } else if (e.key === '/' && !e.metaKey && !e.ctrlKey && !isEditable(e.target)) {
         const box = document.querySelector<HTMLTextAreaElement>('.composer textarea:not([disabled])');
         if (box) {

@@ -1,11 +1,11 @@
 // The left sidebar: New Session and Sessions, Recent Sessions (most recently
-// opened), then Pinned with its folders, and at the bottom Secrets and the account.
+// opened), then Pinned with its folders, and at the bottom Settings and the account.
 import { useState } from 'react';
-import { hrefOf, useRoute } from '../app/router.js';
+import { hrefOf, settingsHref, useRoute } from '../app/router.js';
 import { useServices } from '../app/services-context.js';
 import { useUi } from '../state/store.js';
 import { useRecent } from '../sync/use-user-doc.js';
-import { KeyIcon, ListIcon, PlusIcon } from '../common/icons.js';
+import { GearIcon, ListIcon, PlusIcon } from '../common/icons.js';
 import { PinnedSection } from './PinnedSection.js';
 import { SessionRow } from './SessionRow.js';
 import { displayName } from '../common/display-name.js';
@@ -73,10 +73,11 @@ export function Sidebar() {
       </div>
       <nav className="sidebar-nav sidebar-settings" aria-label="Account settings">
         <a
-          className={`nav-item${route.name === 'secrets' ? ' active' : ''}`}
-          href={hrefOf({ name: 'secrets' })}
+          className={`nav-item${route.name === 'settings' ? ' active' : ''}`}
+          href={settingsHref('experts')}
+          aria-keyshortcuts="Control+Comma Meta+Comma"
         >
-          <KeyIcon /> Secrets
+          <GearIcon /> Settings
         </a>
       </nav>
       <div className="sidebar-account">

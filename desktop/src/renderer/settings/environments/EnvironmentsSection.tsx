@@ -1,0 +1,10 @@
+// Settings → Environments. (Being built: replaced by the section itself.)
+import type { SectionProps } from '../sections.js';
+
+export function EnvironmentsSection(_props: SectionProps) {
+  return (
+    <section className="settings-section" aria-labelledby="settings-section-heading">
+      <h2 id="settings-section-heading">Environments</h2>
+    </section>
+  );
+}

@@ -1,0 +1,10 @@
+// Settings → Integrations. (Being built: replaced by the section itself.)
+import type { SectionProps } from '../sections.js';
+
+export function IntegrationsSection(_props: SectionProps) {
+  return (
+    <section className="settings-section" aria-labelledby="settings-section-heading">
+      <h2 id="settings-section-heading">Integrations</h2>
+    </section>
+  );
+}
