@@ -366,3 +366,40 @@ export const PutSecretParams = z.strictObject({
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
 });
+
+// Repository credentials: a kind of secret bound to one git host, an HTTPS
+// token or an SSH private key, named by an Environment's repository. Used by
+// the runner from outside the container to clone and push; write-only.
+//   GET    /api/repository-credentials                → RepositoryCredentialsResponse
+//   PUT    /api/repository-credentials/:scope/:name   PutRepositoryCredentialRequest → RepositoryCredentialResponse
+//   DELETE /api/repository-credentials/:scope/:name   → 204 (shared: admins)
+
+export const RepositoryCredentialKind = z.enum(['https-token', 'ssh-key']);
+export type RepositoryCredentialKind = z.infer<typeof RepositoryCredentialKind>;
+
+export const RepositoryCredentialSummary = z.strictObject({
+  name: SecretName,
+  scope: SecretScope,
+  /** The one git host it is sent to, e.g. "github.com" or "git.example.com:8443". */
+  host: z.string().min(1).max(255),
+  kind: RepositoryCredentialKind,
+  updatedAt: Timestamp,
+  updatedBy: z.string(),
+});
+export type RepositoryCredentialSummary = z.infer<typeof RepositoryCredentialSummary>;
+
+export const RepositoryCredentialsResponse = z.strictObject({
+  credentials: z.array(RepositoryCredentialSummary),
+});
+export const RepositoryCredentialResponse = z.strictObject({ credential: RepositoryCredentialSummary });
+
+export const PutRepositoryCredentialRequest = z.strictObject({
+  host: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/, 'must be a host name, optionally with :port'),
+  kind: RepositoryCredentialKind,
+  value: PutSecretRequest.shape.value,
+});
+export type PutRepositoryCredentialRequest = z.infer<typeof PutRepositoryCredentialRequest>;

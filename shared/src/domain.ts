@@ -119,6 +119,15 @@ export const Repository = z.strictObject({
     .regex(/^[A-Za-z0-9._-]+$/, 'must be a single folder name')
     .refine((p) => p !== '.' && p !== '..', 'must be a single folder name')
     .optional(),
+  /**
+   * The name of a repository credential (a secret bound to this repository's
+   * host: an HTTPS token or an SSH key). The runner clones and pushes with it
+   * from its own side; it never enters a container or a snapshot.
+   */
+  credential: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'must be the name of a repository credential, e.g. GITHUB_DEPLOY')
+    .optional(),
 });
 export type Repository = z.infer<typeof Repository>;
 

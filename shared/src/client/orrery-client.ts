@@ -15,6 +15,9 @@ import {
   GrantsResponse,
   LoginResponse,
   MeResponse,
+  PutRepositoryCredentialRequest,
+  RepositoryCredentialResponse,
+  RepositoryCredentialsResponse,
   SecretResponse,
   SecretsResponse,
   SendMessageResponse,
@@ -173,6 +176,20 @@ export class OrreryClient {
     put: (scope: SecretScope, name: string, value: PutSecretRequest['value']) =>
       this.json(ROUTES.putSecret, SecretResponse, { params: { scope, name } }, { value }),
     delete: (scope: SecretScope, name: string) => this.none(ROUTES.deleteSecret, { params: { scope, name } }),
+  };
+
+  /** Write-only like secrets; the runner alone ever reads a value. */
+  readonly repositoryCredentials = {
+    list: () => this.json(ROUTES.listRepositoryCredentials, RepositoryCredentialsResponse),
+    put: (scope: SecretScope, name: string, body: In<typeof PutRepositoryCredentialRequest>) =>
+      this.json(
+        ROUTES.putRepositoryCredential,
+        RepositoryCredentialResponse,
+        { params: { scope, name } },
+        body,
+      ),
+    delete: (scope: SecretScope, name: string) =>
+      this.none(ROUTES.deleteRepositoryCredential, { params: { scope, name } }),
   };
 
   readonly attachments = {

@@ -75,6 +75,10 @@ export const ROUTES = {
   sessionFinished: route('POST', '/runner/sessions/{id}/finished'),
   reportEngines: route('POST', '/runner/engines'),
   installation: route('GET', '/runner/installation'),
+
+  listRepositoryCredentials: route('GET', '/repository-credentials'),
+  putRepositoryCredential: route('PUT', '/repository-credentials/{scope}/{name}'),
+  deleteRepositoryCredential: route('DELETE', '/repository-credentials/{scope}/{name}'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */
