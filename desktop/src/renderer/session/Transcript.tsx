@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useFollowNewest } from './follow-newest.js';
 import { useReadingPlace, type ReadingPlace } from './reading-place.js';
 import { AgentMessageView, NoticeView, ToolCallView, UserMessageView } from './EntryViews.js';
+import { EnvironmentProposalView } from './EnvironmentProposalView.js';
 
 export interface TranscriptProps {
   sessionId: string;
@@ -23,6 +24,8 @@ export interface TranscriptProps {
   place?: ReadingPlace | null;
   /** Told where the reader is when they stop scrolling and when the conversation closes. */
   onPlace?: (place: ReadingPlace | null) => void;
+  /** Whether the reader owns the session, and so may act on what the agent proposes. */
+  isOwner?: boolean;
 }
 
 export function Transcript({
@@ -35,6 +38,7 @@ export function Transcript({
   agentName,
   place = null,
   onPlace,
+  isOwner = false,
 }: TranscriptProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const { following, readerScrolledAt } = useFollowNewest(scrollRef);
@@ -102,6 +106,9 @@ export function Transcript({
                 <ToolCallView entry={entry} collapsed={collapsed.has(entry.id)} onToggle={toggle} />
               )}
               {entry.kind === 'notice' && <NoticeView entry={entry} />}
+              {entry.kind === 'environment_proposal' && (
+                <EnvironmentProposalView entry={entry} canAct={isOwner} />
+              )}
             </div>
           );
         })}
