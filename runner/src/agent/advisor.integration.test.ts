@@ -33,17 +33,20 @@ let runner: InProcessRunner;
 let models: ScriptedModelServer;
 let admin: string;
 let advisor: Expert;
+let modelUrl: string;
 const root = mkdtempSync(path.join(tmpdir(), 'orrery-advisor-repos-'));
 
 beforeAll(async () => {
   await requireDocker();
   models = new ScriptedModelServer();
-  const modelUrl = await models.start();
+  modelUrl = await models.start();
   server = await startServerProcess();
   admin = await server.login();
   // The built-in Advisor names no base URL: the runner's configured one is used, as an admin would set it.
   runner = await startRunner(server, {
     keys: { anthropicApiKey: 'sk-ant-scripted-key', anthropicBaseUrl: modelUrl },
+    // Where an OpenAI-compatible copy of the Advisor may send its requests (ORRERY_MODEL_BASE_URLS).
+    modelBaseUrls: [modelUrl],
     localRepositories: [root],
   });
   const experts = (await server.api<{ experts: Expert[] }>(admin, 'GET', '/api/experts')).body.experts;
@@ -82,10 +85,11 @@ function fixture(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-/** The text of the newest tool result the model was sent. */
+/** The text of the newest tool result the model was sent, in either provider's format. */
 function lastToolResult(request: RecordedRequest): string {
   const messages = request.body.messages as { role: string; content: unknown }[];
   for (const m of [...messages].reverse()) {
+    if (m.role === 'tool' && typeof m.content === 'string') return m.content;
     if (!Array.isArray(m.content)) continue;
     for (const part of [...(m.content as Record<string, unknown>[])].reverse()) {
       if (part.type !== 'tool_result') continue;
@@ -107,9 +111,22 @@ function manifestIn(result: string, name: string): string | undefined {
   return end < 0 ? rest : rest.slice(0, end + 1);
 }
 
-async function askAdvisor(prompt: string) {
+/** The Advisor duplicated onto another model, as an admin does for a team without Anthropic. */
+async function advisorOn(model: Expert['model']): Promise<Expert> {
+  const { id: _id, orgId: _o, ownerId: _w, builtIn: _b, createdAt: _c, updatedAt: _u, ...input } = advisor;
+  const res = await server.api<{ expert: Expert }>(admin, 'POST', '/api/experts', {
+    ...input,
+    name: `Advisor ${Math.random().toString(36).slice(2, 7)}`,
+    model,
+    scope: 'personal',
+  });
+  expect(res.status).toBe(201);
+  return res.body.expert;
+}
+
+async function askAdvisor(prompt: string, expert: Expert = advisor) {
   const res = await server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
-    expertId: advisor.id,
+    expertId: expert.id,
     prompt,
   });
   expect(res.status).toBe(201);
@@ -220,7 +237,7 @@ describe('the Orrery Advisor', () => {
     }
   });
 
-  it('reads a Python repository’s pyproject and requirements and proposes an Environment that builds', async () => {
+  it('does the same on an OpenAI-compatible model: a Python repository’s pyproject and requirements', async () => {
     const marker = `api-${Math.random().toString(36).slice(2, 8)}`;
     const repo = fixture(marker, {
       'pyproject.toml': `[project]\nname = "${marker}"\nrequires-python = ">=3.12"\n`,
@@ -243,11 +260,13 @@ describe('the Orrery Advisor', () => {
       })),
       { text: 'Done.' },
     );
-    const watch = await askAdvisor(`Help me create an Environment for the Python project ${repo}.`);
+    const openai = await advisorOn({ provider: 'openai', name: 'scripted', baseUrl: modelUrl });
+    const watch = await askAdvisor(`Help me create an Environment for the Python project ${repo}.`, openai);
     try {
       const proposal = await watch.until('the proposal', (s) =>
         s.transcript.find((e) => e.kind === 'environment_proposal'),
       );
+      expect(models.requests.slice(0, 2).map((r) => r.format)).toEqual(['openai', 'openai']);
       const inspected = lastToolResult(models.requests[1]!);
       expect(manifestIn(inspected, 'requirements.txt')).toBe('flask==3.0.3\n');
       expect(manifestIn(inspected, 'pyproject.toml')).toContain(`name = "${marker}"`);
@@ -261,6 +280,20 @@ describe('the Orrery Advisor', () => {
       );
       expect(out).toContain('flask==3.0.3');
       expect(out).toContain('py 3.12.7');
+    } finally {
+      watch.close();
+    }
+  });
+
+  it('says what an administrator must set when its model has no key on the runner', async () => {
+    // No OPENAI_API_KEY on this runner, and the copy names no base URL.
+    const keyless = await advisorOn({ provider: 'openai', name: 'gpt-4.1' });
+    const watch = await askAdvisor('Help me create an Environment for a Ruby on Rails project.', keyless);
+    try {
+      const notice = await watch.until('the notice', (s) => s.transcript.find((e) => e.kind === 'notice'));
+      expect(notice).toMatchObject({ level: 'error' });
+      expect(notice.kind === 'notice' && notice.text).toContain('OPENAI_API_KEY');
+      expect(models.requests).toEqual([]);
     } finally {
       watch.close();
     }
