@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EgressPolicy } from '../egress/policy.js';
 import type { AdvisorContext } from './advisor-tools.js';
-import { runTool, type ToolContext } from './tools.js';
+import { MAX_RESULT_CHARS, runTool, type ToolContext } from './tools.js';
 import type { Workspace } from './workspace.js';
 
 const base = mkdtempSync(path.join(tmpdir(), 'orrery-advisor-sec-'));
@@ -114,6 +114,26 @@ describe('inspect_repository', () => {
     expect(out.isError).toBe(true);
     expect(out.content).toContain('ORRERY_GIT_HOSTS');
     expect(hits).toEqual([]);
+  });
+
+  it('answers within what the model is handed back, version files first, however large the repository', async () => {
+    const files: Record<string, string> = {
+      '.nvmrc': '22.11.0\n',
+      'package.json': `{"name":"big","description":"${'x'.repeat(50_000)}"}`,
+      'package-lock.json': 'y'.repeat(200_000),
+      'Gemfile.lock': 'z'.repeat(100_000),
+    };
+    for (let i = 0; i < 400; i++) files[`file-with-a-rather-long-name-number-${i}.txt`] = '';
+    const big = repo(path.join(allowed, 'big'), files);
+    let streamed = '';
+    const out = await runTool('inspect_repository', { repository: big }, TOOLS, {
+      ...context([]),
+      onOutput: (c) => (streamed += c),
+    });
+    expect(out.isError).toBe(false);
+    expect(streamed.length).toBeLessThanOrEqual(MAX_RESULT_CHARS);
+    expect(streamed).toContain('--- .nvmrc ---\n22.11.0\n');
+    expect(streamed).toContain('--- package.json (start only) ---');
   });
 
   it('refuses transports that run programs and refs that read as options', async () => {

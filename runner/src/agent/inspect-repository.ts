@@ -17,21 +17,18 @@ const run = promisify(execFile);
 
 /** Files that say which language, version and packages a project uses. */
 export const MANIFESTS = [
-  'package.json',
-  'package-lock.json',
-  'pnpm-lock.yaml',
-  'yarn.lock',
+  // Version files and manifests first: when the answer is full, only lock files are left out.
   '.nvmrc',
   '.node-version',
   '.tool-versions',
+  '.python-version',
+  '.ruby-version',
+  'package.json',
   'pyproject.toml',
   'requirements.txt',
   'Pipfile',
-  '.python-version',
   'setup.py',
   'Gemfile',
-  'Gemfile.lock',
-  '.ruby-version',
   'go.mod',
   'Cargo.toml',
   'pom.xml',
@@ -39,12 +36,19 @@ export const MANIFESTS = [
   'composer.json',
   'Dockerfile',
   'Makefile',
+  'package-lock.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'Gemfile.lock',
 ];
 
 /** Lock files are long; their start names the format and the top packages. */
 const MAX_MANIFEST_CHARS = 6_000;
+/** All manifests together, so the answer fits what the model is handed back of a tool's output. */
+const MAX_MANIFESTS_CHARS = 20_000;
 const MAX_BLOB_BYTES = 1024 * 1024;
 const MAX_LISTED = 200;
+const MAX_LISTING_CHARS = 6_000;
 const GIT_TIMEOUT_MS = 60_000;
 
 export interface InspectRules {
@@ -99,7 +103,17 @@ export async function inspectRepository(
   try {
     const dir = path.join(tmp, 'repo');
     await git(
-      ['clone', '--quiet', '--depth', '1', '--no-checkout', '--single-branch']
+      // A redirect could lead to a host the policy never checked: none are followed.
+      [
+        '-c',
+        'http.followRedirects=false',
+        'clone',
+        '--quiet',
+        '--depth',
+        '1',
+        '--no-checkout',
+        '--single-branch',
+      ]
         .concat(ref ? ['--branch', ref] : [])
         .concat(['--', repository, dir]),
       signal,
@@ -133,16 +147,23 @@ async function readTree(dir: string, rev: string, repository: string, signal: Ab
     if (kind === 'file') blobs.set(name, Number(size));
   }
   const manifests: Inspection['manifests'] = [];
+  let room = MAX_MANIFESTS_CHARS;
   for (const name of MANIFESTS) {
     const size = blobs.get(name);
     if (size === undefined) continue;
+    if (room <= 0) {
+      manifests.push({ name, text: '(not read: the answer is full)', cut: true });
+      continue;
+    }
     if (size > MAX_BLOB_BYTES) {
       manifests.push({ name, text: `(${size} bytes: too large to read)`, cut: true });
       continue;
     }
     const text = await gitIn(dir, ['cat-file', 'blob', `${commit.trim()}:${name}`], signal);
-    const cut = text.length > MAX_MANIFEST_CHARS;
-    manifests.push({ name, text: cut ? text.slice(0, MAX_MANIFEST_CHARS) : text, cut });
+    const limit = Math.min(MAX_MANIFEST_CHARS, room);
+    const cut = text.length > limit;
+    manifests.push({ name, text: cut ? text.slice(0, limit) : text, cut });
+    room -= cut ? limit : text.length;
   }
   return { shown, commit: commit.trim(), entries: entries.slice(0, MAX_LISTED), manifests };
 }
@@ -180,7 +201,9 @@ function gitMessage(error: unknown): string {
 
 /** The inspection as the model reads it. */
 export function describeInspection(i: Inspection): string {
-  const listing = i.entries.map((e) => (e.type === 'folder' ? `${e.name}/` : e.name)).join('\n');
+  const all = i.entries.map((e) => (e.type === 'folder' ? `${e.name}/` : e.name)).join('\n');
+  const listing =
+    all.length > MAX_LISTING_CHARS ? `${all.slice(0, MAX_LISTING_CHARS)}\n(… more entries not shown)` : all;
   const manifests = i.manifests.length
     ? i.manifests
         .map((m) => `--- ${m.name}${m.cut ? ' (start only)' : ''} ---\n${m.text.replace(/\n?$/, '\n')}`)
