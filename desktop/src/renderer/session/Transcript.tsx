@@ -9,6 +9,12 @@ import { useReadingPlace, type ReadingPlace } from './reading-place.js';
 import { AgentMessageView, NoticeView, ToolCallView, UserMessageView } from './EntryViews.js';
 import { EnvironmentProposalView } from './EnvironmentProposalView.js';
 
+/** First guesses of a row's height, before it is measured. */
+const ESTIMATED_HEIGHT: Partial<Record<TranscriptEntry['kind'], number>> = {
+  tool: 160,
+  environment_proposal: 320,
+};
+
 export interface TranscriptProps {
   sessionId: string;
   entries: TranscriptEntry[];
@@ -65,7 +71,7 @@ export function Transcript({
   const virtualizer = useVirtualizer({
     count: entries.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (entries[i]?.kind === 'tool' ? 160 : 72),
+    estimateSize: (i) => ESTIMATED_HEIGHT[entries[i]?.kind ?? 'user'] ?? 72,
     getItemKey: (i) => entries[i]?.id ?? i,
     overscan: 3,
     // Open at the bottom: the first render already shows the newest entries, not the oldest.
