@@ -76,7 +76,12 @@ function removeContainers(scope: string): void {
   }
 }
 
-export async function startStack(options: { name: string; runner: boolean }): Promise<Stack> {
+export async function startStack(options: {
+  name: string;
+  runner: boolean;
+  /** More of the runner's environment, e.g. a model's base URL or ORRERY_LOCAL_REPOS. */
+  runnerEnv?: Record<string, string>;
+}): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `orrery-e2e-${options.name}-`));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -115,6 +120,7 @@ export async function startStack(options: { name: string; runner: boolean }): Pr
       runner = launch('runner', 'runner/dist/main.js', {
         ORRERY_SERVER_URL: url,
         ORRERY_RUNNER_TOKEN_FILE: path.join(dataDir, 'runner.token'),
+        ...options.runnerEnv,
       });
     }
   };

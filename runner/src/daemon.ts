@@ -20,6 +20,8 @@ export interface DaemonDeps {
   peers: DocPeers;
   environments: EnvironmentManager;
   modelFor: TurnDeps['modelFor'];
+  /** Where the Advisor may read repositories from (the rules of an Environment build). */
+  repositories?: TurnDeps['repositories'];
   now: () => number;
   log: (message: string, fields?: Record<string, unknown>) => void;
   runnerId: string;
@@ -242,6 +244,7 @@ export class RunnerDaemon {
           loadAttachment: (sessionId, a) => this.deps.server.attachment(sessionId, a),
           now: this.deps.now,
           log: this.deps.log,
+          ...(this.deps.repositories ? { repositories: this.deps.repositories } : {}),
         },
         lease,
       );

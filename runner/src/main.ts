@@ -130,6 +130,7 @@ const daemon = new RunnerDaemon({
   peers,
   environments,
   modelFor: modelFactory(keys, egress),
+  repositories: { localRepositories: config.localRepos, egress },
   now: () => Date.now(),
   log: (message, fields) => log.info(message, fields),
   runnerId: env.ORRERY_RUNNER_ID?.trim() || `${hostname()}-${process.pid}`,

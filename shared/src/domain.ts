@@ -52,6 +52,9 @@ export const ToolName = z.enum([
   'edit_file',
   'list_files',
   'search_text',
+  // The Orrery Advisor's: they run on the runner, not in the Environment (see runner/src/agent/advisor-tools.ts).
+  'inspect_repository',
+  'propose_environment',
 ]);
 export type ToolName = z.infer<typeof ToolName>;
 export const ALL_TOOLS: readonly ToolName[] = ToolName.options;

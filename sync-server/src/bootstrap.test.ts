@@ -42,7 +42,19 @@ describe('first run', () => {
     expect(envs).toMatchObject([
       { name: 'Default', image: 'orrery/env-base:bookworm', repositories: [], scope: 'organisation' },
     ]);
-    expect(experts.map((e) => e.name)).toEqual(['Shell', 'Coding agent', 'Code reviewer', 'Local model']);
+    expect(experts.map((e) => e.name)).toEqual([
+      'Shell',
+      'Coding agent',
+      'Code reviewer',
+      'Local model',
+      'Orrery Advisor',
+    ]);
+    // The Advisor only reads repositories and proposes: nothing that runs in or changes an Environment.
+    expect(experts[4]).toMatchObject({
+      builtIn: true,
+      scope: 'organisation',
+      capabilities: { tools: ['inspect_repository', 'propose_environment'] },
+    });
     expect(experts[0]).toMatchObject({
       name: 'Shell',
       builtIn: true,
@@ -63,7 +75,7 @@ describe('first run', () => {
     const second = await bootstrap(s, {}, (l) => again.push(l));
     expect(again).toEqual([]);
     expect(second.generatedPassword).toBeNull();
-    expect(s.catalog.experts(boot.admin)).toHaveLength(4);
+    expect(s.catalog.experts(boot.admin)).toHaveLength(5);
   });
 
   it('uses ORRERY_ADMIN_EMAIL and ORRERY_ADMIN_PASSWORD when given', async () => {

@@ -59,6 +59,9 @@ export async function buildHistory(
       }
       case 'notice':
         break;
+      case 'environment_proposal':
+        // The proposal's tool result already told the model what it proposed.
+        break;
     }
   }
   flush();

@@ -3,6 +3,7 @@
 // tool result the model can read and recover from.
 import type { ToolName } from '@orrery/shared';
 import { z } from 'zod';
+import { ADVISOR_TOOLS, type AdvisorContext, type AdvisorTool } from './advisor-tools.js';
 import type { ToolSpec } from './model.js';
 import { shellQuote } from '../environments/index.js';
 import { resolvePath, type Workspace } from './workspace.js';
@@ -14,6 +15,8 @@ export interface ToolContext {
   onOutput: (chunk: string) => void;
   /** Environment variables for commands (the Environment's own are already set). */
   env?: Record<string, string>;
+  /** For the Advisor's runner-side tools; absent where the runner offers none. */
+  advisor?: AdvisorContext;
 }
 
 export interface ToolOutcome {
@@ -213,6 +216,18 @@ const searchText = tool({
   },
 });
 
+/** A tool that runs on the runner and needs the Advisor's context. */
+function runnerSide<S extends z.ZodType>(t: AdvisorTool<S>): Tool<S> {
+  return {
+    spec: t.spec,
+    input: t.input,
+    run: (input, ctx) =>
+      ctx.advisor
+        ? t.run(input, ctx, ctx.advisor)
+        : Promise.resolve(fail(`${t.spec.name} is not available in this session.`)),
+  };
+}
+
 const TOOLS = {
   run_command: runCommand,
   read_file: readFile,
@@ -220,6 +235,8 @@ const TOOLS = {
   edit_file: editFile,
   list_files: listFiles,
   search_text: searchText,
+  inspect_repository: runnerSide(ADVISOR_TOOLS.inspect_repository),
+  propose_environment: runnerSide(ADVISOR_TOOLS.propose_environment),
 } satisfies Record<ToolName, Tool<z.ZodType>>;
 
 export function toolSpecs(names: readonly ToolName[]): ToolSpec[] {

@@ -20,6 +20,7 @@ import {
 import { TextBatcher } from './batcher.js';
 import { buildHistory } from './history.js';
 import { ModelError, type ModelClient, type Part } from './model.js';
+import type { InspectRules } from './inspect-repository.js';
 import { runTool, toolSpecs } from './tools.js';
 import { workspaceFor, type Workspace } from './workspace.js';
 
@@ -35,6 +36,8 @@ export interface TurnDeps {
   loadAttachment: (sessionId: string, attachment: AttachmentRef) => Promise<Uint8Array>;
   now: () => number;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** Where the Advisor may read repositories from: the rules of an Environment build. */
+  repositories?: InspectRules;
 }
 
 export function environmentDefinition(ctx: SessionContext): EnvironmentDefinition | null {
@@ -329,6 +332,22 @@ async function runToolCall(
     signal,
     onOutput: (c) => out.push(c),
     env: ctx.secrets,
+    ...(deps.repositories
+      ? {
+          advisor: {
+            ...deps.repositories,
+            secretValues: Object.values(ctx.secrets),
+            propose: ({ text, draft }) =>
+              doc.addEnvironmentProposal({
+                id: randomUUID(),
+                turnId,
+                text: redactor.redact(text),
+                draft,
+                now: deps.now(),
+              }),
+          },
+        }
+      : {}),
   });
   out.end();
   // A tool that failed before running anything shows the reason in its output.

@@ -163,6 +163,10 @@ export async function startRunner(
     /** Another engine than the local one (its containers are then the test's to remove). */
     engine?: Engine;
     engineRetryMs?: number;
+    /** Folders whose repositories may be named by path (ORRERY_LOCAL_REPOS). */
+    localRepositories?: string[];
+    /** Git hosts the runner may fetch from (ORRERY_GIT_HOSTS); the public forges by default. */
+    gitHosts?: string[];
     /** False: the manager starts (and adopts containers) but the daemon claims no work until daemon.start(). */
     claiming?: boolean;
   } = {},
@@ -177,6 +181,8 @@ export async function startRunner(
       scope,
       stateDir,
       limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1, pids: 256 },
+      ...(options.localRepositories ? { localRepositories: options.localRepositories } : {}),
+      ...(options.gitHosts ? { gitHosts: options.gitHosts } : {}),
       ...(options.engineRetryMs !== undefined ? { engineRetryMs: options.engineRetryMs } : {}),
     },
   });
@@ -190,6 +196,10 @@ export async function startRunner(
       { maxRetries: 2, ...options.keys },
       EgressPolicy.of({ model: options.modelBaseUrls }),
     ),
+    repositories: {
+      localRepositories: options.localRepositories ?? [],
+      egress: EgressPolicy.of({ git: options.gitHosts }),
+    },
     now: () => Date.now(),
     log: (m, f) => {
       if (process.env.ORRERY_TEST_LOG) console.error(m, f);

@@ -3,7 +3,7 @@
 // Writers: the session's owner (queue, stop requests) and the runner (the rest);
 // writers.ts has the table the sync server enforces.
 import * as Y from 'yjs';
-import type { AttachmentRef } from '../domain.js';
+import type { AttachmentRef, EnvironmentInput } from '../domain.js';
 import { num, readEntryOf, readQueued, str, type Stored } from './session-entries.js';
 
 export const SESSION_SCHEMA_VERSION = 1;
@@ -20,7 +20,7 @@ export const SESSION_KEYS = {
 } as const;
 const K = SESSION_KEYS;
 
-export type MessageKind = 'user' | 'agent' | 'tool' | 'notice';
+export type MessageKind = 'user' | 'agent' | 'tool' | 'notice' | 'environment_proposal';
 export type ToolCallStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled';
 export type NoticeLevel = 'info' | 'warning' | 'error';
 export type TurnState = 'idle' | 'running' | 'stopping';
@@ -65,7 +65,20 @@ export interface Notice {
   level: NoticeLevel;
   text: string;
 }
-export type TranscriptEntry = UserMessage | AgentMessage | ToolCall | Notice;
+/**
+ * An Environment the Advisor drafted for the owner to review or create; the
+ * runner writes it, and creating it is the owner's own request to the server.
+ */
+export interface EnvironmentProposal {
+  kind: 'environment_proposal';
+  id: string;
+  createdAt: number;
+  turnId: string | null;
+  /** One or two sentences on why the draft looks like this. */
+  text: string;
+  draft: EnvironmentInput;
+}
+export type TranscriptEntry = UserMessage | AgentMessage | ToolCall | Notice | EnvironmentProposal;
 
 export interface QueuedMessage {
   id: string;
@@ -362,6 +375,25 @@ export class SessionDoc {
       turnId: notice.turnId,
       level: notice.level,
       text: notice.text,
+    };
+    this.doc.transact(() => messagesOf(this.doc).push([entry]), this.origin);
+  }
+
+  addEnvironmentProposal(proposal: {
+    id: string;
+    turnId: string | null;
+    text: string;
+    draft: EnvironmentInput;
+    now: number;
+  }): void {
+    const entry = {
+      kind: 'environment_proposal',
+      id: proposal.id,
+      createdAt: proposal.now,
+      turnId: proposal.turnId,
+      text: proposal.text,
+      // A plain copy: the entry never changes once written.
+      draft: JSON.parse(JSON.stringify(proposal.draft)) as unknown,
     };
     this.doc.transact(() => messagesOf(this.doc).push([entry]), this.origin);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { EnvironmentInput } from '../domain.js';
 import { SessionDoc } from './session-doc.js';
 
 function conversation() {
@@ -62,5 +63,22 @@ describe('reading a transcript again', () => {
     const entry = runner.transcript()[0]!;
     expect(Object.isFrozen(entry)).toBe(true);
     expect(() => Object.assign(entry, { text: 'changed' })).toThrow(TypeError);
+  });
+});
+
+describe('an Environment proposal', () => {
+  it('reads back as the draft the runner wrote, and one whose draft is no Environment is not shown', () => {
+    const runner = new SessionDoc(new Y.Doc()).init();
+    const draft = EnvironmentInput.parse({ name: 'Shop', image: 'node:22-bookworm', scope: 'personal' });
+    runner.addEnvironmentProposal({ id: 'p1', turnId: 't1', text: 'From .nvmrc', draft, now: 5 });
+    // A peer on an older or newer schema wrote something that is not a draft.
+    runner.doc.transact(() =>
+      runner.doc
+        .getArray('messages')
+        .push([{ kind: 'environment_proposal', id: 'p2', createdAt: 6, turnId: null, draft: { name: '' } }]),
+    );
+    expect(runner.transcript()).toEqual([
+      { kind: 'environment_proposal', id: 'p1', createdAt: 5, turnId: 't1', text: 'From .nvmrc', draft },
+    ]);
   });
 });

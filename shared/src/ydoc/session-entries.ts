@@ -6,7 +6,7 @@
 // screen that reads the transcript on every streamed chunk then redoes only
 // what changed, and unchanged entries keep their identity between reads.
 import * as Y from 'yjs';
-import { AttachmentRef } from '../domain.js';
+import { AttachmentRef, EnvironmentInput } from '../domain.js';
 import type { NoticeLevel, QueuedMessage, ToolCallStatus, TranscriptEntry } from './session-doc.js';
 
 export type Live = Y.Map<unknown>;
@@ -80,6 +80,12 @@ export function readEntry(stored: Stored): TranscriptEntry | null {
         exitCode: num(r.exitCode),
         durationMs: num(r.durationMs),
       };
+    }
+    case 'environment_proposal': {
+      // A draft that does not parse as an Environment is not offered to anyone.
+      const draft = EnvironmentInput.safeParse(m.draft);
+      if (!draft.success) return null;
+      return { ...base, kind: 'environment_proposal', text: str(m.text) ?? '', draft: draft.data };
     }
     default:
       // Entries from a newer schema are skipped rather than misread.

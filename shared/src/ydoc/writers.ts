@@ -6,6 +6,7 @@
 // | -------------- | -------------------------------- | ----------------------------------- | -------------------------- |
 // | `meta`         | the schema version               | —                                   | add, remove                |
 // | `transcript`   | messages, agent text, tool calls | —                                   | add, remove                |
+// |                | and Environment proposals        |                                     |                            |
 // | `queue`        | queued messages                  | add (authorId = the writer), remove | remove (takes the head)    |
 // | `turn`         | the turn's state                 | —                                   | add, remove                |
 // | `stop-request` | the turn map's stop key          | add, remove                         | add, remove                |

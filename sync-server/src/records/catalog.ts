@@ -223,10 +223,11 @@ export class Catalog {
          AND id != COALESCE(?, '')`,
       )
       .get(orgId, name, exceptId);
-    if (taken)
-      throw conflict(
-        `An Environment named "${name}" already exists in your organisation; pick another name.`,
-      );
+    if (taken) {
+      // Said at the name too, so a form shows it next to the field to change.
+      const message = `An Environment named "${name}" already exists in your organisation; pick another name.`;
+      throw conflict(message, { name: message });
+    }
   }
 
   /** The id of a built-in seeded under this key, if it exists. */

@@ -11,6 +11,7 @@ import {
   type CatchUpRequest,
   type CreateSessionRequest,
   type EnhanceRequest,
+  type EnvironmentInput,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -91,6 +92,7 @@ export class ApiClient {
   listSecrets = () => this.api.secrets.list();
   putSecret = (scope: SecretScope, name: string, value: string) => this.api.secrets.put(scope, name, value);
   deleteSecret = (scope: SecretScope, name: string) => this.api.secrets.delete(scope, name);
+  createEnvironment = (body: EnvironmentInput) => this.api.environments.create(body);
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because

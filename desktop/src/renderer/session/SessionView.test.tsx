@@ -1,4 +1,4 @@
-import { SessionDoc, sessionDocName } from '@orrery/shared';
+import { EnvironmentInput, SessionDoc, sessionDocName } from '@orrery/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import {
@@ -147,6 +147,33 @@ describe('SessionView', () => {
     await openSession(session, () => {});
     await expect.element(page.getByText('Private', { exact: true })).toBeVisible();
     await expect.element(page.getByRole('banner').getByLabelText('Private')).toBeVisible();
+  });
+
+  const propose = (doc: SessionDoc) =>
+    doc.addEnvironmentProposal({
+      id: 'p1',
+      turnId: null,
+      text: 'Ruby 3.4 with SQLite.',
+      draft: EnvironmentInput.parse({ name: 'Rails app', image: 'ruby:3.4-bookworm', scope: 'personal' }),
+      now: 1,
+    });
+  const card = () => page.getByRole('article', { name: 'Proposed Environment Rails app' });
+
+  it('shows the Advisor’s proposed Environment to its owner with Review in Settings and Create', async () => {
+    await openSession(sessionItem(account.user.id), propose);
+    await expect.element(card().getByText('ruby:3.4-bookworm')).toBeVisible();
+    await expect.element(card().getByRole('button', { name: 'Review in Settings' })).toBeVisible();
+    await expect
+      .element(card().getByRole('button', { name: 'Create the Environment Rails app' }))
+      .toBeVisible();
+  });
+
+  it('shows the proposed Environment to a viewer without its buttons', async () => {
+    await openSession(sessionItem('owner-1', { access: 'viewer', ownerName: 'Grace Hopper' }), propose);
+    await expect
+      .element(card().getByText('Only the session’s owner can create this Environment.'))
+      .toBeVisible();
+    expect(card().getByRole('button').elements()).toHaveLength(0);
   });
 
   it('lets a viewer read everything but not write, and says why', async () => {

@@ -123,6 +123,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
           sessionId={session.id}
           entries={view.transcript}
           queue={isOwner ? [] : view.queue}
+          isOwner={isOwner}
           nameOf={nameOf}
           agentName={displayName(session.expertName)}
           turnRunning={running}

@@ -7,6 +7,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useFollowNewest } from './follow-newest.js';
 import { useReadingPlace, type ReadingPlace } from './reading-place.js';
 import { AgentMessageView, NoticeView, ToolCallView, UserMessageView } from './EntryViews.js';
+import { EnvironmentProposalView } from './EnvironmentProposalView.js';
+
+/** First guesses of a row's height, before it is measured. */
+const ESTIMATED_HEIGHT: Partial<Record<TranscriptEntry['kind'], number>> = {
+  tool: 160,
+  environment_proposal: 320,
+};
 
 export interface TranscriptProps {
   sessionId: string;
@@ -23,6 +30,8 @@ export interface TranscriptProps {
   place?: ReadingPlace | null;
   /** Told where the reader is when they stop scrolling and when the conversation closes. */
   onPlace?: (place: ReadingPlace | null) => void;
+  /** Whether the reader owns the session, and so may act on what the agent proposes. */
+  isOwner?: boolean;
 }
 
 export function Transcript({
@@ -35,6 +44,7 @@ export function Transcript({
   agentName,
   place = null,
   onPlace,
+  isOwner = false,
 }: TranscriptProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const { following, readerScrolledAt } = useFollowNewest(scrollRef);
@@ -61,7 +71,7 @@ export function Transcript({
   const virtualizer = useVirtualizer({
     count: entries.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (entries[i]?.kind === 'tool' ? 160 : 72),
+    estimateSize: (i) => ESTIMATED_HEIGHT[entries[i]?.kind ?? 'user'] ?? 72,
     getItemKey: (i) => entries[i]?.id ?? i,
     overscan: 3,
     // Open at the bottom: the first render already shows the newest entries, not the oldest.
@@ -102,6 +112,9 @@ export function Transcript({
                 <ToolCallView entry={entry} collapsed={collapsed.has(entry.id)} onToggle={toggle} />
               )}
               {entry.kind === 'notice' && <NoticeView entry={entry} />}
+              {entry.kind === 'environment_proposal' && (
+                <EnvironmentProposalView entry={entry} canAct={isOwner} />
+              )}
             </div>
           );
         })}

@@ -16,6 +16,8 @@ export const loopbackRequests = typed.loopbackRequests;
 export const stopLoopbackServer = typed.stopLoopbackServer;
 export const watchBrowser = typed.watchBrowser;
 export const watchedBrowser = typed.watchedBrowser;
+export const startOrreryServer = typed.startOrreryServer;
+export const stopOrreryServer = typed.stopOrreryServer;
 
 /** Base64 of a string's UTF-8 bytes, for ServedFile.body. */
 export function base64(text: string | Uint8Array): string {
