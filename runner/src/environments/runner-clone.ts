@@ -34,6 +34,9 @@ const HELPER = [
   'printf "username=%s\\npassword=%s\\n" "$ORRERY_CLONE_USER" "$ORRERY_CLONE_TOKEN"; }; f',
 ].join(' ');
 
+const UNREACHABLE =
+  /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Network is unreachable|Couldn't connect|Could not resolve hostname/i;
+
 /** A git bundle of every branch and tag of a remote repository, cloned on the runner. */
 export async function cloneOnRunner(repo: Repository, options: RunnerCloneOptions): Promise<Buffer> {
   const shown = displayUrl(repo.url);
@@ -167,12 +170,13 @@ function cloneFailure(
   if (/not found|does not appear to be a git repository|HTTP 404/i.test(stderr)) {
     return `Cloning ${shown} failed: repository not found. Check the URL${credential ? ` and that ${repo.credential} may read it` : ''}.${missing}`;
   }
-  if (
-    /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Network is unreachable|Couldn't connect|Could not resolve hostname/i.test(
-      stderr,
-    )
-  ) {
-    return `Cloning ${shown} failed: the host ${where} cannot be reached from the runner (${tail}). Check the URL, or the runner's network.`;
+  const unreachable = stderr
+    .split('\n')
+    .find((line) => UNREACHABLE.test(line))
+    ?.replace(/^(fatal|ssh): /, '')
+    .trim();
+  if (unreachable) {
+    return `Cloning ${shown} failed: the host ${where} cannot be reached from the runner (${unreachable}). Check the URL, or the runner's network.`;
   }
   return `Cloning ${shown} failed: ${tail}`;
 }
