@@ -107,7 +107,7 @@ describe('repositories cloned on the runner’s side', () => {
     );
 
     const tag = snapshotTag(snapshotHash(d));
-    const history = await docker.getImage(tag).history();
+    const history: unknown = await docker.getImage(tag).history();
     expect(JSON.stringify(history)).not.toContain(TOKEN);
     expect(await imageContains(tag, TOKEN)).toBe(false);
     // The image does carry the repository: the search would find what is there.

@@ -146,7 +146,8 @@ function cloneFailure(
   cause: unknown,
   secrets: string[],
 ): string {
-  const stderr = redact(String((cause as { stderr?: unknown }).stderr ?? messageOf(cause)), secrets);
+  const { stderr: output } = cause as { stderr?: unknown };
+  const stderr = redact(typeof output === 'string' && output ? output : messageOf(cause), secrets);
   const tail = stderr.trim().split('\n').slice(-3).join(' ').trim();
   const where = host ?? 'its host';
   const missing =
