@@ -217,7 +217,12 @@ export class RunnerDaemon {
     const definition = environmentDefinition(context);
     if (!definition) throw new Error('this session has no Environment');
     await this.deps.environments.stop(sessionId).catch(() => undefined);
-    await this.deps.environments.ensureRunning(sessionId, definition, context.secrets);
+    await this.deps.environments.ensureRunning(
+      sessionId,
+      definition,
+      context.secrets,
+      context.repositoryCredentials,
+    );
   }
 
   private async runTurns(sessionId: string, lease: AbortSignal): Promise<void> {

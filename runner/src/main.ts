@@ -113,6 +113,7 @@ const environments = createEnvironmentManager({
     stateDir: path.resolve(config.dataDir, 'runner'),
     gitHosts: egressLists.git,
     localRepositories: config.localRepos,
+    gitKnownHostsFile: env.ORRERY_GIT_KNOWN_HOSTS?.trim() || undefined,
   },
   sessionExists: async (sessionId) => {
     try {

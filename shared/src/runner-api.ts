@@ -86,6 +86,19 @@ export const CompleteRequest = z.strictObject({
 });
 export type CompleteRequest = z.infer<typeof CompleteRequest>;
 
+/**
+ * A repository credential's value as a runner receives it, in a session's
+ * context: only the ones the Environment's repositories name, and only when
+ * the repository's host is the credential's host. The runner clones with it
+ * from its own side; it never enters a container.
+ */
+export const RunnerRepositoryCredential = z.strictObject({
+  host: z.string().min(1).max(255),
+  kind: z.enum(['https-token', 'ssh-key']),
+  value: z.string(),
+});
+export type RunnerRepositoryCredential = z.infer<typeof RunnerRepositoryCredential>;
+
 /** Everything a runner needs to run a session's turns. Secrets are included; runners never log them. */
 export const SessionContext = z.strictObject({
   session: Session,
@@ -95,6 +108,8 @@ export const SessionContext = z.strictObject({
   secrets: z.record(z.string(), z.string()),
   /** The server's installation: snapshot images are labelled with it and reused only within it. */
   installationId: z.string().min(1).max(100),
+  /** Repository credentials by name (see RunnerRepositoryCredential); absent from older servers. */
+  repositoryCredentials: z.record(z.string(), RunnerRepositoryCredential).optional(),
 });
 export type SessionContext = z.infer<typeof SessionContext>;
 

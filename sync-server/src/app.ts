@@ -20,6 +20,7 @@ import { grantRoutes } from './routes/grants.js';
 import { engineRoutes } from './routes/engines.js';
 import { runnerRoutes } from './routes/runner.js';
 import { secretRoutes } from './routes/secrets.js';
+import { repositoryCredentialRoutes } from './routes/repository-credentials.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
@@ -100,6 +101,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', environmentActionRoutes(s));
   api.route('/', runnerRoutes(s));
   api.route('/', engineRoutes(s));
+  api.route('/', repositoryCredentialRoutes(s));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {
     openapi: '3.0.0',

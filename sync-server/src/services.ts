@@ -12,6 +12,7 @@ import { Attachments } from './records/attachments.js';
 import { Catalog } from './records/catalog.js';
 import { Sessions, type DocAccess } from './records/sessions.js';
 import { Secrets } from './records/secrets.js';
+import { RepositoryCredentials } from './records/repository-credentials.js';
 import { Triggers } from './records/triggers.js';
 import { SecretBox, loadSecretsKey } from './auth/secret-box.js';
 import { loadInstallationId } from './installation.js';
@@ -43,6 +44,7 @@ export interface Services {
   attachments: Attachments;
   triggers: Triggers;
   secrets: Secrets;
+  repositoryCredentials: RepositoryCredentials;
   /** Handed to runners in each session's context (see installation.ts). */
   installationId: string;
   jobs: JobQueue;
@@ -68,6 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
   const triggers = new Triggers(deps.db, clock);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
+  const repositoryCredentials = new RepositoryCredentials(deps.db, secretBox, clock, deps.log);
   const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
   const docAccess = (principal: Principal, name: string): DocAccess | null => {
@@ -138,6 +141,7 @@ export function createServices(deps: ServiceDeps): Services {
     attachments,
     triggers,
     secrets,
+    repositoryCredentials,
     installationId,
     jobs,
     engines: new EngineBoard(clock),

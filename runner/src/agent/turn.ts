@@ -116,7 +116,12 @@ async function ensureRunningHeld(
 ): Promise<boolean> {
   for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
     try {
-      await deps.environments.ensureRunning(ctx.session.id, definition, ctx.secrets);
+      await deps.environments.ensureRunning(
+        ctx.session.id,
+        definition,
+        ctx.secrets,
+        ctx.repositoryCredentials,
+      );
       return true;
     } catch (error) {
       if (!(error instanceof EnvironmentError && error.code === 'engine_unavailable')) throw error;

@@ -32,6 +32,7 @@ export interface ResolvedConfig {
   buildStepTimeoutMs: number;
   buildTimeoutMs: number;
   localRepositories: string[];
+  gitKnownHostsFile: string | undefined;
   engineRetryMs: number;
   commandChannel: boolean;
   restarts: RestartPolicy;

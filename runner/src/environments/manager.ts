@@ -1,7 +1,7 @@
 // The Environment manager on dockerode: the public face of the lifecycle,
 // commands, files and reconciliation. Construct it with
 // createEnvironmentManager({ engines | docker, clock, log, config }).
-import type { EngineHealth, EnvironmentStatus } from '@orrery/shared';
+import type { EngineHealth, EnvironmentStatus, RunnerRepositoryCredential } from '@orrery/shared';
 import type Docker from 'dockerode';
 import { EgressPolicy } from '../egress/policy.js';
 import { systemClock, type Clock } from './clock.js';
@@ -64,6 +64,8 @@ export interface EnvironmentManagerConfig {
    * local path is refused.
    */
   localRepositories?: string[];
+  /** The known-hosts file SSH clones of repositories check host keys against (ORRERY_GIT_KNOWN_HOSTS; default ~/.ssh/known_hosts). */
+  gitKnownHostsFile?: string | undefined;
   /** ensureRunning keeps retrying an unreachable engine this long before it fails (default 20 s). */
   engineRetryMs?: number;
   /** The persistent command channel (default on); off, every command is a docker exec. */
@@ -125,6 +127,7 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     sessionId: string,
     definition: EnvironmentDefinition,
     secrets: Record<string, string> = {},
+    repositoryCredentials: Record<string, RunnerRepositoryCredential> = {},
   ): Promise<void> {
     checkDefinition(definition);
     const served = this.core.config.installation;
@@ -139,6 +142,7 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     const entry = this.core.entryFor(checkSessionId(sessionId));
     entry.definition = { ...definition, variables: usableVariables(definition.variables, this.core.log) };
     entry.secrets = usableSecrets(secrets, this.core.log);
+    entry.repositoryCredentials = repositoryCredentials;
     entry.timeouts = {
       idleTimeoutMs: definition.idleTimeoutMs,
       maxRunTimeMs: definition.maxRunTimeMs,
@@ -341,6 +345,7 @@ function resolveConfig(config: EnvironmentManagerConfig): ResolvedConfig {
     buildStepTimeoutMs: config.buildStepTimeoutMs ?? 30 * 60 * 1000,
     buildTimeoutMs: config.buildTimeoutMs ?? 60 * 60 * 1000,
     localRepositories: config.localRepositories ?? [],
+    gitKnownHostsFile: config.gitKnownHostsFile,
     engineRetryMs: config.engineRetryMs ?? 20_000,
     commandChannel: config.commandChannel ?? true,
     restarts: { ...DEFAULT_RESTART_POLICY, ...config.restarts },

@@ -1,6 +1,6 @@
 // What the manager holds in memory for one session's Environment, and the
 // queue that lets only one lifecycle operation run at a time for it.
-import type { EnvironmentStatus } from '@orrery/shared';
+import type { EnvironmentStatus, RunnerRepositoryCredential } from '@orrery/shared';
 import type { ScheduledTimer } from './clock.js';
 import type { CommandChannel } from './command-channel.js';
 import { nextDeadline, type Deadline, type Timeouts } from './deadlines.js';
@@ -45,6 +45,8 @@ export interface SessionEntry {
   /** The last definition ensureRunning was given (needed to recreate the container). */
   definition: EnvironmentDefinition | undefined;
   secrets: Record<string, string>;
+  /** Repository credentials from the last ensureRunning: a build clones with them on the runner's side. */
+  repositoryCredentials?: Record<string, RunnerRepositoryCredential>;
   timeouts: Timeouts;
   state: SessionState;
   queue: SerialQueue;

@@ -184,12 +184,12 @@ describe('build failures', () => {
     });
   });
 
-  it('explains that a remote repository cannot be cloned without a network', async () => {
+  it('explains that the runner cannot reach a remote repository’s host', async () => {
     const d = definition('', { repositories: [{ url: 'https://git.example.invalid/team/app.git' }] });
     await expect(t.manager.ensureRunning('f3', d)).rejects.toMatchObject({
       code: 'build_failed',
       message: expect.stringContaining(
-        'Cloning https://git.example.invalid/team/app.git failed (the build container has no network on this engine)',
+        'Cloning https://git.example.invalid/team/app.git failed: the host git.example.invalid cannot be reached from the runner (',
       ) as string,
     });
   });

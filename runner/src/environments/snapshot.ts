@@ -7,6 +7,7 @@
 // who uses the Environment, so a build sees the definition alone: no one's
 // secrets (they reach only commands in their owner's session container).
 import { randomBytes } from 'node:crypto';
+import type { RunnerRepositoryCredential } from '@orrery/shared';
 import type Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { dockerExecStarter, killRun } from './docker-exec.js';
@@ -29,6 +30,7 @@ import {
   localPathOf,
   urlCredentials,
 } from './repo-source.js';
+import { cloneOnRunner, originUrl } from './runner-clone.js';
 import { shellQuote } from './scripts.js';
 import { supervise } from './supervise.js';
 import type { BuildLogEntry, EnvironmentDefinition } from './types.js';
@@ -52,6 +54,10 @@ export interface SnapshotInput {
   limits: ContainerLimits;
   /** Folders whose repositories may be named by a local path (see repo-source). */
   localRepositories: readonly string[];
+  /** Repository credentials by name, from the session's context; used on the runner's side only. */
+  repositoryCredentials?: Readonly<Record<string, RunnerRepositoryCredential>> | undefined;
+  /** The known-hosts file SSH clones check host keys against. */
+  gitKnownHostsFile?: string | undefined;
   log: Log;
   onLog: (line: BuildLogLine) => void;
   onProgress: (detail: string) => void;
@@ -81,7 +87,10 @@ export async function snapshotExists(docker: Docker, hash: string, installation:
 export async function buildSnapshot(input: SnapshotInput): Promise<string> {
   const { engine, definition, hash } = input;
   // No one's secrets reach a build; credentials written into repository URLs stay out of its log.
-  const redactor = new Redactor(definition.repositories.flatMap((r) => urlCredentials(r.url)));
+  const redactor = new Redactor([
+    ...definition.repositories.flatMap((r) => urlCredentials(r.url)),
+    ...Object.values(input.repositoryCredentials ?? {}).map((c) => c.value),
+  ]);
   const say = (text: string) => input.onLog({ environmentId: definition.id, hash, stream: 'progress', text });
   // Before anything starts: a local path outside the allowed folders fails the build at once.
   const localFolders: (string | undefined)[] = [];
@@ -188,24 +197,22 @@ async function cloneRepositories(
     input.onProgress(`cloning ${shown} (${i + 1} of ${repos.length})`);
     say(`Cloning ${shown} into ${target}`);
     const real = input.localFolders[i];
-    let source = repo.url;
-    if (real !== undefined) {
-      const bundle = await bundleLocalRepository(real, localPathOf(repo.url));
-      source = `${SOURCES}/${i}.bundle`;
-      await putFile(container, SOURCES, `${i}.bundle`, bundle);
-    }
-    const checkout = repo.ref ? ` && git -C ${shellQuote(target)} checkout -q ${shellQuote(repo.ref)}` : '';
-    const origin =
+    // Remote ones are cloned on the runner's side: the container needs no network and sees no credential.
+    const bundle =
       real !== undefined
-        ? ` && git -C ${shellQuote(target)} remote set-url origin ${shellQuote(repo.url)}`
-        : '';
+        ? await bundleLocalRepository(real, localPathOf(repo.url))
+        : await cloneOnRunner(repo, {
+            credentials: input.repositoryCredentials ?? {},
+            knownHostsFile: input.gitKnownHostsFile,
+            timeoutMs: Math.max(1_000, Math.min(input.stepTimeoutMs, input.deadline - Date.now())),
+          });
+    const source = `${SOURCES}/${i}.bundle`;
+    await putFile(container, SOURCES, `${i}.bundle`, bundle);
+    const checkout = repo.ref ? ` && git -C ${shellQuote(target)} checkout -q ${shellQuote(repo.ref)}` : '';
+    const origin = ` && git -C ${shellQuote(target)} remote set-url origin ${shellQuote(real !== undefined ? repo.url : originUrl(repo.url))}`;
     const command = `git clone -q -- ${shellQuote(source)} ${shellQuote(target)}${checkout}${origin}`;
     // As root: the image may shut other users out until the snapshot is saved; the workspace is chowned after.
-    await step(container, input, {
-      command,
-      user: '0:0',
-      failure: `Cloning ${shown} failed${input.networkMode === 'none' && real === undefined ? ' (the build container has no network on this engine)' : ''}`,
-    });
+    await step(container, input, { command, user: '0:0', failure: `Cloning ${shown} failed` });
   }
 }
 

@@ -38,7 +38,7 @@ export class Snapshots {
     if (!build) {
       if (await snapshotExists(engine.docker, hash, definition.installation)) return snapshotTag(hash);
       // The definition alone: the secrets of the session that happens to build it never reach the image.
-      build = this.builds.get(key) ?? this.start(engine, definition, hash, key);
+      build = this.builds.get(key) ?? this.start(engine, definition, hash, key, entry);
     }
     build.waiting.add(entry);
     this.core.setStatus(entry, 'building', text.building(definition.name, build.step));
@@ -49,7 +49,13 @@ export class Snapshots {
     }
   }
 
-  private start(engine: Engine, definition: EnvironmentDefinition, hash: string, key: string): Build {
+  private start(
+    engine: Engine,
+    definition: EnvironmentDefinition,
+    hash: string,
+    key: string,
+    entry: SessionEntry,
+  ): Build {
     const { core } = this;
     const build: Build = { done: Promise.resolve(''), waiting: new Set(), step: undefined };
     build.done = (async () => {
@@ -67,6 +73,9 @@ export class Snapshots {
         timeoutMs: core.config.buildTimeoutMs,
         limits: core.config.limits,
         localRepositories: core.config.localRepositories,
+        // Cloning only, on the runner's side: they never reach the build container or the image.
+        repositoryCredentials: entry.repositoryCredentials,
+        gitKnownHostsFile: core.config.gitKnownHostsFile,
         log: core.log,
         onLog: (line) => core.emitBuildLog(line),
         onProgress: (step) => {

@@ -1,7 +1,12 @@
 // The Environment manager's contract: what the agent loop and the daemon use
 // to get a session's container, run commands and move files. Implemented on
 // dockerode in this folder; tests drive it directly against a real engine.
-import type { EngineHealth, EnvironmentNetwork, EnvironmentStatus } from '@orrery/shared';
+import type {
+  EngineHealth,
+  EnvironmentNetwork,
+  EnvironmentStatus,
+  RunnerRepositoryCredential,
+} from '@orrery/shared';
 
 /** What an Environment is built from; hashed to key its snapshot image. */
 export interface EnvironmentDefinition {
@@ -14,7 +19,13 @@ export interface EnvironmentDefinition {
   installation: string;
   name: string;
   image: string;
-  repositories: { url: string; ref?: string | undefined; path?: string | undefined }[];
+  repositories: {
+    url: string;
+    ref?: string | undefined;
+    path?: string | undefined;
+    /** The name of the repository credential the runner clones it with (not part of the snapshot). */
+    credential?: string | undefined;
+  }[];
   setupScript: string;
   /** Visible to anyone who starts a session with this Environment. */
   variables: Record<string, string>;
@@ -106,6 +117,8 @@ export interface EnvironmentManager {
     sessionId: string,
     definition: EnvironmentDefinition,
     secrets?: Record<string, string>,
+    /** Repository credentials by name (SessionContext.repositoryCredentials): for cloning on the runner only. */
+    repositoryCredentials?: Record<string, RunnerRepositoryCredential>,
   ): Promise<void>;
   exec(sessionId: string, options: ExecOptions): Promise<ExecResult>;
   readFile(sessionId: string, path: string): Promise<Uint8Array>;

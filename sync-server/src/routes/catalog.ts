@@ -127,7 +127,11 @@ export function environmentRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => c.json({ environment: s.catalog.createEnvironment(userOf(c), c.req.valid('json')) }, 201),
+    (c) => {
+      const input = c.req.valid('json');
+      s.repositoryCredentials.checkRepositories(userOf(c), input.repositories);
+      return c.json({ environment: s.catalog.createEnvironment(userOf(c), input) }, 201);
+    },
   );
   app.openapi(
     createRoute({
@@ -158,6 +162,7 @@ export function environmentRoutes(s: Services) {
     }),
     async (c) => {
       const patch = await presentFields(c, c.req.valid('json'));
+      if (patch.repositories) s.repositoryCredentials.checkRepositories(userOf(c), patch.repositories);
       return c.json(
         { environment: s.catalog.updateEnvironment(userOf(c), c.req.valid('param').id, patch) },
         200,

@@ -108,8 +108,20 @@ export function runnerRoutes(s: Services) {
         ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
       const secrets = s.secrets.forSession(row.org_id, row.owner_id);
+      const repositoryCredentials = s.repositoryCredentials.forRunner(
+        row.org_id,
+        row.owner_id,
+        environment?.repositories ?? [],
+      );
       return c.json(
-        { session: toSession(row), expert, environment, secrets, installationId: s.installationId },
+        {
+          session: toSession(row),
+          expert,
+          environment,
+          secrets,
+          installationId: s.installationId,
+          repositoryCredentials,
+        },
         200,
       );
     },

@@ -195,4 +195,18 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE environments SET body = json_set(body, '$.network', 'internet')
   WHERE built_in_key IS NULL AND json_extract(body, '$.network') IS NULL;
   `,
+  // Repository credentials: secrets bound to one git host (routes/repository-credentials.ts).
+  `
+  CREATE TABLE repository_credentials (
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    owner_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    host TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('https-token', 'ssh-key')),
+    sealed BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (org_id, owner_id, name)
+  );
+  `,
 ];

@@ -12,6 +12,7 @@ import {
   type CreateSessionRequest,
   type EnhanceRequest,
   type EnvironmentInput,
+  type PutRepositoryCredentialRequest,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -138,4 +139,11 @@ export class ApiClient {
     const { bytes, contentType } = await this.api.attachments.download(sha256, sessionId);
     return new Blob([bytes], { type: contentType });
   }
+
+  // Repository credentials are write-only too: host, kind and value go up; only the summary comes back.
+  listRepositoryCredentials = () => this.api.repositoryCredentials.list();
+  putRepositoryCredential = (scope: SecretScope, name: string, body: PutRepositoryCredentialRequest) =>
+    this.api.repositoryCredentials.put(scope, name, body);
+  deleteRepositoryCredential = (scope: SecretScope, name: string) =>
+    this.api.repositoryCredentials.delete(scope, name);
 }

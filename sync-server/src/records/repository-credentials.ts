@@ -1,0 +1,211 @@
+// Repository credentials: write-only secrets bound to one git host (an HTTPS
+// token or an SSH private key) that an Environment's repository names. Like
+// secrets, private ones belong to one person and shared ones to the
+// organisation (admins change those), and a private one wins over a shared
+// one of the same name. Values are sealed at rest, with the host and kind in
+// the seal, and leave the server only towards a runner, in a session's
+// context, for repositories on that very host.
+import {
+  repositoryHost,
+  type PutRepositoryCredentialRequest,
+  type Repository,
+  type RepositoryCredentialSummary,
+  type RunnerRepositoryCredential,
+  type SecretScope,
+  type User,
+} from '@orrery/shared';
+import { SecretBoxError, type SecretBox } from '../auth/secret-box.js';
+import { ApiError, forbidden, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../store/db.js';
+
+/** The owner column of the organisation's shared credentials. */
+const SHARED = '';
+
+interface Row {
+  owner_id: string;
+  name: string;
+  host: string;
+  kind: RepositoryCredentialSummary['kind'];
+  updated_at: number;
+  updated_by_name: string;
+}
+
+export class RepositoryCredentials {
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox,
+    private readonly clock: () => number,
+    private readonly log: Logger,
+  ) {}
+
+  /** The caller's private credentials and the organisation's shared ones: never their values. */
+  list(user: User): RepositoryCredentialSummary[] {
+    return this.rows(user.orgId, user.id).map(summary);
+  }
+
+  put(
+    user: User,
+    scope: SecretScope,
+    name: string,
+    input: PutRepositoryCredentialRequest,
+  ): RepositoryCredentialSummary {
+    const owner = this.ownerFor(user, scope);
+    const problem = valueProblem(input.kind, input.value);
+    if (problem) throw new ApiError(400, 'validation_failed', `The value ${problem}.`, { value: problem });
+    const now = this.clock();
+    this.db
+      .prepare(
+        `INSERT INTO repository_credentials (org_id, owner_id, name, host, kind, sealed, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (org_id, owner_id, name) DO UPDATE SET host = excluded.host, kind = excluded.kind,
+           sealed = excluded.sealed, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run(
+        user.orgId,
+        owner,
+        name,
+        input.host,
+        input.kind,
+        this.box.seal(input.value, context(user.orgId, owner, name, input.host, input.kind)),
+        now,
+        user.id,
+      );
+    return summary({
+      owner_id: owner,
+      name,
+      host: input.host,
+      kind: input.kind,
+      updated_at: now,
+      updated_by_name: user.name,
+    });
+  }
+
+  remove(user: User, scope: SecretScope, name: string): void {
+    const owner = this.ownerFor(user, scope);
+    const { changes } = this.db
+      .prepare('DELETE FROM repository_credentials WHERE org_id = ? AND owner_id = ? AND name = ?')
+      .run(user.orgId, owner, name);
+    if (!changes) throw notFound(`There is no ${scope} repository credential named ${name}.`);
+  }
+
+  /**
+   * Refuses repositories that name a credential the saver cannot use: one
+   * that does not exist for them, or one bound to another host than the
+   * repository's URL. The answer names the field to change.
+   */
+  checkRepositories(user: User, repositories: readonly Repository[]): void {
+    const fields: Record<string, string> = {};
+    const visible = this.visible(user.orgId, user.id);
+    repositories.forEach((repo, i) => {
+      if (!repo.credential) return;
+      const field = `repositories.${i}.credential`;
+      const credential = visible.get(repo.credential);
+      const host = repositoryHost(repo.url);
+      if (!credential) {
+        fields[field] =
+          `There is no repository credential named ${repo.credential} for you; add it under Repository credentials, or pick one that exists.`;
+      } else if (!host) {
+        fields[field] =
+          'A local repository is read on the runner’s machine and needs no credential; remove it.';
+      } else if (host !== credential.host) {
+        fields[field] =
+          `${repo.credential} is for ${credential.host}, but this repository is on ${host}; pick a credential for ${host}, or change the URL.`;
+      }
+    });
+    const problems = Object.values(fields);
+    if (problems.length) throw new ApiError(400, 'validation_failed', problems.join(' '), fields);
+  }
+
+  /**
+   * The credentials a session owned by `ownerId` clones its repositories
+   * with: each one a repository names, resolved for the owner, and only when
+   * the repository is on the credential's host (whoever wrote the
+   * Environment, a credential never goes to a host it was not made for).
+   */
+  forRunner(
+    orgId: string,
+    ownerId: string,
+    repositories: readonly Repository[],
+  ): Record<string, RunnerRepositoryCredential> {
+    const visible = this.visible(orgId, ownerId);
+    const out: Record<string, RunnerRepositoryCredential> = {};
+    for (const repo of repositories) {
+      const row = repo.credential ? visible.get(repo.credential) : undefined;
+      if (!row || out[row.name] || repositoryHost(repo.url) !== row.host) continue;
+      const sealed = this.db
+        .prepare<[string, string, string], { sealed: Buffer }>(
+          'SELECT sealed FROM repository_credentials WHERE org_id = ? AND owner_id = ? AND name = ?',
+        )
+        .get(orgId, row.owner_id, row.name);
+      if (!sealed) continue;
+      try {
+        const value = this.box.open(
+          sealed.sealed,
+          context(orgId, row.owner_id, row.name, row.host, row.kind),
+        );
+        out[row.name] = { host: row.host, kind: row.kind, value };
+      } catch (error) {
+        if (!(error instanceof SecretBoxError)) throw error;
+        this.log.warn(
+          `The repository credential ${row.name} of organisation ${orgId} does not open with this server’s key ` +
+            'and was left out; set it again, or restore the key it was saved with.',
+        );
+      }
+    }
+    return out;
+  }
+
+  /** By name, what `ownerId` may use: their private credential over the shared one. */
+  private visible(orgId: string, ownerId: string): Map<string, Row> {
+    const byName = new Map<string, Row>();
+    for (const row of this.rows(orgId, ownerId)) {
+      if (!byName.has(row.name) || row.owner_id !== SHARED) byName.set(row.name, row);
+    }
+    return byName;
+  }
+
+  private rows(orgId: string, ownerId: string): Row[] {
+    return this.db
+      .prepare(
+        `SELECT c.owner_id, c.name, c.host, c.kind, c.updated_at, u.name AS updated_by_name
+         FROM repository_credentials c JOIN users u ON u.id = c.updated_by
+         WHERE c.org_id = ? AND c.owner_id IN (?, ?) ORDER BY c.name, c.owner_id`,
+      )
+      .all(orgId, ownerId, SHARED) as Row[];
+  }
+
+  private ownerFor(user: User, scope: SecretScope): string {
+    if (scope === 'private') return user.id;
+    if (user.role !== 'admin')
+      throw forbidden('Only an admin of your organisation may change shared repository credentials.');
+    return SHARED;
+  }
+}
+
+function summary(row: Row): RepositoryCredentialSummary {
+  return {
+    name: row.name,
+    scope: row.owner_id === SHARED ? 'shared' : 'private',
+    host: row.host,
+    kind: row.kind,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by_name,
+  };
+}
+
+/** What is wrong with a value for its kind, in words that end a sentence; undefined when it will do. */
+function valueProblem(kind: RepositoryCredentialSummary['kind'], value: string): string | undefined {
+  if (kind === 'https-token') {
+    return /\s/.test(value.trim()) || !value.trim()
+      ? 'must be one token without spaces or line breaks (or user:token)'
+      : undefined;
+  }
+  return /^-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----\s*$/.test(value.trim())
+    ? undefined
+    : 'must be an SSH private key without a passphrase, from -----BEGIN … PRIVATE KEY----- to -----END … PRIVATE KEY-----';
+}
+
+function context(orgId: string, ownerId: string, name: string, host: string, kind: string): string {
+  return `orrery-repository-credential|${orgId}|${ownerId}|${name}|${host}|${kind}`;
+}
