@@ -169,8 +169,6 @@ export async function startRunner(
     gitHosts?: string[];
     /** False: the manager starts (and adopts containers) but the daemon claims no work until daemon.start(). */
     claiming?: boolean;
-    /** Git hosts repositories may come from (ORRERY_GIT_HOSTS), e.g. a loopback test git host's. */
-    gitHosts?: string[];
   } = {},
 ): Promise<InProcessRunner> {
   const docker = options.engine?.docker ?? new Docker({ socketPath: '/var/run/docker.sock' });
@@ -186,7 +184,6 @@ export async function startRunner(
       ...(options.localRepositories ? { localRepositories: options.localRepositories } : {}),
       ...(options.gitHosts ? { gitHosts: options.gitHosts } : {}),
       ...(options.engineRetryMs !== undefined ? { engineRetryMs: options.engineRetryMs } : {}),
-      ...(options.gitHosts ? { gitHosts: options.gitHosts } : {}),
     },
   });
   await manager.start();
