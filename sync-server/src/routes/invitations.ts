@@ -77,11 +77,15 @@ export function invitationRoutes(s: Services) {
       const { email, role } = c.req.valid('json');
       const existingOrg = s.invitations.organisationOfEmail(email);
       if (existingOrg) {
-        const message =
+        const org = s.accounts.organisation(admin.orgId).name;
+        const [message, field] =
           existingOrg === admin.orgId
-            ? `${email} is already a member of ${s.accounts.organisation(admin.orgId).name}.`
-            : `${email} already has an Orrery account on this server.`;
-        throw new ApiError(409, 'conflict', message, { email: message });
+            ? [`${email} is already a member of ${org}.`, `${org} already has a member with this email.`]
+            : [
+                `${email} already has an Orrery account on this server.`,
+                'This email already has an Orrery account on this server.',
+              ];
+        throw new ApiError(409, 'conflict', message, { email: field });
       }
       return c.json(s.invitations.create(admin, email, role), 201);
     },

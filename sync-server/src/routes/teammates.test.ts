@@ -140,7 +140,7 @@ describe('invitations', () => {
     await expect(invite(member.user.email)).rejects.toMatchObject({
       status: 409,
       message: `${member.user.email} is already a member of My organisation.`,
-      fields: { email: `${member.user.email} is already a member of My organisation.` },
+      fields: { email: 'My organisation already has a member with this email.' },
     });
   });
 

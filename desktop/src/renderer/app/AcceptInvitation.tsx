@@ -25,15 +25,6 @@ type Lookup =
 
 export function AcceptInvitation({ serverUrl, token, onSignedIn, onSignInInstead }: AcceptInvitationProps) {
   const [lookup, setLookup] = useState<Lookup>({ state: 'loading' });
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  // After a refused try, the keyboard goes to the first field that says what to change.
-  const focusFirstError = () =>
-    requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
 
   useEffect(() => {
     let cancelled = false;
@@ -51,29 +42,6 @@ export function AcceptInvitation({ serverUrl, token, onSignedIn, onSignInInstead
     };
   }, [serverUrl, token]);
 
-  function check(): FieldErrors {
-    const found = checkWith(AcceptInvitationRequest, { token, name, password });
-    if (!found.password && password !== repeat) found.repeat = 'The two passwords are not the same.';
-    return found;
-  }
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const found = check();
-    setErrors(found);
-    if (Object.keys(found).length) return focusFirstError();
-    setBusy(true);
-    try {
-      const url = normaliseServerUrl(serverUrl);
-      const res = await ApiClient.acceptInvitation(url, { token, name: name.trim(), password });
-      await onSignedIn({ serverUrl: url, token: res.token, user: res.user, organisation: res.organisation });
-    } catch (error) {
-      setErrors(errorsOfFailure(error));
-      setBusy(false);
-      focusFirstError();
-    }
-  }
-
   if (lookup.state === 'loading') return <div className="splash" aria-busy="true" />;
   if (lookup.state === 'unusable')
     return (
@@ -89,8 +57,65 @@ export function AcceptInvitation({ serverUrl, token, onSignedIn, onSignInInstead
         </div>
       </main>
     );
+  return (
+    <AcceptForm
+      token={token}
+      invitation={lookup.invitation}
+      onSignInInstead={onSignInInstead}
+      onAccept={async (name, password) => {
+        const url = normaliseServerUrl(serverUrl);
+        const res = await ApiClient.acceptInvitation(url, { token, name, password });
+        await onSignedIn({
+          serverUrl: url,
+          token: res.token,
+          user: res.user,
+          organisation: res.organisation,
+        });
+      }}
+    />
+  );
+}
 
-  const { invitation } = lookup;
+export interface AcceptFormProps {
+  token: string;
+  invitation: InvitationPreviewResponse;
+  /** Accepts on the server and signs in; a refusal is thrown and shown by its fields. */
+  onAccept: (name: string, password: string) => Promise<void>;
+  onSignInInstead: () => void;
+}
+
+export function AcceptForm({ token, invitation, onAccept, onSignInInstead }: AcceptFormProps) {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  // After a refused try, the keyboard goes to the first field that says what to change.
+  const focusFirstError = () =>
+    requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+
+  function check(): FieldErrors {
+    const found = checkWith(AcceptInvitationRequest, { token, name, password });
+    if (!found.password && password !== repeat) found.repeat = 'The two passwords are not the same.';
+    return found;
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = check();
+    setErrors(found);
+    if (Object.keys(found).length) return focusFirstError();
+    setBusy(true);
+    try {
+      await onAccept(name.trim(), password);
+    } catch (error) {
+      setErrors(errorsOfFailure(error));
+      setBusy(false);
+      focusFirstError();
+    }
+  }
+
   const clear = (key: string) => setErrors(({ [key]: _, '': __, ...rest }) => rest);
   return (
     <main className="sign-in">
