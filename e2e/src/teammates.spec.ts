@@ -121,6 +121,18 @@ test('an admin invites a teammate, who accepts in their own browser and sees wha
   await expect(ivyRow).toContainText('Deactivated');
   await expect(ivyRow.getByRole('button', { name: 'Reassign the sessions of Ivy' })).toBeVisible();
 
+  // Her sessions (none yet) can go to someone active.
+  await ivyRow.getByRole('button', { name: 'Reassign the sessions of Ivy' }).click();
+  const reassign = page.getByRole('group', { name: 'Reassign the sessions of Ivy' });
+  await expect(reassign.getByRole('combobox')).toHaveValue(admin.id);
+  await reassign.getByRole('button', { name: 'Reassign sessions' }).click();
+  await expect(ivyRow.getByRole('status')).toHaveText('Ivy had no sessions to give.');
+  await saveScreenshot(page, 'desktop-teammates-deactivated');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await ivyRow.scrollIntoViewIfNeeded();
+  await saveScreenshot(page, 'phone-teammates-admin');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   const later = await browser.newContext();
   const refused = await later.newPage();
   await refused.goto(server);

@@ -158,7 +158,9 @@ export function MemberRow(props: MemberRowProps) {
               const moved = await props.onReassign(member.id, toUserId);
               return moved === 0
                 ? `${member.name} had no sessions to give.`
-                : `${moved === 1 ? '1 session' : `${moved} sessions`} of ${member.name} now belong to ${toName}.`;
+                : moved === 1
+                  ? `1 session of ${member.name} now belongs to ${toName}.`
+                  : `${moved} sessions of ${member.name} now belong to ${toName}.`;
             })
           }
         />
