@@ -4,6 +4,7 @@
 // signs in again later. The link works once. The admin then deactivates them,
 // after which signing in is refused with a sentence that says why.
 import type { Page } from '@playwright/test';
+import { clientFor } from './api.js';
 import { saveScreenshot, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 
@@ -31,6 +32,14 @@ test('an admin invites a teammate, who accepts in their own browser and sees wha
     .getByRole('link', { name: 'Teammates' })
     .click();
   await expect(page.getByRole('heading', { name: 'Teammates', level: 2 })).toBeVisible();
+
+  // The first-run admin gives the organisation its name; the invitation carries it.
+  const organisation = `Orbit ${tag}`;
+  const nameBox = page.getByRole('textbox', { name: 'Organisation name' });
+  const originalName = await nameBox.inputValue();
+  await nameBox.fill(organisation);
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Renamed to ${organisation}.` })).toBeVisible();
 
   const form = page.getByRole('form', { name: 'Invite a teammate' });
   // Someone who is a member already is refused, next to the field.
@@ -64,7 +73,7 @@ test('an admin invites a teammate, who accepts in their own browser and sees wha
   });
   const ivy = await ivyContext.newPage();
   await ivy.goto(link);
-  await expect(ivy.getByRole('heading', { name: /^Join / })).toBeVisible();
+  await expect(ivy.getByRole('heading', { name: `Join ${organisation}` })).toBeVisible();
   await expect(ivy.getByRole('heading', { name: 'Sign in to Orrery' })).toHaveCount(0);
   await expect(ivy.getByRole('textbox', { name: 'Email' })).toHaveValue(email);
   await ivy.getByRole('textbox', { name: 'Your name' }).fill('Ivy');
@@ -85,6 +94,7 @@ test('an admin invites a teammate, who accepts in their own browser and sees wha
   await expect(people.getByRole('listitem', { name: 'Ivy' })).toContainText('(you)');
   await expect(people.getByRole('listitem', { name: 'Ivy' })).toContainText('Member');
   await expect(ivy.getByText('The list of teammates is managed by admins.')).toBeVisible();
+  await expect(ivy.getByText(`Organisation: ${organisation}`)).toBeVisible();
   await expect(ivy.getByRole('form', { name: 'Invite a teammate' })).toHaveCount(0);
   await expect(ivy.getByRole('list', { name: 'Invitations' })).toHaveCount(0);
   await expect(ivy.getByRole('combobox')).toHaveCount(0);
@@ -147,6 +157,7 @@ test('an admin invites a teammate, who accepts in their own browser and sees wha
   await expect(page.getByText('As an admin, you will connect Slack here.', { exact: false })).toBeVisible();
   await saveScreenshot(page, 'desktop-integrations');
 
+  await clientFor(server, admin).organisation.rename(originalName);
   await ivyContext.close();
   await adminContext.close();
 });

@@ -1,7 +1,7 @@
 // The organisation's name: admins rename it (checked with the server's own
 // schema), members read it.
 import { RenameOrganisationRequest } from '@orrery/shared';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Field } from '../common/Field.js';
 import { checkWith, errorsOfFailure, type FieldErrors } from '../common/form-errors.js';
 import { teammateDrafts } from './drafts.js';
@@ -19,6 +19,10 @@ export function OrganisationName({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  // A newer name from the server replaces the box's text unless someone is editing it.
+  useEffect(() => {
+    if (teammateDrafts.organisationName === null) setDraftState(name);
+  }, [name]);
   const setDraft = (value: string) => {
     teammateDrafts.organisationName = value;
     setDraftState(value);

@@ -2,7 +2,7 @@
 // were last active. Admins invite (one-time links), revoke invitations,
 // change roles, deactivate and reassign sessions, and rename the
 // organisation; members see the same list read-only. The server decides.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useServices } from '../../app/services-context.js';
 import { ManagedNote } from '../common/ManagedNote.js';
 import type { SectionProps } from '../sections.js';
@@ -18,6 +18,17 @@ export function TeammatesSection(_props: SectionProps) {
   const teammates = useTeammates(isAdmin);
   const [organisationName, setOrganisationName] = useState(account.organisation.name);
   const { state } = teammates;
+  // The name the app signed in with may be older than a rename (here or on another device).
+  useEffect(() => {
+    let cancelled = false;
+    api.me().then(
+      (me) => !cancelled && setOrganisationName(me.organisation.name),
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api]);
 
   return (
     <section className="settings-section teammates" aria-labelledby="settings-section-heading">
