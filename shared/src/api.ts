@@ -403,3 +403,103 @@ export const PutRepositoryCredentialRequest = z.strictObject({
   value: PutSecretRequest.shape.value,
 });
 export type PutRepositoryCredentialRequest = z.infer<typeof PutRepositoryCredentialRequest>;
+
+// ── teammates, invitations and the organisation ──
+// Admins invite by email with a role: the invitation is a one-time link
+// (<server>/#/invite/<token>; the server keeps only a hash of the token) that
+// expires after seven days and can be revoked. Admins change roles and
+// deactivate people (signed out everywhere; their sessions stay and can be
+// given to someone else). An organisation always keeps at least one admin.
+//   GET    /api/teammates                          → MembersResponse (everyone)
+//   PATCH  /api/teammates/:id                      ChangeRoleRequest → MemberResponse (admins)
+//   POST   /api/teammates/:id/deactivate           → MemberResponse (admins)
+//   POST   /api/teammates/:id/reactivate           → MemberResponse (admins)
+//   POST   /api/teammates/:id/sessions/reassign    ReassignSessionsRequest → ReassignSessionsResponse (admins)
+//   GET    /api/invitations                        → InvitationsResponse (admins)
+//   POST   /api/invitations                        CreateInvitationRequest → CreatedInvitationResponse (admins)
+//   DELETE /api/invitations/:id                    → 204 (admins)
+//   POST   /api/invitations/lookup                 InvitationTokenRequest → InvitationPreviewResponse (no sign-in)
+//   POST   /api/invitations/accept                 AcceptInvitationRequest → LoginResponse (no sign-in)
+//   PATCH  /api/organisation                       RenameOrganisationRequest → OrganisationResponse (admins)
+
+/** A person of the organisation as the Teammates list shows them. */
+export const Member = z.strictObject({
+  id: Id,
+  name: z.string(),
+  email: z.string(),
+  role: Role,
+  createdAt: Timestamp,
+  /** When they last used the app (to the minute); null when never since this was recorded. */
+  lastActiveAt: Timestamp.nullable(),
+  /** Set when an admin deactivated them: they cannot sign in. */
+  deactivatedAt: Timestamp.nullable(),
+});
+export type Member = z.infer<typeof Member>;
+export const MembersResponse = z.strictObject({ members: z.array(Member) });
+export type MembersResponse = z.infer<typeof MembersResponse>;
+export const MemberResponse = z.strictObject({ member: Member });
+export type MemberResponse = z.infer<typeof MemberResponse>;
+
+export const ChangeRoleRequest = z.strictObject({ role: Role });
+export type ChangeRoleRequest = z.infer<typeof ChangeRoleRequest>;
+
+export const ReassignSessionsRequest = z.strictObject({ toUserId: Id });
+export type ReassignSessionsRequest = z.infer<typeof ReassignSessionsRequest>;
+export const ReassignSessionsResponse = z.strictObject({ moved: z.number().int().nonnegative() });
+export type ReassignSessionsResponse = z.infer<typeof ReassignSessionsResponse>;
+
+/** How long an invitation link works. */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export const InvitationStatus = z.enum(['pending', 'expired', 'accepted']);
+export type InvitationStatus = z.infer<typeof InvitationStatus>;
+
+export const Invitation = z.strictObject({
+  id: Id,
+  email: z.string(),
+  role: Role,
+  status: InvitationStatus,
+  /** The name of the admin who sent it. */
+  invitedBy: z.string(),
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  acceptedAt: Timestamp.nullable(),
+});
+export type Invitation = z.infer<typeof Invitation>;
+export const InvitationsResponse = z.strictObject({ invitations: z.array(Invitation) });
+export type InvitationsResponse = z.infer<typeof InvitationsResponse>;
+
+export const CreateInvitationRequest = z.strictObject({ email: Email, role: Role.default('member') });
+export type CreateInvitationRequest = z.infer<typeof CreateInvitationRequest>;
+/** The token is in this answer only: the server keeps a hash. Make the link with invitationLink(). */
+export const CreatedInvitationResponse = z.strictObject({ invitation: Invitation, token: z.string() });
+export type CreatedInvitationResponse = z.infer<typeof CreatedInvitationResponse>;
+
+export const InvitationToken = z.string().min(1, 'is required').max(200);
+export const InvitationTokenRequest = z.strictObject({ token: InvitationToken });
+export const InvitationPreviewResponse = z.strictObject({
+  organisation: z.strictObject({ name: z.string() }),
+  email: z.string(),
+  role: Role,
+  expiresAt: Timestamp,
+});
+export type InvitationPreviewResponse = z.infer<typeof InvitationPreviewResponse>;
+
+export const AcceptInvitationRequest = z.strictObject({
+  token: InvitationToken,
+  name: z.string().trim().min(1, 'is required').max(120),
+  password: Password,
+});
+export type AcceptInvitationRequest = z.infer<typeof AcceptInvitationRequest>;
+
+export const RenameOrganisationRequest = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(120),
+});
+export type RenameOrganisationRequest = z.infer<typeof RenameOrganisationRequest>;
+export const OrganisationResponse = z.strictObject({ organisation: Organisation });
+export type OrganisationResponse = z.infer<typeof OrganisationResponse>;
+
+/** The page an invitee opens: the web app that the server serves, at its accept form. */
+export function invitationLink(serverUrl: string, token: string): string {
+  return `${serverUrl.replace(/\/+$/, '')}/#/invite/${encodeURIComponent(token)}`;
+}

@@ -24,6 +24,8 @@ import { repositoryCredentialRoutes } from './routes/repository-credentials.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
+import { invitationRoutes } from './routes/invitations.js';
+import { teammateRoutes } from './routes/teammates.js';
 import type { Services } from './services.js';
 import { securityHeaders } from './web/security-headers.js';
 import { webRoutes } from './web/static.js';
@@ -102,6 +104,8 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', runnerRoutes(s));
   api.route('/', engineRoutes(s));
   api.route('/', repositoryCredentialRoutes(s));
+  api.route('/', teammateRoutes(s));
+  api.route('/', invitationRoutes(s));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {
     openapi: '3.0.0',

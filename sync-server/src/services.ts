@@ -14,6 +14,8 @@ import { Sessions, type DocAccess } from './records/sessions.js';
 import { Secrets } from './records/secrets.js';
 import { RepositoryCredentials } from './records/repository-credentials.js';
 import { Triggers } from './records/triggers.js';
+import { Invitations } from './records/invitations.js';
+import { Teammates } from './records/teammates.js';
 import { SecretBox, loadSecretsKey } from './auth/secret-box.js';
 import { loadInstallationId } from './installation.js';
 import type { Db } from './store/db.js';
@@ -59,6 +61,9 @@ export interface Services {
    */
   recoverTurns(): Promise<number>;
   close(): Promise<void>;
+  /** Roles, deactivation and reassigning sessions (admins). */
+  teammates: Teammates;
+  invitations: Invitations;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -169,5 +174,7 @@ export function createServices(deps: ServiceDeps): Services {
       jobs.close();
       await hub.close();
     },
+    teammates: new Teammates(deps.db, clock),
+    invitations: new Invitations(deps.db, accounts, clock),
   };
 }

@@ -31,6 +31,15 @@ import {
   TriggersResponse,
   UserResponse,
   WebhookAccepted,
+  CreatedInvitationResponse,
+  InvitationPreviewResponse,
+  InvitationsResponse,
+  MemberResponse,
+  MembersResponse,
+  OrganisationResponse,
+  ReassignSessionsResponse,
+  type AcceptInvitationRequest,
+  type CreateInvitationRequest,
   type CatchUpRequest,
   type CreateServiceTokenRequest,
   type CreateSessionRequest,
@@ -48,7 +57,7 @@ import {
   type SessionFilter,
   type UpdateTriggerRequest,
 } from '../api.js';
-import type { EnvironmentInput, ExpertInput, Visibility } from '../domain.js';
+import type { EnvironmentInput, ExpertInput, Role, Visibility } from '../domain.js';
 import {
   ClaimResponse,
   EnginesResponse,
@@ -257,6 +266,32 @@ export class OrreryClient {
 
   /** What the runners see of their Docker engines (admins). */
   readonly engines = () => this.json(ROUTES.engines, EnginesResponse);
+
+  /** The people of the organisation; changing them is for admins. */
+  readonly teammates = {
+    list: () => this.json(ROUTES.listMembers, MembersResponse),
+    changeRole: (id: string, role: Role) =>
+      this.json(ROUTES.changeRole, MemberResponse, { params: { id } }, { role }),
+    deactivate: (id: string) => this.json(ROUTES.deactivateMember, MemberResponse, { params: { id } }),
+    reactivate: (id: string) => this.json(ROUTES.reactivateMember, MemberResponse, { params: { id } }),
+    reassignSessions: (id: string, toUserId: string) =>
+      this.json(ROUTES.reassignSessions, ReassignSessionsResponse, { params: { id } }, { toUserId }),
+  };
+
+  /** One-time invitation links: made, listed and revoked by admins; looked up and accepted by the invitee. */
+  readonly invitations = {
+    list: () => this.json(ROUTES.listInvitations, InvitationsResponse),
+    create: (body: In<typeof CreateInvitationRequest>) =>
+      this.json(ROUTES.createInvitation, CreatedInvitationResponse, {}, body),
+    revoke: (id: string) => this.none(ROUTES.revokeInvitation, { params: { id } }),
+    lookup: (token: string) => this.json(ROUTES.lookupInvitation, InvitationPreviewResponse, {}, { token }),
+    accept: (body: In<typeof AcceptInvitationRequest>) =>
+      this.json(ROUTES.acceptInvitation, LoginResponse, {}, body),
+  };
+
+  readonly organisation = {
+    rename: (name: string) => this.json(ROUTES.renameOrganisation, OrganisationResponse, {}, { name }),
+  };
 }
 
 function options(call: Call, body: unknown): SendOptions {

@@ -79,6 +79,18 @@ export const ROUTES = {
   listRepositoryCredentials: route('GET', '/repository-credentials'),
   putRepositoryCredential: route('PUT', '/repository-credentials/{scope}/{name}'),
   deleteRepositoryCredential: route('DELETE', '/repository-credentials/{scope}/{name}'),
+
+  listMembers: route('GET', '/teammates'),
+  changeRole: route('PATCH', '/teammates/{id}'),
+  deactivateMember: route('POST', '/teammates/{id}/deactivate'),
+  reactivateMember: route('POST', '/teammates/{id}/reactivate'),
+  reassignSessions: route('POST', '/teammates/{id}/sessions/reassign'),
+  listInvitations: route('GET', '/invitations'),
+  createInvitation: route('POST', '/invitations'),
+  revokeInvitation: route('DELETE', '/invitations/{id}'),
+  lookupInvitation: route('POST', '/invitations/lookup'),
+  acceptInvitation: route('POST', '/invitations/accept'),
+  renameOrganisation: route('PATCH', '/organisation'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */

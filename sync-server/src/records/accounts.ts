@@ -5,6 +5,9 @@ import { hashPassword, hashToken, newId, newToken, verifyPassword } from '../aut
 
 export const USER_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** "Last active" is written at most this often per person, so token use stays a read. */
+export const ACTIVITY_GRANULARITY_MS = 60_000;
+
 /** Who a token speaks for; expiresAt is null for service tokens, which live until revoked. */
 export type Principal =
   | { kind: 'user'; tokenId: string; orgId: string; expiresAt: number | null; user: User }
@@ -18,6 +21,8 @@ interface UserRow {
   role: Role;
   password_hash: string;
   created_at: number;
+  last_active_at: number | null;
+  deactivated_at: number | null;
 }
 
 const toUser = (r: UserRow): User => ({
@@ -31,6 +36,8 @@ const toUser = (r: UserRow): User => ({
 
 export class Accounts {
   private dummy: Promise<string> | null = null;
+  /** When each person's last activity was written (this process only). */
+  private readonly activityWritten = new Map<string, number>();
 
   private dummyHash(): Promise<string> {
     return (this.dummy ??= hashPassword('not a password anyone has'));
@@ -75,7 +82,11 @@ export class Accounts {
     role: Role;
     password: string;
   }): Promise<User> {
-    const hash = await hashPassword(input.password);
+    return this.insertUser(input, await hashPassword(input.password));
+  }
+
+  /** Synchronous, so that it can share a transaction (accepting an invitation). */
+  insertUser(input: { orgId: string; email: string; name: string; role: Role }, hash: string): User {
     const user: User = {
       id: newId(),
       orgId: input.orgId,
@@ -101,6 +112,37 @@ export class Accounts {
     return row ? toUser(row) : null;
   }
 
+  isDeactivated(userId: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM users WHERE id = ? AND deactivated_at IS NOT NULL').get(userId) !==
+      undefined
+    );
+  }
+
+  renameOrganisation(id: string, name: string): Organisation {
+    this.db.prepare('UPDATE organisations SET name = ? WHERE id = ?').run(name, id);
+    return this.organisation(id);
+  }
+
+  /** Revokes every live sign-in of a person; returns the token ids, whose sockets the caller closes. */
+  revokeUserTokens(userId: string): string[] {
+    return this.db
+      .prepare<[number, string], { id: string }>(
+        `UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND kind = 'user' AND revoked_at IS NULL RETURNING id`,
+      )
+      .all(this.clock(), userId)
+      .map((r) => r.id);
+  }
+
+  /** Notes that a person used the app now; writes at most once a minute per person. */
+  noteActivity(userId: string): void {
+    const now = this.clock();
+    const written = this.activityWritten.get(userId);
+    if (written !== undefined && now - written < ACTIVITY_GRANULARITY_MS) return;
+    this.activityWritten.set(userId, now);
+    this.db.prepare('UPDATE users SET last_active_at = ? WHERE id = ?').run(now, userId);
+  }
+
   /** The user when the password matches; null otherwise (no hint which part was wrong). */
   async checkPassword(email: string, password: string): Promise<User | null> {
     const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?').get(email);
@@ -114,7 +156,7 @@ export class Accounts {
     const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return this.db
       .prepare<[string, string, string, number], UserRow>(
-        `SELECT * FROM users WHERE org_id = ? AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')
+        `SELECT * FROM users WHERE org_id = ? AND deactivated_at IS NULL AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')
          ORDER BY name COLLATE NOCASE LIMIT ?`,
       )
       .all(orgId, like, like, limit)
@@ -205,10 +247,14 @@ export class Accounts {
         expiresAt: row.expires_at,
         name: row.name,
       };
-    const user = row.user_id ? this.user(row.user_id) : null;
-    return user
-      ? { kind: 'user', tokenId: row.id, orgId: user.orgId, expiresAt: row.expires_at, user }
-      : null;
+    const userRow = row.user_id
+      ? this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?').get(row.user_id)
+      : undefined;
+    // Deactivation revokes the tokens too; this holds should one be missed.
+    if (!userRow || userRow.deactivated_at !== null) return null;
+    const user = toUser(userRow);
+    this.noteActivity(user.id);
+    return { kind: 'user', tokenId: row.id, orgId: user.orgId, expiresAt: row.expires_at, user };
   }
 
   /** Whether a token is still live (checked again on every sync frame batch would be too costly; used on events). */

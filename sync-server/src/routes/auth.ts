@@ -4,7 +4,7 @@ import { LoginRequest, LoginResponse, MeResponse } from '@orrery/shared';
 import type { BlockList } from 'node:net';
 import { clientAddress } from '../auth/client-address.js';
 import { LoginThrottle, retryMessage, type ThrottleLimits } from '../auth/login-throttle.js';
-import { ApiError, unauthenticated } from '../errors.js';
+import { ApiError, forbidden, unauthenticated } from '../errors.js';
 import type { Services } from '../services.js';
 import { body, errors, json, principalOf, router, security, userOf } from './common.js';
 
@@ -25,7 +25,13 @@ export function authRoutes(s: Services, options: AuthOptions) {
       path: '/auth/login',
       summary: 'Sign in with email and password; answers a bearer token',
       request: body(LoginRequest),
-      responses: { 200: json(LoginResponse), 400: errors[400], 401: errors[401], 429: errors[429] },
+      responses: {
+        200: json(LoginResponse),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        429: errors[429],
+      },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
@@ -44,6 +50,13 @@ export function authRoutes(s: Services, options: AuthOptions) {
       const user = await s.accounts.checkPassword(email, password);
       if (!user) throw unauthenticated('That email and password do not match an account.');
       throttle.succeeded(reserved.attempt);
+      // Said only to someone who knows the password, so it tells a stranger nothing.
+      if (s.accounts.isDeactivated(user.id)) {
+        const org = s.accounts.organisation(user.orgId).name;
+        throw forbidden(
+          `Your account in ${org} was deactivated by an admin, so you cannot sign in. Ask an admin of ${org} to reactivate it.`,
+        );
+      }
       const { token, expiresAt } = s.accounts.issueUserToken(user);
       return c.json({ token, expiresAt, user, organisation: s.accounts.organisation(user.orgId) }, 200);
     },

@@ -54,7 +54,7 @@ export function grantRoutes(s: Services) {
       const { id, userId } = c.req.valid('param');
       const row = ownedRow(s, owner, id);
       const teammate = s.accounts.user(userId);
-      if (!teammate || teammate.orgId !== owner.orgId)
+      if (!teammate || teammate.orgId !== owner.orgId || s.accounts.isDeactivated(teammate.id))
         throw notFound(`No teammate ${userId} in your organisation.`);
       if (teammate.id === owner.id) throw badRequest('You own this session already.');
       s.sessions.grant(row, teammate.id, owner.id);

@@ -15,7 +15,7 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { body, errors, json, router, security, userOf } from './common.js';
 
-function adminOf(user: User): User {
+export function adminOf(user: User): User {
   if (user.role !== 'admin') throw forbidden('Only an admin of your organisation may do this.');
   return user;
 }

@@ -209,4 +209,25 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (org_id, owner_id, name)
   );
   `,
+  // Teammates: when each person was last active (written at most once a
+  // minute), deactivation (kept, never deleted: their sessions stay), and
+  // one-time invitations, of which only a hash of the link's token is kept.
+  `
+  ALTER TABLE users ADD COLUMN last_active_at INTEGER;
+  ALTER TABLE users ADD COLUMN deactivated_at INTEGER;
+  CREATE TABLE invitations (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+    token_hash BLOB NOT NULL UNIQUE,
+    invited_by TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    accepted_at INTEGER,
+    accepted_by TEXT REFERENCES users(id)
+  );
+  CREATE INDEX invitations_org ON invitations(org_id, created_at);
+  `,
 ];

@@ -320,6 +320,11 @@ export class SyncHub {
     }
   }
 
+  /** Documents changed owner (sessions given to someone else): storage totals are read afresh. */
+  ownersChanged(): void {
+    this.quota.forgetAll();
+  }
+
   /** The document was deleted: close its sockets and forget it. */
   async remove(name: string): Promise<void> {
     const room = this.rooms.get(name);

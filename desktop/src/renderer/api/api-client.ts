@@ -13,6 +13,7 @@ import {
   type EnhanceRequest,
   type EnvironmentInput,
   type PutRepositoryCredentialRequest,
+  type Role,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -68,6 +69,20 @@ export class ApiClient {
     return new ApiClient(serverUrl, null, fetchImpl).api.auth.login({ email, password });
   }
 
+  /** What an invitation link is for; the invitee is not signed in yet. */
+  static lookupInvitation(serverUrl: string, token: string, fetchImpl?: Fetch) {
+    return new ApiClient(serverUrl, null, fetchImpl).api.invitations.lookup(token);
+  }
+
+  /** Accepts an invitation; answers a sign-in, like login. */
+  static acceptInvitation(
+    serverUrl: string,
+    body: { token: string; name: string; password: string },
+    fetchImpl?: Fetch,
+  ) {
+    return new ApiClient(serverUrl, null, fetchImpl).api.invitations.accept(body);
+  }
+
   logout = () => this.api.auth.logout();
   me = () => this.api.auth.me();
   experts = () => this.api.experts.list();
@@ -94,6 +109,17 @@ export class ApiClient {
   putSecret = (scope: SecretScope, name: string, value: string) => this.api.secrets.put(scope, name, value);
   deleteSecret = (scope: SecretScope, name: string) => this.api.secrets.delete(scope, name);
   createEnvironment = (body: EnvironmentInput) => this.api.environments.create(body);
+
+  // Teammates and invitations (changes are for admins; the server decides).
+  members = () => this.api.teammates.list();
+  changeRole = (id: string, role: Role) => this.api.teammates.changeRole(id, role);
+  deactivate = (id: string) => this.api.teammates.deactivate(id);
+  reactivate = (id: string) => this.api.teammates.reactivate(id);
+  reassignSessions = (id: string, toUserId: string) => this.api.teammates.reassignSessions(id, toUserId);
+  invitations = () => this.api.invitations.list();
+  invite = (email: string, role: Role) => this.api.invitations.create({ email, role });
+  revokeInvitation = (id: string) => this.api.invitations.revoke(id);
+  renameOrganisation = (name: string) => this.api.organisation.rename(name);
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because

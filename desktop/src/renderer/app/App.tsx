@@ -9,6 +9,8 @@ import { AppShell } from './AppShell.js';
 import { startAccount, type StartOptions } from './account-services.js';
 import { ServicesContext, type AppServices } from './services-context.js';
 import { SignIn } from './SignIn.js';
+import { AcceptInvitation } from './AcceptInvitation.js';
+import { inviteTokenOfHash } from './router.js';
 
 export interface AppProps {
   platform: Platform;
@@ -27,6 +29,13 @@ type Phase =
 export function App({ platform, defaultServerUrl = '', startOptions = {} }: AppProps) {
   const [phase, setPhase] = useState<Phase>({ name: 'loading' });
   const showToast = useUi((s) => s.showToast);
+  // An invitation link (#/invite/<token>) opened while signed out shows its accept form instead of sign-in.
+  const [inviteToken, setInviteToken] = useState(() => inviteTokenOfHash(location.hash));
+  useEffect(() => {
+    const onHash = () => setInviteToken(inviteTokenOfHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
 
   const signOut = useCallback(
     async (services: AppServices | null, account: StoredAccount, notice: string | null) => {
@@ -85,6 +94,23 @@ export function App({ platform, defaultServerUrl = '', startOptions = {} }: AppP
     case 'starting':
       return <div className="splash" aria-busy="true" />;
     case 'signed-out':
+      if (inviteToken)
+        return (
+          <AcceptInvitation
+            serverUrl={defaultServerUrl || location.origin}
+            token={inviteToken}
+            onSignedIn={async (account) => {
+              history.replaceState(null, '', '#/');
+              setInviteToken(null);
+              await platform.credentials.save(account);
+              await start(account);
+            }}
+            onSignInInstead={() => {
+              history.replaceState(null, '', '#/');
+              setInviteToken(null);
+            }}
+          />
+        );
       return (
         <SignIn
           defaultServerUrl={defaultServerUrl}

@@ -67,3 +67,12 @@ export function useRoute(): Route {
   const hash = useSyncExternalStore(subscribe, () => location.hash);
   return parseRoute(hash);
 }
+
+/**
+ * The token of an invitation link (#/invite/<token>), which a signed-out
+ * person opens to accept it; null for any other page.
+ */
+export function inviteTokenOfHash(hash: string): string | null {
+  const match = /^#?\/invite\/([A-Za-z0-9_-]{1,200})$/.exec(hash);
+  return match ? match[1]! : null;
+}
