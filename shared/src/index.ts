@@ -12,3 +12,6 @@ export * from './ipc.js';
 export * from './ipc-channels.js';
 export * from './code-block.js';
 export * from './client/index.js';
+export * from './triggers/cron.js';
+export * from './triggers/cron-reading.js';
+export * from './triggers/webhook-filter.js';
