@@ -10,10 +10,12 @@ import {
   type AttachmentRef,
   type CatchUpRequest,
   type CreateSessionRequest,
+  type CreateTriggerRequest,
   type EnhanceRequest,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
+  type UpdateTriggerRequest,
   type Visibility,
 } from '@orrery/shared';
 import { ApiError } from './api-error.js';
@@ -91,6 +93,14 @@ export class ApiClient {
   listSecrets = () => this.api.secrets.list();
   putSecret = (scope: SecretScope, name: string, value: string) => this.api.secrets.put(scope, name, value);
   deleteSecret = (scope: SecretScope, name: string) => this.api.secrets.delete(scope, name);
+
+  // Triggers on an Expert; a webhook's secret comes back only from create and rotate.
+  listTriggers = (expertId: string) => this.api.triggers.list(expertId);
+  createTrigger = (expertId: string, body: CreateTriggerRequest) => this.api.triggers.create(expertId, body);
+  updateTrigger = (id: string, body: UpdateTriggerRequest) => this.api.triggers.update(id, body);
+  deleteTrigger = (id: string) => this.api.triggers.delete(id);
+  rotateTriggerSecret = (id: string) => this.api.triggers.rotateSecret(id);
+  triggerEvents = (id: string) => this.api.triggers.events(id);
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
