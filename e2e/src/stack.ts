@@ -76,7 +76,12 @@ function removeContainers(scope: string): void {
   }
 }
 
-export async function startStack(options: { name: string; runner: boolean }): Promise<Stack> {
+export async function startStack(options: {
+  name: string;
+  runner: boolean;
+  /** More environment for the server (e.g. ORRERY_TEST_CLOCK_PORT). */
+  serverEnv?: Record<string, string>;
+}): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `orrery-e2e-${options.name}-`));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -107,7 +112,7 @@ export async function startStack(options: { name: string; runner: boolean }): Pr
   };
 
   const startServer = async () => {
-    server = launch('server', 'sync-server/dist/main.js');
+    server = launch('server', 'sync-server/dist/main.js', options.serverEnv);
     await waitForHealth(url, 30_000, server);
     if (options.runner) {
       // The server writes a fresh runner token on every start; the runner reads it.

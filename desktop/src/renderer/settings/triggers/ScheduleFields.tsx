@@ -67,9 +67,9 @@ export function ScheduleFields({ value, onChange, errors, readOnly = false }: Sc
         />
       </Field>
       {runs.length > 0 && (
-        <div className="next-runs" aria-label="Next runs">
+        <div className="next-runs">
           <p className="field-hint">Next runs, in your time zone ({viewerTimeZone()}):</p>
-          <ol>
+          <ol aria-label="Next runs">
             {runs.map((t) => (
               <li key={t}>
                 <time dateTime={new Date(t).toISOString()}>{RUN_FORMAT.format(t)}</time>

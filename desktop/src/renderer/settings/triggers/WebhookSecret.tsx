@@ -61,7 +61,7 @@ function CopyRow({ label, text, block = false }: { label: string; text: string; 
         <button
           type="button"
           className="secondary small"
-          aria-label={`Copy ${label.toLowerCase()}`}
+          aria-label={`Copy: ${label}`}
           onClick={() => void copy()}
         >
           Copy
