@@ -1,7 +1,7 @@
 // A webhook's address and secret, shown once (after it is made or its secret
 // replaced), with copy buttons and a curl line that works as written: the
 // server takes the secret as a bearer token and the body as JSON.
-import { useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 export interface WebhookSecretProps {
   name: string;
@@ -28,9 +28,18 @@ export function curlExample(url: string, secret: string, sample: unknown): strin
 
 export function WebhookSecret({ name, url, secret, sample, onDone }: WebhookSecretProps) {
   const curl = curlExample(url, secret, sample);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const headingId = useId();
+  // Brought into view and focused: this is the one chance to copy the secret.
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, []);
   return (
-    <section className="webhook-secret" aria-labelledby="webhook-secret-heading" role="region">
-      <h3 id="webhook-secret-heading">Webhook “{name}” is ready</h3>
+    <section className="webhook-secret" aria-labelledby={headingId} role="region">
+      <h3 id={headingId} ref={heading} tabIndex={-1}>
+        Webhook “{name}” is ready
+      </h3>
       <p className="webhook-secret-warning">
         Copy the secret now: it is shown only this once. If it is lost, replace it with a new one.
       </p>
