@@ -112,6 +112,17 @@ test('a webhook made in Settings fires from curl, and a schedule fires on the mo
   await openStartedSession(page, schedule, `scheduled-${tag}`);
   await page.goBack();
   await expect(card(page, webhook)).toBeVisible();
+
+  // ── changing the schedule: the server keeps what the card then says ──
+  await card(page, schedule).getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: `Edit ${schedule}` });
+  await edit.getByRole('textbox', { name: 'Schedule (cron)' }).fill('0 9 * * 1-5');
+  await expect(edit.getByText(/Runs every weekday at 09:00/)).toBeVisible();
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit).toBeHidden();
+  await expect(card(page, schedule)).toContainText('Runs every weekday at 09:00');
+  await page.reload();
+  await expect(card(page, schedule)).toContainText('Runs every weekday at 09:00');
   await saveScreenshot(page, 'triggers-list-1280');
 
   await page.setViewportSize({ width: 390, height: 844 });

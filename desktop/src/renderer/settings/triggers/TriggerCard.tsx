@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { describeError } from '../../api/api-error.js';
 import { useServices } from '../../app/services-context.js';
 import { relativeTime } from '../../common/time.js';
+import { EditTriggerForm } from './EditTriggerForm.js';
 import { EventLog } from './EventLog.js';
 import { filterText } from './trigger-draft.js';
 import { WebhookSecret, samplePayload } from './WebhookSecret.js';
@@ -21,6 +22,7 @@ export function TriggerCard({ trigger, onChanged, onDeleted }: TriggerCardProps)
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [rotated, setRotated] = useState<TriggerResponse | null>(null);
 
   async function run<T>(action: () => Promise<T>, then: (value: T) => void) {
@@ -79,6 +81,14 @@ export function TriggerCard({ trigger, onChanged, onDeleted }: TriggerCardProps)
           />{' '}
           Archive sessions when done
         </label>
+        <button
+          type="button"
+          className="secondary small"
+          aria-expanded={editing}
+          onClick={() => setEditing((v) => !v)}
+        >
+          Edit
+        </button>
         {trigger.kind === 'webhook' && (
           <button
             type="button"
@@ -119,6 +129,16 @@ export function TriggerCard({ trigger, onChanged, onDeleted }: TriggerCardProps)
         <p className="field-error" role="alert">
           {failure}
         </p>
+      )}
+      {editing && (
+        <EditTriggerForm
+          trigger={trigger}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            setEditing(false);
+            onChanged(saved);
+          }}
+        />
       )}
       {rotated?.webhook && trigger.kind === 'webhook' && (
         <WebhookSecret
