@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
-import { loginAdmin, shellExpertId } from './api.js';
+import { clientFor, createTeammate, loginAdmin, shellExpertId } from './api.js';
 import { saveScreenshot, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 import { freePort, startStack, type Stack } from './stack.js';
@@ -42,6 +42,23 @@ async function openStartedSession(page: Page, name: string, expectedText: string
   await expect(page.getByRole('main')).toContainText(expectedText);
   return href!.replace('#/s/', '');
 }
+
+test('a member sees only the triggers they made, and is told who manages the others', async ({ browser }) => {
+  const server = stack.url;
+  const admin = await loginAdmin(server);
+  const expertId = await shellExpertId(server, admin);
+  const bob = await createTeammate(server, admin, 'Bob');
+  const adminsHook = `Admin's hook ${Date.now().toString(36)}`;
+  await clientFor(server, admin).triggers.create(expertId, { kind: 'webhook', name: adminsHook });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server, bob);
+  await page.goto(`${server}/#/settings/triggers/${expertId}`);
+  await expect(page.getByRole('note')).toHaveText(/Triggers others made are managed by them and by admins/);
+  await expect(page.getByRole('heading', { name: 'No triggers on Shell yet' })).toBeVisible();
+  await expect(page.getByText(adminsHook)).toBeHidden();
+  await context.close();
+});
 
 test('a webhook made in Settings fires from curl, and a schedule fires on the moved clock; each event opens its session', async ({
   page,
