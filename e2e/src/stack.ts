@@ -81,6 +81,8 @@ export async function startStack(options: {
   runner: boolean;
   /** More of the runner's environment, e.g. a model's base URL or ORRERY_LOCAL_REPOS. */
   runnerEnv?: Record<string, string>;
+  /** More environment for the server (e.g. ORRERY_TEST_CLOCK_PORT). */
+  serverEnv?: Record<string, string>;
 }): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `orrery-e2e-${options.name}-`));
   const port = await freePort();
@@ -112,7 +114,7 @@ export async function startStack(options: {
   };
 
   const startServer = async () => {
-    server = launch('server', 'sync-server/dist/main.js');
+    server = launch('server', 'sync-server/dist/main.js', options.serverEnv);
     await waitForHealth(url, 30_000, server);
     if (options.runner) {
       // The server writes a fresh runner token on every start; the runner reads it.

@@ -8,6 +8,7 @@
 // Errors: ApiErrorBody ({ error: { code, message, fields? } }) with a 4xx/5xx status.
 import { z } from 'zod';
 import { secretNameProblem } from './env-names.js';
+import { cronFieldProblem } from './triggers/cron.js';
 import {
   AttachmentRef,
   Email,
@@ -170,7 +171,10 @@ export const WebhookFilter = z.strictObject({
 export const FiveFieldCron = z
   .string()
   .trim()
-  .refine((s) => s.split(/\s+/).length === 5, 'must have five fields: minute hour day month weekday');
+  .superRefine((cron, ctx) => {
+    const problem = cronFieldProblem(cron);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const CreateTriggerRequest = z.discriminatedUnion('kind', [
   z.strictObject({

@@ -13,3 +13,6 @@ export * from './ipc-channels.js';
 export * from './code-block.js';
 export * from './client/index.js';
 export * from './repository-host.js';
+export * from './triggers/cron.js';
+export * from './triggers/cron-reading.js';
+export * from './triggers/webhook-filter.js';

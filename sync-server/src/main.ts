@@ -17,6 +17,7 @@ import { makePrivate } from './store/private-files.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
 import { readSyncLimits } from './sync/limits.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
+import { testClockFromEnv } from './triggers/test-clock.js';
 
 const LOCAL_RUNNER = 'local runner';
 
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   const db = openDb(path.join(dataDir, 'orrery.sqlite'));
   const checkpointer = startCheckpointer(db);
   const secretsKey = loadSecretsKey(dataDir, process.env.ORRERY_SECRETS_KEY);
+  const testClock = testClockFromEnv(process.env);
   const services = createServices({
+    ...(testClock ? { clock: testClock.now } : {}),
     db,
     docs: new SqliteDocStore(db),
     dataDir,
@@ -59,6 +62,10 @@ async function main(): Promise<void> {
   console.log(`[sync-server] listening on ${server.url} (data in ${dataDir})`);
   const scheduler = new TriggerScheduler(services);
   scheduler.start();
+  if (testClock) {
+    await testClock.serve(() => scheduler.tick());
+    console.warn('[sync-server] ORRERY_TEST_CLOCK_PORT is set: the clock can be moved forward (tests only)');
+  }
   services
     .recoverTurns()
     .then(

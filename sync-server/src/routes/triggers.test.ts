@@ -149,6 +149,12 @@ describe('webhook triggers', () => {
       (await t.api(teammate.token, 'PATCH', `/api/triggers/${triggerId}`, { enabled: false })).status,
     ).toBe(403);
     expect((await t.api(teammate.token, 'GET', `/api/triggers/${triggerId}/events`)).status).toBe(403);
+    // Nor may they take the secret over or delete it: the webhook still answers to its own secret.
+    const stolen = await t.api<TriggerResponse>(teammate.token, 'POST', `/api/triggers/${triggerId}/secret`);
+    expect(stolen.status).toBe(403);
+    expect(stolen.body.webhook).toBeUndefined();
+    expect((await t.api(teammate.token, 'DELETE', `/api/triggers/${triggerId}`)).status).toBe(403);
+    expect((await hook(url, secret, { deployment: { state: 'failed' } })).status).toBe(202);
     const rotated = await t.api<TriggerResponse>(owner.token, 'POST', `/api/triggers/${triggerId}/secret`);
     expect((await hook(url, secret, { deployment: { state: 'failed' } })).status).toBe(401);
     expect((await hook(url, rotated.body.webhook!.secret, { deployment: { state: 'failed' } })).status).toBe(

@@ -10,6 +10,9 @@ import {
   TriggersResponse,
   UpdateTriggerRequest,
   WebhookAccepted,
+  cronProblem,
+  nextRun,
+  passesFilter,
   type Trigger,
   type User,
 } from '@orrery/shared';
@@ -18,7 +21,7 @@ import { z } from 'zod';
 import { ApiError, badRequest, forbidden, notFound, unauthenticated } from '../errors.js';
 import { MAX_PAYLOAD_BYTES } from '../records/triggers.js';
 import type { Services } from '../services.js';
-import { cronProblem, fire, nextRun, passesFilter, webhookPrompt } from '../triggers/fire.js';
+import { fire, webhookPrompt } from '../triggers/fire.js';
 import {
   IdParam,
   body,

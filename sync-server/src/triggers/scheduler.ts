@@ -1,7 +1,8 @@
 // Fires schedule triggers when their time comes. The clock is injected, and
 // tick() is what a timer calls, so tests step time instead of waiting for it.
+import { nextRun } from '@orrery/shared';
 import type { Services } from '../services.js';
-import { fire, nextRun } from './fire.js';
+import { fire } from './fire.js';
 
 export class TriggerScheduler {
   private timer: NodeJS.Timeout | null = null;

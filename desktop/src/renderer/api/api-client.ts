@@ -10,6 +10,7 @@ import {
   type AttachmentRef,
   type CatchUpRequest,
   type CreateSessionRequest,
+  type CreateTriggerRequest,
   type EnhanceRequest,
   type EnvironmentInput,
   type PutRepositoryCredentialRequest,
@@ -17,6 +18,7 @@ import {
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
+  type UpdateTriggerRequest,
   type Visibility,
 } from '@orrery/shared';
 import { ApiError } from './api-error.js';
@@ -120,6 +122,14 @@ export class ApiClient {
   invite = (email: string, role: Role) => this.api.invitations.create({ email, role });
   revokeInvitation = (id: string) => this.api.invitations.revoke(id);
   renameOrganisation = (name: string) => this.api.organisation.rename(name);
+
+  // Triggers on an Expert; a webhook's secret comes back only from create and rotate.
+  listTriggers = (expertId: string) => this.api.triggers.list(expertId);
+  createTrigger = (expertId: string, body: CreateTriggerRequest) => this.api.triggers.create(expertId, body);
+  updateTrigger = (id: string, body: UpdateTriggerRequest) => this.api.triggers.update(id, body);
+  deleteTrigger = (id: string) => this.api.triggers.delete(id);
+  rotateTriggerSecret = (id: string) => this.api.triggers.rotateSecret(id);
+  triggerEvents = (id: string) => this.api.triggers.events(id);
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
