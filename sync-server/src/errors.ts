@@ -23,4 +23,5 @@ export const unauthenticated = (message = 'Sign in first: send "Authorization: B
   new ApiError(401, 'unauthenticated', message);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+export const conflict = (message: string, fields?: Record<string, string>) =>
+  new ApiError(409, 'conflict', message, fields);
