@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type {} from '@vitest/browser-playwright';
 import type { BrowserCommandContext } from 'vitest/node';
+import { startOrreryServer, stopOrreryServer, type OrreryServerInfo } from './orrery-server.js';
 
 export interface ServedFile {
   /** Path, e.g. /api/attachments/<sha256>. */
@@ -14,6 +15,8 @@ export interface ServedFile {
   /** The content, base64. */
   body: string;
 }
+
+export type { OrreryServerInfo };
 
 export interface BrowserWatch {
   /** URLs of windows or tabs the page opened. */
@@ -84,5 +87,14 @@ export const browserCommands = {
   async watchedBrowser(ctx: BrowserCommandContext): Promise<BrowserWatch> {
     const watch = watches.get(ctx.sessionId) ?? { windows: [], downloads: [] };
     return { windows: [...watch.windows], downloads: [...watch.downloads] };
+  },
+
+  /** A real Orrery server with an admin and a member signed in, for forms' tests. */
+  async startOrreryServer(_ctx: BrowserCommandContext): Promise<OrreryServerInfo> {
+    return startOrreryServer();
+  },
+
+  async stopOrreryServer(_ctx: BrowserCommandContext, url: string): Promise<void> {
+    await stopOrreryServer(url);
   },
 };

@@ -11,6 +11,7 @@ import {
   type CatchUpRequest,
   type CreateSessionRequest,
   type EnhanceRequest,
+  type EnvironmentInput,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -91,6 +92,15 @@ export class ApiClient {
   listSecrets = () => this.api.secrets.list();
   putSecret = (scope: SecretScope, name: string, value: string) => this.api.secrets.put(scope, name, value);
   deleteSecret = (scope: SecretScope, name: string) => this.api.secrets.delete(scope, name);
+
+  // Environments: the definitions sessions run in; the server decides who may change which.
+  environments = () => this.api.environments.list();
+  environment = (id: string) => this.api.environments.get(id);
+  createEnvironment = (body: EnvironmentInput) => this.api.environments.create(body);
+  updateEnvironment = (id: string, patch: EnvironmentInput) => this.api.environments.update(id, patch);
+  deleteEnvironment = (id: string) => this.api.environments.delete(id);
+  /** Names, hosts and kinds only: a credential's value never comes back. */
+  listRepositoryCredentials = () => this.api.repositoryCredentials.list();
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
