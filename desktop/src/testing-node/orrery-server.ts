@@ -58,19 +58,33 @@ export async function startOrreryServer(): Promise<OrreryServerInfo> {
   running.set(url, { child, dataDir });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`);
+    if (child.exitCode !== null) {
+      running.delete(url);
+      throw new Error(`the server exited early:\n${output}`);
+    }
     const up = await fetch(`${url}/healthz`).then(
       (r) => r.ok,
       () => false,
     );
     if (up) break;
-    if (Date.now() > deadline) throw new Error(`the server did not start within 60 s:\n${output}`);
+    if (Date.now() > deadline) {
+      await stopOrreryServer(url);
+      throw new Error(`the server did not start within 60 s:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const admin = await new OrreryClient({ baseUrl: url }).auth.login(ADMIN);
-  await new OrreryClient({ baseUrl: url, token: admin.token }).users.create({ ...MEMBER, role: 'member' });
-  const member = await new OrreryClient({ baseUrl: url }).auth.login(MEMBER);
-  return { url, admin, member };
+  try {
+    const admin = await new OrreryClient({ baseUrl: url }).auth.login(ADMIN);
+    await new OrreryClient({ baseUrl: url, token: admin.token }).users.create({ ...MEMBER, role: 'member' });
+    const member = await new OrreryClient({ baseUrl: url }).auth.login({
+      email: MEMBER.email,
+      password: MEMBER.password,
+    });
+    return { url, admin, member };
+  } catch (error) {
+    await stopOrreryServer(url);
+    throw error;
+  }
 }
 
 export async function stopOrreryServer(url: string): Promise<void> {

@@ -62,11 +62,11 @@ export function rowKey(): string {
   return `row-${rowSeq}`;
 }
 
-/** The largest unit that says the time exactly: 20 minutes, 24 hours, 7 days. */
+/** The largest unit that says the time exactly: 20 minutes, 24 hours (the limit's own words), 7 days. */
 export function durationOf(ms: number): Duration {
-  for (const unit of ['days', 'hours'] as const) {
-    if (ms % UNIT_MS[unit] === 0) return { amount: String(ms / UNIT_MS[unit]), unit };
-  }
+  if (ms % UNIT_MS.days === 0 && ms > UNIT_MS.days)
+    return { amount: String(ms / UNIT_MS.days), unit: 'days' };
+  if (ms % UNIT_MS.hours === 0) return { amount: String(ms / UNIT_MS.hours), unit: 'hours' };
   return { amount: String(Math.round((ms / UNIT_MS.minutes) * 100) / 100), unit: 'minutes' };
 }
 
@@ -172,6 +172,12 @@ export function checkDraft(draft: EnvironmentDraft): FieldErrors {
       ? `Enter a number for the ${DURATION_LABEL[field].toLowerCase()}, e.g. 30.`
       : `${DURATION_LABEL[field]}: ${DURATION_LIMITS[field].toLowerCase()}`;
   }
+  // The schema's words for an empty field ("Too small: expected string…") say less than these.
+  if (!draft.name.trim()) errors.name = 'Give the Environment a name, e.g. Rails app.';
+  if (!draft.image.trim()) errors.image = 'Name an image, e.g. orrery/env-base:bookworm.';
+  draft.repositories.forEach((row, i) => {
+    if (!row.url.trim()) errors[`repositories.${i}.url`] = "Enter the repository's URL, or remove the row.";
+  });
   return { ...withoutVariableKeys(errors), ...variableErrors(draft, errors) };
 }
 
