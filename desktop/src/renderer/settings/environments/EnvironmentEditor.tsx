@@ -79,7 +79,7 @@ export function EnvironmentEditor({
     setDraft(next);
     keepDraft(key, next);
     setSaved(false);
-    setTouched((t) => (t.has(path) ? t : new Set(t).add(path)));
+    if (path) setTouched((t) => (t.has(path) ? t : new Set(t).add(path)));
     // What the server said about this field no longer holds once it is changed.
     setServerErrors((errors) => withoutField(errors, path));
   };
@@ -148,7 +148,10 @@ export function EnvironmentEditor({
         </fieldset>
         <RepositoriesField
           rows={draft.repositories}
-          onChange={(rows) => update('repositories', rows)}
+          onChange={(rows) =>
+            // A row added, removed or moved is not yet a row typed in: its empty URL waits for Save.
+            update('repositories', rows, rows.length === draft.repositories.length ? 'repositories' : '')
+          }
           errors={shown}
           credentials={credentials}
           disabled={readOnly}
