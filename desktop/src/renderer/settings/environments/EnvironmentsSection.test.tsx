@@ -157,6 +157,38 @@ describe('creating an Environment', () => {
   });
 });
 
+describe('repository rows', () => {
+  it('adds, reorders and removes rows from the keyboard, and saves them in that order', async () => {
+    const env = await made({ name: uniqueId('Repos') });
+    await renderAs('admin', env.id);
+    await userEvent.click(page.getByRole('button', { name: 'Add repository' }));
+    await expect.element(page.getByRole('textbox', { name: 'Repository 1 URL' })).toHaveFocus();
+    await userEvent.keyboard('https://git.example.com/first.git');
+    await userEvent.click(page.getByRole('button', { name: 'Add repository' }));
+    await userEvent.keyboard('https://git.example.com/second.git');
+    await userEvent.fill(page.getByRole('textbox', { name: 'Branch or tag' }).nth(1), 'v2.0');
+    await userEvent.click(page.getByRole('button', { name: 'Add repository' }));
+    await userEvent.keyboard('https://git.example.com/third.git');
+
+    await userEvent.click(page.getByRole('button', { name: 'Move repository 2 up' }));
+    await expect
+      .element(page.getByRole('textbox', { name: 'Repository 1 URL' }))
+      .toHaveValue('https://git.example.com/second.git');
+    // The keyboard stays with the row that moved.
+    await expect.element(page.getByRole('button', { name: 'Move repository 1 up' })).toBeDisabled();
+    await expect.element(page.getByRole('button', { name: 'Move repository 1 down' })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Remove repository 3' }));
+    expect(page.getByRole('textbox', { name: /^Repository \d URL$/ }).elements()).toHaveLength(2);
+    await userEvent.click(page.getByRole('button', { name: 'Save changes' }));
+    await expect.element(page.getByRole('status')).toHaveTextContent('Saved.');
+    const stored = (await clientOf(server.admin).environment(env.id)).environment;
+    expect(stored.repositories).toEqual([
+      { url: 'https://git.example.com/second.git', ref: 'v2.0' },
+      { url: 'https://git.example.com/first.git' },
+    ]);
+  });
+});
+
 describe('time limits in human units', () => {
   it('shows the stored milliseconds as minutes, hours or days, and saves what is typed', async () => {
     const env = await made({ name: uniqueId('Times') });

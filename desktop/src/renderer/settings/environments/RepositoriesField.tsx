@@ -36,10 +36,11 @@ export function RepositoriesField({
     const [row] = next.splice(index, 1);
     next.splice(index + by, 0, row!);
     onChange(next);
-    // The moved row's button keeps the keyboard where the row went.
-    requestAnimationFrame(() =>
-      document.getElementById(`repo-${row!.key}-${by < 0 ? 'up' : 'down'}`)?.focus(),
-    );
+    // The moved row keeps the keyboard: the same button, or its other one at the top or bottom.
+    const first = index + by === 0 ? 'down' : 'up';
+    const last = index + by === rows.length - 1 ? 'up' : 'down';
+    const target = by < 0 ? first : last;
+    requestAnimationFrame(() => document.getElementById(`repo-${row!.key}-${target}`)?.focus());
   };
   const add = () => {
     const row = blankRepository();
