@@ -46,6 +46,8 @@ export function EnvironmentEditor({
   const [draft, setDraft] = useState<EnvironmentDraft>(
     () => storedDraft(key) ?? (environment ? draftOf(environment) : newDraft()),
   );
+  // Said when the form opens on changes kept from before, so they are not taken for what is saved.
+  const [resumed, setResumed] = useState(() => storedDraft(key) !== undefined);
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
@@ -105,6 +107,7 @@ export function EnvironmentEditor({
         ? await api.updateEnvironment(environment.id, body)
         : await api.createEnvironment(body);
       dropDraft(key);
+      setResumed(false);
       setSubmitted(false);
       setTouched(new Set());
       setSaved(true);
@@ -124,6 +127,25 @@ export function EnvironmentEditor({
       </p>
       <h2 id="settings-section-heading">{heading}</h2>
       {readOnly && <ManagedNote what={`${environment.name}, an organisation Environment,`} />}
+      {resumed && !readOnly && (
+        <div className="env-resumed" role="note">
+          <p>Your unsaved changes from before are back. Save them, or discard them to start again.</p>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => {
+              dropDraft(key);
+              setDraft(environment ? draftOf(environment) : newDraft());
+              setServerErrors({});
+              setTouched(new Set());
+              setSubmitted(false);
+              setResumed(false);
+            }}
+          >
+            Discard changes
+          </button>
+        </div>
+      )}
       <form ref={form} onSubmit={(e) => void save(e)} noValidate aria-label={heading}>
         <fieldset className="env-fields" disabled={readOnly}>
           <Field

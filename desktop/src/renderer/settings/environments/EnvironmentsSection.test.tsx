@@ -145,6 +145,13 @@ describe('creating an Environment', () => {
     await expect
       .element(page.getByRole('textbox', { name: 'Name of variable 1' }))
       .toHaveValue('DATABASE_URL');
+    await expect
+      .element(page.getByRole('note'))
+      .toHaveTextContent(/Your unsaved changes from before are back/);
+    // Discarding starts again from a blank form.
+    await userEvent.click(page.getByRole('button', { name: 'Discard changes' }));
+    await expect.element(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('');
+    expect(page.getByRole('note').elements()).toHaveLength(0);
   });
 
   it('picks a repository credential by name, never asks for a token, and says when none can be had', async () => {
