@@ -59,7 +59,7 @@ test('an admin keeps shared and private secrets write-only; a member sees only s
     .getByRole('navigation', { name: 'Settings sections' })
     .getByRole('link', { name: 'Secrets' })
     .click();
-  await expect(page.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Secrets', level: 2 })).toBeVisible();
   await expect(page.getByText(/nobody can read them back, not even you/)).toBeVisible();
 
   // A name typed the way people write it is offered in UPPER_SNAKE_CASE.
@@ -117,7 +117,7 @@ test('an admin keeps shared and private secrets write-only; a member sees only s
     .getByRole('navigation', { name: 'Settings sections' })
     .getByRole('link', { name: 'Secrets' })
     .click();
-  await expect(bobPage.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
+  await expect(bobPage.getByRole('heading', { name: 'Secrets', level: 2 })).toBeVisible();
   await expect(row(bobPage, SHARED, 'shared')).toContainText(`by ${grace.name} · managed by admins`);
   await expect(row(bobPage, SHARED, 'shared').getByRole('button')).toHaveCount(0);
   await expect(bobPage.getByText(PRIVATE)).toHaveCount(0);

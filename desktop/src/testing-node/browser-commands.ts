@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type {} from '@vitest/browser-playwright';
 import type { BrowserCommandContext } from 'vitest/node';
 import { startOrreryServer, stopOrreryServer, TEST_ADMIN } from './orrery-server.js';
+import { startOrreryServer, stopOrreryServer, type OrreryServerInfo } from './orrery-server.js';
 
 export interface ServedFile {
   /** Path, e.g. /api/attachments/<sha256>. */
@@ -15,6 +16,8 @@ export interface ServedFile {
   /** The content, base64. */
   body: string;
 }
+
+export type { OrreryServerInfo };
 
 export interface BrowserWatch {
   /** URLs of windows or tabs the page opened. */
@@ -90,6 +93,15 @@ export const browserCommands = {
   /** The real sync server, for tests of what it answers; its first admin signs in with TEST_ADMIN. */
   async startOrreryServer(): Promise<{ url: string; admin: typeof TEST_ADMIN }> {
     return { url: await startOrreryServer(), admin: TEST_ADMIN };
+  },
+
+  async stopOrreryServer(_ctx: BrowserCommandContext, url: string): Promise<void> {
+    await stopOrreryServer(url);
+  },
+
+  /** A real Orrery server with an admin and a member signed in, for forms' tests. */
+  async startOrreryServer(_ctx: BrowserCommandContext): Promise<OrreryServerInfo> {
+    return startOrreryServer();
   },
 
   async stopOrreryServer(_ctx: BrowserCommandContext, url: string): Promise<void> {

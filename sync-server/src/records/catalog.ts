@@ -199,11 +199,15 @@ export class Catalog {
   }
 
   createEnvironment(user: User, input: EnvironmentInput, builtInKey: string | null = null): Environment {
+    checkMayShare(user, input.scope);
     this.checkNameFree(user.orgId, input.name, null);
     return toEnvironment(this.insert('environment', user, input, builtInKey));
   }
 
   updateEnvironment(user: User, id: string, patch: Partial<EnvironmentInput>): Environment {
+    // Only a change to organisation-wide is refused: a member may still edit one they made before the rule.
+    if (patch.scope === 'organisation' && this.environment(user, id).scope !== 'organisation')
+      checkMayShare(user, patch.scope);
     const row = this.update('environment', user, id, patch, (merged) => {
       const input = EnvironmentInput.parse(merged);
       this.checkNameFree(user.orgId, input.name, id);
@@ -239,6 +243,12 @@ export class Catalog {
       .get(orgId, key);
     return row?.id ?? null;
   }
+}
+
+/** An organisation Environment shapes every teammate's sessions: only admins make one. */
+function checkMayShare(user: User, scope: Scope): void {
+  if (scope === 'organisation' && user.role !== 'admin')
+    throw forbidden('Only admins may make an Environment for the whole organisation; keep it personal.');
 }
 
 function toExpert(row: Row): Expert {

@@ -15,6 +15,7 @@ import {
   type EnvironmentInput,
   type PutRepositoryCredentialRequest,
   type Role,
+  type EnvironmentInput,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -130,6 +131,15 @@ export class ApiClient {
   deleteTrigger = (id: string) => this.api.triggers.delete(id);
   rotateTriggerSecret = (id: string) => this.api.triggers.rotateSecret(id);
   triggerEvents = (id: string) => this.api.triggers.events(id);
+
+  // Environments: the definitions sessions run in; the server decides who may change which.
+  environments = () => this.api.environments.list();
+  environment = (id: string) => this.api.environments.get(id);
+  createEnvironment = (body: EnvironmentInput) => this.api.environments.create(body);
+  updateEnvironment = (id: string, patch: EnvironmentInput) => this.api.environments.update(id, patch);
+  deleteEnvironment = (id: string) => this.api.environments.delete(id);
+  /** Names, hosts and kinds only: a credential's value never comes back. */
+  listRepositoryCredentials = () => this.api.repositoryCredentials.list();
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because

@@ -71,7 +71,7 @@ export function AddSecretForm({ secrets, isAdmin, organisationName, onSave }: Ad
 
   return (
     <form className="secret-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Add a secret</h2>
+      <h3 id={`${id}-title`}>Add a secret</h3>
       <div className="secret-field">
         <label htmlFor={`${id}-name`}>Name</label>
         <input

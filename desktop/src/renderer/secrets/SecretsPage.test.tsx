@@ -56,7 +56,14 @@ describe('Secrets page', () => {
     await render(<App platform={platform} />);
     await userEvent.click(page.getByRole('link', { name: 'Settings' }));
     await userEvent.click(page.getByRole('link', { name: 'Secrets' }));
-    await expect.element(page.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
+    await expect.element(page.getByRole('heading', { name: 'Secrets', level: 2 })).toBeVisible();
+    // A section of Settings: one page title (Settings), the section under it.
+    expect(
+      page
+        .getByRole('heading', { level: 1 })
+        .elements()
+        .map((h) => h.textContent),
+    ).toEqual(['Settings']);
     expect(location.hash).toBe('#/settings/secrets');
     await expect.element(page.getByText(/nobody can read them back, not even you/)).toBeVisible();
     await expect

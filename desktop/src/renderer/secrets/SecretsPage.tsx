@@ -1,6 +1,6 @@
 // Secrets: write-only values exported as environment variables into the
-// Environments of this person's sessions. The page lists names and scopes
-// (the server never sends values), adds, replaces and deletes.
+// Environments of this person's sessions. The section of Settings lists names
+// and scopes (the server never sends values), adds, replaces and deletes.
 import type { SecretScope, SecretSummary } from '@orrery/shared';
 import { useRef, useState } from 'react';
 import { useServices } from '../app/services-context.js';
@@ -23,44 +23,37 @@ export function SecretsPage() {
   };
 
   return (
-    <div className="secrets-page">
-      <div className="secrets-body">
-        <h1>Secrets</h1>
-        <SecretsIntro organisationName={account.organisation.name} />
-        <LoadState state={secrets} retry={secrets.retry} />
-        {secrets.status === 'ready' && (
-          <>
-            <section className="secrets-section" aria-labelledby="secrets-list-heading">
-              <h2 id="secrets-list-heading" ref={listHeading} tabIndex={-1}>
-                {countLabel(secrets.secrets.length)}
-              </h2>
-              {announcement && (
-                <p className="muted" role="status">
-                  {announcement}
-                </p>
-              )}
-              <SecretList
-                secrets={secrets.secrets}
-                isAdmin={isAdmin}
-                onSave={secrets.save}
-                onDelete={remove}
-              />
-            </section>
-            <section className="secrets-section">
-              <AddSecretForm
-                secrets={secrets.secrets}
-                isAdmin={isAdmin}
-                organisationName={account.organisation.name}
-                onSave={async (scope, name, value) => {
-                  setAnnouncement(null);
-                  return secrets.save(scope, name, value);
-                }}
-              />
-            </section>
-          </>
-        )}
-      </div>
-    </div>
+    <section className="settings-section secrets-page" aria-labelledby="settings-section-heading">
+      <h2 id="settings-section-heading">Secrets</h2>
+      <SecretsIntro organisationName={account.organisation.name} />
+      <LoadState state={secrets} retry={secrets.retry} />
+      {secrets.status === 'ready' && (
+        <>
+          <section className="secrets-section" aria-labelledby="secrets-list-heading">
+            <h3 id="secrets-list-heading" ref={listHeading} tabIndex={-1}>
+              {countLabel(secrets.secrets.length)}
+            </h3>
+            {announcement && (
+              <p className="muted" role="status">
+                {announcement}
+              </p>
+            )}
+            <SecretList secrets={secrets.secrets} isAdmin={isAdmin} onSave={secrets.save} onDelete={remove} />
+          </section>
+          <section className="secrets-section">
+            <AddSecretForm
+              secrets={secrets.secrets}
+              isAdmin={isAdmin}
+              organisationName={account.organisation.name}
+              onSave={async (scope, name, value) => {
+                setAnnouncement(null);
+                return secrets.save(scope, name, value);
+              }}
+            />
+          </section>
+        </>
+      )}
+    </section>
   );
 }
 

@@ -1,7 +1,12 @@
 // The Node-side commands of desktop/src/testing-node/browser-commands.ts, typed
 // for the tests that call them from Chromium.
 import { commands } from 'vitest/browser';
-import type { browserCommands, BrowserWatch, ServedFile } from '../../testing-node/browser-commands.js';
+import type {
+  browserCommands,
+  BrowserWatch,
+  OrreryServerInfo,
+  ServedFile,
+} from '../../testing-node/browser-commands.js';
 
 type Commands = typeof browserCommands;
 type Call<K extends keyof Commands> = Commands[K] extends (ctx: never, ...args: infer A) => infer R
@@ -10,7 +15,7 @@ type Call<K extends keyof Commands> = Commands[K] extends (ctx: never, ...args: 
 
 const typed = commands as unknown as { [K in keyof Commands]: Call<K> };
 
-export type { BrowserWatch, ServedFile };
+export type { BrowserWatch, OrreryServerInfo, ServedFile };
 export const startLoopbackServer = typed.startLoopbackServer;
 export const loopbackRequests = typed.loopbackRequests;
 export const stopLoopbackServer = typed.stopLoopbackServer;

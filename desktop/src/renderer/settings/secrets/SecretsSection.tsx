@@ -1,4 +1,5 @@
-// Settings → Secrets: the Secrets page, inside Settings.
+// Settings → Secrets: the secrets page, which is itself a section of Settings
+// (its h2 under the Settings h1, the section layout of settings.css).
 import { SecretsPage } from '../../secrets/SecretsPage.js';
 import type { SectionProps } from '../sections.js';
 
