@@ -6,7 +6,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type {} from '@vitest/browser-playwright';
 import type { BrowserCommandContext } from 'vitest/node';
-import { startOrreryServer, stopOrreryServer, TEST_ADMIN } from './orrery-server.js';
 import { startOrreryServer, stopOrreryServer, type OrreryServerInfo } from './orrery-server.js';
 
 export interface ServedFile {
@@ -88,15 +87,6 @@ export const browserCommands = {
   async watchedBrowser(ctx: BrowserCommandContext): Promise<BrowserWatch> {
     const watch = watches.get(ctx.sessionId) ?? { windows: [], downloads: [] };
     return { windows: [...watch.windows], downloads: [...watch.downloads] };
-  },
-
-  /** The real sync server, for tests of what it answers; its first admin signs in with TEST_ADMIN. */
-  async startOrreryServer(): Promise<{ url: string; admin: typeof TEST_ADMIN }> {
-    return { url: await startOrreryServer(), admin: TEST_ADMIN };
-  },
-
-  async stopOrreryServer(_ctx: BrowserCommandContext, url: string): Promise<void> {
-    await stopOrreryServer(url);
   },
 
   /** A real Orrery server with an admin and a member signed in, for forms' tests. */

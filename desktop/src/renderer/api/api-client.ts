@@ -12,7 +12,6 @@ import {
   type CreateSessionRequest,
   type CreateTriggerRequest,
   type EnhanceRequest,
-  type EnvironmentInput,
   type PutRepositoryCredentialRequest,
   type Role,
   type EnvironmentInput,
@@ -111,7 +110,6 @@ export class ApiClient {
   listSecrets = () => this.api.secrets.list();
   putSecret = (scope: SecretScope, name: string, value: string) => this.api.secrets.put(scope, name, value);
   deleteSecret = (scope: SecretScope, name: string) => this.api.secrets.delete(scope, name);
-  createEnvironment = (body: EnvironmentInput) => this.api.environments.create(body);
 
   // Teammates and invitations (changes are for admins; the server decides).
   members = () => this.api.teammates.list();
@@ -138,8 +136,6 @@ export class ApiClient {
   createEnvironment = (body: EnvironmentInput) => this.api.environments.create(body);
   updateEnvironment = (id: string, patch: EnvironmentInput) => this.api.environments.update(id, patch);
   deleteEnvironment = (id: string) => this.api.environments.delete(id);
-  /** Names, hosts and kinds only: a credential's value never comes back. */
-  listRepositoryCredentials = () => this.api.repositoryCredentials.list();
 
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because

@@ -18,7 +18,11 @@ let stop: (() => Promise<void>) | null = null;
 beforeAll(async () => {
   const started = await startOrreryServer();
   server = started.url;
-  const login = await ApiClient.login(server, started.admin.email, started.admin.password);
+  const login = await ApiClient.login(
+    server,
+    started.credentials.admin.email,
+    started.credentials.admin.password,
+  );
   account = { serverUrl: server, token: login.token, user: login.user, organisation: login.organisation };
 });
 afterAll(() => stopOrreryServer(server));

@@ -16,6 +16,7 @@ type Call<K extends keyof Commands> = Commands[K] extends (ctx: never, ...args: 
 const typed = commands as unknown as { [K in keyof Commands]: Call<K> };
 
 export type { BrowserWatch, OrreryServerInfo, ServedFile };
+export type { OrreryServer } from '../../testing-node/orrery-server.js';
 export const startLoopbackServer = typed.startLoopbackServer;
 export const loopbackRequests = typed.loopbackRequests;
 export const stopLoopbackServer = typed.stopLoopbackServer;
