@@ -31,7 +31,11 @@ import {
   TriggersResponse,
   UserResponse,
   WebhookAccepted,
+  SignInsResponse,
+  SignOutOthersResponse,
   type CatchUpRequest,
+  type ChangePasswordRequest,
+  type UpdateMeRequest,
   type CreateServiceTokenRequest,
   type CreateSessionRequest,
   type CreateTriggerRequest,
@@ -257,6 +261,15 @@ export class OrreryClient {
 
   /** What the runners see of their Docker engines (admins). */
   readonly engines = () => this.json(ROUTES.engines, EnginesResponse);
+
+  /** The caller's own account: name, password and sign-ins. */
+  readonly account = {
+    update: (body: In<typeof UpdateMeRequest>) => this.json(ROUTES.updateMe, MeResponse, {}, body),
+    changePassword: (body: In<typeof ChangePasswordRequest>) => this.none(ROUTES.changePassword, {}, body),
+    signIns: () => this.json(ROUTES.listSignIns, SignInsResponse),
+    signOut: (id: string) => this.none(ROUTES.signOut, { params: { id } }),
+    signOutOthers: () => this.json(ROUTES.signOutOthers, SignOutOthersResponse, {}, {}),
+  };
 }
 
 function options(call: Call, body: unknown): SendOptions {

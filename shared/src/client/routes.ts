@@ -79,6 +79,12 @@ export const ROUTES = {
   listRepositoryCredentials: route('GET', '/repository-credentials'),
   putRepositoryCredential: route('PUT', '/repository-credentials/{scope}/{name}'),
   deleteRepositoryCredential: route('DELETE', '/repository-credentials/{scope}/{name}'),
+
+  updateMe: route('PATCH', '/me'),
+  changePassword: route('POST', '/me/password'),
+  listSignIns: route('GET', '/me/sign-ins'),
+  signOut: route('DELETE', '/me/sign-ins/{id}'),
+  signOutOthers: route('POST', '/me/sign-ins/sign-out-others'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */

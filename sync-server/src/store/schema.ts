@@ -195,4 +195,10 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE environments SET body = json_set(body, '$.network', 'internet')
   WHERE built_in_key IS NULL AND json_extract(body, '$.network') IS NULL;
   `,
+  // Sign-ins name their device (the browser's User-Agent at sign-in) and when
+  // they were last used, so a person can tell their sign-ins apart in Settings.
+  `
+  ALTER TABLE tokens ADD COLUMN user_agent TEXT;
+  ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
+  `,
 ];

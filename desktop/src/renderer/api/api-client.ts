@@ -92,6 +92,15 @@ export class ApiClient {
   putSecret = (scope: SecretScope, name: string, value: string) => this.api.secrets.put(scope, name, value);
   deleteSecret = (scope: SecretScope, name: string) => this.api.secrets.delete(scope, name);
 
+  renameSession = (id: string, title: string) => this.api.sessions.rename(id, { title });
+  deleteSession = (id: string) => this.api.sessions.delete(id);
+  updateMe = (name: string) => this.api.account.update({ name });
+  changePassword = (currentPassword: string, newPassword: string) =>
+    this.api.account.changePassword({ currentPassword, newPassword });
+  signIns = () => this.api.account.signIns();
+  signOutSignIn = (id: string) => this.api.account.signOut(id);
+  signOutOthers = () => this.api.account.signOutOthers();
+
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
    * only it reports upload progress in browsers; its answer is read by the
