@@ -40,6 +40,8 @@ function ModalDialog({
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // showModal() focuses the first control (Close); the dialog's own first choice goes first.
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
   }, []);
   return (
     <dialog
@@ -92,7 +94,7 @@ function RenameDialog({ session, onClose }: { session: SessionListItem; onClose:
           <input
             value={title}
             maxLength={300}
-            autoFocus
+            data-autofocus
             onFocus={(e) => e.currentTarget.select()}
             onChange={(e) => {
               setTitle(e.target.value);
@@ -160,7 +162,7 @@ function DeleteDialog({ session, onClose }: { session: SessionListItem; onClose:
         <button type="button" className="danger" disabled={deleting} onClick={() => void confirm()}>
           {deleting ? 'Deleting…' : 'Delete session'}
         </button>
-        <button type="button" className="secondary" autoFocus onClick={onClose}>
+        <button type="button" className="secondary" data-autofocus onClick={onClose}>
           Cancel
         </button>
       </div>

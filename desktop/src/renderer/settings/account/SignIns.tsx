@@ -8,7 +8,8 @@ import { useServices } from '../../app/services-context.js';
 import { RelativeTime } from '../../common/RelativeTime.js';
 import { deviceLabel } from './device-label.js';
 
-type State = { status: 'loading' } | { status: 'ready'; signIns: SignIn[] } | { status: 'error'; message: string };
+type State =
+  { status: 'loading' } | { status: 'ready'; signIns: SignIn[] } | { status: 'error'; message: string };
 
 export function SignIns({ version }: { version: number }) {
   const { api, signOut } = useServices();
