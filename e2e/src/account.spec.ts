@@ -34,7 +34,7 @@ test('a person renames themself, changes their password (other devices signed ou
   const signIns = page.getByRole('list', { name: 'Sign-ins' });
   // This browser, the phone, and the journey's own sign-in through the API.
   await expect(signIns.getByRole('listitem')).toHaveCount(3);
-  await expect(signIns.getByText('This device')).toHaveCount(1);
+  await expect(signIns.getByText('This device', { exact: true })).toHaveCount(1);
   await expect(signIns).toContainText('Chrome on Linux');
 
   // A new name shows at once, in the sidebar too.
