@@ -76,7 +76,9 @@ test('the owner renames a session from its header and deletes one after confirmi
   const tomPage = await tomContext.newPage();
   await signIn(tomPage, server, tom);
   await tomPage.goto(`${server}/#/s/${long.id}`);
-  await expect(tomPage.getByRole('heading', { name: `Billing export timeouts ${tag}`, level: 1 })).toBeVisible();
+  await expect(
+    tomPage.getByRole('heading', { name: `Billing export timeouts ${tag}`, level: 1 }),
+  ).toBeVisible();
   await tomPage.getByRole('button', { name: 'Session actions' }).click();
   await expect(tomPage.getByRole('menuitem', { name: 'Pin session' })).toBeVisible();
   await expect(tomPage.getByRole('menuitem', { name: 'Rename…' })).toHaveCount(0);
