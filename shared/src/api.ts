@@ -507,3 +507,39 @@ export type OrganisationResponse = z.infer<typeof OrganisationResponse>;
 export function invitationLink(serverUrl: string, token: string): string {
   return `${serverUrl.replace(/\/+$/, '')}/#/invite/${encodeURIComponent(token)}`;
 }
+
+// ── the signed-in person's own account ──
+//   PATCH  /api/me                            UpdateMeRequest → MeResponse
+//   POST   /api/me/password                   ChangePasswordRequest → 204 (other sign-ins end)
+//   GET    /api/me/sign-ins                   → SignInsResponse
+//   DELETE /api/me/sign-ins/:id               → 204
+//   POST   /api/me/sign-ins/sign-out-others   → SignOutOthersResponse
+
+export const UpdateMeRequest = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters'),
+});
+export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>;
+
+export const ChangePasswordRequest = z.strictObject({
+  currentPassword: z.string().min(1, 'is required').max(1024),
+  newPassword: Password,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
+/** One live sign-in (a user token) of the caller; the token itself is never shown. */
+export const SignIn = z.strictObject({
+  id: Id,
+  /** The User-Agent the sign-in came with, when it sent one. */
+  userAgent: z.string().nullable(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+  expiresAt: Timestamp,
+  /** The sign-in this request was made with. */
+  current: z.boolean(),
+});
+export type SignIn = z.infer<typeof SignIn>;
+
+export const SignInsResponse = z.strictObject({ signIns: z.array(SignIn) });
+export type SignInsResponse = z.infer<typeof SignInsResponse>;
+
+export const SignOutOthersResponse = z.strictObject({ signedOut: z.number().int().min(0) });

@@ -5,6 +5,7 @@ import {
   defaultVisibility,
   sessionDocName,
   type AttachmentRef,
+  type MessageSource,
   type SessionListItem,
   type SkippedAttachment,
   type User,
@@ -83,7 +84,10 @@ export async function startSession(
   });
   const { accepted, skipped } = s.attachments.judgeMessage(user.id, id, start.attachments);
   try {
-    await enqueueMessage(s, user, id, start.prompt, accepted);
+    // A trigger's message says so in the transcript, rather than passing as its owner's.
+    const trigger = origin === 'trigger' && start.triggerId ? s.triggers.get(start.triggerId) : null;
+    const source: MessageSource | null = trigger ? { kind: 'trigger', name: trigger.name } : null;
+    await enqueueMessage(s, user, id, start.prompt, accepted, source);
   } catch (err) {
     // The person's storage is full: no empty session is left behind by the refusal.
     const row = err instanceof QuotaError ? s.sessions.row(id) : null;
@@ -102,12 +106,13 @@ async function enqueueMessage(
   sessionId: string,
   text: string,
   attachments: AttachmentRef[],
+  source: MessageSource | null = null,
 ) {
   const messageId = newId();
   await s.hub.write(sessionDocName(sessionId), (doc, origin) => {
     new SessionDoc(doc, origin)
       .init()
-      .enqueue({ id: messageId, authorId: user.id, createdAt: s.clock(), text, attachments });
+      .enqueue({ id: messageId, authorId: user.id, createdAt: s.clock(), text, attachments, source });
   });
   const row = s.sessions.row(sessionId);
   if (row) s.jobs.enqueue(row.org_id, 'turn', sessionId);

@@ -40,7 +40,11 @@ import {
   ReassignSessionsResponse,
   type AcceptInvitationRequest,
   type CreateInvitationRequest,
+  SignInsResponse,
+  SignOutOthersResponse,
   type CatchUpRequest,
+  type ChangePasswordRequest,
+  type UpdateMeRequest,
   type CreateServiceTokenRequest,
   type CreateSessionRequest,
   type CreateTriggerRequest,
@@ -291,6 +295,15 @@ export class OrreryClient {
 
   readonly organisation = {
     rename: (name: string) => this.json(ROUTES.renameOrganisation, OrganisationResponse, {}, { name }),
+  };
+
+  /** The caller's own account: name, password and sign-ins. */
+  readonly account = {
+    update: (body: In<typeof UpdateMeRequest>) => this.json(ROUTES.updateMe, MeResponse, {}, body),
+    changePassword: (body: In<typeof ChangePasswordRequest>) => this.none(ROUTES.changePassword, {}, body),
+    signIns: () => this.json(ROUTES.listSignIns, SignInsResponse),
+    signOut: (id: string) => this.none(ROUTES.signOut, { params: { id } }),
+    signOutOthers: () => this.json(ROUTES.signOutOthers, SignOutOthersResponse, {}, {}),
   };
 }
 

@@ -91,6 +91,12 @@ export const ROUTES = {
   lookupInvitation: route('POST', '/invitations/lookup'),
   acceptInvitation: route('POST', '/invitations/accept'),
   renameOrganisation: route('PATCH', '/organisation'),
+
+  updateMe: route('PATCH', '/me'),
+  changePassword: route('POST', '/me/password'),
+  listSignIns: route('GET', '/me/sign-ins'),
+  signOut: route('DELETE', '/me/sign-ins/{id}'),
+  signOutOthers: route('POST', '/me/sign-ins/sign-out-others'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */

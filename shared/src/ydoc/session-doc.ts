@@ -27,6 +27,15 @@ export type TurnState = 'idle' | 'running' | 'stopping';
 export type EnvironmentStatus =
   'none' | 'building' | 'starting' | 'running' | 'paused' | 'stopped' | 'restarting_clean' | 'error';
 
+/**
+ * Where a message came from when no person typed it: a trigger (by its name)
+ * or Slack. Only the server writes it; a person's own messages have none.
+ */
+export interface MessageSource {
+  kind: 'trigger' | 'slack';
+  name: string;
+}
+
 export interface UserMessage {
   kind: 'user';
   id: string;
@@ -35,6 +44,8 @@ export interface UserMessage {
   authorId: string;
   text: string;
   attachments: AttachmentRef[];
+  /** Absent or null: a person typed it (authorId). */
+  source?: MessageSource | null;
 }
 export interface AgentMessage {
   kind: 'agent';
@@ -86,6 +97,7 @@ export interface QueuedMessage {
   createdAt: number;
   text: string;
   attachments: AttachmentRef[];
+  source?: MessageSource | null;
 }
 
 export interface Turn {
@@ -277,6 +289,7 @@ export class SessionDoc {
       authorId: queued.authorId,
       text: queued.text,
       attachments: queued.attachments,
+      ...(queued.source ? { source: queued.source } : {}),
     };
     this.doc.transact(() => {
       q.delete(0, 1);
@@ -446,6 +459,7 @@ function queuedObject(message: QueuedMessage): Record<string, unknown> {
     createdAt: message.createdAt,
     text: message.text,
     attachments: message.attachments,
+    ...(message.source ? { source: { ...message.source } } : {}),
   };
 }
 

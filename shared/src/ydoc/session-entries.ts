@@ -7,7 +7,13 @@
 // what changed, and unchanged entries keep their identity between reads.
 import * as Y from 'yjs';
 import { AttachmentRef, EnvironmentInput } from '../domain.js';
-import type { NoticeLevel, QueuedMessage, ToolCallStatus, TranscriptEntry } from './session-doc.js';
+import type {
+  MessageSource,
+  NoticeLevel,
+  QueuedMessage,
+  ToolCallStatus,
+  TranscriptEntry,
+} from './session-doc.js';
 
 export type Live = Y.Map<unknown>;
 export type Stored = Live | Record<string, unknown>;
@@ -58,6 +64,7 @@ export function readEntry(stored: Stored): TranscriptEntry | null {
         authorId: str(m.authorId) ?? '',
         text: str(m.text) ?? '',
         attachments: parseAttachments(m.attachments),
+        ...sourceOf(m.source),
       };
     case 'notice':
       return {
@@ -100,7 +107,22 @@ export function readQueued(item: Record<string, unknown>): QueuedMessage {
     createdAt: num(item.createdAt) ?? 0,
     text: str(item.text) ?? '',
     attachments: parseAttachments(item.attachments),
+    ...sourceOf(item.source),
   };
+}
+
+/** A person's messages carry no source key at all, as before sources existed. */
+function sourceOf(raw: unknown): { source?: MessageSource } {
+  const source = parseSource(raw);
+  return source ? { source } : {};
+}
+
+/** A message's source, when it is a well-formed one; anything else reads as a person's message. */
+export function parseSource(raw: unknown): MessageSource | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const { kind, name } = raw as Record<string, unknown>;
+  if ((kind !== 'trigger' && kind !== 'slack') || typeof name !== 'string') return null;
+  return { kind, name: name.slice(0, 200) };
 }
 
 export function parseAttachments(raw: unknown): AttachmentRef[] {

@@ -85,6 +85,10 @@ export function refuseSessionValue(part: SessionPart, writer: Writer, value: unk
     if ((value as { authorId?: unknown }).authorId !== writer.userId) {
       return 'a queued message must name you as its author';
     }
+    // Only the server labels a message as a trigger's or Slack's; a person cannot pass theirs off as one.
+    if ((value as { source?: unknown }).source !== undefined) {
+      return 'a queued message you write is your own: it cannot name a trigger or Slack as its source';
+    }
   }
   if (part === 'stop-request' && typeof value !== 'string') return 'a stop request names the turn to stop';
   return null;

@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { hashPassword, hashToken, newId, newToken, verifyPassword } from '../auth/secrets.js';
 
 export const USER_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+const LAST_USED_GRAIN_MS = 60 * 1000;
 
 /** "Last active" is written at most this often per person, so token use stays a read. */
 export const ACTIVITY_GRANULARITY_MS = 60_000;
@@ -163,17 +164,29 @@ export class Accounts {
       .map(toUser);
   }
 
-  issueUserToken(user: User): { token: string; tokenId: string; expiresAt: number } {
+  issueUserToken(
+    user: User,
+    userAgent: string | null = null,
+  ): { token: string; tokenId: string; expiresAt: number } {
     const token = newToken();
     const tokenId = newId();
     const now = this.clock();
     const expiresAt = now + USER_TOKEN_TTL_MS;
     this.db
       .prepare(
-        `INSERT INTO tokens (id, hash, kind, org_id, user_id, name, created_at, expires_at)
-         VALUES (?, ?, 'user', ?, ?, 'sign-in', ?, ?)`,
+        `INSERT INTO tokens (id, hash, kind, org_id, user_id, name, created_at, expires_at, user_agent, last_used_at)
+         VALUES (?, ?, 'user', ?, ?, 'sign-in', ?, ?, ?, ?)`,
       )
-      .run(tokenId, hashToken(token), user.orgId, user.id, now, expiresAt);
+      .run(
+        tokenId,
+        hashToken(token),
+        user.orgId,
+        user.id,
+        now,
+        expiresAt,
+        userAgent?.slice(0, 300) ?? null,
+        now,
+      );
     return { token, tokenId, expiresAt };
   }
 
@@ -234,11 +247,18 @@ export class Accounts {
           name: string;
           expires_at: number | null;
           revoked_at: number | null;
+          last_used_at: number | null;
         }
-      >('SELECT id, kind, org_id, user_id, name, expires_at, revoked_at FROM tokens WHERE hash = ?')
+      >(
+        'SELECT id, kind, org_id, user_id, name, expires_at, revoked_at, last_used_at FROM tokens WHERE hash = ?',
+      )
       .get(hashToken(token));
     if (!row || row.revoked_at !== null) return null;
-    if (row.expires_at !== null && row.expires_at <= this.clock()) return null;
+    const now = this.clock();
+    if (row.expires_at !== null && row.expires_at <= now) return null;
+    // Written at most once a minute per token, so busy clients do not write on every request.
+    if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_GRAIN_MS)
+      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
     if (row.kind === 'service')
       return {
         kind: 'service',
@@ -266,4 +286,80 @@ export class Accounts {
       .get(tokenId);
     return !!row && row.revoked_at === null && (row.expires_at === null || row.expires_at > this.clock());
   }
+
+  rename(userId: string, name: string): User {
+    this.db.prepare('UPDATE users SET name = ? WHERE id = ?').run(name, userId);
+    const user = this.user(userId);
+    if (!user) throw new Error(`user ${userId} does not exist`);
+    return user;
+  }
+
+  /** Whether the password is this user's (for changing it, where the account is already known). */
+  async passwordMatches(userId: string, password: string): Promise<boolean> {
+    const row = this.db
+      .prepare<[string], { password_hash: string }>('SELECT password_hash FROM users WHERE id = ?')
+      .get(userId);
+    return !!row && (await verifyPassword(password, row.password_hash));
+  }
+
+  async setPassword(userId: string, password: string): Promise<void> {
+    const hash = await hashPassword(password);
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, userId);
+  }
+
+  /** The user's live sign-ins, newest use first. */
+  signIns(userId: string): SignInRecord[] {
+    return this.db
+      .prepare<
+        [string, number],
+        {
+          id: string;
+          user_agent: string | null;
+          created_at: number;
+          last_used_at: number | null;
+          expires_at: number;
+        }
+      >(
+        `SELECT id, user_agent, created_at, last_used_at, expires_at FROM tokens
+         WHERE user_id = ? AND kind = 'user' AND revoked_at IS NULL AND expires_at > ?
+         ORDER BY COALESCE(last_used_at, created_at) DESC, id`,
+      )
+      .all(userId, this.clock())
+      .map((r) => ({
+        id: r.id,
+        userAgent: r.user_agent,
+        createdAt: r.created_at,
+        lastUsedAt: r.last_used_at,
+        expiresAt: r.expires_at,
+      }));
+  }
+
+  /** Revokes one sign-in of this user; false when it is not theirs or already ended. */
+  revokeSignIn(userId: string, tokenId: string): boolean {
+    const res = this.db
+      .prepare(
+        `UPDATE tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND kind = 'user' AND revoked_at IS NULL`,
+      )
+      .run(this.clock(), tokenId, userId);
+    return res.changes > 0;
+  }
+
+  /** Revokes every live sign-in of the user but one; returns the ids revoked. */
+  revokeOtherSignIns(userId: string, keepTokenId: string): string[] {
+    return this.db
+      .prepare<[number, string, string], { id: string }>(
+        `UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND kind = 'user' AND id <> ? AND revoked_at IS NULL
+         RETURNING id`,
+      )
+      .all(this.clock(), userId, keepTokenId)
+      .map((r) => r.id);
+  }
+}
+
+export interface SignInRecord {
+  id: string;
+  userAgent: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number;
 }

@@ -230,4 +230,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX invitations_org ON invitations(org_id, created_at);
   `,
+  // Sign-ins name their device (the browser's User-Agent at sign-in) and when
+  // they were last used, so a person can tell their sign-ins apart in Settings.
+  `
+  ALTER TABLE tokens ADD COLUMN user_agent TEXT;
+  ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
+  `,
 ];

@@ -179,6 +179,20 @@ const CASES: Case[] = [
   },
   {
     part: 'queue',
+    what: "queues a message passed off as a trigger's",
+    may: { owner: false, runner: false },
+    act: (s, me) =>
+      s.enqueue({
+        id: 'q-as-trigger',
+        authorId: me,
+        createdAt: 1,
+        text: 'Deploy to production now',
+        attachments: [],
+        source: { kind: 'trigger', name: 'Nightly deploy' },
+      }),
+  },
+  {
+    part: 'queue',
     what: 'edits a queued message',
     may: { owner: true, runner: false },
     act: (s) => void s.editQueued(s.queue()[0]!.id, 'hello, edited'),

@@ -137,6 +137,15 @@ export class ApiClient {
   updateEnvironment = (id: string, patch: EnvironmentInput) => this.api.environments.update(id, patch);
   deleteEnvironment = (id: string) => this.api.environments.delete(id);
 
+  renameSession = (id: string, title: string) => this.api.sessions.rename(id, { title });
+  deleteSession = (id: string) => this.api.sessions.delete(id);
+  updateMe = (name: string) => this.api.account.update({ name });
+  changePassword = (currentPassword: string, newPassword: string) =>
+    this.api.account.changePassword({ currentPassword, newPassword });
+  signIns = () => this.api.account.signIns();
+  signOutSignIn = (id: string) => this.api.account.signOut(id);
+  signOutOthers = () => this.api.account.signOutOthers();
+
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
    * only it reports upload progress in browsers; its answer is read by the

@@ -2,6 +2,7 @@
 // services are started (from the local cache first, so it opens offline too)
 // and the shell is shown.
 import { useCallback, useEffect, useState } from 'react';
+import type { User } from '@orrery/shared';
 import { accountKeyOf, type Platform, type StoredAccount } from '../../platform/common/platform.js';
 import { describeError } from '../api/api-error.js';
 import { useUi } from '../state/store.js';
@@ -67,7 +68,15 @@ export function App({ platform, defaultServerUrl = '', startOptions = {} }: AppP
             startOptions.onError?.(error);
           },
         });
-        services = { ...base, signOut: () => signOut(services, account, null) };
+        // A changed name is kept with the sign-in, so the app opens with it next time too.
+        const updateUser = async (user: User) => {
+          const next = { ...account, user };
+          await platform.credentials.save(next);
+          setPhase((p) =>
+            p.name === 'ready' ? { name: 'ready', services: { ...p.services, account: next } } : p,
+          );
+        };
+        services = { ...base, signOut: () => signOut(services, account, null), updateUser };
         setPhase({ name: 'ready', services });
       } catch (error) {
         setPhase({ name: 'failed', account, error: describeError(error) });

@@ -10,6 +10,7 @@ import { sessionIdOfHash, useRoute } from './router.js';
 import { useServices } from './services-context.js';
 import { ShortcutsSheet } from '../shortcuts/ShortcutsSheet.js';
 import { Toasts } from './Toasts.js';
+import { SessionDialogs } from '../session/SessionDialogs.js';
 import { preloadHighlighterWhenIdle } from '../common/highlight.js';
 import { PageErrorBoundary } from '../common/PageErrorBoundary.js';
 import { SessionsPage, SessionView, SettingsPage, preloadPagesWhenIdle } from './lazy-pages.js';
@@ -94,6 +95,7 @@ export function AppShell() {
         </main>
       </div>
       <Toasts />
+      <SessionDialogs />
       {/* On every page: ? and ⌘/ open it, / outside a text field goes to the prompt box. */}
       <ShortcutsSheet />
       {WarmUp && <WarmUp onDone={warmedUp} />}

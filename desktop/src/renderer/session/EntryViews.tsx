@@ -1,8 +1,9 @@
 // How each kind of transcript entry looks: the user's messages, the agent's
 // (markdown), tool calls with their streamed output (collapsible), notices.
-import type { AgentMessage, Notice, ToolCall, UserMessage } from '@orrery/shared';
+import type { AgentMessage, MessageSource, Notice, ToolCall, UserMessage } from '@orrery/shared';
 import { memo } from 'react';
 import { Markdown } from '../common/Markdown.js';
+import { RelativeTime } from '../common/RelativeTime.js';
 import { Attachments } from './Attachments.js';
 import { displayName } from '../common/display-name.js';
 
@@ -15,9 +16,13 @@ export const UserMessageView = memo(function UserMessageView({
   sessionId: string;
   authorName: string;
 }) {
+  const from = entry.source ? sourceLabel(entry.source) : displayName(authorName);
   return (
-    <article className="entry user-message" aria-label={`Message from ${authorName}`}>
-      <div className="entry-author">{displayName(authorName)}</div>
+    <article
+      className={`entry user-message${entry.source ? ` from-${entry.source.kind}` : ''}`}
+      aria-label={`Message from ${from}`}
+    >
+      <EntryHeader author={from} at={entry.createdAt} />
       <div className="user-text">{entry.text}</div>
       <Attachments sessionId={sessionId} attachments={entry.attachments} />
     </article>
@@ -33,12 +38,27 @@ export const AgentMessageView = memo(function AgentMessageView({
 }) {
   return (
     <article className="entry agent-message" aria-label="Agent message" aria-busy={!entry.done}>
-      <div className="entry-author">{displayName(agentName)}</div>
+      <EntryHeader author={displayName(agentName)} at={entry.createdAt} />
       <Markdown text={entry.text} />
       {!entry.done && <span className="typing" aria-label="The agent is writing" />}
     </article>
   );
 });
+
+/** Who a message is from when no person typed it: "Trigger: Nightly build", "Slack". */
+export function sourceLabel(source: MessageSource): string {
+  return source.kind === 'trigger' ? `Trigger: ${displayName(source.name)}` : 'Slack';
+}
+
+/** Who wrote an entry and when: relative, exact on hover and focus. */
+function EntryHeader({ author, at }: { author: string; at: number }) {
+  return (
+    <div className="entry-author">
+      <span>{author}</span>
+      {at > 0 && <RelativeTime ms={at} focusable />}
+    </div>
+  );
+}
 
 /** A one-line summary of a tool's input: the command for shell calls, the path for file tools. */
 export function summariseToolInput(input: string): string {

@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useFollowNewest } from './follow-newest.js';
 import { useReadingPlace, type ReadingPlace } from './reading-place.js';
-import { AgentMessageView, NoticeView, ToolCallView, UserMessageView } from './EntryViews.js';
+import { AgentMessageView, NoticeView, ToolCallView, UserMessageView, sourceLabel } from './EntryViews.js';
 import { EnvironmentProposalView } from './EnvironmentProposalView.js';
 
 /** First guesses of a row's height, before it is measured. */
@@ -124,7 +124,7 @@ export function Transcript({
           {queue.map((q) => (
             <li key={q.id} className="entry user-message queued">
               <div className="entry-author">
-                {nameOf(q.authorId)} ·{' '}
+                {q.source ? sourceLabel(q.source) : nameOf(q.authorId)} ·{' '}
                 <span className="muted">
                   {turnRunning
                     ? 'Queued — sent when the current turn finishes'

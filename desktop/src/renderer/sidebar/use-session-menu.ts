@@ -1,5 +1,5 @@
 // The actions offered for a session wherever it is listed: pin or unpin, move
-// a pin between folders, archive or unarchive (owners only).
+// a pin between folders, archive or unarchive, rename and delete (owners only).
 import type { SessionListItem } from '@orrery/shared';
 import { describeError } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
@@ -12,6 +12,7 @@ export function useSessionMenu(sessionId: string, session: SessionListItem | und
   const pins = usePins();
   const folders = useFolders();
   const showToast = useUi((s) => s.showToast);
+  const setSessionDialog = useUi((s) => s.setSessionDialog);
   const pin = pins.find((p) => p.sessionId === sessionId);
 
   const items: MenuItem[] = [];
@@ -43,6 +44,12 @@ export function useSessionMenu(sessionId: string, session: SessionListItem | und
       }
     };
     items.push({ label: session.archived ? 'Unarchive' : 'Archive', onSelect: () => void archive() });
+    items.push({ label: 'Rename…', onSelect: () => setSessionDialog({ kind: 'rename', sessionId }) });
+    items.push({
+      label: 'Delete…',
+      danger: true,
+      onSelect: () => setSessionDialog({ kind: 'delete', sessionId }),
+    });
   }
   return items;
 }

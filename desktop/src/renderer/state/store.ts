@@ -51,7 +51,19 @@ export interface OverlaySlice {
   setShortcutsOpen: (open: boolean) => void;
 }
 
-export type UiState = LayoutSlice & SessionsPageSlice & PinnedSlice & ToastSlice & HomeSlice & OverlaySlice;
+export interface SessionDialogSlice {
+  /** Renaming or deleting one session, asked for from its header or any of its menus. */
+  sessionDialog: { kind: 'rename' | 'delete'; sessionId: string } | null;
+  setSessionDialog: (dialog: SessionDialogSlice['sessionDialog']) => void;
+}
+
+export type UiState = LayoutSlice &
+  SessionsPageSlice &
+  PinnedSlice &
+  ToastSlice &
+  HomeSlice &
+  OverlaySlice &
+  SessionDialogSlice;
 type Slice<T> = StateCreator<UiState, [], [], T>;
 
 const layoutSlice: Slice<LayoutSlice> = (set) => ({
@@ -97,6 +109,11 @@ const overlaySlice: Slice<OverlaySlice> = (set) => ({
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
 });
 
+const sessionDialogSlice: Slice<SessionDialogSlice> = (set) => ({
+  sessionDialog: null,
+  setSessionDialog: (sessionDialog) => set({ sessionDialog }),
+});
+
 export function createUiStore() {
   return create<UiState>()((...a) => ({
     ...layoutSlice(...a),
@@ -105,6 +122,7 @@ export function createUiStore() {
     ...toastSlice(...a),
     ...homeSlice(...a),
     ...overlaySlice(...a),
+    ...sessionDialogSlice(...a),
   }));
 }
 

@@ -71,7 +71,17 @@ export async function createTestServices(
     await storage.sessionList.save({ sessions: options.sessions, clock: 1, savedAt: Date.now() });
   }
   const services = await startAccount(platform, account, { connect: false });
-  return { ...services, platform, signOut: async () => services.stop() };
+  const ready: AppServices & { platform: MemoryPlatform } = {
+    ...services,
+    platform,
+    signOut: async () => services.stop(),
+    // As the app does: the new user is kept with the sign-in (re-rendering is the app's part).
+    updateUser: async (user) => {
+      ready.account = { ...ready.account, user };
+      await platform.credentials.save(ready.account);
+    },
+  };
+  return ready;
 }
 
 /** Stores a session document on the device as if it had been synced before. */
