@@ -12,6 +12,7 @@ import {
 } from '../../testing/browser-commands.js';
 import { createTestServices, renderWithServices, uniqueId } from '../../testing/test-services.js';
 import { EnvironmentsSection } from './EnvironmentsSection.js';
+import { NEW_ENVIRONMENT_DRAFT_KEY, saveNewEnvironmentDraft } from '../../session/environment-draft.js';
 
 let server: OrreryServerInfo;
 let stop: (() => Promise<void>) | null = null;
@@ -308,5 +309,32 @@ describe('the list and deleting', () => {
     await userEvent.click(page.getByRole('button', { name: 'Delete', exact: true }));
     await expect.poll(() => location.hash).toBe('#/settings/environments');
     expect(await namesOnServer()).not.toContain(env.name);
+  });
+});
+
+describe('an Environment the Advisor proposed', () => {
+  it('opens in the editor filled in after "Review in Settings", and is created from there', async () => {
+    const name = `Proposed ${uniqueId()}`;
+    saveNewEnvironmentDraft({
+      name,
+      image: 'orrery/env-base:bookworm',
+      repositories: [],
+      setupScript: 'test -d /workspace',
+      variables: { NODE_ENV: 'test' },
+      idleTimeoutMs: 20 * 60_000,
+      maxRunTimeMs: 24 * 3_600_000,
+      cleanRestartAfterMs: 7 * 24 * 3_600_000,
+      network: 'none',
+      scope: 'personal',
+    });
+    await renderAs('admin', 'new');
+    await expect.element(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue(name);
+    await expect
+      .element(page.getByRole('textbox', { name: 'Setup script' }))
+      .toHaveValue('test -d /workspace');
+    await userEvent.click(page.getByRole('button', { name: 'Create Environment' }));
+    await expect.poll(namesOnServer).toContain(name);
+    // Saved: the hand-over is used up, so the next new Environment starts blank.
+    expect(sessionStorage.getItem(NEW_ENVIRONMENT_DRAFT_KEY)).toBeNull();
   });
 });

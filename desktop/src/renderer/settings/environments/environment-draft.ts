@@ -14,6 +14,7 @@ import {
   type EnvironmentNetwork,
   type Scope,
 } from '@orrery/shared';
+import { NEW_ENVIRONMENT_DRAFT_KEY } from '../../session/environment-draft.js';
 import { checkWith, type FieldErrors } from '../common/form-errors.js';
 
 export type DurationUnit = 'minutes' | 'hours' | 'days';
@@ -96,7 +97,7 @@ export function newDraft(): EnvironmentDraft {
   };
 }
 
-export function draftOf(environment: Environment): EnvironmentDraft {
+export function draftOf(environment: Environment | EnvironmentInput): EnvironmentDraft {
   return {
     name: environment.name,
     image: environment.image,
@@ -209,9 +210,35 @@ export function variableErrors(draft: EnvironmentDraft, byName: FieldErrors): Fi
 
 const drafts = new Map<string, EnvironmentDraft>();
 
-/** The draft being edited for this key ("new" or an id), if any. */
+/**
+ * The draft being edited for this key ("new" or an id), if any. For "new",
+ * an Environment the Advisor proposed and someone chose to review (see
+ * session/environment-draft.ts) counts as a draft until it is saved or discarded.
+ */
 export function storedDraft(key: string): EnvironmentDraft | undefined {
-  return drafts.get(key);
+  const kept = drafts.get(key);
+  if (kept || key !== 'new') return kept;
+  const proposed = proposedEnvironment();
+  if (!proposed) return undefined;
+  const draft = draftOf(proposed);
+  drafts.set(key, draft);
+  return draft;
+}
+
+function proposedEnvironment(): EnvironmentInput | undefined {
+  let text: string | null = null;
+  try {
+    text = sessionStorage.getItem(NEW_ENVIRONMENT_DRAFT_KEY);
+  } catch {
+    return undefined; // storage switched off: nothing was handed over
+  }
+  if (!text) return undefined;
+  try {
+    const parsed = EnvironmentInput.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function keepDraft(key: string, draft: EnvironmentDraft): void {
@@ -220,4 +247,11 @@ export function keepDraft(key: string, draft: EnvironmentDraft): void {
 
 export function dropDraft(key: string): void {
   drafts.delete(key);
+  if (key === 'new') {
+    try {
+      sessionStorage.removeItem(NEW_ENVIRONMENT_DRAFT_KEY);
+    } catch {
+      // storage switched off: there is nothing to remove
+    }
+  }
 }
