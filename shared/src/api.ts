@@ -16,6 +16,7 @@ import {
   Expert,
   ExpertInput,
   Id,
+  ModelProvider,
   Organisation,
   Role,
   Session,
@@ -67,7 +68,10 @@ export const ServiceTokenResponse = z.strictObject({ id: Id, name: z.string(), t
 // ── Experts and Environments ──
 
 export const ExpertResponse = z.strictObject({ expert: Expert });
-export const ExpertsResponse = z.strictObject({ experts: z.array(Expert) });
+/** An Expert as the list shows it: with who made it, by name. */
+export const ExpertListItem = Expert.extend({ ownerName: z.string() });
+export type ExpertListItem = z.infer<typeof ExpertListItem>;
+export const ExpertsResponse = z.strictObject({ experts: z.array(ExpertListItem) });
 export const ExpertPatch = ExpertInput.partial();
 
 export const EnvironmentResponse = z.strictObject({ environment: Environment });
@@ -403,3 +407,17 @@ export const PutRepositoryCredentialRequest = z.strictObject({
   value: PutSecretRequest.shape.value,
 });
 export type PutRepositoryCredentialRequest = z.infer<typeof PutRepositoryCredentialRequest>;
+
+// ── Model providers ──
+
+/** Whether one model provider can run now, and if not, what an admin must do. */
+export const ModelProviderStatus = z.strictObject({
+  provider: ModelProvider,
+  available: z.boolean(),
+  /** Null when available: otherwise one sentence saying what an admin must do. */
+  reason: z.string().nullable(),
+});
+export type ModelProviderStatus = z.infer<typeof ModelProviderStatus>;
+
+export const ModelProvidersResponse = z.strictObject({ providers: z.array(ModelProviderStatus) });
+export type ModelProvidersResponse = z.infer<typeof ModelProvidersResponse>;

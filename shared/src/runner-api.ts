@@ -13,7 +13,7 @@
 //   GET  /api/attachments/:sha256?session=<id>  the content of an attachment of that session
 //   WS   /sync/session/<id>?token=<service token>  read-write, as for the owner
 import { z } from 'zod';
-import { Environment, Expert, Id, Session, Timestamp } from './domain.js';
+import { Environment, Expert, Id, ModelProvider, Session, Timestamp } from './domain.js';
 
 export const LEASE_MS = 15_000;
 export const HEARTBEAT_MS = 5_000;
@@ -124,6 +124,11 @@ export type EngineHealth = z.infer<typeof EngineHealth>;
 export const EngineReport = z.strictObject({
   runnerId: z.string().min(1).max(200),
   engines: z.array(EngineHealth).max(100),
+  /**
+   * The model providers this runner holds a key for (never the keys); "shell"
+   * needs none. Absent from runners older than this field.
+   */
+  providers: z.array(ModelProvider).max(ModelProvider.options.length).optional(),
 });
 export type EngineReport = z.infer<typeof EngineReport>;
 

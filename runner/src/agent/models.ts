@@ -1,7 +1,7 @@
 // Chooses the model client for an Expert. Keys come from the runner's
 // configuration only; they never travel through documents or logs, and go
 // only where the egress policy allows (see ../egress/policy.ts).
-import type { Expert } from '@orrery/shared';
+import type { Expert, ModelProvider } from '@orrery/shared';
 import { EgressError, EgressPolicy } from '../egress/policy.js';
 import { ModelError, type ModelClient } from './model.js';
 import { AnthropicClient } from './providers/anthropic.js';
@@ -22,6 +22,18 @@ export function providerKeysFromEnv(env: Record<string, string | undefined>): Pr
     openaiApiKey: env.OPENAI_API_KEY?.trim() || undefined,
     openaiBaseUrl: env.OPENAI_BASE_URL?.trim() || undefined,
   };
+}
+
+/**
+ * The providers this runner can run, for the server to tell people (the keys
+ * themselves never leave the runner). An OpenAI-compatible server the runner
+ * is pointed at needs no key.
+ */
+export function providersHeld(keys: ProviderKeys): ModelProvider[] {
+  const held: ModelProvider[] = ['shell'];
+  if (keys.anthropicApiKey) held.push('anthropic');
+  if (keys.openaiApiKey || keys.openaiBaseUrl) held.push('openai');
+  return held;
 }
 
 /** Secret values the runner must strip from anything it writes. */

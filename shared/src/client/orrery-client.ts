@@ -15,6 +15,7 @@ import {
   GrantsResponse,
   LoginResponse,
   MeResponse,
+  ModelProvidersResponse,
   PutRepositoryCredentialRequest,
   RepositoryCredentialResponse,
   RepositoryCredentialsResponse,
@@ -257,6 +258,9 @@ export class OrreryClient {
 
   /** What the runners see of their Docker engines (admins). */
   readonly engines = () => this.json(ROUTES.engines, EnginesResponse);
+
+  /** Which model providers can run now (any signed-in member). */
+  readonly modelProviders = () => this.json(ROUTES.modelProviders, ModelProvidersResponse);
 }
 
 function options(call: Call, body: unknown): SendOptions {

@@ -79,6 +79,8 @@ export const ROUTES = {
   listRepositoryCredentials: route('GET', '/repository-credentials'),
   putRepositoryCredential: route('PUT', '/repository-credentials/{scope}/{name}'),
   deleteRepositoryCredential: route('DELETE', '/repository-credentials/{scope}/{name}'),
+
+  modelProviders: route('GET', '/model-providers'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */
