@@ -72,7 +72,9 @@ export const ExpertResponse = z.strictObject({ expert: Expert });
 export const ExpertListItem = Expert.extend({ ownerName: z.string() });
 export type ExpertListItem = z.infer<typeof ExpertListItem>;
 export const ExpertsResponse = z.strictObject({ experts: z.array(ExpertListItem) });
+export type ExpertsResponse = z.infer<typeof ExpertsResponse>;
 export const ExpertPatch = ExpertInput.partial();
+export type ExpertPatch = z.infer<typeof ExpertPatch>;
 
 export const EnvironmentResponse = z.strictObject({ environment: Environment });
 export const EnvironmentsResponse = z.strictObject({ environments: z.array(Environment) });

@@ -11,6 +11,8 @@ import {
   type CatchUpRequest,
   type CreateSessionRequest,
   type EnhanceRequest,
+  type ExpertInput,
+  type ExpertPatch,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -69,6 +71,12 @@ export class ApiClient {
   logout = () => this.api.auth.logout();
   me = () => this.api.auth.me();
   experts = () => this.api.experts.list();
+  expert = (id: string) => this.api.experts.get(id);
+  createExpert = (body: ExpertInput) => this.api.experts.create(body);
+  updateExpert = (id: string, patch: ExpertPatch) => this.api.experts.update(id, patch);
+  deleteExpert = (id: string) => this.api.experts.delete(id);
+  environments = () => this.api.environments.list();
+  modelProviders = () => this.api.modelProviders();
   listSessions = (query: { filter?: SessionFilter; q?: string; limit?: number; offset?: number } = {}) =>
     this.api.sessions.list(query);
   changes = (since: number) => this.api.sessions.changes(since);
