@@ -78,6 +78,11 @@ export function inputOf(form: ExpertForm): ExpertInput {
 /** The server's own schema, and the one thing it leaves to the form: a model needs a name. */
 export function checkForm(form: ExpertForm): FieldErrors {
   const errors = checkWith(ExpertInput, inputOf(form));
+  // The schema's words for the two commonest slips are a programmer's; these say what to do.
+  if (errors.name && !form.name.trim()) errors.name = 'Give the Expert a name.';
+  if (errors['model.baseUrl'])
+    errors['model.baseUrl'] =
+      'Enter a full address starting with http:// or https://, e.g. http://localhost:11434/v1.';
   if (form.provider !== 'shell' && !form.modelName.trim())
     errors['model.name'] ??=
       form.provider === 'anthropic'
