@@ -423,3 +423,48 @@ export type ModelProviderStatus = z.infer<typeof ModelProviderStatus>;
 
 export const ModelProvidersResponse = z.strictObject({ providers: z.array(ModelProviderStatus) });
 export type ModelProvidersResponse = z.infer<typeof ModelProvidersResponse>;
+
+/** Providers whose key an admin can store in Settings (the shell needs none). */
+export const KeyedProvider = z.enum(['anthropic', 'openai']);
+export type KeyedProvider = z.infer<typeof KeyedProvider>;
+
+/** A stored key, as anyone may see it: whether it is set, by whom and when; never the key. */
+export const ModelKeySummary = z.strictObject({
+  provider: KeyedProvider,
+  set: z.boolean(),
+  updatedBy: z.string().nullable(),
+  updatedAt: Timestamp.nullable(),
+});
+export type ModelKeySummary = z.infer<typeof ModelKeySummary>;
+
+/** An address a model API may live at: http(s), no credentials in it. */
+export const ModelBaseUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol),
+    'must start with http:// or https://',
+  )
+  .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), {
+    message: 'must not contain a user name or password; store the key instead',
+  });
+
+export const ModelSettingsResponse = z.strictObject({
+  keys: z.array(ModelKeySummary),
+  baseUrls: z.array(z.string()),
+});
+export type ModelSettingsResponse = z.infer<typeof ModelSettingsResponse>;
+
+export const PutModelKeyRequest = z.strictObject({
+  value: z
+    .string()
+    .trim()
+    .min(1, 'enter the key')
+    .max(1000)
+    .regex(/^[\x21-\x7e]+$/, 'must be one line without spaces, as the provider shows it'),
+});
+export type PutModelKeyRequest = z.infer<typeof PutModelKeyRequest>;
+
+export const PutModelBaseUrlsRequest = z.strictObject({ baseUrls: z.array(ModelBaseUrl).max(20) });
+export type PutModelBaseUrlsRequest = z.infer<typeof PutModelBaseUrlsRequest>;

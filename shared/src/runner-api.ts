@@ -87,6 +87,20 @@ export const CompleteRequest = z.strictObject({
 export type CompleteRequest = z.infer<typeof CompleteRequest>;
 
 /** Everything a runner needs to run a session's turns. Secrets are included; runners never log them. */
+/**
+ * The organisation's model provider keys and allowed base URLs, set in
+ * Settings → Model providers. A runner uses a key only when its own
+ * environment has none (ANTHROPIC_API_KEY, OPENAI_API_KEY win), and strips it
+ * from anything it writes.
+ */
+export const OrgModels = z.strictObject({
+  anthropicApiKey: z.string().optional(),
+  openaiApiKey: z.string().optional(),
+  /** Extend the runner's ORRERY_MODEL_BASE_URLS for this organisation's sessions. */
+  baseUrls: z.array(z.string()).max(50),
+});
+export type OrgModels = z.infer<typeof OrgModels>;
+
 export const SessionContext = z.strictObject({
   session: Session,
   expert: Expert,
@@ -95,6 +109,8 @@ export const SessionContext = z.strictObject({
   secrets: z.record(z.string(), z.string()),
   /** The server's installation: snapshot images are labelled with it and reused only within it. */
   installationId: z.string().min(1).max(100),
+  /** Absent from servers older than Settings → Model providers. */
+  models: OrgModels.optional(),
 });
 export type SessionContext = z.infer<typeof SessionContext>;
 
@@ -102,6 +118,7 @@ export type SessionContext = z.infer<typeof SessionContext>;
 export const ExpertContext = z.strictObject({
   expert: Expert,
   environment: Environment.nullable(),
+  models: OrgModels.optional(),
 });
 export type ExpertContext = z.infer<typeof ExpertContext>;
 

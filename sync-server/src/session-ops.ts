@@ -59,7 +59,10 @@ export async function startSession(
 ): Promise<{ session: SessionListItem; skipped: SkippedAttachment[] }> {
   const expert = s.catalog.expert(user, start.expertId);
   // Refused here rather than failing on the runner: the same sentence Home shows beside the Expert.
-  const unavailable = expertUnavailableReason(expert.model, s.engines.providers(user.orgId));
+  const unavailable = expertUnavailableReason(
+    expert.model,
+    s.engines.providers(user.orgId, s.modelSettings.stored(user.orgId)),
+  );
   if (unavailable) throw conflict(`The Expert "${expert.name}" cannot run now. ${unavailable}`);
   // A chosen Environment must be one the user may use; the Expert's own default
   // comes with the Expert (even when it is its author's personal one), unless it was deleted.

@@ -15,7 +15,10 @@ import {
   GrantsResponse,
   LoginResponse,
   MeResponse,
+  ModelKeySummary,
   ModelProvidersResponse,
+  ModelSettingsResponse,
+  type KeyedProvider,
   PutRepositoryCredentialRequest,
   RepositoryCredentialResponse,
   RepositoryCredentialsResponse,
@@ -261,6 +264,16 @@ export class OrreryClient {
 
   /** Which model providers can run now (any signed-in member). */
   readonly modelProviders = () => this.json(ROUTES.modelProviders, ModelProvidersResponse);
+
+  /** Settings → Model providers: stored keys (write-only) and allowed base URLs. */
+  readonly modelSettings = {
+    get: () => this.json(ROUTES.modelSettings, ModelSettingsResponse),
+    putKey: (provider: KeyedProvider, value: string) =>
+      this.json(ROUTES.putModelKey, ModelKeySummary, { params: { provider } }, { value }),
+    deleteKey: (provider: KeyedProvider) => this.none(ROUTES.deleteModelKey, { params: { provider } }),
+    putBaseUrls: (baseUrls: string[]) =>
+      this.json(ROUTES.putModelBaseUrls, ModelSettingsResponse, {}, { baseUrls }),
+  };
 }
 
 function options(call: Call, body: unknown): SendOptions {

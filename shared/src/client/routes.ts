@@ -81,6 +81,10 @@ export const ROUTES = {
   deleteRepositoryCredential: route('DELETE', '/repository-credentials/{scope}/{name}'),
 
   modelProviders: route('GET', '/model-providers'),
+  modelSettings: route('GET', '/model-providers/settings'),
+  putModelKey: route('PUT', '/model-providers/{provider}/key'),
+  deleteModelKey: route('DELETE', '/model-providers/{provider}/key'),
+  putModelBaseUrls: route('PUT', '/model-providers/base-urls'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */

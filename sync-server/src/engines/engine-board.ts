@@ -50,15 +50,22 @@ export class EngineBoard {
    * Which model providers can run now, from the runners that reported lately.
    * Before any runner of the organisation has reported (a server just
    * started), nothing is known and nothing is refused: sessions wait for a runner.
+   * A key stored in Settings reaches every runner, so it counts once one is connected.
    */
-  providers(orgId: string): ModelProviderStatus[] {
+  providers(orgId: string, storedKeys: readonly ModelProvider[] = []): ModelProviderStatus[] {
     const runners = [...(this.byOrg.get(orgId)?.values() ?? [])];
     const now = this.clock();
     const live = runners.filter((r) => now - r.reportedAt <= ENGINE_REPORT_STALE_MS);
     return ModelProvider.options.map((provider) => {
       const available =
         runners.length === 0 ||
-        live.some((r) => provider === 'shell' || !r.providers || r.providers.includes(provider));
+        live.some(
+          (r) =>
+            provider === 'shell' ||
+            storedKeys.includes(provider) ||
+            !r.providers ||
+            r.providers.includes(provider),
+        );
       return {
         provider,
         available,

@@ -68,7 +68,10 @@ export function engineRoutes(s: Services) {
       summary: 'Which model providers can run now, and what an admin must do for those that cannot',
       responses: { 200: json(ModelProvidersResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json({ providers: s.engines.providers(userOf(c).orgId) }, 200),
+    (c) => {
+      const { orgId } = userOf(c);
+      return c.json({ providers: s.engines.providers(orgId, s.modelSettings.stored(orgId)) }, 200);
+    },
   );
 
   return app;

@@ -109,7 +109,14 @@ export function runnerRoutes(s: Services) {
         : null;
       const secrets = s.secrets.forSession(row.org_id, row.owner_id);
       return c.json(
-        { session: toSession(row), expert, environment, secrets, installationId: s.installationId },
+        {
+          session: toSession(row),
+          expert,
+          environment,
+          secrets,
+          installationId: s.installationId,
+          models: s.modelSettings.forRunner(row.org_id),
+        },
         200,
       );
     },
@@ -131,7 +138,7 @@ export function runnerRoutes(s: Services) {
       const environment = expert.defaultEnvironmentId
         ? s.catalog.environmentForRunner(runner.orgId, expert.defaultEnvironmentId)
         : null;
-      return c.json({ expert, environment }, 200);
+      return c.json({ expert, environment, models: s.modelSettings.forRunner(runner.orgId) }, 200);
     },
   );
 
