@@ -442,11 +442,8 @@ export const ModelBaseUrl = z
   .string()
   .trim()
   .max(2000)
-  .refine(
-    (u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol),
-    'must start with http:// or https://',
-  )
-  .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), {
+  .pipe(z.url({ protocol: /^https?$/, message: 'must be a full address starting with http:// or https://' }))
+  .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), {
     message: 'must not contain a user name or password; store the key instead',
   });
 

@@ -1,7 +1,7 @@
 // Chooses the model client for an Expert. Keys come from the runner's
 // configuration only; they never travel through documents or logs, and go
 // only where the egress policy allows (see ../egress/policy.ts).
-import type { Expert, ModelProvider } from '@orrery/shared';
+import type { Expert, ModelProvider, OrgModels } from '@orrery/shared';
 import { EgressError, EgressPolicy } from '../egress/policy.js';
 import { ModelError, type ModelClient } from './model.js';
 import { AnthropicClient } from './providers/anthropic.js';
@@ -69,11 +69,33 @@ function allowedBaseUrl(
   return baseUrl;
 }
 
-export function modelFactory(
+/**
+ * The runner's own keys win; the organisation's (stored in Settings → Model
+ * providers, sent with the session) fill in what the runner lacks, and its
+ * allowed base URLs extend ORRERY_MODEL_BASE_URLS for its sessions only.
+ */
+export function withOrgModels(
   keys: ProviderKeys,
-  egress: EgressPolicy = EgressPolicy.of(),
-): (expert: Expert) => ModelClient {
-  return (expert) => {
+  egress: EgressPolicy,
+  org: OrgModels | undefined,
+): { keys: ProviderKeys; egress: EgressPolicy } {
+  if (!org) return { keys, egress };
+  return {
+    keys: {
+      ...keys,
+      anthropicApiKey: keys.anthropicApiKey ?? org.anthropicApiKey,
+      openaiApiKey: keys.openaiApiKey ?? org.openaiApiKey,
+    },
+    egress: org.baseUrls.length ? egress.with('model', org.baseUrls) : egress,
+  };
+}
+
+export function modelFactory(
+  runnerKeys: ProviderKeys,
+  runnerEgress: EgressPolicy = EgressPolicy.of(),
+): (expert: Expert, org?: OrgModels) => ModelClient {
+  return (expert, org) => {
+    const { keys, egress } = withOrgModels(runnerKeys, runnerEgress, org);
     const { provider, name } = expert.model;
     switch (provider) {
       case 'anthropic': {

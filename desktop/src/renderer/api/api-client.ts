@@ -13,6 +13,7 @@ import {
   type EnhanceRequest,
   type ExpertInput,
   type ExpertPatch,
+  type KeyedProvider,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -77,6 +78,11 @@ export class ApiClient {
   deleteExpert = (id: string) => this.api.experts.delete(id);
   environments = () => this.api.environments.list();
   modelProviders = () => this.api.modelProviders();
+  // Model provider keys are write-only, like secrets: they go up and never come back.
+  modelSettings = () => this.api.modelSettings.get();
+  putModelKey = (provider: KeyedProvider, value: string) => this.api.modelSettings.putKey(provider, value);
+  deleteModelKey = (provider: KeyedProvider) => this.api.modelSettings.deleteKey(provider);
+  putModelBaseUrls = (baseUrls: string[]) => this.api.modelSettings.putBaseUrls(baseUrls);
   listSessions = (query: { filter?: SessionFilter; q?: string; limit?: number; offset?: number } = {}) =>
     this.api.sessions.list(query);
   changes = (since: number) => this.api.sessions.changes(since);
