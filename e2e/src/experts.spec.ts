@@ -8,7 +8,7 @@ import { saveScreenshot, sidebar, signIn } from './app.js';
 import { expect, test } from './fixtures.js';
 
 const NO_ANTHROPIC_KEY =
-  'No connected runner has an Anthropic API key. An admin must set ANTHROPIC_API_KEY in a runner’s environment and restart it.';
+  'No Anthropic API key is set. An admin must store one in Settings → Model providers, or set ANTHROPIC_API_KEY in a runner’s environment and restart it.';
 
 test('an admin makes an organisation Expert in Settings; a member sees it read-only and cannot change it', async ({
   browser,
@@ -112,6 +112,34 @@ test('an admin makes an organisation Expert in Settings; a member sees it read-o
   await bobPage.setViewportSize({ width: 390, height: 844 });
   await expect(sidebar(bobPage)).not.toBeInViewport();
   await saveScreenshot(bobPage, 'home-expert-unavailable-390');
+
+  // ── the admin stores an Anthropic key in Settings: Home lets the member start on it ──
+  await page.goto(`${server}/#/settings/models`);
+  const anthropic = page.getByRole('listitem', { name: 'Anthropic API key' });
+  await expect(anthropic).toContainText('No key');
+  await anthropic.getByRole('button', { name: 'Set key' }).click();
+  await anthropic.getByRole('textbox', { name: 'Anthropic API key' }).fill(`sk-ant-e2e-${tag}`);
+  await anthropic.getByRole('button', { name: 'Save key' }).click();
+  await expect(anthropic.getByRole('status')).toHaveText(
+    'Saved the Anthropic key. It cannot be shown again.',
+  );
+  await expect(anthropic).toContainText(`Set by ${grace.name} on `);
+  await expect(page.locator('body')).not.toContainText(`sk-ant-e2e-${tag}`);
+  await saveScreenshot(page, 'settings-model-providers-1280');
+  try {
+    await bobPage.reload();
+    await expect(bobPage.getByRole('radio', { name: /Coding agent/ })).not.toContainText('Unavailable');
+    // Members see what is set, read-only.
+    await bobPage.goto(`${server}/#/settings/models`);
+    await expect(bobPage.getByRole('listitem', { name: 'Anthropic API key' })).toContainText(
+      `Set by ${grace.name} on `,
+    );
+    await expect(bobPage.getByRole('button', { name: 'Replace' })).toHaveCount(0);
+    await saveScreenshot(bobPage, 'settings-model-providers-390');
+  } finally {
+    // The stack is shared with other journeys: leave it without a stored key.
+    await clientFor(server, grace).modelSettings.deleteKey('anthropic');
+  }
 
   await graceContext.close();
   await bobContext.close();

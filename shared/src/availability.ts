@@ -15,9 +15,9 @@ export function providerUnavailableReason(provider: ModelProvider, runnerConnect
   if (!runnerConnected)
     return 'No runner is connected. An admin must start a runner (npm start runs one) for sessions to run.';
   if (provider === 'anthropic')
-    return 'No connected runner has an Anthropic API key. An admin must set ANTHROPIC_API_KEY in a runner’s environment and restart it.';
+    return 'No Anthropic API key is set. An admin must store one in Settings → Model providers, or set ANTHROPIC_API_KEY in a runner’s environment and restart it.';
   if (provider === 'openai')
-    return 'No connected runner has an OpenAI-compatible API key. An admin must set OPENAI_API_KEY in a runner’s environment and restart it, or give this Expert a base URL.';
+    return 'No OpenAI-compatible API key is set. An admin must store one in Settings → Model providers or set OPENAI_API_KEY in a runner’s environment, or give the Expert a base URL.';
   return 'No connected runner can run it.';
 }
 

@@ -9,7 +9,7 @@ let member: Person;
 let experts: ExpertsResponse['experts'];
 
 const NO_ANTHROPIC_KEY =
-  'No connected runner has an Anthropic API key. An admin must set ANTHROPIC_API_KEY in a runner’s environment and restart it.';
+  'No Anthropic API key is set. An admin must store one in Settings → Model providers, or set ANTHROPIC_API_KEY in a runner’s environment and restart it.';
 const NO_RUNNER =
   'No runner is connected. An admin must start a runner (npm start runs one) for sessions to run.';
 

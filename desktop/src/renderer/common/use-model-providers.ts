@@ -12,9 +12,12 @@ export function useModelProviders(): {
   providers: ModelProviderStatus[];
   /** Null when the Expert can run (or nothing is known yet); otherwise what an admin must do. */
   unavailable: (model: Pick<ModelRef, 'provider' | 'baseUrl'>) => string | null;
+  /** Asks again now, e.g. after a key was stored. */
+  reload: () => void;
 } {
   const { api } = useServices();
   const [providers, setProviders] = useState<ModelProviderStatus[]>([]);
+  const [asked, setAsked] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -30,7 +33,11 @@ export function useModelProviders(): {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [api]);
+  }, [api, asked]);
 
-  return { providers, unavailable: (model) => expertUnavailableReason(model, providers) };
+  return {
+    providers,
+    unavailable: (model) => expertUnavailableReason(model, providers),
+    reload: () => setAsked((n) => n + 1),
+  };
 }

@@ -7,6 +7,7 @@ import {
   PROVIDER_LABELS,
   PutModelBaseUrlsRequest,
   type ModelKeySummary,
+  type ModelProviderStatus,
   type ModelSettingsResponse,
 } from '@orrery/shared';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
@@ -31,6 +32,7 @@ export function ModelProvidersSection(_props: SectionProps) {
   const { api, account } = useServices();
   const isAdmin = account.user.role === 'admin';
   const [state, setState] = useState<State>({ status: 'loading' });
+  const availability = useModelProviders();
 
   const load = useCallback(async () => {
     try {
@@ -48,7 +50,9 @@ export function ModelProvidersSection(_props: SectionProps) {
     void load();
   }, [load]);
 
-  const keyChanged = (summary: ModelKeySummary) =>
+  const keyChanged = (summary: ModelKeySummary) => {
+    // A stored key changes what can run: ask the server again.
+    availability.reload();
     setState((s) =>
       s.status === 'ready'
         ? {
@@ -60,6 +64,7 @@ export function ModelProvidersSection(_props: SectionProps) {
           }
         : s,
     );
+  };
 
   return (
     <section className="settings-section model-providers" aria-labelledby="settings-section-heading">
@@ -81,7 +86,7 @@ export function ModelProvidersSection(_props: SectionProps) {
       )}
       {state.status === 'ready' && (
         <>
-          <ProviderStatus />
+          <ProviderStatus providers={availability.providers} />
           <ul className="expert-list" aria-label="API keys">
             {state.settings.keys.map((summary) => (
               <ProviderKeyRow
@@ -104,8 +109,7 @@ export function ModelProvidersSection(_props: SectionProps) {
 }
 
 /** Whether each provider can run now, as Home and the Expert pickers see it. */
-function ProviderStatus() {
-  const { providers } = useModelProviders();
+function ProviderStatus({ providers }: { providers: ModelProviderStatus[] }) {
   if (!providers.length) return null;
   return (
     <ul className="provider-status" aria-label="Can run now">
