@@ -1,7 +1,7 @@
 // The runner daemon: claims jobs from the server, keeps their leases alive,
 // runs each session's queued turns, and writes every Environment status
 // change into the session's document.
-import { HEARTBEAT_MS, type Job, type SessionDoc } from '@orrery/shared';
+import { HEARTBEAT_MS, type Job, type ModelProvider, type SessionDoc } from '@orrery/shared';
 import { randomUUID } from 'node:crypto';
 import { sleep } from './abort.js';
 import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
@@ -25,6 +25,8 @@ export interface DaemonDeps {
   now: () => number;
   log: (message: string, fields?: Record<string, unknown>) => void;
   runnerId: string;
+  /** The model providers this runner holds keys for, reported with engine health. */
+  providers?: ModelProvider[];
   /** Jobs worked on at once. */
   concurrency?: number;
   /** How long one claim waits for work. */
@@ -161,7 +163,11 @@ export class RunnerDaemon {
   private reportEngines(): Promise<void> {
     this.reporting = this.reporting.then(async () => {
       try {
-        await this.deps.server.reportEngines(this.deps.runnerId, this.deps.environments.engineHealth());
+        await this.deps.server.reportEngines(
+          this.deps.runnerId,
+          this.deps.environments.engineHealth(),
+          this.deps.providers,
+        );
       } catch (error) {
         this.deps.log('could not report engine health', {
           error: error instanceof Error ? error.message : String(error),

@@ -5,7 +5,7 @@ import { readConfig } from '@orrery/shared';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { keyValues, modelFactory, providerKeysFromEnv } from './agent/models.js';
+import { keyValues, modelFactory, providerKeysFromEnv, providersHeld } from './agent/models.js';
 import { Redactor } from './environments/redact.js';
 import { RunnerDaemon } from './daemon.js';
 import { DocPeers } from './doc-peers.js';
@@ -132,6 +132,7 @@ const daemon = new RunnerDaemon({
   environments,
   modelFor: modelFactory(keys, egress),
   repositories: { localRepositories: config.localRepos, egress },
+  providers: providersHeld(keys),
   now: () => Date.now(),
   log: (message, fields) => log.info(message, fields),
   runnerId: env.ORRERY_RUNNER_ID?.trim() || `${hostname()}-${process.pid}`,

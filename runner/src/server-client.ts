@@ -9,6 +9,7 @@ import {
   type EnhanceResult,
   type ExpertContext,
   type Job,
+  type ModelProvider,
   type SessionContext,
 } from '@orrery/shared';
 
@@ -70,8 +71,8 @@ export class ServerClient {
   }
 
   /** What this runner sees of its Docker engines, for admins (GET /api/engines). */
-  reportEngines(runnerId: string, engines: EngineHealth[]): Promise<void> {
-    return this.api.runner.reportEngines({ runnerId, engines });
+  reportEngines(runnerId: string, engines: EngineHealth[], providers?: ModelProvider[]): Promise<void> {
+    return this.api.runner.reportEngines({ runnerId, engines, ...(providers ? { providers } : {}) });
   }
 
   finished(sessionId: string): Promise<void> {

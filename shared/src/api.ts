@@ -17,6 +17,7 @@ import {
   Expert,
   ExpertInput,
   Id,
+  ModelProvider,
   Organisation,
   Role,
   Session,
@@ -68,8 +69,13 @@ export const ServiceTokenResponse = z.strictObject({ id: Id, name: z.string(), t
 // ── Experts and Environments ──
 
 export const ExpertResponse = z.strictObject({ expert: Expert });
-export const ExpertsResponse = z.strictObject({ experts: z.array(Expert) });
+/** An Expert as the list shows it: with who made it, by name. */
+export const ExpertListItem = Expert.extend({ ownerName: z.string() });
+export type ExpertListItem = z.infer<typeof ExpertListItem>;
+export const ExpertsResponse = z.strictObject({ experts: z.array(ExpertListItem) });
+export type ExpertsResponse = z.infer<typeof ExpertsResponse>;
 export const ExpertPatch = ExpertInput.partial();
+export type ExpertPatch = z.infer<typeof ExpertPatch>;
 
 export const EnvironmentResponse = z.strictObject({ environment: Environment });
 export const EnvironmentsResponse = z.strictObject({ environments: z.array(Environment) });
@@ -543,3 +549,59 @@ export const SignInsResponse = z.strictObject({ signIns: z.array(SignIn) });
 export type SignInsResponse = z.infer<typeof SignInsResponse>;
 
 export const SignOutOthersResponse = z.strictObject({ signedOut: z.number().int().min(0) });
+
+// ── Model providers ──
+
+/** Whether one model provider can run now, and if not, what an admin must do. */
+export const ModelProviderStatus = z.strictObject({
+  provider: ModelProvider,
+  available: z.boolean(),
+  /** Null when available: otherwise one sentence saying what an admin must do. */
+  reason: z.string().nullable(),
+});
+export type ModelProviderStatus = z.infer<typeof ModelProviderStatus>;
+
+export const ModelProvidersResponse = z.strictObject({ providers: z.array(ModelProviderStatus) });
+export type ModelProvidersResponse = z.infer<typeof ModelProvidersResponse>;
+
+/** Providers whose key an admin can store in Settings (the shell needs none). */
+export const KeyedProvider = z.enum(['anthropic', 'openai']);
+export type KeyedProvider = z.infer<typeof KeyedProvider>;
+
+/** A stored key, as anyone may see it: whether it is set, by whom and when; never the key. */
+export const ModelKeySummary = z.strictObject({
+  provider: KeyedProvider,
+  set: z.boolean(),
+  updatedBy: z.string().nullable(),
+  updatedAt: Timestamp.nullable(),
+});
+export type ModelKeySummary = z.infer<typeof ModelKeySummary>;
+
+/** An address a model API may live at: http(s), no credentials in it. */
+export const ModelBaseUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .pipe(z.url({ protocol: /^https?$/, message: 'must be a full address starting with http:// or https://' }))
+  .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), {
+    message: 'must not contain a user name or password; store the key instead',
+  });
+
+export const ModelSettingsResponse = z.strictObject({
+  keys: z.array(ModelKeySummary),
+  baseUrls: z.array(z.string()),
+});
+export type ModelSettingsResponse = z.infer<typeof ModelSettingsResponse>;
+
+export const PutModelKeyRequest = z.strictObject({
+  value: z
+    .string()
+    .trim()
+    .min(1, 'enter the key')
+    .max(1000)
+    .regex(/^[\x21-\x7e]+$/, 'must be one line without spaces, as the provider shows it'),
+});
+export type PutModelKeyRequest = z.infer<typeof PutModelKeyRequest>;
+
+export const PutModelBaseUrlsRequest = z.strictObject({ baseUrls: z.array(ModelBaseUrl).max(20) });
+export type PutModelBaseUrlsRequest = z.infer<typeof PutModelBaseUrlsRequest>;

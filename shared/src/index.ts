@@ -16,3 +16,4 @@ export * from './repository-host.js';
 export * from './triggers/cron.js';
 export * from './triggers/cron-reading.js';
 export * from './triggers/webhook-filter.js';
+export * from './availability.js';

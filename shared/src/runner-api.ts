@@ -13,7 +13,7 @@
 //   GET  /api/attachments/:sha256?session=<id>  the content of an attachment of that session
 //   WS   /sync/session/<id>?token=<service token>  read-write, as for the owner
 import { z } from 'zod';
-import { Environment, Expert, Id, Session, Timestamp } from './domain.js';
+import { Environment, Expert, Id, ModelProvider, Session, Timestamp } from './domain.js';
 
 export const LEASE_MS = 15_000;
 export const HEARTBEAT_MS = 5_000;
@@ -100,6 +100,20 @@ export const RunnerRepositoryCredential = z.strictObject({
 export type RunnerRepositoryCredential = z.infer<typeof RunnerRepositoryCredential>;
 
 /** Everything a runner needs to run a session's turns. Secrets are included; runners never log them. */
+/**
+ * The organisation's model provider keys and allowed base URLs, set in
+ * Settings → Model providers. A runner uses a key only when its own
+ * environment has none (ANTHROPIC_API_KEY, OPENAI_API_KEY win), and strips it
+ * from anything it writes.
+ */
+export const OrgModels = z.strictObject({
+  anthropicApiKey: z.string().optional(),
+  openaiApiKey: z.string().optional(),
+  /** Extend the runner's ORRERY_MODEL_BASE_URLS for this organisation's sessions. */
+  baseUrls: z.array(z.string()).max(50),
+});
+export type OrgModels = z.infer<typeof OrgModels>;
+
 export const SessionContext = z.strictObject({
   session: Session,
   expert: Expert,
@@ -110,6 +124,8 @@ export const SessionContext = z.strictObject({
   installationId: z.string().min(1).max(100),
   /** Repository credentials by name (see RunnerRepositoryCredential); absent from older servers. */
   repositoryCredentials: z.record(z.string(), RunnerRepositoryCredential).optional(),
+  /** Absent from servers older than Settings → Model providers. */
+  models: OrgModels.optional(),
 });
 export type SessionContext = z.infer<typeof SessionContext>;
 
@@ -117,6 +133,7 @@ export type SessionContext = z.infer<typeof SessionContext>;
 export const ExpertContext = z.strictObject({
   expert: Expert,
   environment: Environment.nullable(),
+  models: OrgModels.optional(),
 });
 export type ExpertContext = z.infer<typeof ExpertContext>;
 
@@ -139,6 +156,11 @@ export type EngineHealth = z.infer<typeof EngineHealth>;
 export const EngineReport = z.strictObject({
   runnerId: z.string().min(1).max(200),
   engines: z.array(EngineHealth).max(100),
+  /**
+   * The model providers this runner holds a key for (never the keys); "shell"
+   * needs none. Absent from runners older than this field.
+   */
+  providers: z.array(ModelProvider).max(ModelProvider.options.length).optional(),
 });
 export type EngineReport = z.infer<typeof EngineReport>;
 

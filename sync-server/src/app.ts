@@ -18,6 +18,7 @@ import { environmentActionRoutes } from './routes/environment-actions.js';
 import { validationHook, type AppEnv } from './routes/common.js';
 import { grantRoutes } from './routes/grants.js';
 import { engineRoutes } from './routes/engines.js';
+import { modelSettingsRoutes } from './routes/model-settings.js';
 import { runnerRoutes } from './routes/runner.js';
 import { secretRoutes } from './routes/secrets.js';
 import { repositoryCredentialRoutes } from './routes/repository-credentials.js';
@@ -106,6 +107,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', repositoryCredentialRoutes(s));
   api.route('/', teammateRoutes(s));
   api.route('/', invitationRoutes(s));
+  api.route('/', modelSettingsRoutes(s));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {
     openapi: '3.0.0',

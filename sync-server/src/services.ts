@@ -5,6 +5,7 @@ import { SessionDoc, parseDocName, sessionDocName, userDocName } from '@orrery/s
 import path from 'node:path';
 import type * as Y from 'yjs';
 import { EngineBoard } from './engines/engine-board.js';
+import { ModelSettings } from './records/model-settings.js';
 import { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
 import { Accounts, type Principal } from './records/accounts.js';
@@ -50,6 +51,8 @@ export interface Services {
   /** Handed to runners in each session's context (see installation.ts). */
   installationId: string;
   jobs: JobQueue;
+  /** The organisation's stored model provider keys and allowed base URLs. */
+  modelSettings: ModelSettings;
   /** What runners last said about their Docker engines. */
   engines: EngineBoard;
   hub: SyncHub;
@@ -76,6 +79,7 @@ export function createServices(deps: ServiceDeps): Services {
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
   const repositoryCredentials = new RepositoryCredentials(deps.db, secretBox, clock, deps.log);
+  const modelSettings = new ModelSettings(deps.db, secretBox, clock, deps.log);
   const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
   const docAccess = (principal: Principal, name: string): DocAccess | null => {
@@ -147,6 +151,7 @@ export function createServices(deps: ServiceDeps): Services {
     triggers,
     secrets,
     repositoryCredentials,
+    modelSettings,
     installationId,
     jobs,
     engines: new EngineBoard(clock),

@@ -3,6 +3,7 @@
 import {
   SessionDoc,
   defaultVisibility,
+  expertUnavailableReason,
   sessionDocName,
   type AttachmentRef,
   type MessageSource,
@@ -12,7 +13,7 @@ import {
   type Visibility,
 } from '@orrery/shared';
 import { newId } from './auth/secrets.js';
-import { badRequest, forbidden, notFound } from './errors.js';
+import { badRequest, conflict, forbidden, notFound } from './errors.js';
 import type { SessionRow } from './records/sessions.js';
 import { shortTitle } from './records/title.js';
 import type { Services } from './services.js';
@@ -58,6 +59,12 @@ export async function startSession(
   start: StartSession,
 ): Promise<{ session: SessionListItem; skipped: SkippedAttachment[] }> {
   const expert = s.catalog.expert(user, start.expertId);
+  // Refused here rather than failing on the runner: the same sentence Home shows beside the Expert.
+  const unavailable = expertUnavailableReason(
+    expert.model,
+    s.engines.providers(user.orgId, s.modelSettings.stored(user.orgId)),
+  );
+  if (unavailable) throw conflict(`The Expert "${expert.name}" cannot run now. ${unavailable}`);
   // A chosen Environment must be one the user may use; the Expert's own default
   // comes with the Expert (even when it is its author's personal one), unless it was deleted.
   let environmentId: string | null;

@@ -8,7 +8,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { OrreryClient, Transport, type User } from '@orrery/shared';
 import { bootstrap } from './bootstrap.js';
-import { silentLogger } from './log.js';
+import { silentLogger, type Logger } from './log.js';
 import { createServices, type Services } from './services.js';
 import { listen, type RunningServer } from './server.js';
 import { openDb, type Db } from './store/db.js';
@@ -53,6 +53,8 @@ export async function startTestServer(
     clock?: () => number;
     enhanceWaitMs?: number;
     trustedProxies?: string;
+    /** Where the server's log goes; silent unless a test reads it. */
+    log?: Logger;
   } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
@@ -61,7 +63,7 @@ export async function startTestServer(
     db,
     docs: new SqliteDocStore(db),
     dataDir: dir,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     limits: options.limits,
     clock: options.clock,
   });

@@ -5,7 +5,14 @@
 // sees it and out of the answer, whatever the container's output carried: a
 // container adopted after a runner restart has no secrets loaded to redact
 // its output with until its next turn.
-import type { EnhancePayload, EnhanceResult, Environment, Expert, TranscriptEntry } from '@orrery/shared';
+import type {
+  EnhancePayload,
+  EnhanceResult,
+  Environment,
+  Expert,
+  OrgModels,
+  TranscriptEntry,
+} from '@orrery/shared';
 import { Redactor, type EnvironmentManager } from '../environments/index.js';
 import { enhanceDeterministically, enhanceWithModel, type EnhanceInput } from './enhance.js';
 import { ModelError, type ModelClient } from './model.js';
@@ -61,7 +68,7 @@ export class CodebaseCache {
 
 export interface EnhanceDeps {
   environments: EnvironmentManager;
-  modelFor: (expert: Expert) => ModelClient;
+  modelFor: (expert: Expert, org?: OrgModels) => ModelClient;
   cache: CodebaseCache;
   /** The session's transcript, or [] on Home. */
   transcript: () => Promise<readonly TranscriptEntry[]>;
@@ -74,6 +81,8 @@ export interface EnhanceContext {
   ownerId: string | null;
   /** The session owner's secret values; none on Home. */
   secrets?: Record<string, string> | undefined;
+  /** The organisation's stored model keys and base URLs. */
+  models?: OrgModels | undefined;
 }
 
 export async function runEnhance(
@@ -81,7 +90,10 @@ export async function runEnhance(
   context: EnhanceContext,
   deps: EnhanceDeps,
 ): Promise<EnhanceResult> {
-  const redactor = new Redactor(Object.values(context.secrets ?? {}));
+  const orgKeys = [context.models?.anthropicApiKey, context.models?.openaiApiKey].filter(
+    (k): k is string => !!k,
+  );
+  const redactor = new Redactor([...Object.values(context.secrets ?? {}), ...orgKeys]);
   const [transcript, codebase] = await Promise.all([
     deps.transcript(),
     gatherCodebase(payload.sessionId, context.environment, context.ownerId, deps),
@@ -97,7 +109,7 @@ export async function runEnhance(
   let model: ModelClient | null = null;
   if (context.expert.model.provider !== 'shell') {
     try {
-      model = deps.modelFor(context.expert);
+      model = deps.modelFor(context.expert, context.models);
     } catch (error) {
       // No key configured: the deterministic enhancer still helps.
       if (!(error instanceof ModelError && error.kind === 'no_key')) throw error;

@@ -1,7 +1,7 @@
 // Chooses the model client for an Expert. Keys come from the runner's
 // configuration only; they never travel through documents or logs, and go
 // only where the egress policy allows (see ../egress/policy.ts).
-import type { Expert } from '@orrery/shared';
+import type { Expert, ModelProvider, OrgModels } from '@orrery/shared';
 import { EgressError, EgressPolicy } from '../egress/policy.js';
 import { ModelError, type ModelClient } from './model.js';
 import { AnthropicClient } from './providers/anthropic.js';
@@ -22,6 +22,18 @@ export function providerKeysFromEnv(env: Record<string, string | undefined>): Pr
     openaiApiKey: env.OPENAI_API_KEY?.trim() || undefined,
     openaiBaseUrl: env.OPENAI_BASE_URL?.trim() || undefined,
   };
+}
+
+/**
+ * The providers this runner can run, for the server to tell people (the keys
+ * themselves never leave the runner). An OpenAI-compatible server the runner
+ * is pointed at needs no key.
+ */
+export function providersHeld(keys: ProviderKeys): ModelProvider[] {
+  const held: ModelProvider[] = ['shell'];
+  if (keys.anthropicApiKey) held.push('anthropic');
+  if (keys.openaiApiKey || keys.openaiBaseUrl) held.push('openai');
+  return held;
 }
 
 /** Secret values the runner must strip from anything it writes. */
@@ -57,11 +69,33 @@ function allowedBaseUrl(
   return baseUrl;
 }
 
-export function modelFactory(
+/**
+ * The runner's own keys win; the organisation's (stored in Settings → Model
+ * providers, sent with the session) fill in what the runner lacks, and its
+ * allowed base URLs extend ORRERY_MODEL_BASE_URLS for its sessions only.
+ */
+export function withOrgModels(
   keys: ProviderKeys,
-  egress: EgressPolicy = EgressPolicy.of(),
-): (expert: Expert) => ModelClient {
-  return (expert) => {
+  egress: EgressPolicy,
+  org: OrgModels | undefined,
+): { keys: ProviderKeys; egress: EgressPolicy } {
+  if (!org) return { keys, egress };
+  return {
+    keys: {
+      ...keys,
+      anthropicApiKey: keys.anthropicApiKey ?? org.anthropicApiKey,
+      openaiApiKey: keys.openaiApiKey ?? org.openaiApiKey,
+    },
+    egress: org.baseUrls.length ? egress.with('model', org.baseUrls) : egress,
+  };
+}
+
+export function modelFactory(
+  runnerKeys: ProviderKeys,
+  runnerEgress: EgressPolicy = EgressPolicy.of(),
+): (expert: Expert, org?: OrgModels) => ModelClient {
+  return (expert, org) => {
+    const { keys, egress } = withOrgModels(runnerKeys, runnerEgress, org);
     const { provider, name } = expert.model;
     switch (provider) {
       case 'anthropic': {

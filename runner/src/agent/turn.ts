@@ -31,7 +31,7 @@ const ATTACHMENT_DIR = '/workspace/.orrery/attachments';
 export interface TurnDeps {
   environments: EnvironmentManager;
   /** The model behind an Expert; throws ModelError('no_key') when none is configured. */
-  modelFor: (expert: SessionContext['expert']) => ModelClient;
+  modelFor: (expert: SessionContext['expert'], org?: SessionContext['models']) => ModelClient;
   /** The content of an attachment of this session. */
   loadAttachment: (sessionId: string, attachment: AttachmentRef) => Promise<Uint8Array>;
   now: () => number;
@@ -149,7 +149,8 @@ async function runTurn(
   const unobserve = doc.observe(() => {
     if (doc.turn().stopRequested && !stop.signal.aborted) stop.abort();
   });
-  const redactor = new Redactor(Object.values(ctx.secrets));
+  // The organisation's stored model keys are secrets too: never in the transcript.
+  const redactor = new Redactor([...Object.values(ctx.secrets), ...orgKeyValues(ctx.models)]);
   const notice = (level: 'info' | 'warning' | 'error', text: string) =>
     doc.addNotice({ id: randomUUID(), turnId, level, text: redactor.redact(text), now: deps.now() });
   try {
@@ -252,7 +253,7 @@ async function runModelTurn(
   signal: AbortSignal,
   deps: TurnDeps,
 ): Promise<void> {
-  const model = deps.modelFor(ctx.expert);
+  const model = deps.modelFor(ctx.expert, ctx.models);
   const allowed: readonly ToolName[] = ctx.expert.capabilities.tools;
   for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
     if (signal.aborted) return;
@@ -373,4 +374,8 @@ function systemPrompt(ctx: SessionContext): string {
       }. Use the tools to read, change and run things there.`
     : '';
   return [ctx.expert.instructions.trim(), where].filter(Boolean).join('\n\n');
+}
+
+function orgKeyValues(models: SessionContext['models']): string[] {
+  return [models?.anthropicApiKey, models?.openaiApiKey].filter((k): k is string => !!k);
 }

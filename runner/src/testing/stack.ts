@@ -19,7 +19,7 @@ import Docker from 'dockerode';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { modelFactory, type ProviderKeys } from '../agent/models.js';
+import { modelFactory, providersHeld, type ProviderKeys } from '../agent/models.js';
 import { RunnerDaemon } from '../daemon.js';
 import { DocPeers } from '../doc-peers.js';
 import { EgressPolicy } from '../egress/policy.js';
@@ -205,6 +205,7 @@ export async function startRunner(
       if (process.env.ORRERY_TEST_LOG) console.error(m, f);
     },
     runnerId: scope,
+    providers: providersHeld(options.keys ?? {}),
     concurrency: 2,
     claimWaitMs: options.claimWaitMs ?? 2_000,
   });

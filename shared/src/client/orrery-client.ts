@@ -15,6 +15,10 @@ import {
   GrantsResponse,
   LoginResponse,
   MeResponse,
+  ModelKeySummary,
+  ModelProvidersResponse,
+  ModelSettingsResponse,
+  type KeyedProvider,
   PutRepositoryCredentialRequest,
   RepositoryCredentialResponse,
   RepositoryCredentialsResponse,
@@ -304,6 +308,19 @@ export class OrreryClient {
     signIns: () => this.json(ROUTES.listSignIns, SignInsResponse),
     signOut: (id: string) => this.none(ROUTES.signOut, { params: { id } }),
     signOutOthers: () => this.json(ROUTES.signOutOthers, SignOutOthersResponse, {}, {}),
+  };
+
+  /** Which model providers can run now (any signed-in member). */
+  readonly modelProviders = () => this.json(ROUTES.modelProviders, ModelProvidersResponse);
+
+  /** Settings → Model providers: stored keys (write-only) and allowed base URLs. */
+  readonly modelSettings = {
+    get: () => this.json(ROUTES.modelSettings, ModelSettingsResponse),
+    putKey: (provider: KeyedProvider, value: string) =>
+      this.json(ROUTES.putModelKey, ModelKeySummary, { params: { provider } }, { value }),
+    deleteKey: (provider: KeyedProvider) => this.none(ROUTES.deleteModelKey, { params: { provider } }),
+    putBaseUrls: (baseUrls: string[]) =>
+      this.json(ROUTES.putModelBaseUrls, ModelSettingsResponse, {}, { baseUrls }),
   };
 }
 

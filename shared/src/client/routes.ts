@@ -97,6 +97,12 @@ export const ROUTES = {
   listSignIns: route('GET', '/me/sign-ins'),
   signOut: route('DELETE', '/me/sign-ins/{id}'),
   signOutOthers: route('POST', '/me/sign-ins/sign-out-others'),
+
+  modelProviders: route('GET', '/model-providers'),
+  modelSettings: route('GET', '/model-providers/settings'),
+  putModelKey: route('PUT', '/model-providers/{provider}/key'),
+  deleteModelKey: route('DELETE', '/model-providers/{provider}/key'),
+  putModelBaseUrls: route('PUT', '/model-providers/base-urls'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */

@@ -1,8 +1,17 @@
 // Experts and Environments: personal (their author alone) or organisation-wide.
 // Read: the author, or everyone in the organisation when organisation-wide.
-// Change: the author, or an admin for organisation-wide ones. Built-ins cannot be deleted.
-import { Environment, EnvironmentInput, Expert, ExpertInput, type Scope, type User } from '@orrery/shared';
-import { conflict, forbidden, notFound } from '../errors.js';
+// Change: the author, or an admin for organisation-wide ones (organisation-wide
+// Experts: admins only, and only admins make them). Built-ins cannot be deleted.
+import {
+  Environment,
+  EnvironmentInput,
+  Expert,
+  ExpertInput,
+  type ExpertListItem,
+  type Scope,
+  type User,
+} from '@orrery/shared';
+import { ApiError, conflict, forbidden, notFound } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { newId } from '../auth/secrets.js';
 
@@ -27,10 +36,15 @@ function canRead(user: Pick<User, 'id' | 'orgId'>, row: Row): boolean {
   return row.org_id === user.orgId && (row.scope === 'organisation' || row.owner_id === user.id);
 }
 
-function canChange(user: User, row: Row): boolean {
+function canChange(kind: Kind, user: User, row: Row): boolean {
   if (row.org_id !== user.orgId) return false;
+  // What the whole organisation runs is the admins' to change, even its author's once they are a member.
+  if (kind === 'expert' && row.scope === 'organisation') return user.role === 'admin';
   return row.owner_id === user.id || (row.scope === 'organisation' && user.role === 'admin');
 }
+
+const ORGANISATION_EXPERTS_ARE_ADMINS =
+  'Organisation Experts are managed by admins. Make it personal, or ask an admin of your organisation.';
 
 export class Catalog {
   constructor(
@@ -52,7 +66,9 @@ export class Catalog {
 
   private changeable(kind: Kind, user: User, id: string): Row {
     const row = this.readable(kind, user, id);
-    if (!canChange(user, row)) {
+    if (kind === 'expert' && row.scope === 'organisation' && !canChange(kind, user, row))
+      throw forbidden(ORGANISATION_EXPERTS_ARE_ADMINS);
+    if (!canChange(kind, user, row)) {
       throw forbidden(
         `Only its author or an admin may change the ${LABEL[kind]} "${this.nameOf(kind, row)}".`,
       );
@@ -145,8 +161,18 @@ export class Catalog {
 
   // ── Experts ──
 
-  experts(user: User): Expert[] {
-    return this.list('expert', user).map(toExpert);
+  /** With each one's author by name, for the list in Settings. */
+  experts(user: User): ExpertListItem[] {
+    const names = new Map(
+      this.db
+        .prepare<[string], { id: string; name: string }>('SELECT id, name FROM users WHERE org_id = ?')
+        .all(user.orgId)
+        .map((u) => [u.id, u.name]),
+    );
+    return this.list('expert', user).map((row) => ({
+      ...toExpert(row),
+      ownerName: names.get(row.owner_id) ?? 'a former teammate',
+    }));
   }
 
   expert(user: User, id: string): Expert {
@@ -160,13 +186,36 @@ export class Catalog {
   }
 
   createExpert(user: User, input: ExpertInput, builtInKey: string | null = null): Expert {
+    this.checkExpertScope(user, input.scope);
+    this.checkExpertNameFree(user, input.name, null);
     this.checkEnvironmentRef(user, input.defaultEnvironmentId);
     return toExpert(this.insert('expert', user, input, builtInKey));
   }
 
   updateExpert(user: User, id: string, patch: Partial<ExpertInput>): Expert {
+    if (patch.scope) this.checkExpertScope(user, patch.scope);
     if (patch.defaultEnvironmentId !== undefined) this.checkEnvironmentRef(user, patch.defaultEnvironmentId);
-    return toExpert(this.update('expert', user, id, patch, (merged) => ExpertInput.parse(merged)));
+    const row = this.update('expert', user, id, patch, (merged) => {
+      const input = ExpertInput.parse(merged);
+      this.checkExpertNameFree(user, input.name, id);
+      return input;
+    });
+    return toExpert(row);
+  }
+
+  private checkExpertScope(user: User, scope: Scope): void {
+    if (scope === 'organisation' && user.role !== 'admin') throw forbidden(ORGANISATION_EXPERTS_ARE_ADMINS);
+  }
+
+  /** Names are unique among the Experts a person can choose from, so pickers never show two alike. */
+  private checkExpertNameFree(user: User, name: string, exceptId: string | null): void {
+    const wanted = name.trim().toLowerCase();
+    const taken = this.list('expert', user).some(
+      (row) => row.id !== exceptId && this.nameOf('expert', row).trim().toLowerCase() === wanted,
+    );
+    if (!taken) return;
+    const message = `You already have an Expert named "${name}"; pick another name.`;
+    throw new ApiError(409, 'conflict', message, { name: message });
   }
 
   deleteExpert(user: User, id: string): void {

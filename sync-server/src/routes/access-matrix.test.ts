@@ -263,7 +263,8 @@ async function deleteExpert(role: Role): Promise<Outcome> {
     owner.token,
     'POST',
     '/api/experts',
-    expertInput('personal'),
+    // Expert names are unique among those a person can use.
+    { ...expertInput('personal'), name: `Doomed (${role})` },
   );
   return status(role, 'DELETE', `/api/experts/${created.body.expert.id}`);
 }

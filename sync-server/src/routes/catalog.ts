@@ -32,7 +32,7 @@ export function expertRoutes(s: Services) {
       ...base,
       method: 'post',
       path: '/experts',
-      summary: 'Create an Expert',
+      summary: 'Create an Expert (organisation-wide: admins; names unique among those you can use)',
       request: body(ExpertInput),
       responses: {
         201: json(ExpertResponse, 'Created'),
@@ -40,6 +40,7 @@ export function expertRoutes(s: Services) {
         401: errors[401],
         403: errors[403],
         404: errors[404],
+        409: errors[409],
       },
     }),
     (c) => c.json({ expert: s.catalog.createExpert(userOf(c), c.req.valid('json')) }, 201),
@@ -60,7 +61,7 @@ export function expertRoutes(s: Services) {
       ...base,
       method: 'patch',
       path: '/experts/{id}',
-      summary: 'Change an Expert (its author, or an admin when organisation-wide)',
+      summary: 'Change an Expert (its author when personal, an admin when organisation-wide)',
       request: { params: IdParam, ...body(ExpertPatch) },
       responses: {
         200: json(ExpertResponse),
@@ -68,6 +69,7 @@ export function expertRoutes(s: Services) {
         401: errors[401],
         403: errors[403],
         404: errors[404],
+        409: errors[409],
       },
     }),
     async (c) => {

@@ -1,7 +1,7 @@
 // What runners need to know of where they run: the installation they serve,
 // and Docker engine health (runners report what they see, admins read it).
 import { createRoute } from '@hono/zod-openapi';
-import { EngineReport, EnginesResponse, InstallationResponse } from '@orrery/shared';
+import { EngineReport, EnginesResponse, InstallationResponse, ModelProvidersResponse } from '@orrery/shared';
 import { forbidden } from '../errors.js';
 import type { Services } from '../services.js';
 import { body, errors, json, router, security, serviceOf, userOf } from './common.js';
@@ -21,8 +21,8 @@ export function engineRoutes(s: Services) {
     }),
     (c) => {
       const runner = serviceOf(c);
-      const { runnerId, engines } = c.req.valid('json');
-      s.engines.report(runner.orgId, runnerId, engines);
+      const { runnerId, engines, providers } = c.req.valid('json');
+      s.engines.report(runner.orgId, runnerId, engines, providers);
       return c.body(null, 204);
     },
   );
@@ -56,6 +56,21 @@ export function engineRoutes(s: Services) {
       if (user.role !== 'admin')
         throw forbidden('Only an admin of your organisation can see the Docker engines.');
       return c.json({ engines: s.engines.list(user.orgId) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      security,
+      tags: ['Model providers'],
+      method: 'get',
+      path: '/model-providers',
+      summary: 'Which model providers can run now, and what an admin must do for those that cannot',
+      responses: { 200: json(ModelProvidersResponse), 401: errors[401], 403: errors[403] },
+    }),
+    (c) => {
+      const { orgId } = userOf(c);
+      return c.json({ providers: s.engines.providers(orgId, s.modelSettings.stored(orgId)) }, 200);
     },
   );
 

@@ -121,6 +121,7 @@ export function runnerRoutes(s: Services) {
           secrets,
           installationId: s.installationId,
           repositoryCredentials,
+          models: s.modelSettings.forRunner(row.org_id),
         },
         200,
       );
@@ -143,7 +144,7 @@ export function runnerRoutes(s: Services) {
       const environment = expert.defaultEnvironmentId
         ? s.catalog.environmentForRunner(runner.orgId, expert.defaultEnvironmentId)
         : null;
-      return c.json({ expert, environment }, 200);
+      return c.json({ expert, environment, models: s.modelSettings.forRunner(runner.orgId) }, 200);
     },
   );
 

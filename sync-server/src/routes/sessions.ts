@@ -80,6 +80,7 @@ export function sessionRoutes(s: Services) {
         401: errors[401],
         403: errors[403],
         404: errors[404],
+        409: errors[409],
       },
     }),
     async (c) => {

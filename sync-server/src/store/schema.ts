@@ -236,4 +236,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tokens ADD COLUMN user_agent TEXT;
   ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
   `,
+  // Settings → Model providers: API keys sealed like shared secrets, and allowed base URLs.
+  `
+  CREATE TABLE model_provider_keys (
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    provider TEXT NOT NULL CHECK (provider IN ('anthropic', 'openai')),
+    sealed BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (org_id, provider)
+  );
+  CREATE TABLE model_base_urls (
+    org_id TEXT PRIMARY KEY REFERENCES organisations(id),
+    urls TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users(id)
+  );
+  `,
 ];

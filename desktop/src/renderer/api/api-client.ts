@@ -15,6 +15,9 @@ import {
   type PutRepositoryCredentialRequest,
   type Role,
   type EnvironmentInput,
+  type ExpertInput,
+  type ExpertPatch,
+  type KeyedProvider,
   type SecretScope,
   type SendMessageRequest,
   type SessionFilter,
@@ -88,6 +91,16 @@ export class ApiClient {
   logout = () => this.api.auth.logout();
   me = () => this.api.auth.me();
   experts = () => this.api.experts.list();
+  expert = (id: string) => this.api.experts.get(id);
+  createExpert = (body: ExpertInput) => this.api.experts.create(body);
+  updateExpert = (id: string, patch: ExpertPatch) => this.api.experts.update(id, patch);
+  deleteExpert = (id: string) => this.api.experts.delete(id);
+  modelProviders = () => this.api.modelProviders();
+  // Model provider keys are write-only, like secrets: they go up and never come back.
+  modelSettings = () => this.api.modelSettings.get();
+  putModelKey = (provider: KeyedProvider, value: string) => this.api.modelSettings.putKey(provider, value);
+  deleteModelKey = (provider: KeyedProvider) => this.api.modelSettings.deleteKey(provider);
+  putModelBaseUrls = (baseUrls: string[]) => this.api.modelSettings.putBaseUrls(baseUrls);
   listSessions = (query: { filter?: SessionFilter; q?: string; limit?: number; offset?: number } = {}) =>
     this.api.sessions.list(query);
   changes = (since: number) => this.api.sessions.changes(since);

@@ -11,6 +11,7 @@ import type { SlashCommand } from '../composer/slash-commands.js';
 import { useDraft } from '../composer/use-draft.js';
 import { useUi } from '../state/store.js';
 import { useExperts } from './use-experts.js';
+import { useModelProviders } from '../common/use-model-providers.js';
 import { displayName } from '../common/display-name.js';
 
 const HOME_DRAFT = '_home';
@@ -18,6 +19,7 @@ const HOME_DRAFT = '_home';
 export function Home() {
   const { api, sessionList, userDoc, account } = useServices();
   const experts = useExperts();
+  const { unavailable } = useModelProviders();
   const selected = useUi((s) => s.homeExpertId);
   const select = useUi((s) => s.setHomeExpertId);
   const showToast = useUi((s) => s.showToast);
@@ -26,6 +28,7 @@ export function Home() {
 
   const list = experts.status === 'ready' ? experts.experts : [];
   const chosen = list.find((e) => e.id === selected) ?? list[0] ?? null;
+  const chosenUnavailable = chosen ? unavailable(chosen.model) : null;
   useEffect(() => {
     if (chosen && chosen.id !== selected) select(chosen.id);
   }, [chosen, selected, select]);
@@ -44,6 +47,10 @@ export function Home() {
 
   async function start(prompt: string, attachments: AttachmentRef[]): Promise<boolean> {
     if (!chosen) return false;
+    if (chosenUnavailable) {
+      showToast('error', `${chosen.name} cannot run now. ${chosenUnavailable}`);
+      return false;
+    }
     try {
       const res = await api.createSession({ expertId: chosen.id, prompt, attachments });
       sessionList.upsert(res.session);
@@ -91,25 +98,44 @@ export function Home() {
           <p className="muted">There is no Expert yet. An administrator can create one.</p>
         )}
         <div className="expert-grid" role="radiogroup" aria-labelledby="expert-heading">
-          {list.map((expert) => (
-            <button
-              key={expert.id}
-              type="button"
-              role="radio"
-              aria-checked={chosen?.id === expert.id}
-              className={`expert-card${chosen?.id === expert.id ? ' selected' : ''}`}
-              onClick={() => select(expert.id)}
-            >
-              <span className="expert-name">{displayName(expert.name)}</span>
-              <span className="expert-description">
-                {displayName(expert.description) || expert.model.provider}
-              </span>
-              <span className="expert-scope">{expert.scope === 'organisation' ? 'Shared' : 'Personal'}</span>
-            </button>
-          ))}
+          {list.map((expert) => {
+            const reason = unavailable(expert.model);
+            const reasonId = `expert-unavailable-${expert.id}`;
+            return (
+              <button
+                key={expert.id}
+                type="button"
+                role="radio"
+                aria-checked={chosen?.id === expert.id}
+                aria-describedby={reason ? reasonId : undefined}
+                className={`expert-card${chosen?.id === expert.id ? ' selected' : ''}${reason ? ' unavailable' : ''}`}
+                onClick={() => select(expert.id)}
+              >
+                <span className="expert-name">{displayName(expert.name)}</span>
+                <span className="expert-description">
+                  {displayName(expert.description) || expert.model.provider}
+                </span>
+                <span className="expert-scope">
+                  {expert.scope === 'organisation' ? 'Shared' : 'Personal'}
+                  {reason && ' · Unavailable'}
+                </span>
+                {reason && (
+                  <span id={reasonId} className="expert-unavailable">
+                    {reason}
+                  </span>
+                )}
+              </button>
+            );
+          })}
         </div>
       </div>
       <div className="composer-dock">
+        {chosen && chosenUnavailable && (
+          // The draft stays editable; only starting is held back until the Expert can run.
+          <p className="home-unavailable" role="status">
+            {displayName(chosen.name)} cannot run now. {chosenUnavailable}
+          </p>
+        )}
         <Composer
           label={chosen ? `Describe the task for ${chosen.name}` : 'Describe the task'}
           initialText={draft.initial}

@@ -314,7 +314,7 @@ describe('the list and deleting', () => {
 
 describe('an Environment the Advisor proposed', () => {
   it('opens in the editor filled in after "Review in Settings", and is created from there', async () => {
-    const name = `Proposed ${uniqueId()}`;
+    const name = `Proposed ${uniqueId('env')}`;
     saveNewEnvironmentDraft({
       name,
       image: 'orrery/env-base:bookworm',

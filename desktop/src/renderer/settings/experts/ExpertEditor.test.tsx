@@ -1,0 +1,122 @@
+// The Expert editor on its own: the server's schema judges what is typed
+// before anything is sent, organisation Experts are read-only for members,
+// and a draft outlives leaving the page.
+import type { Environment, ExpertListItem } from '@orrery/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { createTestServices, renderWithServices, testAccount } from '../../testing/test-services.js';
+import { ExpertEditor } from './ExpertEditor.js';
+import { expertDrafts } from './expert-form.js';
+
+const ME = 'me-the-editor';
+const now = Date.now();
+const environments: Environment[] = [];
+function expert(overrides: Partial<ExpertListItem>): ExpertListItem {
+  return {
+    id: 'x1',
+    name: 'Reviewer',
+    description: 'Reviews code',
+    instructions: 'Review carefully.',
+    model: { provider: 'anthropic', name: 'claude-sonnet-4-5' },
+    capabilities: { tools: ['read_file'], integrations: [] },
+    defaultEnvironmentId: null,
+    scope: 'personal',
+    orgId: 'org1',
+    ownerId: ME,
+    ownerName: 'Ada Lovelace',
+    builtIn: false,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+// Nothing here saves: the offline address makes any send fail, which the checks prevent.
+const noReload = () => Promise.resolve();
+
+let stop: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await stop?.();
+  stop = null;
+  expertDrafts.clear('new');
+  expertDrafts.clear('x1');
+});
+
+async function renderEditor(item: string, experts: ExpertListItem[], role: 'admin' | 'member' = 'member') {
+  const services = await createTestServices({ account: testAccount({ role, id: ME }) });
+  stop = () => services.stop();
+  return renderWithServices(
+    <ExpertEditor
+      item={item}
+      experts={experts}
+      environments={environments}
+      onSaved={noReload}
+      onDuplicate={() => undefined}
+    />,
+    services,
+  );
+}
+
+describe('Expert editor', () => {
+  it('says what to fix beside each field, with the server’s own rules, before sending', async () => {
+    await renderEditor('new', []);
+    await userEvent.click(page.getByRole('button', { name: 'Create Expert' }));
+    await expect
+      .element(page.getByRole('textbox', { name: 'Name', exact: true }))
+      .toHaveAccessibleDescription('Give the Expert a name.');
+    await userEvent.fill(page.getByRole('textbox', { name: 'Name', exact: true }), 'Local helper');
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Model provider' }),
+      'OpenAI-compatible',
+    );
+    await userEvent.fill(page.getByRole('textbox', { name: 'Model name' }), '');
+    await userEvent.fill(page.getByRole('textbox', { name: 'Base URL' }), 'not a url');
+    await expect
+      .element(page.getByRole('textbox', { name: 'Model name' }))
+      .toHaveAccessibleDescription('Enter the model’s name as the server knows it, e.g. gpt-4o or llama3.');
+    await expect
+      .element(page.getByRole('textbox', { name: 'Base URL' }))
+      .toHaveAccessibleDescription(
+        'Where the OpenAI-compatible API lives, e.g. http://localhost:11434/v1. Empty for the runner’s own. Enter a full address starting with http:// or https://, e.g. http://localhost:11434/v1.',
+      );
+    await expect
+      .element(page.getByRole('textbox', { name: 'Name', exact: true }))
+      .not.toHaveAttribute('aria-invalid');
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Check the fields marked above.');
+  });
+
+  it('offers the organisation scope to admins only', async () => {
+    await renderEditor('new', []);
+    await expect
+      .element(page.getByRole('option', { name: /^Organisation: everyone in Analytical Engines/ }))
+      .toBeDisabled();
+    await expect
+      .element(page.getByRole('combobox', { name: 'Who can use it' }))
+      .toHaveAccessibleDescription('Only admins can share an Expert with the whole organisation.');
+  });
+
+  it('shows a member an organisation Expert read-only, managed by admins', async () => {
+    await renderEditor('x1', [expert({ scope: 'organisation', ownerId: 'grace', ownerName: 'Grace' })]);
+    await expect.element(page.getByRole('heading', { name: 'Reviewer' })).toBeVisible();
+    await expect.element(page.getByRole('note')).toHaveTextContent(/managed by admins/);
+    await expect.element(page.getByRole('textbox', { name: 'Instructions' })).toBeDisabled();
+    expect(page.getByRole('button', { name: 'Save changes' }).elements()).toHaveLength(0);
+    await expect.element(page.getByRole('button', { name: 'Duplicate' })).toBeEnabled();
+  });
+
+  it('keeps what was typed when the page is left and opened again', async () => {
+    const screen = await renderEditor('x1', [expert({})]);
+    await userEvent.fill(page.getByRole('textbox', { name: 'Instructions' }), 'Review carefully. Be kind.');
+    await userEvent.click(page.getByRole('checkbox', { name: /run_command/ }));
+    await screen.unmount();
+    await renderEditor('x1', [expert({})]);
+    await expect
+      .element(page.getByRole('textbox', { name: 'Instructions' }))
+      .toHaveValue('Review carefully. Be kind.');
+    await expect.element(page.getByRole('checkbox', { name: /run_command/ })).toBeChecked();
+    await expect.element(page.getByText('You have unsaved changes.')).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Discard changes' }));
+    await expect
+      .element(page.getByRole('textbox', { name: 'Instructions' }))
+      .toHaveValue('Review carefully.');
+  });
+});

@@ -1,0 +1,137 @@
+// The Expert editor's form: what is typed (kept as drafts across navigation,
+// in this tab's sessionStorage so a reload keeps them too), and how it becomes
+// the ExpertInput the server parses with the same schema.
+import { ExpertInput, type Expert, type ModelProvider, type Scope, type ToolName } from '@orrery/shared';
+import { checkWith, type FieldErrors } from '../common/form-errors.js';
+
+export interface ExpertForm {
+  name: string;
+  description: string;
+  instructions: string;
+  provider: ModelProvider;
+  modelName: string;
+  baseUrl: string;
+  tools: ToolName[];
+  defaultEnvironmentId: string | null;
+  scope: Scope;
+  /** Kept as they were: the editor does not show integrations yet. */
+  integrations: string[];
+}
+
+export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
+  run_command: 'Runs shell commands in the Environment (build, test, git).',
+  read_file: 'Reads a file of the workspace.',
+  write_file: 'Creates a file or replaces its whole content.',
+  edit_file: 'Changes part of a file by replacing exact text.',
+  list_files: 'Lists the files and folders of the workspace.',
+  search_text: 'Searches the workspace’s files for text.',
+  inspect_repository: 'Reads a repository’s manifests (package.json, pyproject.toml, …) to draft an Environment.',
+  propose_environment: 'Proposes an Environment definition as a card the user can review and create.',
+};
+
+export function emptyForm(scope: Scope, defaultEnvironmentId: string | null): ExpertForm {
+  return {
+    name: '',
+    description: '',
+    instructions: '',
+    provider: 'anthropic',
+    modelName: 'claude-sonnet-4-5',
+    baseUrl: '',
+    tools: ['run_command', 'read_file', 'write_file', 'edit_file', 'list_files', 'search_text'],
+    defaultEnvironmentId,
+    scope,
+    integrations: [],
+  };
+}
+
+export function formOf(expert: Expert): ExpertForm {
+  return {
+    name: expert.name,
+    description: expert.description,
+    instructions: expert.instructions,
+    provider: expert.model.provider,
+    modelName: expert.model.name,
+    baseUrl: expert.model.baseUrl ?? '',
+    tools: [...expert.capabilities.tools],
+    defaultEnvironmentId: expert.defaultEnvironmentId,
+    scope: expert.scope,
+    integrations: [...expert.capabilities.integrations],
+  };
+}
+
+/** What is sent: a base URL only for OpenAI-compatible models, no model name for the shell. */
+export function inputOf(form: ExpertForm): ExpertInput {
+  const baseUrl = form.provider === 'openai' && form.baseUrl.trim() ? form.baseUrl.trim() : undefined;
+  return {
+    name: form.name,
+    description: form.description,
+    instructions: form.instructions,
+    model: {
+      provider: form.provider,
+      name: form.provider === 'shell' ? '' : form.modelName.trim(),
+      ...(baseUrl ? { baseUrl } : {}),
+    },
+    capabilities: { tools: form.tools, integrations: form.integrations },
+    defaultEnvironmentId: form.defaultEnvironmentId,
+    scope: form.scope,
+  };
+}
+
+/** The server's own schema, and the one thing it leaves to the form: a model needs a name. */
+export function checkForm(form: ExpertForm): FieldErrors {
+  const errors = checkWith(ExpertInput, inputOf(form));
+  // The schema's words for the two commonest slips are a programmer's; these say what to do.
+  if (errors.name && !form.name.trim()) errors.name = 'Give the Expert a name.';
+  if (errors['model.baseUrl'])
+    errors['model.baseUrl'] =
+      'Enter a full address starting with http:// or https://, e.g. http://localhost:11434/v1.';
+  if (form.provider !== 'shell' && !form.modelName.trim())
+    errors['model.name'] ??=
+      form.provider === 'anthropic'
+        ? 'Enter the model’s name, e.g. claude-sonnet-4-5.'
+        : 'Enter the model’s name as the server knows it, e.g. gpt-4o or llama3.';
+  return errors;
+}
+
+/** "Reviewer (copy)", "Reviewer (copy 2)"…: a name not yet taken, as the server requires. */
+export function copyName(name: string, taken: readonly string[]): string {
+  const used = new Set(taken.map((n) => n.trim().toLowerCase()));
+  for (let n = 1; ; n++) {
+    const candidate = `${name} (copy${n === 1 ? '' : ` ${n}`})`;
+    if (!used.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
+// ── Drafts: one per Expert being edited ("new" for the one being made) ──
+
+const STORAGE_KEY = 'orrery.expertDrafts';
+const drafts = new Map<string, ExpertForm>(readStored());
+
+function readStored(): [string, ExpertForm][] {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    return raw ? Object.entries(JSON.parse(raw) as Record<string, ExpertForm>) : [];
+  } catch {
+    return [];
+  }
+}
+
+function store(): void {
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(drafts)));
+  } catch {
+    // Storage full or unavailable: the draft still lives in memory for this tab.
+  }
+}
+
+export const expertDrafts = {
+  get: (key: string): ExpertForm | undefined => drafts.get(key),
+  set(key: string, form: ExpertForm): void {
+    drafts.set(key, form);
+    store();
+  },
+  clear(key: string): void {
+    drafts.delete(key);
+    store();
+  },
+};
