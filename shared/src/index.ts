@@ -12,3 +12,4 @@ export * from './ipc.js';
 export * from './ipc-channels.js';
 export * from './code-block.js';
 export * from './client/index.js';
+export * from './builds.js';

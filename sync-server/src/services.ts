@@ -9,6 +9,7 @@ import { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
 import { Accounts, type Principal } from './records/accounts.js';
 import { Attachments } from './records/attachments.js';
+import { Builds } from './records/builds.js';
 import { Catalog } from './records/catalog.js';
 import { Sessions, type DocAccess } from './records/sessions.js';
 import { Secrets } from './records/secrets.js';
@@ -43,6 +44,8 @@ export interface Services {
   attachments: Attachments;
   triggers: Triggers;
   secrets: Secrets;
+  /** Environment builds and their logs. */
+  builds: Builds;
   /** Handed to runners in each session's context (see installation.ts). */
   installationId: string;
   jobs: JobQueue;
@@ -66,6 +69,7 @@ export function createServices(deps: ServiceDeps): Services {
   const catalog = new Catalog(deps.db, clock);
   const attachments = new Attachments(deps.db, path.join(deps.dataDir, 'attachments'), clock);
   const triggers = new Triggers(deps.db, clock);
+  const builds = new Builds(deps.db, clock);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
   const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
@@ -101,6 +105,8 @@ export function createServices(deps: ServiceDeps): Services {
         deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
       );
   });
+
+  jobs.onBuildDone = (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
 
   const hub: SyncHub = new SyncHub({
     store: deps.docs,
@@ -138,6 +144,7 @@ export function createServices(deps: ServiceDeps): Services {
     attachments,
     triggers,
     secrets,
+    builds,
     installationId,
     jobs,
     engines: new EngineBoard(clock),
@@ -163,6 +170,7 @@ export function createServices(deps: ServiceDeps): Services {
     },
     async close() {
       jobs.close();
+      builds.close();
       await hub.close();
     },
   };

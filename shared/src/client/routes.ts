@@ -79,6 +79,12 @@ export const ROUTES = {
   listRepositoryCredentials: route('GET', '/repository-credentials'),
   putRepositoryCredential: route('PUT', '/repository-credentials/{scope}/{name}'),
   deleteRepositoryCredential: route('DELETE', '/repository-credentials/{scope}/{name}'),
+
+  startBuild: route('POST', '/environments/{id}/builds'),
+  listBuilds: route('GET', '/environments/{id}/builds'),
+  buildLog: route('GET', '/builds/{id}/log'),
+  buildContext: route('GET', '/runner/builds/{id}/context'),
+  buildReport: route('POST', '/runner/builds/{id}/report'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */

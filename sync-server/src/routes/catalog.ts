@@ -11,6 +11,7 @@ import {
   ExpertsResponse,
 } from '@orrery/shared';
 import type { Services } from '../services.js';
+import { buildIfChanged } from './builds.js';
 import { IdParam, body, errors, json, presentFields, router, security, userOf } from './common.js';
 
 export function expertRoutes(s: Services) {
@@ -127,7 +128,12 @@ export function environmentRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => c.json({ environment: s.catalog.createEnvironment(userOf(c), c.req.valid('json')) }, 201),
+    (c) => {
+      const user = userOf(c);
+      const environment = s.catalog.createEnvironment(user, c.req.valid('json'));
+      buildIfChanged(s, environment, user.id, true);
+      return c.json({ environment }, 201);
+    },
   );
   app.openapi(
     createRoute({
@@ -157,11 +163,11 @@ export function environmentRoutes(s: Services) {
       },
     }),
     async (c) => {
+      const user = userOf(c);
       const patch = await presentFields(c, c.req.valid('json'));
-      return c.json(
-        { environment: s.catalog.updateEnvironment(userOf(c), c.req.valid('param').id, patch) },
-        200,
-      );
+      const environment = s.catalog.updateEnvironment(user, c.req.valid('param').id, patch);
+      buildIfChanged(s, environment, user.id, false);
+      return c.json({ environment }, 200);
     },
   );
   app.openapi(

@@ -104,9 +104,11 @@ export function runnerRoutes(s: Services) {
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
       const expert = s.catalog.expertForRunner(row.org_id, row.expert_id);
       if (!expert) throw notFound(`The Expert ${row.expert_id} of this session no longer exists.`);
-      const environment = row.environment_id
+      const current = row.environment_id
         ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
+      // The last good build stays in use while a newer one is queued, running or failed.
+      const environment = current && s.builds.asInUse(current);
       const secrets = s.secrets.forSession(row.org_id, row.owner_id);
       return c.json(
         { session: toSession(row), expert, environment, secrets, installationId: s.installationId },
