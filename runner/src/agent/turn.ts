@@ -37,7 +37,9 @@ export interface TurnDeps {
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-export function environmentDefinition(ctx: SessionContext): EnvironmentDefinition | null {
+export function environmentDefinition(
+  ctx: Pick<SessionContext, 'environment' | 'installationId'>,
+): EnvironmentDefinition | null {
   const env = ctx.environment;
   if (!env) return null;
   return {

@@ -31,7 +31,7 @@ import {
 } from './repo-source.js';
 import { shellQuote } from './scripts.js';
 import { supervise } from './supervise.js';
-import type { BuildLogEntry, EnvironmentDefinition } from './types.js';
+import type { BuildLogEntry, EnvironmentDefinition, SnapshotStep } from './types.js';
 import { buildContainerSpec } from './build-container-spec.js';
 import { IDLE_COMMAND, type ContainerLimits } from './container-spec.js';
 
@@ -55,6 +55,8 @@ export interface SnapshotInput {
   log: Log;
   onLog: (line: BuildLogLine) => void;
   onProgress: (detail: string) => void;
+  /** The step the build enters (for a build record that names where it failed). */
+  onStep?: (step: SnapshotStep) => void;
 }
 
 /** A build under way: its input, and the moment its time is up. */
@@ -91,6 +93,7 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
       local === undefined ? undefined : await allowedLocalRepository(local, input.localRepositories),
     );
   }
+  input.onStep?.('starting');
   const baseConfig = await ensureBaseImage(input, say);
   const name = buildContainerName(input.scope, hash);
   await removeQuietly(engine.docker.getContainer(name));
@@ -116,8 +119,11 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
     await container.start();
     const build = { ...input, redactor, deadline, localFolders };
     const rootMode = await prepare(container, build);
+    input.onStep?.('clone');
     await cloneRepositories(container, build, say);
+    input.onStep?.('setup');
     await runSetup(container, build, say);
+    input.onStep?.('commit');
     say('Saving the snapshot');
     const tag = snapshotTag(hash);
     await saveSnapshot(container, input, baseConfig, rootMode);

@@ -8,12 +8,15 @@ import { snapshotTag } from './naming.js';
 import type { SessionEntry } from './session-entry.js';
 import { buildSnapshot, pruneOldSnapshots, snapshotExists } from './snapshot.js';
 import { text } from './status-text.js';
-import type { EnvironmentDefinition } from './types.js';
+import type { BuildFollower, EnvironmentDefinition, SnapshotStep } from './types.js';
 
 interface Build {
   done: Promise<string>;
   waiting: Set<SessionEntry>;
   step: string | undefined;
+  /** Those who asked for this build (Build now) and follow its steps. */
+  followers: Set<Pick<BuildFollower, 'onStep'>>;
+  phase: SnapshotStep;
 }
 
 export class Snapshots {
@@ -49,9 +52,33 @@ export class Snapshots {
     }
   }
 
+  /** Builds the snapshot whether or not it exists (Build now), or joins the build of this hash under way. */
+  async build(
+    engine: Engine,
+    definition: EnvironmentDefinition,
+    hash: string,
+    follower: Pick<BuildFollower, 'onStep'>,
+  ): Promise<string> {
+    const key = `${engine.name}/${hash}`;
+    const build = this.builds.get(key) ?? this.start(engine, definition, hash, key);
+    build.followers.add(follower);
+    follower.onStep(build.phase);
+    try {
+      return await build.done;
+    } finally {
+      build.followers.delete(follower);
+    }
+  }
+
   private start(engine: Engine, definition: EnvironmentDefinition, hash: string, key: string): Build {
     const { core } = this;
-    const build: Build = { done: Promise.resolve(''), waiting: new Set(), step: undefined };
+    const build: Build = {
+      done: Promise.resolve(''),
+      waiting: new Set(),
+      step: undefined,
+      followers: new Set(),
+      phase: 'starting',
+    };
     build.done = (async () => {
       core.log.info('building a snapshot', { engine: engine.name, environment: definition.id, hash });
       const tag = await buildSnapshot({
@@ -69,6 +96,10 @@ export class Snapshots {
         localRepositories: core.config.localRepositories,
         log: core.log,
         onLog: (line) => core.emitBuildLog(line),
+        onStep: (phase) => {
+          build.phase = phase;
+          for (const follower of build.followers) follower.onStep(phase);
+        },
         onProgress: (step) => {
           build.step = step;
           for (const entry of build.waiting)

@@ -165,6 +165,8 @@ export async function startRunner(
     engineRetryMs?: number;
     /** False: the manager starts (and adopts containers) but the daemon claims no work until daemon.start(). */
     claiming?: boolean;
+    /** Folders whose git repositories Environments may name by path (ORRERY_LOCAL_REPOS). */
+    localRepositories?: string[];
   } = {},
 ): Promise<InProcessRunner> {
   const docker = options.engine?.docker ?? new Docker({ socketPath: '/var/run/docker.sock' });
@@ -178,6 +180,7 @@ export async function startRunner(
       stateDir,
       limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1, pids: 256 },
       ...(options.engineRetryMs !== undefined ? { engineRetryMs: options.engineRetryMs } : {}),
+      ...(options.localRepositories ? { localRepositories: options.localRepositories } : {}),
     },
   });
   await manager.start();
