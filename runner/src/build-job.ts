@@ -53,7 +53,7 @@ class Outbox {
   private pending: Line[] = [];
   private chain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(private readonly post: (report: Omit<BuildReport, 'leaseToken'>) => Promise<void>) {}
 
@@ -78,7 +78,7 @@ class Outbox {
         const last = i + 500 >= lines.length;
         await this.post({ lines: lines.slice(i, i + 500), ...(last ? extra : {}) }).catch(
           (error: unknown) => {
-            this.failure ??= error;
+            this.failure ??= error instanceof Error ? error : new Error(String(error));
           },
         );
       }
