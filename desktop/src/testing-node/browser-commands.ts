@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type {} from '@vitest/browser-playwright';
 import type { BrowserCommandContext } from 'vitest/node';
+import { orreryServerCommands } from './orrery-server.js';
 
 export interface ServedFile {
   /** Path, e.g. /api/attachments/<sha256>. */
@@ -85,4 +86,6 @@ export const browserCommands = {
     const watch = watches.get(ctx.sessionId) ?? { windows: [], downloads: [] };
     return { windows: [...watch.windows], downloads: [...watch.downloads] };
   },
+
+  ...orreryServerCommands,
 };

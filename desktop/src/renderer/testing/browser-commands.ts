@@ -11,11 +11,14 @@ type Call<K extends keyof Commands> = Commands[K] extends (ctx: never, ...args: 
 const typed = commands as unknown as { [K in keyof Commands]: Call<K> };
 
 export type { BrowserWatch, ServedFile };
+export type { OrreryServer } from '../../testing-node/orrery-server.js';
 export const startLoopbackServer = typed.startLoopbackServer;
 export const loopbackRequests = typed.loopbackRequests;
 export const stopLoopbackServer = typed.stopLoopbackServer;
 export const watchBrowser = typed.watchBrowser;
 export const watchedBrowser = typed.watchedBrowser;
+export const startOrreryServer = typed.startOrreryServer;
+export const stopOrreryServer = typed.stopOrreryServer;
 
 /** Base64 of a string's UTF-8 bytes, for ServedFile.body. */
 export function base64(text: string | Uint8Array): string {
