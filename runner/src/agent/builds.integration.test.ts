@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL } from '../environments/naming.js';
 import { requireDocker } from '../environments/test-support.js';
 import {
   startRunner,
@@ -150,4 +152,63 @@ describe('Environment builds on a runner', () => {
       watch.close();
     }
   });
+
+  it("shows a session started while its Environment builds the build's progress, then runs it on that build", async () => {
+    // The setup script waits until the test lets it go, so the session surely starts mid-build.
+    const created = await server.api<{ environment: { id: string } }>(admin, 'POST', '/api/environments', {
+      name: 'Slow to build',
+      image: 'orrery/env-base:bookworm',
+      setupScript:
+        'while [ ! -f /tmp/go ]; do echo "waiting for the go"; sleep 0.5; done\necho released > /workspace/released.txt',
+      scope: 'organisation',
+    });
+    const id = created.body.environment.id;
+    const expert = await server.api<{ expert: { id: string } }>(admin, 'POST', '/api/experts', {
+      name: 'Slow shell',
+      instructions: 'Runs commands.',
+      model: { provider: 'shell', name: '' },
+      capabilities: { tools: ['run_command'] },
+      defaultEnvironmentId: id,
+      scope: 'organisation',
+    });
+    const session = await server.api<{ session: { id: string } }>(admin, 'POST', '/api/sessions', {
+      expertId: expert.body.expert.id,
+      prompt: 'cat /workspace/released.txt',
+    });
+    const watch = watchSession(server, admin, session.body.session.id);
+    try {
+      const waiting = await watch.until('the build in the session', (s) =>
+        s.environment.status === 'building' && s.environment.detail.includes('waiting for the go')
+          ? s.environment.detail
+          : undefined,
+      );
+      expect(waiting).toContain('Building the Environment “Slow to build”: running the setup script');
+      expect((await newestBuildOf(id)).status).toBe('building');
+
+      const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+      const [container] = await docker.listContainers({
+        filters: { label: [`${LABEL.environment}=${id}`, `${LABEL.role}=build`] },
+      });
+      if (!container) throw new Error('no build container');
+      const exec = await docker.getContainer(container.Id).exec({ Cmd: ['touch', '/tmp/go'], User: '0:0' });
+      await exec.start({ Detach: true });
+
+      const reply = await watch.until('the reply', (s) =>
+        s.transcript.find((e) => e.kind === 'agent' && e.done),
+      );
+      expect(reply.kind === 'agent' && reply.text).toContain('released');
+      // One build served both: the build record ended ready.
+      const build = await newestBuildOf(id);
+      expect(build.status).toBe('ready');
+    } finally {
+      watch.close();
+    }
+  });
 });
+
+async function newestBuildOf(id: string): Promise<EnvironmentBuild> {
+  const res = await server.api<BuildsResponse>(admin, 'GET', `/api/environments/${id}/builds`);
+  const build = res.body.builds[0];
+  if (!build) throw new Error('no build');
+  return build;
+}

@@ -17,7 +17,13 @@ interface Build {
   /** Those who asked for this build (Build now) and follow its steps. */
   followers: Set<Pick<BuildFollower, 'onStep'>>;
   phase: SnapshotStep;
+  /** When waiting sessions were last shown an output line (at most every OUTPUT_EVERY_MS). */
+  outputShownAt: number;
 }
+
+/** Waiting sessions see the build's latest output line this often at most: each is a document write. */
+const OUTPUT_EVERY_MS = 2_000;
+const OUTPUT_MAX_CHARS = 160;
 
 export class Snapshots {
   private readonly builds = new Map<string, Build>();
@@ -70,6 +76,16 @@ export class Snapshots {
     }
   }
 
+  /** The latest line of output, for sessions waiting on the build (the whole log is on the Environment's page). */
+  private showOutput(build: Build, definition: EnvironmentDefinition, output: string): void {
+    const line = output.trim().split('\n').pop()?.slice(0, OUTPUT_MAX_CHARS);
+    const now = this.core.clock.now();
+    if (!line || build.waiting.size === 0 || now - build.outputShownAt < OUTPUT_EVERY_MS) return;
+    build.outputShownAt = now;
+    for (const entry of build.waiting)
+      this.core.setStatus(entry, 'building', text.buildingWithOutput(definition.name, build.step, line));
+  }
+
   private start(engine: Engine, definition: EnvironmentDefinition, hash: string, key: string): Build {
     const { core } = this;
     const build: Build = {
@@ -78,6 +94,7 @@ export class Snapshots {
       step: undefined,
       followers: new Set(),
       phase: 'starting',
+      outputShownAt: 0,
     };
     build.done = (async () => {
       core.log.info('building a snapshot', { engine: engine.name, environment: definition.id, hash });
@@ -95,7 +112,10 @@ export class Snapshots {
         limits: core.config.limits,
         localRepositories: core.config.localRepositories,
         log: core.log,
-        onLog: (line) => core.emitBuildLog(line),
+        onLog: (line) => {
+          core.emitBuildLog(line);
+          this.showOutput(build, definition, line.text);
+        },
         onStep: (phase) => {
           build.phase = phase;
           for (const follower of build.followers) follower.onStep(phase);
