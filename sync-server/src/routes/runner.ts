@@ -130,10 +130,10 @@ export function runnerRoutes(s: Services) {
       const runner = serviceOf(c);
       const expert = s.catalog.expertForRunner(runner.orgId, c.req.valid('param').id);
       if (!expert) throw notFound('No such Expert in your organisation.');
-      const environment = expert.defaultEnvironmentId
+      const current = expert.defaultEnvironmentId
         ? s.catalog.environmentForRunner(runner.orgId, expert.defaultEnvironmentId)
         : null;
-      return c.json({ expert, environment }, 200);
+      return c.json({ expert, environment: current && s.builds.asInUse(current) }, 200);
     },
   );
 
