@@ -54,8 +54,8 @@ const report = (
   body: Omit<BuildReport, 'leaseToken' | 'lines'> & { lines?: BuildReport['lines'] },
 ) => runner.runner.buildReport(job.buildId as string, { leaseToken: job.leaseToken, ...body });
 
-async function render(environment: Environment) {
-  const services = await createTestServices({ account });
+async function render(environment: Environment, as: StoredAccount = account) {
+  const services = await createTestServices({ account: as });
   stop = () => services.stop();
   await renderWithServices(<BuildPanel environment={environment} />, services);
 }
@@ -133,6 +133,42 @@ describe('BuildPanel', () => {
       .element(page.getByRole('log', { name: 'Build log' }))
       .toHaveTextContent('Saving the snapshot');
     await expect.element(page.getByRole('button', { name: 'Build now' })).toBeEnabled();
+  });
+});
+
+describe('BuildPanel for a member', () => {
+  it("shows an organisation Environment's finished build and its log, without Build now", async () => {
+    const environment = await newEnvironment('Read only');
+    const job = await claimBuild();
+    await report(job, { started: true });
+    // As a runner sends them: batches of at most 500.
+    for (let batch = 0; batch < 3; batch += 1) {
+      const lines = Array.from({ length: 500 }, (_, i) => ({
+        stream: 'stdout' as const,
+        text: `line ${batch * 500 + i + 1}`,
+      }));
+      await report(job, { lines });
+    }
+    await report(job, { step: 'done', outcome: { status: 'ready', error: null } });
+    await complete(job, 'done');
+
+    const password = 'a long enough password';
+    const email = 'mia@example.com';
+    await admin.users.create({ email, name: 'Mia', password, role: 'member' });
+    const login = await new OrreryClient({ baseUrl: server.url }).auth.login({ email, password });
+    await render(environment, {
+      serverUrl: server.url,
+      token: login.token,
+      user: login.user,
+      organisation: login.organisation,
+    });
+    await expect.element(page.getByRole('status')).toHaveTextContent('Ready');
+    // A log longer than one page of the server's answer is read to its end.
+    await expect.element(page.getByRole('log', { name: 'Build log' })).toHaveTextContent(/line 1500$/);
+    await expect.element(page.getByRole('button', { name: 'Build now' })).toBeDisabled();
+    await expect
+      .element(page.getByText('Only its author or an admin can build this Environment.'))
+      .toBeVisible();
   });
 });
 

@@ -68,9 +68,9 @@ export function useBuildLog(environment: Pick<Environment, 'id' | 'updatedAt'>):
 
   const currentId = current?.id ?? null;
   const ended = isEnded(current);
-  // Follows the current build's log until it ends.
+  // Reads the current build's log, and follows it until the build ends (a long log in pages of 1,000 lines).
   useEffect(() => {
-    if (!currentId || ended) return;
+    if (!currentId) return;
     const stop = new AbortController();
     let after = 0;
     void (async () => {
@@ -93,21 +93,7 @@ export function useBuildLog(environment: Pick<Environment, 'id' | 'updatedAt'>):
       }
     })();
     return () => stop.abort();
-  }, [api, currentId, ended]);
-
-  // An ended build's log is read once (the panel opened after it finished).
-  useEffect(() => {
-    if (!currentId || !ended || log.lines.length > 0 || (current?.lines ?? 0) === 0) return;
-    let cancelled = false;
-    const from = Math.max(0, (current?.lines ?? 0) - SHOWN_LINES);
-    void api.buildLog(currentId, { after: from }).then(
-      (res) => !cancelled && setLog({ lines: res.lines, hidden: from + res.dropped }),
-      (e: unknown) => !cancelled && setError(describeError(e)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, currentId, ended, current?.lines, log.lines.length]);
+  }, [api, currentId]);
 
   // Nothing building: look now and then for a build queued elsewhere (a save, another person).
   useEffect(() => {
