@@ -133,6 +133,10 @@ describe('BuildPanel', () => {
       .element(page.getByRole('log', { name: 'Build log' }))
       .toHaveTextContent('Saving the snapshot');
     await expect.element(page.getByRole('button', { name: 'Build now' })).toBeEnabled();
+    await userEvent.click(page.getByText('Earlier builds (1)'));
+    await expect
+      .element(page.getByRole('listitem'))
+      .toHaveTextContent(/Failed .* failed while waiting for a runner/);
   });
 });
 

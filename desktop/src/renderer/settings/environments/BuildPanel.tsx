@@ -70,6 +70,7 @@ export function BuildPanel({ environment }: { environment: Environment }) {
         </div>
       )}
       <InUse inUse={state.inUse} current={current} loaded={state.loaded} />
+      <EarlierBuilds builds={state.builds.slice(1)} />
       {current ? (
         <BuildLog lines={lines} hidden={hidden} live={running} />
       ) : (
@@ -141,6 +142,25 @@ function InUse({
       {older && current.status === 'failed' && ' (kept until a new build succeeds)'}
       {older && !isEnded(current) && ' (until this build succeeds)'}
     </p>
+  );
+}
+
+function EarlierBuilds({ builds }: { builds: EnvironmentBuild[] }) {
+  if (builds.length === 0) return null;
+  return (
+    <details className="build-history">
+      <summary>Earlier builds ({builds.length})</summary>
+      <ul>
+        {builds.map((b) => (
+          <li key={b.id}>
+            <span className={`build-badge build-badge-${b.status}`}>{STATUS_LABEL[b.status]}</span>{' '}
+            {new Date(b.createdAt).toLocaleString()}
+            {b.startedAt && b.finishedAt ? ` · took ${formatDuration(b.finishedAt - b.startedAt)}` : ''}
+            {b.status === 'failed' ? ` · failed while ${STEP_LABEL[b.step]}` : ''}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
