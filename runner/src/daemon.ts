@@ -5,6 +5,7 @@ import { HEARTBEAT_MS, type Job, type ModelProvider, type SessionDoc } from '@or
 import { randomUUID } from 'node:crypto';
 import { sleep } from './abort.js';
 import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
+import { runBuildJob } from './build-job.js';
 import { drainQueue, environmentDefinition, type TurnDeps } from './agent/turn.js';
 import type { DocPeers } from './doc-peers.js';
 import {
@@ -87,7 +88,14 @@ export class RunnerDaemon {
           {
             runnerId: this.deps.runnerId,
             waitMs: this.deps.claimWaitMs ?? 25_000,
-            kinds: ['turn', 'remove_environment', 'enhance', 'pause_environment', 'restart_environment'],
+            kinds: [
+              'turn',
+              'remove_environment',
+              'enhance',
+              'pause_environment',
+              'restart_environment',
+              'build_environment',
+            ],
           },
           this.stopping.signal,
         );
@@ -120,6 +128,12 @@ export class RunnerDaemon {
     try {
       if (job.kind === 'enhance') {
         await this.deps.server.complete(job, 'done', '', await this.enhance(job));
+        return;
+      }
+      if (job.kind === 'build_environment') {
+        // How the build went is in its record; the job itself is done either way.
+        await runBuildJob(job, this.deps);
+        await this.deps.server.complete(job, 'done');
         return;
       }
       if (!job.sessionId) throw new Error(`a ${job.kind} job without a session`);

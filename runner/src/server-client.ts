@@ -3,6 +3,8 @@
 import {
   OrreryClient,
   type AttachmentRef,
+  type BuildContext,
+  type BuildReport,
   type ClaimRequest,
   type CompleteRequest,
   type EngineHealth,
@@ -73,6 +75,16 @@ export class ServerClient {
   /** What this runner sees of its Docker engines, for admins (GET /api/engines). */
   reportEngines(runnerId: string, engines: EngineHealth[], providers?: ModelProvider[]): Promise<void> {
     return this.api.runner.reportEngines({ runnerId, engines, ...(providers ? { providers } : {}) });
+  }
+
+  buildContext(buildId: string): Promise<BuildContext> {
+    return this.api.runner.buildContext(buildId);
+  }
+
+  /** Progress of a build job; the lease is the job's. */
+  buildReport(job: Job, report: Omit<BuildReport, 'leaseToken'>): Promise<void> {
+    if (!job.buildId) throw new Error('not a build job');
+    return this.api.runner.buildReport(job.buildId, { ...report, leaseToken: job.leaseToken });
   }
 
   finished(sessionId: string): Promise<void> {

@@ -17,3 +17,4 @@ export * from './triggers/cron.js';
 export * from './triggers/cron-reading.js';
 export * from './triggers/webhook-filter.js';
 export * from './availability.js';
+export * from './builds.js';

@@ -9,6 +9,7 @@
 //   POST /api/runner/jobs/:id/complete     CompleteRequest → 204, 409 when the lease is lost
 //   GET  /api/runner/sessions/:id/context  → SessionContext
 //   GET  /api/runner/experts/:id/context   → ExpertContext (enhancing on Home, before a session exists)
+//   GET  /api/runner/builds/:id/context, POST /api/runner/builds/:id/report  (builds.ts)
 //   POST /api/runner/sessions/:id/finished → 204: the queue is drained (auto-archive for triggers)
 //   GET  /api/attachments/:sha256?session=<id>  the content of an attachment of that session
 //   WS   /sync/session/<id>?token=<service token>  read-write, as for the owner
@@ -29,6 +30,8 @@ export const JobKind = z.enum([
   'pause_environment',
   /** The owner asked to restart the session's Environment (its workspace is kept). */
   'restart_environment',
+  /** Build an Environment's snapshot now (Build now, or its definition changed); see builds.ts. */
+  'build_environment',
 ]);
 export type JobKind = z.infer<typeof JobKind>;
 
@@ -56,6 +59,8 @@ export const Job = z.strictObject({
   /** The session the job is about; null only for an 'enhance' job on Home. */
   sessionId: Id.nullable(),
   payload: EnhancePayload.optional(),
+  /** A 'build_environment' job's build. */
+  buildId: Id.optional(),
   leaseToken: z.string(),
   leaseExpiresAt: Timestamp,
   /** How many times this job was claimed before; >0 means an earlier runner lost it. */

@@ -11,6 +11,7 @@ import type { ThrottleLimits } from './auth/login-throttle.js';
 import { ApiError } from './errors.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
+import { buildRoutes } from './routes/builds.js';
 import { catchUpRoutes } from './routes/catch-up.js';
 import { environmentRoutes, expertRoutes } from './routes/catalog.js';
 import { enhanceRoutes } from './routes/enhance.js';
@@ -108,6 +109,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', teammateRoutes(s));
   api.route('/', invitationRoutes(s));
   api.route('/', modelSettingsRoutes(s));
+  api.route('/', buildRoutes(s));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {
     openapi: '3.0.0',

@@ -10,6 +10,7 @@ import { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
 import { Accounts, type Principal } from './records/accounts.js';
 import { Attachments } from './records/attachments.js';
+import { Builds } from './records/builds.js';
 import { Catalog } from './records/catalog.js';
 import { Sessions, type DocAccess } from './records/sessions.js';
 import { Secrets } from './records/secrets.js';
@@ -48,6 +49,8 @@ export interface Services {
   triggers: Triggers;
   secrets: Secrets;
   repositoryCredentials: RepositoryCredentials;
+  /** Environment builds and their logs. */
+  builds: Builds;
   /** Handed to runners in each session's context (see installation.ts). */
   installationId: string;
   jobs: JobQueue;
@@ -76,6 +79,7 @@ export function createServices(deps: ServiceDeps): Services {
   const catalog = new Catalog(deps.db, clock);
   const attachments = new Attachments(deps.db, path.join(deps.dataDir, 'attachments'), clock);
   const triggers = new Triggers(deps.db, clock);
+  const builds = new Builds(deps.db, clock);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
   const repositoryCredentials = new RepositoryCredentials(deps.db, secretBox, clock, deps.log);
@@ -113,6 +117,8 @@ export function createServices(deps: ServiceDeps): Services {
         deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
       );
   });
+
+  jobs.onBuildDone = (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
 
   const hub: SyncHub = new SyncHub({
     store: deps.docs,
@@ -152,6 +158,7 @@ export function createServices(deps: ServiceDeps): Services {
     secrets,
     repositoryCredentials,
     modelSettings,
+    builds,
     installationId,
     jobs,
     engines: new EngineBoard(clock),
@@ -177,6 +184,7 @@ export function createServices(deps: ServiceDeps): Services {
     },
     async close() {
       jobs.close();
+      builds.close();
       await hub.close();
     },
     teammates: new Teammates(deps.db, clock),

@@ -40,7 +40,9 @@ export interface TurnDeps {
   repositories?: InspectRules;
 }
 
-export function environmentDefinition(ctx: SessionContext): EnvironmentDefinition | null {
+export function environmentDefinition(
+  ctx: Pick<SessionContext, 'environment' | 'installationId'>,
+): EnvironmentDefinition | null {
   const env = ctx.environment;
   if (!env) return null;
   return {

@@ -13,7 +13,7 @@ import type { Engine } from './engines.js';
 import { EnvironmentError } from './errors.js';
 import { inspect, Lifecycle } from './lifecycle.js';
 import { silentLog, type Log } from './log.js';
-import { checkScope, checkSessionId } from './naming.js';
+import { checkScope, checkSessionId, snapshotHash } from './naming.js';
 import { Reconciler } from './reconcile.js';
 import { usableSecrets, usableVariables } from './refused-names.js';
 import { checkRemoteRepositories } from './remote-repositories.js';
@@ -22,6 +22,7 @@ import type { SessionEntry } from './session-entry.js';
 import { StateStore } from './state-store.js';
 import { text } from './status-text.js';
 import type {
+  BuildFollower,
   BuildLogEntry,
   EnvironmentDefinition,
   EnvironmentManager,
@@ -123,12 +124,8 @@ export class DockerEnvironmentManager implements EnvironmentManager {
     this.egress = EgressPolicy.of({ git: deps.config.gitHosts });
   }
 
-  async ensureRunning(
-    sessionId: string,
-    definition: EnvironmentDefinition,
-    secrets: Record<string, string> = {},
-    repositoryCredentials: Record<string, RunnerRepositoryCredential> = {},
-  ): Promise<void> {
+  /** What every use of a definition checks first: it is whole, this runner's, and its repositories allowed. */
+  private checkUsable(definition: EnvironmentDefinition): void {
     checkDefinition(definition);
     const served = this.core.config.installation;
     if (served && definition.installation !== served) {
@@ -138,6 +135,36 @@ export class DockerEnvironmentManager implements EnvironmentManager {
       );
     }
     checkRemoteRepositories(definition, this.egress);
+  }
+
+  async buildSnapshot(
+    definition: EnvironmentDefinition,
+    follow: BuildFollower,
+    repositoryCredentials: Record<string, RunnerRepositoryCredential> = {},
+  ): Promise<string> {
+    this.checkUsable(definition);
+    // The variables a session would use, so the hash (and the image) is the one sessions look for.
+    const usable = { ...definition, variables: usableVariables(definition.variables, this.core.log) };
+    const hash = snapshotHash(usable);
+    const stop = this.onBuildLog((line) => {
+      if (line.hash === hash) follow.onLog(line);
+    });
+    try {
+      const engine = await this.core.pool.place();
+      await this.lifecycle.snapshots.build(engine, usable, hash, follow, repositoryCredentials);
+      return hash;
+    } finally {
+      stop();
+    }
+  }
+
+  async ensureRunning(
+    sessionId: string,
+    definition: EnvironmentDefinition,
+    secrets: Record<string, string> = {},
+    repositoryCredentials: Record<string, RunnerRepositoryCredential> = {},
+  ): Promise<void> {
+    this.checkUsable(definition);
     this.core.forgotten.delete(sessionId);
     const entry = this.core.entryFor(checkSessionId(sessionId));
     entry.definition = { ...definition, variables: usableVariables(definition.variables, this.core.log) };

@@ -33,7 +33,7 @@ import {
 import { cloneOnRunner, originUrl } from './runner-clone.js';
 import { shellQuote } from './scripts.js';
 import { supervise } from './supervise.js';
-import type { BuildLogEntry, EnvironmentDefinition } from './types.js';
+import type { BuildLogEntry, EnvironmentDefinition, SnapshotStep } from './types.js';
 import { buildContainerSpec } from './build-container-spec.js';
 import { IDLE_COMMAND, type ContainerLimits } from './container-spec.js';
 
@@ -61,6 +61,8 @@ export interface SnapshotInput {
   log: Log;
   onLog: (line: BuildLogLine) => void;
   onProgress: (detail: string) => void;
+  /** The step the build enters (for a build record that names where it failed). */
+  onStep?: (step: SnapshotStep) => void;
 }
 
 /** A build under way: its input, and the moment its time is up. */
@@ -100,6 +102,7 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
       local === undefined ? undefined : await allowedLocalRepository(local, input.localRepositories),
     );
   }
+  input.onStep?.('starting');
   const baseConfig = await ensureBaseImage(input, say);
   const name = buildContainerName(input.scope, hash);
   await removeQuietly(engine.docker.getContainer(name));
@@ -125,8 +128,11 @@ export async function buildSnapshot(input: SnapshotInput): Promise<string> {
     await container.start();
     const build = { ...input, redactor, deadline, localFolders };
     const rootMode = await prepare(container, build);
+    input.onStep?.('clone');
     await cloneRepositories(container, build, say);
+    input.onStep?.('setup');
     await runSetup(container, build, say);
+    input.onStep?.('commit');
     say('Saving the snapshot');
     const tag = snapshotTag(hash);
     await saveSnapshot(container, input, baseConfig, rootMode);

@@ -45,6 +45,9 @@ const CLEAN_NEXT =
 export const text = {
   building: (name: string, step?: string) =>
     `Building the Environment “${name}”${step ? `: ${step}` : ''}. This happens once; later sessions start from the snapshot.`,
+  /** A build's latest output line, shown to sessions that wait for it. */
+  buildingWithOutput: (name: string, step: string | undefined, line: string) =>
+    `Building the Environment “${name}”${step ? `: ${step}` : ''}. Latest output: ${line}`,
   starting: () => 'Starting the Environment.',
   resuming: () => 'Resuming the Environment.',
   running: () => 'The Environment is running.',

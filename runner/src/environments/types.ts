@@ -106,6 +106,15 @@ export interface BuildLogEntry {
   text: string;
 }
 
+/** Where a snapshot build is: its container starts, repositories clone, the setup script runs, the result is committed. */
+export type SnapshotStep = 'starting' | 'clone' | 'setup' | 'commit';
+
+/** Someone following one build (Build now): its steps and its log lines. */
+export interface BuildFollower {
+  onStep(step: SnapshotStep): void;
+  onLog(entry: BuildLogEntry): void;
+}
+
 export interface EnvironmentManager {
   /**
    * Makes sure the session's container runs, whatever state it is in
@@ -140,6 +149,18 @@ export interface EnvironmentManager {
   status(sessionId: string): EnvironmentStatus;
   /** Subscribes to status changes of every session; returns the unsubscribe. */
   onStatus(listener: (change: StatusChange) => void): () => void;
+  /**
+   * Builds the definition's snapshot now, even when one exists (Build now:
+   * the repositories may have moved on), or joins the build of the same hash
+   * under way. Sessions started meanwhile wait for it and reuse it. Resolves
+   * with the definition hash; throws build_failed naming the step that failed.
+   */
+  /** Repository credentials are used on the runner's side to clone, never passed into the build. */
+  buildSnapshot(
+    definition: EnvironmentDefinition,
+    follow: BuildFollower,
+    repositoryCredentials?: Record<string, RunnerRepositoryCredential>,
+  ): Promise<string>;
   /** Follows snapshot builds (for a build log a user can read); returns the unsubscribe. */
   onBuildLog(listener: (entry: BuildLogEntry) => void): () => void;
   /** How each Docker engine is doing: up, down (retried) or refusing this runner. */

@@ -77,6 +77,13 @@ import {
   type CompleteRequest,
   type EngineReport,
 } from '../runner-api.js';
+import {
+  BuildContext,
+  BuildLogResponse,
+  BuildResponse,
+  BuildsResponse,
+  type BuildReport,
+} from '../builds.js';
 import { ROUTES, pathOf, type Route } from './routes.js';
 import {
   Transport,
@@ -157,6 +164,16 @@ export class OrreryClient {
     update: (id: string, patch: In<typeof EnvironmentPatch>) =>
       this.json(ROUTES.updateEnvironment, EnvironmentResponse, { params: { id } }, patch),
     delete: (id: string) => this.none(ROUTES.deleteEnvironment, { params: { id } }),
+  };
+
+  /** An Environment's builds; `log` with waitMs waits for the next line (long-poll). */
+  readonly builds = {
+    start: (environmentId: string) =>
+      this.json(ROUTES.startBuild, BuildResponse, { params: { id: environmentId } }),
+    list: (environmentId: string) =>
+      this.json(ROUTES.listBuilds, BuildsResponse, { params: { id: environmentId } }),
+    log: (buildId: string, query: { after?: number; waitMs?: number } = {}, signal?: SignalLike) =>
+      this.json(ROUTES.buildLog, BuildLogResponse, { params: { id: buildId }, query, signal }),
   };
 
   readonly sessions = {
@@ -270,6 +287,10 @@ export class OrreryClient {
       this.none(ROUTES.sessionFinished, { params: { id: sessionId } }, {}),
     reportEngines: (body: In<typeof EngineReport>) => this.none(ROUTES.reportEngines, {}, body),
     installation: (signal?: SignalLike) => this.json(ROUTES.installation, InstallationResponse, { signal }),
+    buildContext: (buildId: string) =>
+      this.json(ROUTES.buildContext, BuildContext, { params: { id: buildId } }),
+    buildReport: (buildId: string, body: In<typeof BuildReport>) =>
+      this.none(ROUTES.buildReport, { params: { id: buildId } }, body),
   };
 
   /** What the runners see of their Docker engines (admins). */

@@ -103,6 +103,12 @@ export const ROUTES = {
   putModelKey: route('PUT', '/model-providers/{provider}/key'),
   deleteModelKey: route('DELETE', '/model-providers/{provider}/key'),
   putModelBaseUrls: route('PUT', '/model-providers/base-urls'),
+
+  startBuild: route('POST', '/environments/{id}/builds'),
+  listBuilds: route('GET', '/environments/{id}/builds'),
+  buildLog: route('GET', '/builds/{id}/log'),
+  buildContext: route('GET', '/runner/builds/{id}/context'),
+  buildReport: route('POST', '/runner/builds/{id}/report'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */

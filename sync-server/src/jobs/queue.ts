@@ -37,6 +37,8 @@ export class JobQueue {
   private readonly waiters = new Set<Waiter>();
   /** Callers waiting for a job's outcome (enhance requests), by job id. */
   private readonly outcomes = new Map<string, (outcome: JobOutcome) => void>();
+  /** After a build job ends: its build record is closed if the runner left it open. */
+  onBuildDone: (buildId: string, outcome: 'done' | 'failed', detail: string) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -98,6 +100,20 @@ export class JobQueue {
          VALUES (?, ?, 'enhance', ?, 'pending', 0, ?, ?, ?)`,
       )
       .run(id, orgId, payload.sessionId ?? '', JSON.stringify(payload), now, now);
+    this.wakeWaiters();
+    return id;
+  }
+
+  /** Adds a build job for an Environment build record; returns the job's id. */
+  enqueueBuild(orgId: string, buildId: string): string {
+    const id = newId();
+    const now = this.clock();
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
+         VALUES (?, ?, 'build_environment', '', 'pending', 0, ?, ?, ?)`,
+      )
+      .run(id, orgId, JSON.stringify({ buildId }), now, now);
     this.wakeWaiters();
     return id;
   }
@@ -188,12 +204,15 @@ export class JobQueue {
            attempts = attempts + 1, updated_at = ? WHERE id = ?`,
         )
         .run(leaseToken, leaseExpiresAt, runnerId, now, row.id);
-      const payload = row.payload ? (JSON.parse(row.payload) as EnhancePayload) : undefined;
+      const carried = row.payload ? (JSON.parse(row.payload) as unknown) : undefined;
+      const build = row.kind === 'build_environment' ? (carried as { buildId: string }) : undefined;
+      const payload = row.kind === 'enhance' ? (carried as EnhancePayload | undefined) : undefined;
       return {
         id: row.id,
         kind: row.kind,
         sessionId: row.session_id || null,
         ...(payload ? { payload } : {}),
+        ...(build ? { buildId: build.buildId } : {}),
         leaseToken,
         leaseExpiresAt,
         attempts: row.attempts,
@@ -246,6 +265,11 @@ export class JobQueue {
     return row;
   }
 
+  /** Throws conflict unless the caller holds the job's live lease. */
+  checkLease(orgId: string, jobId: string, leaseToken: string): void {
+    this.leased(orgId, jobId, leaseToken);
+  }
+
   heartbeat(orgId: string, jobId: string, leaseToken: string): number {
     return this.db.transaction(() => {
       this.leased(orgId, jobId, leaseToken);
@@ -276,6 +300,9 @@ export class JobQueue {
       return row;
     })();
     if (row.kind === 'turn') this.onTurnDone(row.session_id);
+    if (row.kind === 'build_environment' && row.payload) {
+      this.onBuildDone((JSON.parse(row.payload) as { buildId: string }).buildId, outcome, detail);
+    }
     this.outcomes.get(jobId)?.({ outcome, detail, result });
   }
 

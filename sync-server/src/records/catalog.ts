@@ -236,6 +236,11 @@ export class Catalog {
     return toEnvironment(this.readable('environment', user, id));
   }
 
+  /** An Environment the user may change (Build now), or the reason they may not. */
+  environmentToChange(user: User, id: string): Environment {
+    return toEnvironment(this.changeable('environment', user, id));
+  }
+
   environmentForRunner(orgId: string, id: string): Environment | null {
     const row = this.rowOfOrg('environment', orgId, id);
     return row ? toEnvironment(row) : null;

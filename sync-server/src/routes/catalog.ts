@@ -11,6 +11,7 @@ import {
   ExpertsResponse,
 } from '@orrery/shared';
 import type { Services } from '../services.js';
+import { buildIfChanged } from './builds.js';
 import { IdParam, body, errors, json, presentFields, router, security, userOf } from './common.js';
 
 export function expertRoutes(s: Services) {
@@ -130,9 +131,12 @@ export function environmentRoutes(s: Services) {
       },
     }),
     (c) => {
+      const user = userOf(c);
       const input = c.req.valid('json');
-      s.repositoryCredentials.checkRepositories(userOf(c), input.repositories);
-      return c.json({ environment: s.catalog.createEnvironment(userOf(c), input) }, 201);
+      s.repositoryCredentials.checkRepositories(user, input.repositories);
+      const environment = s.catalog.createEnvironment(user, input);
+      buildIfChanged(s, environment, user.id, true);
+      return c.json({ environment }, 201);
     },
   );
   app.openapi(
@@ -163,12 +167,12 @@ export function environmentRoutes(s: Services) {
       },
     }),
     async (c) => {
+      const user = userOf(c);
       const patch = await presentFields(c, c.req.valid('json'));
-      if (patch.repositories) s.repositoryCredentials.checkRepositories(userOf(c), patch.repositories);
-      return c.json(
-        { environment: s.catalog.updateEnvironment(userOf(c), c.req.valid('param').id, patch) },
-        200,
-      );
+      if (patch.repositories) s.repositoryCredentials.checkRepositories(user, patch.repositories);
+      const environment = s.catalog.updateEnvironment(user, c.req.valid('param').id, patch);
+      buildIfChanged(s, environment, user.id, false);
+      return c.json({ environment }, 200);
     },
   );
   app.openapi(

@@ -104,9 +104,11 @@ export function runnerRoutes(s: Services) {
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
       const expert = s.catalog.expertForRunner(row.org_id, row.expert_id);
       if (!expert) throw notFound(`The Expert ${row.expert_id} of this session no longer exists.`);
-      const environment = row.environment_id
+      const current = row.environment_id
         ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
+      // The last good build stays in use while a newer one is queued, running or failed.
+      const environment = current && s.builds.asInUse(current);
       const secrets = s.secrets.forSession(row.org_id, row.owner_id);
       const repositoryCredentials = s.repositoryCredentials.forRunner(
         row.org_id,
@@ -141,10 +143,17 @@ export function runnerRoutes(s: Services) {
       const runner = serviceOf(c);
       const expert = s.catalog.expertForRunner(runner.orgId, c.req.valid('param').id);
       if (!expert) throw notFound('No such Expert in your organisation.');
-      const environment = expert.defaultEnvironmentId
+      const current = expert.defaultEnvironmentId
         ? s.catalog.environmentForRunner(runner.orgId, expert.defaultEnvironmentId)
         : null;
-      return c.json({ expert, environment, models: s.modelSettings.forRunner(runner.orgId) }, 200);
+      return c.json(
+        {
+          expert,
+          environment: current && s.builds.asInUse(current),
+          models: s.modelSettings.forRunner(runner.orgId),
+        },
+        200,
+      );
     },
   );
 

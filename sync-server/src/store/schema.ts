@@ -253,4 +253,33 @@ export const MIGRATIONS: readonly string[] = [
     updated_by TEXT NOT NULL REFERENCES users(id)
   );
   `,
+  // Environment builds (shared/src/builds.ts): one row per build with what it
+  // was built from, and its log lines (the last MAX_BUILD_LOG_LINES of each).
+  `
+  CREATE TABLE environment_builds (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'building', 'ready', 'failed')),
+    step TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    requested_by TEXT,
+    job_id TEXT,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    lines INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX environment_builds_env ON environment_builds(environment_id, created_at);
+  CREATE TABLE environment_build_lines (
+    build_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    stream TEXT NOT NULL,
+    text TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (build_id, n)
+  ) WITHOUT ROWID;
+  `,
 ];

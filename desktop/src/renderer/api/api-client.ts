@@ -159,6 +159,12 @@ export class ApiClient {
   signOutSignIn = (id: string) => this.api.account.signOut(id);
   signOutOthers = () => this.api.account.signOutOthers();
 
+  // Environment builds: Build now, the list with the build in use, and a build's log (long-poll with waitMs).
+  startBuild = (environmentId: string) => this.api.builds.start(environmentId);
+  listBuilds = (environmentId: string) => this.api.builds.list(environmentId);
+  buildLog = (buildId: string, query: { after?: number; waitMs?: number }, signal?: AbortSignal) =>
+    this.api.builds.log(buildId, query, signal);
+
   /**
    * Uploads one attachment's bytes. XMLHttpRequest rather than fetch, because
    * only it reports upload progress in browsers; its answer is read by the

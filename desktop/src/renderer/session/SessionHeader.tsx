@@ -10,6 +10,7 @@ import { useSessionMenu } from '../sidebar/use-session-menu.js';
 import { useUi } from '../state/store.js';
 import { EnvironmentBadge } from './EnvironmentBadge.js';
 import { displayName } from '../common/display-name.js';
+import { settingsHref } from '../app/router.js';
 
 export function SessionHeader({
   session,
@@ -56,6 +57,11 @@ export function SessionHeader({
           {running && <span className="working">Working…</span>}
         </div>
         {environment.detail && <p className="env-detail">{displayName(environment.detail)}</p>}
+        {environment.status === 'building' && session.environmentId && (
+          <a className="env-build-link" href={settingsHref('environments', session.environmentId)}>
+            Follow the build log
+          </a>
+        )}
       </div>
       <div className="session-actions">
         {session.access === 'owner' && (

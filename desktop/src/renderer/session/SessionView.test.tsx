@@ -249,4 +249,20 @@ describe('SessionView', () => {
     await expect.poll(() => services.userDoc.draft(session.id)).toBe('half-typed thought');
     expect(services.userDoc.recent()[0]?.sessionId).toBe(session.id);
   });
+
+  it("shows a build's progress while the session waits for its Environment, with a link to the build log", async () => {
+    const session = sessionItem(account.user.id, { environmentId: 'env-building' });
+    await openSession(session, (doc) =>
+      doc.setEnvironment(
+        'building',
+        'Building the Environment “Rails”: running the setup script. Latest output: Installing rails 8.0.2',
+        1,
+      ),
+    );
+    await expect.element(page.getByRole('status', { name: /Environment: Building/ })).toBeVisible();
+    await expect.element(page.getByText(/Latest output: Installing rails 8.0.2/)).toBeVisible();
+    await expect
+      .element(page.getByRole('link', { name: 'Follow the build log' }))
+      .toHaveAttribute('href', '#/settings/environments/env-building');
+  });
 });
