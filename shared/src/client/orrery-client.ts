@@ -2,6 +2,7 @@
 // tests: one method per route of ROUTES, grouped by resource, request bodies
 // typed from the shared schemas and answers parsed with them.
 import type { z } from 'zod';
+import type { PutRepositoryCredentialRequest } from '../api.js';
 import {
   AttachmentResponse,
   CatchUpResponse,
@@ -19,7 +20,6 @@ import {
   ModelProvidersResponse,
   ModelSettingsResponse,
   type KeyedProvider,
-  PutRepositoryCredentialRequest,
   RepositoryCredentialResponse,
   RepositoryCredentialsResponse,
   SecretResponse,

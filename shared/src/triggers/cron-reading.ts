@@ -35,7 +35,7 @@ function and(items: string[]): string {
 /** The single values of a list field ("1,15" → [1, 15]), or null if it has ranges or steps. */
 function list(index: number, text: string): number[] | null {
   const values = text.split(',').map((part) => fieldValue(CRON_FIELDS[index]!, part));
-  return values.every((v) => v !== null) ? (values) : null;
+  return values.every((v) => v !== null) ? values : null;
 }
 
 function step(text: string): number | null {

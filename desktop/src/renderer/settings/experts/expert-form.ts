@@ -25,7 +25,8 @@ export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
   edit_file: 'Changes part of a file by replacing exact text.',
   list_files: 'Lists the files and folders of the workspace.',
   search_text: 'Searches the workspace’s files for text.',
-  inspect_repository: 'Reads a repository’s manifests (package.json, pyproject.toml, …) to draft an Environment.',
+  inspect_repository:
+    'Reads a repository’s manifests (package.json, pyproject.toml, …) to draft an Environment.',
   propose_environment: 'Proposes an Environment definition as a card the user can review and create.',
 };
 
