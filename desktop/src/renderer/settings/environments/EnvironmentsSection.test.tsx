@@ -188,7 +188,7 @@ describe('repository rows', () => {
     await userEvent.click(page.getByRole('button', { name: 'Remove repository 3' }));
     expect(page.getByRole('textbox', { name: /^Repository \d URL$/ }).elements()).toHaveLength(2);
     await userEvent.click(page.getByRole('button', { name: 'Save changes' }));
-    await expect.element(page.getByRole('status')).toHaveTextContent('Saved.');
+    await expect.element(page.getByText('Saved.', { exact: true })).toBeVisible();
     const stored = (await clientOf(server.admin).environment(env.id)).environment;
     expect(stored.repositories).toEqual([
       { url: 'https://git.example.com/second.git', ref: 'v2.0' },
@@ -225,7 +225,7 @@ describe('time limits in human units', () => {
     await userEvent.fill(idle, '1.5');
     await expect.element(page.getByText('= 1 h 30 min')).toBeVisible();
     await userEvent.click(page.getByRole('button', { name: 'Save changes' }));
-    await expect.element(page.getByRole('status')).toHaveTextContent('Saved.');
+    await expect.element(page.getByText('Saved.', { exact: true })).toBeVisible();
     const stored = (await clientOf(server.admin).environment(env.id)).environment;
     expect(stored.idleTimeoutMs).toBe(90 * 60_000);
     expect(stored.maxRunTimeMs).toBe(24 * 3_600_000);

@@ -211,24 +211,24 @@ export function variableErrors(draft: EnvironmentDraft, byName: FieldErrors): Fi
 const drafts = new Map<string, EnvironmentDraft>();
 
 /**
- * The draft being edited for this key ("new" or an id), if any. For "new",
- * an Environment the Advisor proposed and someone chose to review (see
- * session/environment-draft.ts) counts as a draft until it is saved or discarded.
+ * The draft being edited for this key ("new" or an id), if any. For "new", an
+ * Environment the Advisor proposed and someone just chose to review (see
+ * session/environment-draft.ts) takes the place of an older unsaved draft:
+ * it is what they asked to see.
  */
 export function storedDraft(key: string): EnvironmentDraft | undefined {
-  const kept = drafts.get(key);
-  if (kept || key !== 'new') return kept;
-  const proposed = proposedEnvironment();
-  if (!proposed) return undefined;
-  const draft = draftOf(proposed);
-  drafts.set(key, draft);
-  return draft;
+  if (key === 'new') {
+    const proposed = takeProposedEnvironment();
+    if (proposed) drafts.set(key, draftOf(proposed));
+  }
+  return drafts.get(key);
 }
 
-function proposedEnvironment(): EnvironmentInput | undefined {
+function takeProposedEnvironment(): EnvironmentInput | undefined {
   let text: string | null = null;
   try {
     text = sessionStorage.getItem(NEW_ENVIRONMENT_DRAFT_KEY);
+    sessionStorage.removeItem(NEW_ENVIRONMENT_DRAFT_KEY);
   } catch {
     return undefined; // storage switched off: nothing was handed over
   }
