@@ -112,6 +112,15 @@ test('an admin makes an organisation Expert in Settings; a member sees it read-o
   await bobPage.setViewportSize({ width: 390, height: 844 });
   await expect(sidebar(bobPage)).not.toBeInViewport();
   await saveScreenshot(bobPage, 'home-expert-unavailable-390');
+  await bobPage.setViewportSize({ width: 1280, height: 800 });
+  // The Expert picker of Triggers marks it too, and says why its triggers would start nothing.
+  await bobPage.goto(`${server}/#/settings/triggers`);
+  const picker = bobPage.getByRole('combobox', { name: 'Expert' });
+  await expect(picker.getByRole('option', { name: 'Coding agent (unavailable)' })).toHaveCount(1);
+  await picker.selectOption({ label: 'Coding agent (unavailable)' });
+  await expect(bobPage.getByRole('status').filter({ hasText: 'its triggers start no session' })).toHaveText(
+    `Coding agent cannot run now, so its triggers start no session. ${NO_ANTHROPIC_KEY}`,
+  );
 
   // ── the admin stores an Anthropic key in Settings: Home lets the member start on it ──
   await page.goto(`${server}/#/settings/models`);

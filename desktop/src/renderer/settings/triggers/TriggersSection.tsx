@@ -4,6 +4,7 @@
 import type { Expert } from '@orrery/shared';
 import { settingsHref } from '../../app/router.js';
 import { useServices } from '../../app/services-context.js';
+import { useModelProviders } from '../../common/use-model-providers.js';
 import { useExperts } from '../../home/use-experts.js';
 import type { SectionProps } from '../sections.js';
 import { NewTriggerForm } from './NewTriggerForm.js';
@@ -37,6 +38,9 @@ function ExpertTriggers({ experts, item }: { experts: Expert[]; item: string | n
   const { account } = useServices();
   const expert = experts.find((e) => e.id === item) ?? experts[0] ?? null;
   const triggers = useTriggers(expert?.id ?? null);
+  // Marked as on every Expert picker: a trigger on an Expert that cannot run starts nothing.
+  const { unavailable } = useModelProviders();
+  const cannotRun = expert ? unavailable(expert.model) : null;
   if (!expert) return <p>There are no Experts yet; make one in Settings → Experts first.</p>;
 
   return (
@@ -55,10 +59,15 @@ function ExpertTriggers({ experts, item }: { experts: Expert[]; item: string | n
         >
           {experts.map((e) => (
             <option key={e.id} value={e.id}>
-              {e.name}
+              {unavailable(e.model) ? `${e.name} (unavailable)` : e.name}
             </option>
           ))}
         </select>
+        {cannotRun && (
+          <p className="field-error" role="status">
+            {expert.name} cannot run now, so its triggers start no session. {cannotRun}
+          </p>
+        )}
       </div>
       {account.user.role !== 'admin' && (
         <p className="managed-note" role="note">
