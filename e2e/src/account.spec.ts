@@ -103,7 +103,7 @@ test('a person renames themself, changes their password (other devices signed ou
   });
   await saveScreenshot(page, 'desktop-session-dark');
   await page.goto(`${server}/#/settings/secrets`);
-  await expect(page.getByRole('heading', { name: 'Secrets', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Secrets', level: 2 })).toBeVisible();
   await saveScreenshot(page, 'desktop-settings-dark');
 
   // "System" follows the device's setting, here a light one.

@@ -121,6 +121,7 @@ test('an admin makes an organisation Expert in Settings; a member sees it read-o
   await expect(bobPage.getByRole('status').filter({ hasText: 'its triggers start no session' })).toHaveText(
     `Coding agent cannot run now, so its triggers start no session. ${NO_ANTHROPIC_KEY}`,
   );
+  await bobPage.goto(`${server}/#/`);
   await bobPage.setViewportSize({ width: 390, height: 844 });
 
   // ── the admin stores an Anthropic key in Settings: Home lets the member start on it ──
