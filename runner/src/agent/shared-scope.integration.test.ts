@@ -55,7 +55,17 @@ describe('two runners of one installation on one engine', () => {
     // A second runner starts beside it (adopting, following events) but does not take the session's work.
     const second = await startRunner(server, { scope, claiming: false });
     runners.push(second);
-    await first.manager.pause(sessionId);
+    // The reply can land a moment before the command's bookkeeping ends; a pause is refused until it has.
+    await expect
+      .poll(
+        () =>
+          first.manager.pause(sessionId).then(
+            () => 'paused',
+            (error: unknown) => String(error),
+          ),
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe('paused');
     await new Promise((r) => setTimeout(r, 3_000));
     expect(second.manager.status(sessionId)).toBe('none');
     expect(first.manager.status(sessionId)).toBe('paused');
