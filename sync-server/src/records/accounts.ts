@@ -4,10 +4,8 @@ import type { Db } from '../store/db.js';
 import { hashPassword, hashToken, newId, newToken, verifyPassword } from '../auth/secrets.js';
 
 export const USER_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** A sign-in's last use (and so its person's "last active") is written at most this often, so token use stays a read. */
 const LAST_USED_GRAIN_MS = 60 * 1000;
-
-/** "Last active" is written at most this often per person, so token use stays a read. */
-export const ACTIVITY_GRANULARITY_MS = 60_000;
 
 /** Who a token speaks for; expiresAt is null for service tokens, which live until revoked. */
 export type Principal =
@@ -22,7 +20,6 @@ interface UserRow {
   role: Role;
   password_hash: string;
   created_at: number;
-  last_active_at: number | null;
   deactivated_at: number | null;
 }
 
@@ -38,7 +35,6 @@ const toUser = (r: UserRow): User => ({
 export class Accounts {
   private dummy: Promise<string> | null = null;
   /** When each person's last activity was written (this process only). */
-  private readonly activityWritten = new Map<string, number>();
 
   private dummyHash(): Promise<string> {
     return (this.dummy ??= hashPassword('not a password anyone has'));
@@ -133,15 +129,6 @@ export class Accounts {
       )
       .all(this.clock(), userId)
       .map((r) => r.id);
-  }
-
-  /** Notes that a person used the app now; writes at most once a minute per person. */
-  noteActivity(userId: string): void {
-    const now = this.clock();
-    const written = this.activityWritten.get(userId);
-    if (written !== undefined && now - written < ACTIVITY_GRANULARITY_MS) return;
-    this.activityWritten.set(userId, now);
-    this.db.prepare('UPDATE users SET last_active_at = ? WHERE id = ?').run(now, userId);
   }
 
   /** The user when the password matches; null otherwise (no hint which part was wrong). */
@@ -273,7 +260,6 @@ export class Accounts {
     // Deactivation revokes the tokens too; this holds should one be missed.
     if (!userRow || userRow.deactivated_at !== null) return null;
     const user = toUser(userRow);
-    this.noteActivity(user.id);
     return { kind: 'user', tokenId: row.id, orgId: user.orgId, expiresAt: row.expires_at, user };
   }
 

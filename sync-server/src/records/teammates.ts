@@ -26,7 +26,10 @@ const toMember = (r: MemberRow): Member => ({
   deactivatedAt: r.deactivated_at,
 });
 
-const COLUMNS = 'id, name, email, role, created_at, last_active_at, deactivated_at';
+// When someone was last active is when they last used any of their sign-ins
+// (each token's last use is written at most once a minute as it is checked).
+const COLUMNS = `id, name, email, role, created_at, deactivated_at,
+  (SELECT MAX(last_used_at) FROM tokens WHERE tokens.user_id = users.id AND kind = 'user') AS last_active_at`;
 
 /** Why a change was refused, for the route to put into words. */
 export type Refusal = 'not-found' | 'last-admin' | 'deactivated';

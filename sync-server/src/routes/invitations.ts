@@ -164,7 +164,6 @@ export function invitationRoutes(s: Services) {
       const result = s.invitations.accept(token, name, hash);
       if (typeof result === 'string') throw unusable(result, before.row.org_id);
       const { token: bearer, expiresAt } = s.accounts.issueUserToken(result);
-      s.accounts.noteActivity(result.id);
       return c.json(
         { token: bearer, expiresAt, user: result, organisation: s.accounts.organisation(result.orgId) },
         200,

@@ -213,7 +213,6 @@ export const MIGRATIONS: readonly string[] = [
   // minute), deactivation (kept, never deleted: their sessions stay), and
   // one-time invitations, of which only a hash of the link's token is kept.
   `
-  ALTER TABLE users ADD COLUMN last_active_at INTEGER;
   ALTER TABLE users ADD COLUMN deactivated_at INTEGER;
   CREATE TABLE invitations (
     id TEXT PRIMARY KEY,
@@ -235,6 +234,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tokens ADD COLUMN user_agent TEXT;
   ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
+  CREATE INDEX tokens_user ON tokens(user_id, last_used_at);
   `,
   // Settings → Model providers: API keys sealed like shared secrets, and allowed base URLs.
   `
