@@ -1,6 +1,7 @@
-import type { BuildLogResponse, BuildsResponse, Job, SessionContext } from '@orrery/shared';
+import type { BuildLogResponse, SessionContext } from '@orrery/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type Person, type TestServer } from '../test-support.js';
+import { buildsKit } from './builds-test-kit.js';
 
 let t: TestServer;
 let member: Person;
@@ -13,49 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const definition = (name: string, scope: 'personal' | 'organisation' = 'organisation') => ({
-  name,
-  image: 'orrery/env-base:bookworm',
-  setupScript: 'echo hello',
-  scope,
-});
-
-async function createEnvironment(token: string, name: string, scope?: 'personal' | 'organisation') {
-  const res = await t.api<{ environment: { id: string } }>(
-    token,
-    'POST',
-    '/api/environments',
-    definition(name, scope),
-  );
-  expect(res.status).toBe(201);
-  return res.body.environment.id;
-}
-
-async function builds(token: string, environmentId: string) {
-  return t.api<BuildsResponse>(token, 'GET', `/api/environments/${environmentId}/builds`);
-}
-
-/** What a runner does: claim the build job. */
-async function claimBuild(): Promise<Job> {
-  const res = await t.api<{ job: Job | null }>(runner, 'POST', '/api/runner/claim', {
-    runnerId: 'test',
-    waitMs: 0,
-    kinds: ['build_environment'],
-  });
-  expect(res.body.job?.kind).toBe('build_environment');
-  return res.body.job as Job;
-}
-
-async function report(job: Job, body: Record<string, unknown>) {
-  return t.api(runner, 'POST', `/api/runner/builds/${job.buildId}/report`, {
-    leaseToken: job.leaseToken,
-    ...body,
-  });
-}
-
-async function complete(job: Job, outcome: 'done' | 'failed') {
-  await t.api(runner, 'POST', `/api/runner/jobs/${job.id}/complete`, { leaseToken: job.leaseToken, outcome });
-}
+const { createEnvironment, builds, claimBuild, report, complete } = buildsKit(
+  () => t,
+  () => runner,
+);
 
 describe('Environment builds', () => {
   it('builds a new Environment, shows its log to whoever may see it, and marks it in use when ready', async () => {
