@@ -7,6 +7,7 @@
 // sync-server/src/routes/openapi.test.ts checks against the document.
 // Errors: ApiErrorBody ({ error: { code, message, fields? } }) with a 4xx/5xx status.
 import { z } from 'zod';
+import { Forge } from './changes.js';
 import { secretNameProblem } from './env-names.js';
 import { cronFieldProblem } from './triggers/cron.js';
 import {
@@ -393,6 +394,8 @@ export const RepositoryCredentialSummary = z.strictObject({
   /** The one git host it is sent to, e.g. "github.com" or "git.example.com:8443". */
   host: z.string().min(1).max(255),
   kind: RepositoryCredentialKind,
+  /** The forge behind the host, for pull requests; null when it takes none through Orrery. */
+  forge: Forge.nullable().optional(),
   updatedAt: Timestamp,
   updatedBy: z.string(),
 });
@@ -411,6 +414,8 @@ export const PutRepositoryCredentialRequest = z.strictObject({
     .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/, 'must be a host name, optionally with :port'),
   kind: RepositoryCredentialKind,
   value: PutSecretRequest.shape.value,
+  /** Defaults to what the host says of itself (github.com, gitlab.com), else none. */
+  forge: Forge.nullable().optional(),
 });
 export type PutRepositoryCredentialRequest = z.infer<typeof PutRepositoryCredentialRequest>;
 

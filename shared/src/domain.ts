@@ -55,6 +55,9 @@ export const ToolName = z.enum([
   // The Orrery Advisor's: they run on the runner, not in the Environment (see runner/src/agent/advisor-tools.ts).
   'inspect_repository',
   'propose_environment',
+  // Ship the agent's work: they run on the runner, which holds the repository credentials (runner/src/changes).
+  'commit_changes',
+  'open_pull_request',
 ]);
 export type ToolName = z.infer<typeof ToolName>;
 export const ALL_TOOLS: readonly ToolName[] = ToolName.options;
@@ -75,8 +78,22 @@ export const Capabilities = z.strictObject({
   tools: z.array(ToolName).max(ALL_TOOLS.length),
   /** Integration names the Expert may use (e.g. "slack"); none are required. */
   integrations: z.array(z.string().min(1).max(60)).max(20).default([]),
+  /**
+   * Tools the session's owner approves each time the agent calls them (the
+   * call waits in the transcript for Approve or Deny). Absent: shipping asks
+   * (DEFAULT_APPROVAL).
+   */
+  approval: z.array(ToolName).max(ALL_TOOLS.length).optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
+
+/** The tools that wait for the owner's approval when an Expert says nothing about it. */
+export const DEFAULT_APPROVAL: readonly ToolName[] = ['commit_changes', 'open_pull_request'];
+
+/** Whether the agent's call of this tool waits for the session owner's Approve. */
+export function needsApproval(capabilities: Capabilities, tool: ToolName): boolean {
+  return (capabilities.approval ?? DEFAULT_APPROVAL).includes(tool);
+}
 
 export const ExpertInput = z.strictObject({
   name: z.string().trim().min(1).max(120),

@@ -18,3 +18,4 @@ export * from './triggers/cron-reading.js';
 export * from './triggers/webhook-filter.js';
 export * from './availability.js';
 export * from './builds.js';
+export * from './changes.js';

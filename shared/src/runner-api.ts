@@ -14,6 +14,7 @@
 //   GET  /api/attachments/:sha256?session=<id>  the content of an attachment of that session
 //   WS   /sync/session/<id>?token=<service token>  read-write, as for the owner
 import { z } from 'zod';
+import { SessionAction, SessionActionFailure, SessionActionResult, Forge } from './changes.js';
 import { Environment, Expert, Id, ModelProvider, Session, Timestamp } from './domain.js';
 
 export const LEASE_MS = 15_000;
@@ -32,6 +33,11 @@ export const JobKind = z.enum([
   'restart_environment',
   /** Build an Environment's snapshot now (Build now, or its definition changed); see builds.ts. */
   'build_environment',
+  /**
+   * A person asked to restore a checkpoint, commit, push, open a pull request
+   * or download a patch (changes.ts); the result travels back with completion.
+   */
+  'session_action',
 ]);
 export type JobKind = z.infer<typeof JobKind>;
 
@@ -61,6 +67,9 @@ export const Job = z.strictObject({
   payload: EnhancePayload.optional(),
   /** A 'build_environment' job's build. */
   buildId: Id.optional(),
+  /** A 'session_action' job's action, and the person who asked for it. */
+  action: SessionAction.optional(),
+  requesterId: Id.optional(),
   leaseToken: z.string(),
   leaseExpiresAt: Timestamp,
   /** How many times this job was claimed before; >0 means an earlier runner lost it. */
@@ -88,6 +97,10 @@ export const CompleteRequest = z.strictObject({
   detail: z.string().max(2000).default(''),
   /** An 'enhance' job's answer. */
   result: EnhanceResult.optional(),
+  /** A 'session_action' job's answer when it is done, */
+  actionResult: SessionActionResult.optional(),
+  /** or why it failed, when it failed in a way people can act on. */
+  failure: SessionActionFailure.optional(),
 });
 export type CompleteRequest = z.infer<typeof CompleteRequest>;
 
@@ -101,6 +114,8 @@ export const RunnerRepositoryCredential = z.strictObject({
   host: z.string().min(1).max(255),
   kind: z.enum(['https-token', 'ssh-key']),
   value: z.string(),
+  /** The forge behind the host, for pull requests; absent when it takes none (or from older servers). */
+  forge: Forge.optional(),
 });
 export type RunnerRepositoryCredential = z.infer<typeof RunnerRepositoryCredential>;
 

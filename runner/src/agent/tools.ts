@@ -17,6 +17,19 @@ export interface ToolContext {
   env?: Record<string, string>;
   /** For the Advisor's runner-side tools; absent where the runner offers none. */
   advisor?: AdvisorContext;
+  /** Committing and opening pull requests, done by the runner (it holds the credentials); absent where it cannot. */
+  ship?: ShipContext;
+}
+
+/** The same path a person's Commit and Open pull request take (runner/src/changes). */
+export interface ShipContext {
+  commit(input: { repository?: string | undefined; message: string }): Promise<string>;
+  openPullRequest(input: {
+    repository?: string | undefined;
+    title: string;
+    body: string;
+    base?: string | undefined;
+  }): Promise<string>;
 }
 
 export interface ToolOutcome {
@@ -228,6 +241,70 @@ function runnerSide<S extends z.ZodType>(t: AdvisorTool<S>): Tool<S> {
   };
 }
 
+const commitChanges = tool({
+  spec: {
+    name: 'commit_changes',
+    description:
+      'Commit every change in a repository of the workspace (tracked, new and deleted files; ignored files stay out) with the given message. Names the repository by its folder under /workspace when the Environment has several.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        message: { type: 'string', description: 'The commit message: a subject line, a blank line, a body.' },
+        repository: { type: 'string', description: 'The repository folder under /workspace (optional).' },
+      },
+      required: ['message'],
+    },
+  },
+  input: z.object({
+    message: z.string().trim().min(1).max(10_000),
+    repository: z.string().max(4096).optional(),
+  }),
+  async run(input, ctx) {
+    if (!ctx.ship) return fail('commit_changes is not available in this session.');
+    const text = await ctx.ship.commit({ repository: input.repository, message: input.message });
+    ctx.onOutput(`${text}\n`);
+    return ok(text);
+  },
+});
+
+const openPullRequest = tool({
+  spec: {
+    name: 'open_pull_request',
+    description:
+      "Push the repository's commits to a new branch named after the session and open a pull request (GitLab: merge request) with this title and body. Commit first with commit_changes.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        title: { type: 'string' },
+        body: { type: 'string', description: 'Markdown: what changed and why, how it was tested.' },
+        base: {
+          type: 'string',
+          description: 'The branch to merge into (default: the one the Environment checks out).',
+        },
+        repository: { type: 'string', description: 'The repository folder under /workspace (optional).' },
+      },
+      required: ['title', 'body'],
+    },
+  },
+  input: z.object({
+    title: z.string().trim().min(1).max(256),
+    body: z.string().max(65_536),
+    base: z.string().max(255).optional(),
+    repository: z.string().max(4096).optional(),
+  }),
+  async run(input, ctx) {
+    if (!ctx.ship) return fail('open_pull_request is not available in this session.');
+    const text = await ctx.ship.openPullRequest({
+      repository: input.repository,
+      title: input.title,
+      body: input.body,
+      base: input.base,
+    });
+    ctx.onOutput(`${text}\n`);
+    return ok(text);
+  },
+});
+
 const TOOLS = {
   run_command: runCommand,
   read_file: readFile,
@@ -237,6 +314,8 @@ const TOOLS = {
   search_text: searchText,
   inspect_repository: runnerSide(ADVISOR_TOOLS.inspect_repository),
   propose_environment: runnerSide(ADVISOR_TOOLS.propose_environment),
+  commit_changes: commitChanges,
+  open_pull_request: openPullRequest,
 } satisfies Record<ToolName, Tool<z.ZodType>>;
 
 export function toolSpecs(names: readonly ToolName[]): ToolSpec[] {

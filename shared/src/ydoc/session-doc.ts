@@ -15,13 +15,22 @@ export const SESSION_KEYS = {
   queue: 'queue',
   turn: 'turn',
   environment: 'environment',
+  /** The runner's summary of the workspace's changes, and the branches the session pushed. */
+  changes: 'changes',
+  /** Checkpoints of the workspace, by id: before each turn, and before each restore. */
+  checkpoints: 'checkpoints',
+  /** The owner's answers to tool calls that wait for approval, by tool call id. */
+  approvals: 'approvals',
   turnCurrent: 'current',
   stopRequested: 'stopRequested',
 } as const;
 const K = SESSION_KEYS;
 
-export type MessageKind = 'user' | 'agent' | 'tool' | 'notice' | 'environment_proposal';
-export type ToolCallStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled';
+export type MessageKind =
+  'user' | 'agent' | 'tool' | 'notice' | 'environment_proposal' | 'pull_request' | 'restore';
+/** 'awaiting_approval': the Expert's settings make the owner approve this call first. */
+export type ToolCallStatus =
+  'running' | 'awaiting_approval' | 'done' | 'failed' | 'interrupted' | 'cancelled';
 export type NoticeLevel = 'info' | 'warning' | 'error';
 export type TurnState = 'idle' | 'running' | 'stopping';
 export type EnvironmentStatus =
@@ -89,7 +98,58 @@ export interface EnvironmentProposal {
   text: string;
   draft: EnvironmentInput;
 }
-export type TranscriptEntry = UserMessage | AgentMessage | ToolCall | Notice | EnvironmentProposal;
+/** A pull request (or GitLab merge request) the session opened; the header links the newest. */
+export interface PullRequestEntry {
+  kind: 'pull_request';
+  id: string;
+  createdAt: number;
+  turnId: string | null;
+  /** The repository's path in the workspace. */
+  repo: string;
+  url: string;
+  number: number;
+  title: string;
+  forge: 'github' | 'gitlab';
+  branch: string;
+}
+/** The workspace was put back to a checkpoint; restoring `undoCheckpointId` undoes it. */
+export interface RestoreEntry {
+  kind: 'restore';
+  id: string;
+  createdAt: number;
+  turnId: string | null;
+  checkpointId: string;
+  undoCheckpointId: string;
+  text: string;
+}
+export type TranscriptEntry =
+  UserMessage | AgentMessage | ToolCall | Notice | EnvironmentProposal | PullRequestEntry | RestoreEntry;
+
+/** The runner's summary of the workspace's changes (the details are a server record: changes.ts). */
+export interface ChangesState {
+  /** Goes up with every report: the panel reloads the details when it does. */
+  rev: number;
+  computedAt: number | null;
+  repositories: number;
+  files: number;
+  added: number;
+  removed: number;
+  /** Branches this session created on a remote, by repository path, with what it last pushed. */
+  pushed: Record<string, { branch: string; sha: string; remote: string }>;
+}
+
+/** The state of the workspace at one moment, kept in each repository under a private ref. */
+export interface Checkpoint {
+  id: string;
+  /** 'turn': before the turn turnId ran; 'undo': before a restore, to undo it. */
+  kind: 'turn' | 'undo';
+  turnId: string | null;
+  createdAt: number;
+  /** A clean restart of the Environment took it away; it can no longer be restored. */
+  lost: boolean;
+}
+
+export type ApprovalDecision = 'approve' | 'deny';
 
 export interface QueuedMessage {
   id: string;
@@ -365,6 +425,16 @@ export class SessionDoc {
       append: (chunk) => {
         if (chunk) this.doc.transact(() => output.insert(output.length, chunk), this.origin);
       },
+      awaitApproval: (waiting) =>
+        this.doc.transact(
+          () =>
+            map.set('r', {
+              status: waiting ? 'awaiting_approval' : 'running',
+              exitCode: null,
+              durationMs: null,
+            }),
+          this.origin,
+        ),
       finish: (result) =>
         this.doc.transact(
           () =>
@@ -434,6 +504,117 @@ export class SessionDoc {
     }, this.origin);
   }
 
+  // ── changes, checkpoints and approvals ──
+
+  changes(): ChangesState {
+    const m = this.doc.getMap(K.changes);
+    const pushed = m.get('pushed');
+    return {
+      rev: num(m.get('rev')) ?? 0,
+      computedAt: num(m.get('computedAt')),
+      repositories: num(m.get('repositories')) ?? 0,
+      files: num(m.get('files')) ?? 0,
+      added: num(m.get('added')) ?? 0,
+      removed: num(m.get('removed')) ?? 0,
+      pushed: readPushed(pushed),
+    };
+  }
+
+  /** The runner's side: a new report reached the server (rev goes up by one). */
+  setChanges(summary: Omit<ChangesState, 'rev' | 'pushed'>): void {
+    const m = this.doc.getMap(K.changes);
+    this.doc.transact(() => {
+      m.set('rev', (num(m.get('rev')) ?? 0) + 1);
+      m.set('computedAt', summary.computedAt);
+      m.set('repositories', summary.repositories);
+      m.set('files', summary.files);
+      m.set('added', summary.added);
+      m.set('removed', summary.removed);
+    }, this.origin);
+  }
+
+  /** The runner's side: the session pushed `branch` (which it created) to the repository's remote. */
+  setPushed(repo: string, pushed: { branch: string; sha: string; remote: string }): void {
+    const m = this.doc.getMap(K.changes);
+    this.doc.transact(
+      () => m.set('pushed', { ...readPushed(m.get('pushed')), [repo]: { ...pushed } }),
+      this.origin,
+    );
+  }
+
+  checkpoints(): Checkpoint[] {
+    const out: Checkpoint[] = [];
+    for (const [id, raw] of this.doc.getMap(K.checkpoints).entries()) {
+      if (!raw || typeof raw !== 'object') continue;
+      const r = raw as Record<string, unknown>;
+      out.push({
+        id,
+        kind: r.kind === 'undo' ? 'undo' : 'turn',
+        turnId: str(r.turnId),
+        createdAt: num(r.createdAt) ?? 0,
+        lost: r.lost === true,
+      });
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  checkpoint(id: string): Checkpoint | null {
+    return this.checkpoints().find((c) => c.id === id) ?? null;
+  }
+
+  /** The runner's side: a checkpoint was recorded in every repository. */
+  addCheckpoint(checkpoint: Omit<Checkpoint, 'lost'>): void {
+    this.doc.transact(
+      () =>
+        this.doc.getMap(K.checkpoints).set(checkpoint.id, {
+          kind: checkpoint.kind,
+          turnId: checkpoint.turnId,
+          createdAt: checkpoint.createdAt,
+          lost: false,
+        }),
+      this.origin,
+    );
+  }
+
+  /** The runner's side: a clean restart took these checkpoints away. Returns those newly lost. */
+  markCheckpointsLost(ids?: readonly string[]): Checkpoint[] {
+    const lost = this.checkpoints().filter((c) => !c.lost && (!ids || ids.includes(c.id)));
+    if (!lost.length) return [];
+    const m = this.doc.getMap(K.checkpoints);
+    this.doc.transact(() => {
+      for (const c of lost)
+        m.set(c.id, { kind: c.kind, turnId: c.turnId, createdAt: c.createdAt, lost: true });
+    }, this.origin);
+    return lost;
+  }
+
+  addPullRequest(entry: Omit<PullRequestEntry, 'kind' | 'createdAt'> & { now: number }): void {
+    const { now, ...rest } = entry;
+    this.doc.transact(
+      () => messagesOf(this.doc).push([{ ...rest, kind: 'pull_request', createdAt: now }]),
+      this.origin,
+    );
+  }
+
+  addRestore(entry: Omit<RestoreEntry, 'kind' | 'createdAt'> & { now: number }): void {
+    const { now, ...rest } = entry;
+    this.doc.transact(
+      () => messagesOf(this.doc).push([{ ...rest, kind: 'restore', createdAt: now }]),
+      this.origin,
+    );
+  }
+
+  /** The owner's answer to a tool call waiting for approval; null while none was given. */
+  approval(callId: string): ApprovalDecision | null {
+    const v = this.doc.getMap(K.approvals).get(callId);
+    return v === 'approve' || v === 'deny' ? v : null;
+  }
+
+  /** The owner's side: approve or deny a tool call that waits (only the one waiting reads it). */
+  decide(callId: string, decision: ApprovalDecision): void {
+    this.doc.transact(() => this.doc.getMap(K.approvals).set(callId, decision), this.origin);
+  }
+
   /** Calls back after every change, local or remote; returns the unsubscribe. */
   observe(callback: (events: Y.Transaction) => void): () => void {
     const handler = (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => callback(tr);
@@ -449,7 +630,22 @@ export interface AgentMessageWriter {
 
 export interface ToolCallWriter {
   append(chunk: string): void;
+  /** The call waits for the owner's approval (status 'awaiting_approval'), or runs again. */
+  awaitApproval(waiting: boolean): void;
   finish(result: { status: ToolCallStatus; exitCode: number | null; durationMs: number }): void;
+}
+
+function readPushed(raw: unknown): ChangesState['pushed'] {
+  const out: ChangesState['pushed'] = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [repo, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (!v || typeof v !== 'object') continue;
+    const r = v as Record<string, unknown>;
+    const branch = str(r.branch);
+    const sha = str(r.sha);
+    if (branch && sha) out[repo] = { branch, sha, remote: str(r.remote) ?? '' };
+  }
+  return out;
 }
 
 function queuedObject(message: QueuedMessage): Record<string, unknown> {

@@ -94,6 +94,30 @@ export function readEntry(stored: Stored): TranscriptEntry | null {
       if (!draft.success) return null;
       return { ...base, kind: 'environment_proposal', text: str(m.text) ?? '', draft: draft.data };
     }
+    case 'pull_request': {
+      const url = str(m.url);
+      const number = num(m.number);
+      // Only a web address is ever a link people click.
+      if (!url || !/^https?:\/\//i.test(url) || number === null) return null;
+      return {
+        ...base,
+        kind: 'pull_request',
+        repo: str(m.repo) ?? '',
+        url,
+        number,
+        title: str(m.title) ?? '',
+        forge: m.forge === 'gitlab' ? 'gitlab' : 'github',
+        branch: str(m.branch) ?? '',
+      };
+    }
+    case 'restore':
+      return {
+        ...base,
+        kind: 'restore',
+        checkpointId: str(m.checkpointId) ?? '',
+        undoCheckpointId: str(m.undoCheckpointId) ?? '',
+        text: str(m.text) ?? '',
+      };
     default:
       // Entries from a newer schema are skipped rather than misread.
       return null;

@@ -11,6 +11,15 @@
 // | `turn`         | the turn's state                 | —                                   | add, remove                |
 // | `stop-request` | the turn map's stop key          | add, remove                         | add, remove                |
 // | `environment`  | the Environment status           | —                                   | add, remove                |
+// | `changes`      | the changes summary, pushed      | —                                   | add, remove                |
+// |                | branches                         |                                     |                            |
+// | `checkpoints`  | checkpoints of the workspace     | —                                   | add, remove                |
+// | `approvals`    | answers to tool calls waiting    | add ('approve' or 'deny')           | add, remove                |
+// |                | for approval                     |                                     |                            |
+//
+// Pull requests and restores are transcript entries (the runner's). A
+// person restores, commits, pushes and opens pull requests through REST
+// (changes.ts); the server checks access and a runner does the work.
 //
 // "add" is any new content in the part (an overwritten map value counts as
 // added, since it replaces what was there); "remove" deletes existing
@@ -19,7 +28,16 @@
 // which the access check before the upgrade already ensures.
 import { SESSION_KEYS as K } from './session-doc.js';
 
-export type SessionPart = 'meta' | 'transcript' | 'queue' | 'turn' | 'stop-request' | 'environment';
+export type SessionPart =
+  | 'meta'
+  | 'transcript'
+  | 'queue'
+  | 'turn'
+  | 'stop-request'
+  | 'environment'
+  | 'changes'
+  | 'checkpoints'
+  | 'approvals';
 
 /** Who writes: a person (by user id) or a runner speaking with a service token. */
 export type Writer = { kind: 'person'; userId: string } | { kind: 'runner' };
@@ -33,6 +51,9 @@ export const SESSION_WRITERS: Readonly<Record<SessionPart, { add: Kinds; remove:
   turn: { add: ['runner'], remove: ['runner'] },
   'stop-request': { add: ['person', 'runner'], remove: ['person', 'runner'] },
   environment: { add: ['runner'], remove: ['runner'] },
+  changes: { add: ['runner'], remove: ['runner'] },
+  checkpoints: { add: ['runner'], remove: ['runner'] },
+  approvals: { add: ['person', 'runner'], remove: ['runner'] },
 };
 
 /** The part a root type (and, for the turn map, a key of it) belongs to; null for no part. */
@@ -48,6 +69,12 @@ export function sessionPartOf(root: string, key: string | null): SessionPart | n
       return key === K.stopRequested ? 'stop-request' : 'turn';
     case K.environment:
       return 'environment';
+    case K.changes:
+      return 'changes';
+    case K.checkpoints:
+      return 'checkpoints';
+    case K.approvals:
+      return 'approvals';
     default:
       return null;
   }
@@ -57,7 +84,12 @@ export function sessionPartOf(root: string, key: string | null): SessionPart | n
 export function refuseSessionWrite(part: SessionPart, writer: Writer, what: 'add' | 'remove'): string | null {
   if (SESSION_WRITERS[part][what].includes(writer.kind)) return null;
   if (writer.kind === 'runner') return 'a runner does not write queued messages; people queue them';
-  return part === 'transcript' || part === 'turn' || part === 'environment' || part === 'meta'
+  return part === 'transcript' ||
+    part === 'turn' ||
+    part === 'environment' ||
+    part === 'meta' ||
+    part === 'changes' ||
+    part === 'checkpoints'
     ? `only the runner writes the session's ${PART_NAMES[part]}; send a message or ask to stop instead`
     : `you may not change the session's ${PART_NAMES[part]}`;
 }
@@ -69,6 +101,9 @@ const PART_NAMES: Record<SessionPart, string> = {
   turn: 'turn state',
   'stop-request': 'stop request',
   environment: 'Environment status',
+  changes: 'changes summary',
+  checkpoints: 'checkpoints',
+  approvals: 'approvals',
 };
 
 /**
@@ -91,5 +126,8 @@ export function refuseSessionValue(part: SessionPart, writer: Writer, value: unk
     }
   }
   if (part === 'stop-request' && typeof value !== 'string') return 'a stop request names the turn to stop';
+  if (part === 'approvals' && value !== 'approve' && value !== 'deny') {
+    return "an answer to a tool call waiting for approval is 'approve' or 'deny'";
+  }
   return null;
 }

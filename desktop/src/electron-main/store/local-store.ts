@@ -243,7 +243,12 @@ export class LocalStore {
       this.db.transaction(() => {
         this.db.prepare('DELETE FROM messages_fts WHERE session_id = ?').run(sessionId);
         for (const e of entries) {
-          const text = e.kind === 'tool' ? `${e.name} ${e.input}\n${e.output.slice(0, 20_000)}` : e.text;
+          const text =
+            e.kind === 'tool'
+              ? `${e.name} ${e.input}\n${e.output.slice(0, 20_000)}`
+              : e.kind === 'pull_request'
+                ? `${e.title} ${e.url}`
+                : e.text;
           if (text.trim()) insert.run(text, sessionId, e.id, e.kind);
         }
         this.db

@@ -76,6 +76,7 @@ export function summariseToolInput(input: string): string {
 
 const STATUS_TEXT: Record<ToolCall['status'], string> = {
   running: 'Running',
+  awaiting_approval: 'Waiting for approval',
   done: 'Done',
   failed: 'Failed',
   interrupted: 'Interrupted',

@@ -50,7 +50,12 @@ export function tailOf(transcript: readonly TranscriptEntry[], place?: ReadingPl
   let chars = 0;
   for (let i = transcript.length - 1; i >= 0 && entries.length < TAIL_LENGTH; i -= 1) {
     const entry = transcript[i]!;
-    chars += entry.kind === 'tool' ? entry.input.length + entry.output.length : entry.text.length;
+    chars +=
+      entry.kind === 'tool'
+        ? entry.input.length + entry.output.length
+        : entry.kind === 'pull_request'
+          ? entry.title.length + entry.url.length
+          : entry.text.length;
     if (chars > TAIL_MAX_CHARS) break;
     entries.push(entry);
   }

@@ -28,6 +28,8 @@ export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
   inspect_repository:
     'Reads a repository’s manifests (package.json, pyproject.toml, …) to draft an Environment.',
   propose_environment: 'Proposes an Environment definition as a card the user can review and create.',
+  commit_changes: 'Commits the workspace’s changes in a repository, with a message it writes.',
+  open_pull_request: 'Pushes a branch and opens a pull request (or GitLab merge request) for it.',
 };
 
 export function emptyForm(scope: Scope, defaultEnvironmentId: string | null): ExpertForm {
