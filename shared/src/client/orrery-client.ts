@@ -84,6 +84,19 @@ import {
   BuildsResponse,
   type BuildReport,
 } from '../builds.js';
+import {
+  CommitResponse,
+  FileDiff,
+  PullRequestResponse,
+  PushResponse,
+  RestoreResponse,
+  SessionChanges,
+  ShipDraft,
+  type ChangesReport,
+  type CommitRequest,
+  type PullRequestRequest,
+  type PushRequest,
+} from '../changes.js';
 import { ROUTES, pathOf, type Route } from './routes.js';
 import {
   Transport,
@@ -249,6 +262,27 @@ export class OrreryClient {
     },
   };
 
+  /** What the agent changed in a session's repositories, and shipping it (see changes.ts). */
+  readonly changes = {
+    get: (sessionId: string, signal?: SignalLike) =>
+      this.json(ROUTES.workspaceChanges, SessionChanges, { params: { id: sessionId }, signal }),
+    diff: (sessionId: string, repo: string, path: string, signal?: SignalLike) =>
+      this.json(ROUTES.workspaceDiff, FileDiff, { params: { id: sessionId }, query: { repo, path }, signal }),
+    draft: (sessionId: string, repo: string) =>
+      this.json(ROUTES.shipDraft, ShipDraft, { params: { id: sessionId }, query: { repo } }),
+    /** `git format-patch` of the repository's commits and uncommitted changes since the session started. */
+    patch: (sessionId: string, repo: string, signal?: SignalLike) =>
+      this.transport.bytes('GET', pathOf(ROUTES.downloadPatch, { id: sessionId }, { repo }), { signal }),
+    commit: (sessionId: string, body: In<typeof CommitRequest>) =>
+      this.json(ROUTES.commitChanges, CommitResponse, { params: { id: sessionId } }, body),
+    push: (sessionId: string, body: In<typeof PushRequest>) =>
+      this.json(ROUTES.pushBranch, PushResponse, { params: { id: sessionId } }, body),
+    openPullRequest: (sessionId: string, body: In<typeof PullRequestRequest>) =>
+      this.json(ROUTES.openPullRequest, PullRequestResponse, { params: { id: sessionId } }, body),
+    restore: (sessionId: string, checkpointId: string) =>
+      this.json(ROUTES.restoreCheckpoint, RestoreResponse, { params: { id: sessionId, checkpointId } }),
+  };
+
   readonly sync = {
     catchUp: (body: In<typeof CatchUpRequest>) => this.json(ROUTES.catchUp, CatchUpResponse, {}, body),
   };
@@ -289,6 +323,8 @@ export class OrreryClient {
     installation: (signal?: SignalLike) => this.json(ROUTES.installation, InstallationResponse, { signal }),
     buildContext: (buildId: string) =>
       this.json(ROUTES.buildContext, BuildContext, { params: { id: buildId } }),
+    reportChanges: (sessionId: string, body: In<typeof ChangesReport>) =>
+      this.none(ROUTES.reportChanges, { params: { id: sessionId } }, body),
     buildReport: (buildId: string, body: In<typeof BuildReport>) =>
       this.none(ROUTES.buildReport, { params: { id: buildId } }, body),
   };

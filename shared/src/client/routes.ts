@@ -109,6 +109,16 @@ export const ROUTES = {
   buildLog: route('GET', '/builds/{id}/log'),
   buildContext: route('GET', '/runner/builds/{id}/context'),
   buildReport: route('POST', '/runner/builds/{id}/report'),
+
+  workspaceChanges: route('GET', '/sessions/{id}/changes'),
+  workspaceDiff: route('GET', '/sessions/{id}/changes/diff'),
+  shipDraft: route('GET', '/sessions/{id}/changes/draft'),
+  downloadPatch: route('GET', '/sessions/{id}/changes/patch'),
+  commitChanges: route('POST', '/sessions/{id}/changes/commit'),
+  pushBranch: route('POST', '/sessions/{id}/changes/push'),
+  openPullRequest: route('POST', '/sessions/{id}/changes/pull-request'),
+  restoreCheckpoint: route('POST', '/sessions/{id}/checkpoints/{checkpointId}/restore'),
+  reportChanges: route('PUT', '/runner/sessions/{id}/changes'),
 } as const satisfies Record<string, Route>;
 
 /** Everything the API serves lives under this prefix (the document's `servers`). */
