@@ -6,10 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { sleep } from './abort.js';
 import { CodebaseCache, gatherCodebase, runEnhance } from './agent/enhance-job.js';
 import { runBuildJob } from './build-job.js';
-import { drainQueue, environmentDefinition, type TurnDeps } from './agent/turn.js';
+import { drainQueue, environmentDefinition, openChangeTools, type TurnDeps } from './agent/turn.js';
+import { workspaceFor } from './agent/workspace.js';
+import { runSessionAction } from './changes/actions.js';
+import { ChangesError } from './changes/types.js';
 import type { DocPeers } from './doc-peers.js';
 import {
   EnvironmentError,
+  Redactor,
   statusText,
   type EnvironmentManager,
   type StatusChange,
@@ -23,6 +27,8 @@ export interface DaemonDeps {
   modelFor: TurnDeps['modelFor'];
   /** Where the Advisor may read repositories from (the rules of an Environment build). */
   repositories?: TurnDeps['repositories'];
+  /** Following and shipping the agent's changes (the Changes panel, checkpoints, pull requests). */
+  changes?: TurnDeps['changes'];
   now: () => number;
   log: (message: string, fields?: Record<string, unknown>) => void;
   runnerId: string;
@@ -49,6 +55,8 @@ export class RunnerDaemon {
   /** The lease of the turn job running in each session, to stop it when the session is deleted. */
   private readonly turnLeases = new Map<string, AbortController>();
   private readonly codebases = new CodebaseCache();
+  /** One piece of work at a time in each session's workspace: a turn, or a person's restore, commit or push. */
+  private readonly workspaceLocks = new Map<string, Promise<unknown>>();
   private unsubscribe: (() => void) | null = null;
   private stopReporting: () => void = () => {};
   private reporting: Promise<void> = Promise.resolve();
@@ -95,6 +103,7 @@ export class RunnerDaemon {
               'pause_environment',
               'restart_environment',
               'build_environment',
+              ...(this.deps.changes ? (['session_action'] as const) : []),
             ],
           },
           this.stopping.signal,
@@ -137,6 +146,10 @@ export class RunnerDaemon {
         return;
       }
       if (!job.sessionId) throw new Error(`a ${job.kind} job without a session`);
+      if (job.kind === 'session_action') {
+        await this.sessionAction(job, job.sessionId, lease.signal);
+        return;
+      }
       switch (job.kind) {
         case 'remove_environment':
           // The session was deleted: a turn still running in it stops now, and its container goes.
@@ -152,7 +165,8 @@ export class RunnerDaemon {
           break;
         default: {
           this.turnLeases.set(job.sessionId, lease);
-          await this.runTurns(job.sessionId, lease.signal);
+          const sessionId = job.sessionId;
+          await this.inWorkspace(sessionId, () => this.runTurns(sessionId, lease.signal));
           // Completing frees the session for its next message at once; "finished" (auto-archive) goes alongside.
           await Promise.all([
             this.deps.server.complete(job, 'done'),
@@ -170,6 +184,71 @@ export class RunnerDaemon {
       clearInterval(heartbeat);
       if (job.sessionId && this.turnLeases.get(job.sessionId) === lease)
         this.turnLeases.delete(job.sessionId);
+    }
+  }
+
+  /** Runs work in a session's workspace after the work already there. */
+  private inWorkspace<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.workspaceLocks.get(sessionId) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(work);
+    const tail = mine.catch(() => undefined);
+    this.workspaceLocks.set(sessionId, tail);
+    void tail.then(() => {
+      if (this.workspaceLocks.get(sessionId) === tail) this.workspaceLocks.delete(sessionId);
+    });
+    return mine;
+  }
+
+  /**
+   * A person's Restore, Commit, Push, Open pull request or Download patch.
+   * It wakes the Environment (the person asked for it), runs through the
+   * same path as the agent's tools, and sends back the result or a failure
+   * people can act on.
+   */
+  private async sessionAction(job: Job, sessionId: string, signal: AbortSignal): Promise<void> {
+    const kit = this.deps.changes;
+    const action = job.action;
+    if (!kit || !action) throw new Error('a session action this runner cannot carry out');
+    try {
+      const result = await this.inWorkspace(sessionId, async () => {
+        const [context, peer] = await Promise.all([
+          this.deps.server.context(sessionId),
+          this.deps.peers.open(sessionId),
+        ]);
+        try {
+          const definition = environmentDefinition(context);
+          if (!definition) throw new ChangesError('invalid', 'This session has no Environment.');
+          await this.deps.environments.ensureRunning(
+            sessionId,
+            definition,
+            context.secrets,
+            context.repositoryCredentials,
+          );
+          const redactor = new Redactor(Object.values(context.secrets));
+          const workspace = workspaceFor(this.deps.environments, sessionId);
+          const tools = openChangeTools(kit, peer.session, context, workspace, redactor, this.deps);
+          if (!tools) throw new ChangesError('invalid', 'This session has no Environment.');
+          return await runSessionAction(action, {
+            doc: peer.session,
+            ctx: context,
+            git: tools.git,
+            shipper: kit.shipper,
+            repos: tools.tracker.repositories,
+            now: this.deps.now,
+            turnId: null,
+            refresh: () => tools.tracker.refresh(),
+            signal,
+          });
+        } finally {
+          await peer.release();
+        }
+      });
+      await this.deps.server.complete(job, 'done', '', undefined, { result });
+    } catch (error) {
+      if (!(error instanceof ChangesError)) throw error;
+      await this.deps.server.complete(job, 'failed', error.message, undefined, {
+        failure: { code: error.code, message: error.message.slice(0, 2000) },
+      });
     }
   }
 
@@ -270,6 +349,7 @@ export class RunnerDaemon {
           now: this.deps.now,
           log: this.deps.log,
           ...(this.deps.repositories ? { repositories: this.deps.repositories } : {}),
+          ...(this.deps.changes ? { changes: this.deps.changes } : {}),
         },
         lease,
       );
@@ -306,6 +386,18 @@ export class RunnerDaemon {
         const peer = await this.deps.peers.open(change.sessionId);
         try {
           peer.session.setEnvironment(change.status, change.detail, this.deps.now());
+          // A clean restart recreated the workspace from the snapshot: its checkpoints went with it.
+          const lost = change.cleanRestart ? peer.session.markCheckpointsLost() : [];
+          const lostTurns = lost.filter((c) => c.kind === 'turn').length;
+          if (lostTurns) {
+            peer.session.addNotice({
+              id: randomUUID(),
+              turnId: peer.session.turn().turnId,
+              level: 'warning',
+              text: lostCheckpointsNotice(lostTurns),
+              now: this.deps.now(),
+            });
+          }
           if (change.notice) {
             peer.session.addNotice({
               id: randomUUID(),
@@ -331,6 +423,13 @@ export class RunnerDaemon {
       if (this.statusChains.get(change.sessionId) === next) this.statusChains.delete(change.sessionId);
     });
   }
+}
+
+/** What a clean restart took: the checkpoints of the turns before it. */
+export function lostCheckpointsNotice(turns: number): string {
+  return turns === 1
+    ? 'The Environment started again from a clean state, so the checkpoint of 1 earlier turn is gone: that turn can no longer be restored.'
+    : `The Environment started again from a clean state, so the checkpoints of ${turns} earlier turns are gone: those turns can no longer be restored.`;
 }
 
 /** When the commands of an interrupted turn could not be confirmed stopped. */

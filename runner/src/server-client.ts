@@ -3,6 +3,9 @@
 import {
   OrreryClient,
   type AttachmentRef,
+  type ChangesReport,
+  type SessionActionFailure,
+  type SessionActionResult,
   type BuildContext,
   type BuildReport,
   type ClaimRequest,
@@ -50,13 +53,21 @@ export class ServerClient {
     outcome: CompleteRequest['outcome'],
     detail = '',
     result?: EnhanceResult,
+    action?: { result?: SessionActionResult; failure?: SessionActionFailure },
   ): Promise<void> {
     return this.api.runner.complete(job.id, {
       leaseToken: job.leaseToken,
       outcome,
       detail: detail.slice(0, 2000),
       ...(result ? { result } : {}),
+      ...(action?.result ? { actionResult: action.result } : {}),
+      ...(action?.failure ? { failure: action.failure } : {}),
     });
+  }
+
+  /** The session's changes as the runner just read them; the server keeps the last report. */
+  reportChanges(sessionId: string, report: ChangesReport): Promise<void> {
+    return this.api.runner.reportChanges(sessionId, report);
   }
 
   expertContext(expertId: string): Promise<ExpertContext> {

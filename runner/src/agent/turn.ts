@@ -4,6 +4,7 @@
 // runs the message as a command — writing everything into the session doc.
 import {
   indentedCodeBlock,
+  needsApproval,
   type AttachmentRef,
   type SessionContext,
   type SessionDoc,
@@ -23,6 +24,16 @@ import { ModelError, type ModelClient, type Part } from './model.js';
 import type { InspectRules } from './inspect-repository.js';
 import { runTool, toolSpecs } from './tools.js';
 import { workspaceFor, type Workspace } from './workspace.js';
+import { toolCanChangeFiles } from '../changes/tracker.js';
+import {
+  openChangeTools,
+  shipContext,
+  waitForApproval,
+  type ChangeKit,
+  type SessionChangeTools,
+} from './turn-changes.js';
+
+export { openChangeTools, type ChangeKit, type SessionChangeTools } from './turn-changes.js';
 
 export const MAX_TOOL_ROUNDS = 50;
 const MAX_TOKENS = 8192;
@@ -38,6 +49,8 @@ export interface TurnDeps {
   log: (message: string, fields?: Record<string, unknown>) => void;
   /** Where the Advisor may read repositories from: the rules of an Environment build. */
   repositories?: InspectRules;
+  /** The Changes panel, checkpoints and shipping; absent where the runner offers none. */
+  changes?: ChangeKit;
 }
 
 export function environmentDefinition(
@@ -155,6 +168,7 @@ async function runTurn(
   const redactor = new Redactor([...Object.values(ctx.secrets), ...orgKeyValues(ctx.models)]);
   const notice = (level: 'info' | 'warning' | 'error', text: string) =>
     doc.addNotice({ id: randomUUID(), turnId, level, text: redactor.redact(text), now: deps.now() });
+  let changes: SessionChangeTools | null = null;
   try {
     const definition = environmentDefinition(ctx);
     if (!definition) {
@@ -169,11 +183,15 @@ async function runTurn(
       return;
     }
     const workspace = workspaceFor(deps.environments, sessionId);
+    changes = deps.changes ? openChangeTools(deps.changes, doc, ctx, workspace, redactor, deps) : null;
+    // Before anything of the turn touches the workspace, so restoring puts it back exactly.
+    const unrecorded = await changes?.tracker.beforeTurn(turnId);
+    if (unrecorded) notice('warning', unrecorded);
     await placeAttachments(workspace, sessionId, attachments, deps);
     if (ctx.expert.model.provider === 'shell') {
       await runShellTurn(doc, workspace, turnId, redactor, stop.signal, deps);
     } else {
-      await runModelTurn(doc, ctx, workspace, turnId, redactor, stop.signal, deps);
+      await runModelTurn(doc, ctx, workspace, turnId, redactor, stop.signal, deps, changes);
     }
     if (stop.signal.aborted) notice('info', 'Stopped.');
   } catch (error) {
@@ -187,6 +205,8 @@ async function runTurn(
   } finally {
     release();
     unobserve();
+    // The turn's last word on the workspace reaches the panel before the turn ends.
+    await changes?.tracker.refresh();
     doc.endTurn();
   }
 }
@@ -254,6 +274,7 @@ async function runModelTurn(
   redactor: Redactor,
   signal: AbortSignal,
   deps: TurnDeps,
+  changes: SessionChangeTools | null,
 ): Promise<void> {
   const model = deps.modelFor(ctx.expert, ctx.models);
   const allowed: readonly ToolName[] = ctx.expert.capabilities.tools;
@@ -302,7 +323,7 @@ async function runModelTurn(
     }
     for (const call of calls) {
       if (signal.aborted) return;
-      await runToolCall(doc, call, allowed, workspace, turnId, redactor, signal, deps, ctx);
+      await runToolCall(doc, call, allowed, workspace, turnId, redactor, signal, deps, ctx, changes);
     }
   }
   doc.addNotice({
@@ -324,6 +345,7 @@ async function runToolCall(
   signal: AbortSignal,
   deps: TurnDeps,
   ctx: SessionContext,
+  changes: SessionChangeTools | null,
 ): Promise<void> {
   const started = deps.now();
   const entry = doc.startToolCall({
@@ -335,7 +357,29 @@ async function runToolCall(
   });
   const batch = new TextBatcher((t) => entry.append(t));
   const out = redactor.stream((t) => batch.push(t));
+  if (
+    (allowed as readonly string[]).includes(call.name) &&
+    needsApproval(ctx.expert.capabilities, call.name as ToolName)
+  ) {
+    entry.awaitApproval(true);
+    const decision = await waitForApproval(doc, call.id, signal);
+    if (decision !== 'approve') {
+      const why =
+        decision === 'deny' ? 'The session owner declined this call.' : 'Stopped while waiting for approval.';
+      entry.append(why);
+      entry.finish({
+        status: decision === 'deny' ? 'failed' : 'cancelled',
+        exitCode: null,
+        durationMs: deps.now() - started,
+      });
+      return;
+    }
+    entry.awaitApproval(false);
+  }
+  const ship =
+    changes && deps.changes ? shipContext(doc, ctx, changes, deps.changes, turnId, deps, signal) : undefined;
   const outcome = await runTool(call.name, call.input, allowed, {
+    ...(ship ? { ship } : {}),
     workspace,
     signal,
     onOutput: (c) => out.push(c),
@@ -366,6 +410,8 @@ async function runToolCall(
     exitCode: outcome.exitCode,
     durationMs: deps.now() - started,
   });
+  // Off the agent's path: the panel catches up while the model thinks.
+  if (changes && toolCanChangeFiles(call.name)) void changes.tracker.refresh();
 }
 
 function systemPrompt(ctx: SessionContext): string {

@@ -22,4 +22,4 @@ export { shellQuote } from './scripts.js';
 // For the daemon: the sentences people read, so its notices match the manager's.
 export { text as statusText } from './status-text.js';
 // The Advisor reads repositories under the same rules a build does.
-export { allowedLocalRepository, displayUrl, localPathOf, urlCredentials } from './repo-source.js';
+export { allowedLocalRepository, displayUrl, folderFor, localPathOf, urlCredentials } from './repo-source.js';
