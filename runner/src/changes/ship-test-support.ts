@@ -32,6 +32,8 @@ export interface Workspace {
     message: string,
     as?: string,
   ): Promise<{ bundle: Uint8Array; head: string }>;
+  /** A bundle of several branches (as a container that lies might hand out). */
+  bundleOf(branches: string[]): Promise<Uint8Array>;
   /** Amends the last commit with new content for the file. */
   amend(file: string, content: string): Promise<{ bundle: Uint8Array; head: string }>;
   close(): Promise<void>;
@@ -77,6 +79,13 @@ export async function workspace(
       await git('add', '-A');
       await git('commit', '-q', '--amend', '--no-edit');
       return bundle();
+    },
+    async bundleOf(branches) {
+      const file = path.join(dir, '..', `${path.basename(dir)}-all.bundle`);
+      await git('bundle', 'create', '-q', file, `^${base}`, ...branches.map((b) => `refs/heads/${b}`));
+      const bytes = await readFile(file);
+      await rm(file, { force: true });
+      return new Uint8Array(bytes);
     },
     close: () => rm(dir, { recursive: true, force: true }),
   };

@@ -1,15 +1,21 @@
 // Pushing the agent's commits from the runner to a real git remote over
 // loopback HTTP, and opening pull requests on scripted GitHub and GitLab
 // APIs through the official clients: what lands, and what each refusal says.
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunnerRepositoryCredential } from '@orrery/shared';
 import { EgressPolicy } from '../egress/policy.js';
 import { githubPeer, gitlabPeer, type ForgePeer } from '../testing/forge-peers.js';
 import { startGitHttpServer, type GitHttpServer } from '../testing/git-http-server.js';
-import { createShipper } from './ship.js';
+import { createShipper, prerequisites } from './ship.js';
 import { failureOf, recordingLog, workspace, type Workspace } from './ship-test-support.js';
 import type { WorkspaceRepository } from './types.js';
 
+const run = promisify(execFile);
 const TOKEN = 'tok-ship-7c1e93ab';
 let host: GitHttpServer;
 let github: ForgePeer;
@@ -157,6 +163,25 @@ describe('pushing a branch from a bundle', () => {
     expect(error.message).toContain(
       'The credential ACME_TOKEN the Environment names was not available to this session',
     );
+  });
+
+  it('a bundle of the whole history (no base to fetch) lands as well', async () => {
+    await ws.commit('FULL.md', 'full\n', 'Full', 'orrery/full');
+    const file = path.join(tmpdir(), `orrery-ship-full-${process.pid}.bundle`);
+    await run('git', ['-C', ws.dir, 'bundle', 'create', '-q', file, 'refs/heads/orrery/full']);
+    const bundle = new Uint8Array(await readFile(file));
+    await rm(file, { force: true });
+    expect(prerequisites(bundle)).toEqual([]);
+    const head = (await run('git', ['-C', ws.dir, 'rev-parse', 'orrery/full'])).stdout.trim();
+    await shipper.push({
+      repo: repo(),
+      credential: token(),
+      bundle,
+      head,
+      branch: 'orrery/full',
+      ours: null,
+    });
+    expect(await host.fileAt('acme/app', 'orrery/full', 'FULL.md')).toBe('full\n');
   });
 
   it('a local folder has no remote: Download patch instead', async () => {
