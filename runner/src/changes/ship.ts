@@ -120,7 +120,7 @@ async function pushBranch(options: PushOptions, settings: Settings): Promise<Pus
     }
     // The session's own branch moves only if it still is where the session left it; a new one only if still absent.
     const lease = `--force-with-lease=refs/heads/${branch}:${onRemote === null ? '' : ours!.sha}`;
-    await git([
+    const pushed = await git([
       '-C',
       bare,
       'push',
@@ -130,6 +130,8 @@ async function pushBranch(options: PushOptions, settings: Settings): Promise<Pus
       repo.url,
       `refs/heads/${branch}:refs/heads/${branch}`,
     ]);
+    // Some git versions end 0 even when --porcelain reports the ref rejected ("!").
+    if (/^!\t/m.test(pushed.stdout)) throw Object.assign(new Error('rejected'), pushed);
     settings.log.info('pushed a branch', { remote, branch, sha: head, created: onRemote === null });
     return { branch, remote, sha: head, created: onRemote === null };
   } catch (cause) {
