@@ -365,6 +365,34 @@ describe('opening a pull request', () => {
     expect(github.requests.length).toBe(before);
   });
 
+  it('a stopped call sends nothing: the signal is the caller’s', async () => {
+    const stopped = AbortSignal.abort(new Error('stopped by the person'));
+    const before = [github.requests.length, host.requests.length];
+    const pr = await failureOf(
+      shipper.openPullRequest({
+        repo: repo(),
+        credential: token(),
+        forge: 'github',
+        ...draft,
+        signal: stopped,
+      }),
+    );
+    const { bundle, head } = await ws.commit('S.md', 's\n', 'S', 'orrery/stopped');
+    const push = await failureOf(
+      shipper.push({
+        repo: repo(),
+        credential: token(),
+        bundle,
+        head,
+        branch: 'orrery/stopped',
+        ours: null,
+        signal: stopped,
+      }),
+    );
+    expect([pr.message, push.message]).toEqual(['stopped by the person', 'stopped by the person']);
+    expect([github.requests.length, host.requests.length]).toEqual(before);
+  });
+
   it('no log line holds a token', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain(TOKEN);
