@@ -23,3 +23,13 @@ export { shellQuote } from './scripts.js';
 export { text as statusText } from './status-text.js';
 // The Advisor reads repositories under the same rules a build does.
 export { allowedLocalRepository, displayUrl, folderFor, localPathOf, urlCredentials } from './repo-source.js';
+// Pushes from the runner (../changes/ship.ts) set git up with a credential exactly as clones do.
+export {
+  credentialForUrl,
+  CredentialMismatchError,
+  gitEnvironment,
+  redactSecrets,
+  tokenParts,
+} from './git-credential-env.js';
+export { originUrl } from './runner-clone.js';
+export { messageOf } from './errors.js';

@@ -7,13 +7,18 @@
 //   host.repoUrl('app')          // http://127.0.0.1:<port>/app.git
 //   host.host                    // 127.0.0.1:<port> (a repository credential's host)
 //   host.requests                // every request: method, path, authorization header, whether it was let in
+//   host.use(handler)            // more HTTP on the same port (a forge's API: see forge-peers.ts)
+//   await host.protectBranch('app', 'main')   // pushes to it are refused as GitHub refuses them
+//   await host.branchTip('app', 'main')        // the commit id, or null
+//   await host.fileAt('app', 'main', 'README.md')
 //   await host.close();
 //
-// With `token`, every request must carry `Authorization: Bearer <token>` or
-// Basic with the token as password (any user name, or `username` when given);
-// others get 401 with a Basic challenge, as a forge does. Pushes are allowed.
+// With `token`, every git request must carry `Authorization: Bearer <token>`
+// or Basic with the token as password (any user name, or `username` when
+// given); others get 401 with a Basic challenge, as a forge does. Pushes are
+// allowed. Handlers see each request first and do their own checks.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,7 +41,12 @@ export interface GitHttpServerOptions {
   username?: string;
   /** Listen on this loopback address (default 127.0.0.1). */
   address?: string;
+  /** Answer some requests before git does (see `use`). */
+  handlers?: HttpHandler[];
 }
+
+/** Answers a request and returns true, or returns false to leave it to the next handler and then git. */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export interface GitHttpRequest {
   method: string;
@@ -63,13 +73,26 @@ export interface GitHttpServer {
     branch?: string,
   ): Promise<string>;
   requests: GitHttpRequest[];
+  /** Adds a handler that sees every later request before git does. */
+  use(handler: HttpHandler): void;
+  /** Whether the bare repository <name>.git exists. */
+  hasRepository(name: string): Promise<boolean>;
+  /** Refuses every push to `branch` from a pre-receive hook, with GitHub's message. */
+  protectBranch(name: string, branch: string): Promise<void>;
+  /** The commit the branch points at, or null when the repository has no such branch. */
+  branchTip(name: string, branch: string): Promise<string | null>;
+  /** A file's content at a ref (branch or commit), or null when it is not there. */
+  fileAt(name: string, ref: string, file: string): Promise<string | null>;
   close(): Promise<void>;
 }
 
 export async function startGitHttpServer(options: GitHttpServerOptions = {}): Promise<GitHttpServer> {
   const root = await mkdtemp(path.join(tmpdir(), 'orrery-git-http-'));
   const requests: GitHttpRequest[] = [];
+  const handlers = [...(options.handlers ?? [])];
+  const protectedBranches = new Map<string, Set<string>>();
   const server = createServer((req, res) => {
+    if (handlers.some((handle) => handle(req, res))) return;
     const authorization = req.headers.authorization;
     const allowed = options.token === undefined || authorized(authorization, options);
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization, allowed });
@@ -96,6 +119,25 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
     repoUrl: (name) => `${url}/${name}.git`,
     createRepository: (name, files, message = 'Initial commit', branch = 'main') =>
       createRepository(root, name, files, message, branch),
+    use: (handler) => void handlers.push(handler),
+    hasRepository: (name) =>
+      access(path.join(root, `${name}.git`)).then(
+        () => true,
+        () => false,
+      ),
+    async protectBranch(name, branch) {
+      const branches = protectedBranches.get(name) ?? new Set<string>();
+      protectedBranches.set(name, branches.add(branch));
+      await writeProtection(path.join(root, `${name}.git`), branches);
+    },
+    branchTip: (name, branch) =>
+      gitOut(path.join(root, `${name}.git`), [
+        'rev-parse',
+        '--verify',
+        '-q',
+        `refs/heads/${branch}^{commit}`,
+      ]),
+    fileAt: (name, ref, file) => gitOut(path.join(root, `${name}.git`), ['show', `${ref}:${file}`], false),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -192,5 +234,38 @@ async function createRepository(
     return (await run('git', ['-C', work, 'rev-parse', 'HEAD'])).stdout.trim();
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** A pre-receive hook refusing updates to the branches, worded as GitHub words it. */
+async function writeProtection(bare: string, branches: ReadonlySet<string>): Promise<void> {
+  const refs = [...branches].map((b) => `refs/heads/${b}`).join(' ');
+  const hook = [
+    '#!/bin/sh',
+    'status=0',
+    'while read old new ref; do',
+    `  for p in ${refs}; do`,
+    '    if [ "$ref" = "$p" ]; then',
+    '      echo "error: GH006: Protected branch update failed for $ref." >&2',
+    '      echo "error: Changes must be made through a pull request." >&2',
+    '      status=1',
+    '    fi',
+    '  done',
+    'done',
+    'exit $status',
+    '',
+  ].join('\n');
+  const file = path.join(bare, 'hooks', 'pre-receive');
+  await writeFile(file, hook);
+  await chmod(file, 0o755);
+}
+
+/** git's output in a bare repository, or null when it fails (no such ref or file). */
+async function gitOut(bare: string, args: string[], trim = true): Promise<string | null> {
+  try {
+    const { stdout } = await run('git', ['-C', bare, ...args]);
+    return trim ? stdout.trim() || null : stdout;
+  } catch {
+    return null;
   }
 }
