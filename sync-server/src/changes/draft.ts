@@ -14,6 +14,7 @@ import {
   type ShipDraft,
   type TranscriptEntry,
 } from '@orrery/shared';
+import { shortTitle } from '../records/title.js';
 
 /** A commit subject's customary length. */
 const SUBJECT_CHARS = 72;
@@ -38,7 +39,9 @@ export function draftShip(input: DraftInput): ShipDraft {
   const users = input.transcript.flatMap((e) => (e.kind === 'user' && e.text.trim() ? [e.text.trim()] : []));
   const agent = [...input.transcript].reverse().find((e) => e.kind === 'agent' && e.text.trim());
   const summary = agent?.kind === 'agent' ? firstParagraph(agent.text) : '';
-  const subject = subjectOf(input.title.trim() || users[0] || 'Changes from an Orrery session');
+  // A title nobody changed is the first message cut short: the message says more in a subject's room.
+  const named = input.title.trim() && (!users[0] || input.title !== shortTitle(users[0]));
+  const subject = subjectOf((named ? input.title : users[0]) || 'Changes from an Orrery session');
   const files = fileList(input.changes);
 
   const commitMessage = [subject, summary, files ? `Changed files:\n${files}` : '']
