@@ -186,9 +186,13 @@ describe('the ship draft', () => {
       baseBranch: 'develop',
       pullRequest: {
         title: subject,
-        body: expect.stringContaining(
+        body: [
+          'The form now accepts plus signs; the validator was too strict.',
+          'Asked in the session:',
           '> Fix the login form so that it accepts email addresses with a plus sign in them',
-        ),
+          'Changed files:',
+          '- src/form.ts (modified, +3 −1)\n- test/form.test.ts (added, +10 −0)',
+        ].join('\n\n'),
       },
       remote: 'https://github.com/acme/app.git',
       forge: 'github',
@@ -338,7 +342,12 @@ describe('shipping through a runner', () => {
     );
     expect(res).toMatchObject({
       status: 400,
-      body: { error: { code: 'validation_failed', fields: { base: expect.any(String) } } },
+      body: {
+        error: {
+          code: 'validation_failed',
+          fields: { base: 'is required: the branch the pull request goes into' },
+        },
+      },
     });
     expect(t.services.jobs.open(t.orgId).filter((j) => j.kind === 'session_action')).toEqual([]);
   });
@@ -535,3 +544,62 @@ async function fetchPatchHeaders(id: string) {
   await res.text();
   return { type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition') };
 }
+
+describe("a repository credential's forge", () => {
+  it('is what the host says unless named, is listed, and reaches the runner with the credential', async () => {
+    const put = (name: string, body: Record<string, unknown>) =>
+      t.api<{ credential: { forge: string | null } }>(
+        owner.token,
+        'PUT',
+        `/api/repository-credentials/private/${name}`,
+        { kind: 'https-token', value: 'glpat_example_91c2', ...body },
+      );
+    expect((await put('GITLAB_COM', { host: 'gitlab.com' })).body.credential.forge).toBe('gitlab');
+    expect(
+      (await put('SELF_HOSTED', { host: 'git.example.com', forge: 'gitlab' })).body.credential.forge,
+    ).toBe('gitlab');
+    expect((await put('PLAIN', { host: 'git.example.org' })).body.credential.forge).toBeNull();
+    expect((await put('NOT_GITHUB', { host: 'github.com', forge: null })).body.credential.forge).toBeNull();
+    expect((await put('BAD', { host: 'git.example.org', forge: 'gitea' })).status).toBe(400);
+    const listed = await t.api<{ credentials: { name: string; forge: string | null }[] }>(
+      owner.token,
+      'GET',
+      '/api/repository-credentials',
+    );
+    expect(Object.fromEntries(listed.body.credentials.map((c) => [c.name, c.forge]))).toMatchObject({
+      GITHUB_DEPLOY: 'github',
+      GITLAB_COM: 'gitlab',
+      SELF_HOSTED: 'gitlab',
+      PLAIN: null,
+      NOT_GITHUB: null,
+    });
+
+    const env = await t.api<{ environment: { id: string } }>(owner.token, 'POST', '/api/environments', {
+      name: 'Forges',
+      image: 'orrery/env-base:bookworm',
+      scope: 'personal',
+      repositories: [
+        { url: 'https://git.example.com/acme/app.git', credential: 'SELF_HOSTED' },
+        { url: 'https://git.example.org/acme/lib.git', credential: 'PLAIN' },
+      ],
+    });
+    const id = await kit.startSession(owner, { environmentId: env.body.environment.id });
+    const context = await t.client(runner).runner.sessionContext(id);
+    expect(context.repositoryCredentials).toEqual({
+      SELF_HOSTED: {
+        host: 'git.example.com',
+        kind: 'https-token',
+        value: 'glpat_example_91c2',
+        forge: 'gitlab',
+      },
+      PLAIN: { host: 'git.example.org', kind: 'https-token', value: 'glpat_example_91c2' },
+    });
+    await kit.report(id, {
+      repositories: [repositoryChanges('app', { url: 'https://git.example.com/acme/app.git' })],
+    });
+    expect((await get<ShipDraft>(owner, `/api/sessions/${id}/changes/draft?repo=app`)).body).toMatchObject({
+      forge: 'gitlab',
+      blocked: null,
+    });
+  });
+});
