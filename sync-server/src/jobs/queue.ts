@@ -128,7 +128,13 @@ export class JobQueue {
   }
 
   /** Adds a session action job (a person's restore, commit, push, pull request or patch); returns its id. */
-  enqueueAction(orgId: string, sessionId: string, action: SessionAction, requesterId: string): string {
+  enqueueAction(
+    orgId: string,
+    sessionId: string,
+    action: SessionAction,
+    requesterId: string,
+    author?: { name: string; email: string },
+  ): string {
     const id = newId();
     const now = this.clock();
     this.db
@@ -136,7 +142,7 @@ export class JobQueue {
         `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
          VALUES (?, ?, 'session_action', ?, 'pending', 0, ?, ?, ?)`,
       )
-      .run(id, orgId, sessionId, JSON.stringify({ action, requesterId }), now, now);
+      .run(id, orgId, sessionId, JSON.stringify({ action, requesterId, author }), now, now);
     this.wakeWaiters();
     return id;
   }
@@ -257,7 +263,7 @@ export class JobQueue {
       const payload = row.kind === 'enhance' ? (carried as EnhancePayload | undefined) : undefined;
       const asked =
         row.kind === 'session_action'
-          ? (carried as { action: SessionAction; requesterId: string } | undefined)
+          ? (carried as Pick<Job, 'action' | 'requesterId' | 'author'> | undefined)
           : undefined;
       return {
         id: row.id,
@@ -266,6 +272,7 @@ export class JobQueue {
         ...(payload ? { payload } : {}),
         ...(build ? { buildId: build.buildId } : {}),
         ...(asked ? { action: asked.action, requesterId: asked.requesterId } : {}),
+        ...(asked?.author ? { author: asked.author } : {}),
         leaseToken,
         leaseExpiresAt,
         attempts: row.attempts,

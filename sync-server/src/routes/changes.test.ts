@@ -272,6 +272,7 @@ describe('shipping through a runner', () => {
       sessionId: id,
       action: { action: 'commit', repo: 'app', message: 'Fix the form' },
       requesterId: owner.user.id,
+      author: { name: 'Ada', email: owner.user.email },
     });
     await kit.complete(job, {
       outcome: 'done',

@@ -19,6 +19,7 @@ import {
   type SessionAction,
   type SessionActionResult,
   type ShipErrorCode,
+  type User,
 } from '@orrery/shared';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -97,10 +98,11 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
   const perform = async <K extends SessionActionResult['action']>(
     c: Context<AppEnv>,
     row: SessionRow,
-    requesterId: string,
+    requester: User,
     action: Extract<SessionAction, { action: K }>,
   ): Promise<Done<K>> => {
-    const jobId = s.jobs.enqueueAction(row.org_id, row.id, action, requesterId);
+    const author = { name: requester.name, email: requester.email };
+    const jobId = s.jobs.enqueueAction(row.org_id, row.id, action, requester.id, author);
     const outcome = await s.jobs.outcome(jobId, waitMs, c.req.raw.signal);
     const redact = redactorFor(s, row);
     if (!outcome) {
@@ -148,7 +150,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
     async (c) => {
       const { user, row } = await actionable(c, c.req.valid('param').id);
       const { repo, message } = c.req.valid('json');
-      return c.json(await perform(c, row, user.id, { action: 'commit', repo, message }), 200);
+      return c.json(await perform(c, row, user, { action: 'commit', repo, message }), 200);
     },
   );
 
@@ -165,7 +167,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
       const { user, row, doc } = await actionable(c, c.req.valid('param').id);
       const request = c.req.valid('json');
       const branch = request.branch ?? defaults(row, request.repo, doc).branch;
-      return c.json(await perform(c, row, user.id, { action: 'push', repo: request.repo, branch }), 200);
+      return c.json(await perform(c, row, user, { action: 'push', repo: request.repo, branch }), 200);
     },
   );
 
@@ -199,7 +201,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
         base: into,
         branch: request.branch ?? fallback.branch,
       };
-      return c.json(await perform(c, row, user.id, action), 200);
+      return c.json(await perform(c, row, user, action), 200);
     },
   );
 
@@ -222,7 +224,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
     async (c) => {
       const { user, row } = await actionable(c, c.req.valid('param').id);
       const { repo } = c.req.valid('query');
-      const { patch, fileName } = await perform(c, row, user.id, { action: 'patch', repo });
+      const { patch, fileName } = await perform(c, row, user, { action: 'patch', repo });
       const name = fileName.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '') || 'changes.patch';
       return c.body(patch, 200, {
         'Content-Type': 'text/x-patch; charset=utf-8',
@@ -254,7 +256,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
           'This checkpoint was lost when the Environment restarted clean; it can no longer be restored.',
         );
       }
-      return c.json(await perform(c, row, user.id, { action: 'restore', checkpointId }), 200);
+      return c.json(await perform(c, row, user, { action: 'restore', checkpointId }), 200);
     },
   );
 
