@@ -127,7 +127,11 @@ export class JobQueue {
     return id;
   }
 
-  /** Adds a session action job (a person's restore, commit, push, pull request or patch); returns its id. */
+  /**
+   * Adds a session action job (a person's restore, commit, push, pull request
+   * or patch) and returns its id; refused while another action of the
+   * session waits or runs, so two never move the same repository at once.
+   */
   enqueueAction(
     orgId: string,
     sessionId: string,
@@ -137,25 +141,25 @@ export class JobQueue {
   ): string {
     const id = newId();
     const now = this.clock();
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
-         VALUES (?, ?, 'session_action', ?, 'pending', 0, ?, ?, ?)`,
-      )
-      .run(id, orgId, sessionId, JSON.stringify({ action, requesterId, author }), now, now);
-    this.wakeWaiters();
-    return id;
-  }
-
-  /** Whether a session action for the session waits or runs. */
-  hasOpenAction(sessionId: string): boolean {
-    return (
-      this.db
+    this.db.transaction(() => {
+      const open = this.db
         .prepare(
           `SELECT 1 FROM jobs WHERE session_id = ? AND kind = 'session_action' AND state IN ('pending', 'leased')`,
         )
-        .get(sessionId) !== undefined
-    );
+        .get(sessionId);
+      if (open)
+        throw conflict(
+          "Another action on this session's repositories is still running; wait for it to finish.",
+        );
+      this.db
+        .prepare(
+          `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
+           VALUES (?, ?, 'session_action', ?, 'pending', 0, ?, ?, ?)`,
+        )
+        .run(id, orgId, sessionId, JSON.stringify({ action, requesterId, author }), now, now);
+    })();
+    this.wakeWaiters();
+    return id;
   }
 
   /** Adds a build job for an Environment build record; returns the job's id. */

@@ -87,10 +87,6 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
         'The agent is working in this session; wait for its turn to end (or stop it), then try again.',
       );
     }
-    if (s.jobs.hasOpenAction(row.id))
-      throw conflict(
-        "Another action on this session's repositories is still running; wait for it to finish.",
-      );
     return { user, row, doc };
   };
 
