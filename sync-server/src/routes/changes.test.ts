@@ -3,7 +3,13 @@
 // from the conversation and the report, and the repository credential's forge
 // (ship.test.ts has the actions).
 import { sessionBranchName, type FileDiff, type SessionChanges, type ShipDraft } from '@orrery/shared';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../store/db.js';
+import { MIGRATIONS } from '../store/schema.js';
 import { startTestServer, type Person, type TestServer } from '../test-support.js';
 import { SHA_HEAD, changedFile, changesKit, patchOf, repositoryChanges } from './changes-test-kit.js';
 
@@ -312,5 +318,39 @@ describe("a repository credential's forge", () => {
       forge: 'gitlab',
       blocked: null,
     });
+  });
+
+  it('is given by the migration to credentials saved before it, from their host', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'orrery-forge-migration-'));
+    try {
+      const file = path.join(dir, 'orrery.sqlite');
+      const at = MIGRATIONS.findIndex((m) => m.includes('ADD COLUMN forge'));
+      const old = new Database(file);
+      for (const m of MIGRATIONS.slice(0, at)) old.exec(m);
+      old.pragma(`user_version = ${at}`);
+      old.exec(`INSERT INTO organisations (id, name, created_at) VALUES ('o1', 'Org', 0);
+        INSERT INTO users (id, org_id, email, name, role, password_hash, created_at)
+        VALUES ('u1', 'o1', 'a@example.com', 'A', 'admin', 'x', 0)`);
+      const insert = old.prepare(
+        `INSERT INTO repository_credentials (org_id, owner_id, name, host, kind, sealed, updated_at, updated_by)
+         VALUES ('o1', '', ?, ?, 'https-token', x'00', 0, 'u1')`,
+      );
+      for (const [name, host] of [
+        ['GH', 'github.com'],
+        ['GL', 'gitlab.com'],
+        ['OWN', 'git.example.com'],
+      ])
+        insert.run(name, host);
+      old.close();
+      const db = openDb(file);
+      expect(db.prepare('SELECT name, forge FROM repository_credentials ORDER BY name').all()).toEqual([
+        { name: 'GH', forge: 'github' },
+        { name: 'GL', forge: 'gitlab' },
+        { name: 'OWN', forge: null },
+      ]);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
