@@ -35,6 +35,11 @@ export const MAX_FILE_DIFF_CHARS = 1_000_000;
 export const MAX_REPORT_DIFF_CHARS = 12_000_000;
 /** How many commits ahead of the base one repository's summary lists. */
 export const MAX_LISTED_COMMITS = 100;
+/**
+ * The largest ChangesReport body the server takes, in bytes: the diffs'
+ * characters, room for JSON escapes and multi-byte text, and the summaries.
+ */
+export const MAX_REPORT_BYTES = 2 * MAX_REPORT_DIFF_CHARS + 8 * 1024 * 1024;
 
 /** A workspace-relative repository path ('' is /workspace itself) or a file path inside it. */
 const RelPath = z.string().max(4096);
@@ -96,6 +101,11 @@ export const RepositoryChanges = z.strictObject({
   head: Sha.nullable(),
   /** Where the repository stood when the session started. */
   base: Sha.nullable(),
+  /**
+   * The branch HEAD was on when the session started (WorkspaceGit.baseBranch):
+   * where a pull request goes by default. Absent from runners that do not say.
+   */
+  baseBranch: z.string().max(500).nullable().optional(),
   operation: GitOperation,
   /** Commits on HEAD since the base; the first MAX_LISTED_COMMITS are listed, newest first. */
   ahead: z.number().int().nonnegative(),

@@ -1,6 +1,7 @@
 // Error codes shared by the server, the runner and clients, and the one error
 // shape the REST API answers with.
 import { z } from 'zod';
+import { ShipErrorCode } from './changes.js';
 
 export const ErrorCode = z.enum([
   'bad_request',
@@ -16,6 +17,8 @@ export const ErrorCode = z.enum([
   'image_missing',
   'provider_error',
   'internal',
+  // A ship or restore action's failure keeps its own code (changes.ts), so the app can say what to do.
+  ...ShipErrorCode.options,
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -70,6 +70,8 @@ export const Job = z.strictObject({
   /** A 'session_action' job's action, and the person who asked for it. */
   action: SessionAction.optional(),
   requesterId: Id.optional(),
+  /** Whom a commit made for a 'session_action' job is by: the person who asked. */
+  author: z.strictObject({ name: z.string().max(200), email: z.string().max(320) }).optional(),
   leaseToken: z.string(),
   leaseExpiresAt: Timestamp,
   /** How many times this job was claimed before; >0 means an earlier runner lost it. */

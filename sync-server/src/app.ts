@@ -13,6 +13,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
 import { buildRoutes } from './routes/builds.js';
 import { catchUpRoutes } from './routes/catch-up.js';
+import { changesRoutes } from './routes/changes.js';
 import { environmentRoutes, expertRoutes } from './routes/catalog.js';
 import { enhanceRoutes } from './routes/enhance.js';
 import { environmentActionRoutes } from './routes/environment-actions.js';
@@ -24,6 +25,7 @@ import { runnerRoutes } from './routes/runner.js';
 import { secretRoutes } from './routes/secrets.js';
 import { repositoryCredentialRoutes } from './routes/repository-credentials.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { shipRoutes } from './routes/ship.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
 import { invitationRoutes } from './routes/invitations.js';
@@ -44,6 +46,8 @@ export interface AppOptions {
   trustedProxies?: string | undefined;
   /** Sign-in attempt limits; tests lower them. */
   loginThrottle?: ThrottleLimits | undefined;
+  /** How long commit, push, pull request, patch and restore wait for a runner (default 120 s). */
+  actionWaitMs?: number | undefined;
 }
 
 export function createApp(s: Services, options: AppOptions = {}) {
@@ -74,7 +78,8 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.use(
     '/api/*',
     except(
-      '/api/attachments',
+      // These two take more, and set their own limits.
+      ['/api/attachments', '/api/runner/sessions/:id/changes'],
       bodyLimit({
         maxSize: MAX_JSON_BYTES,
         onError: () => {
@@ -110,6 +115,8 @@ export function createApp(s: Services, options: AppOptions = {}) {
   api.route('/', invitationRoutes(s));
   api.route('/', modelSettingsRoutes(s));
   api.route('/', buildRoutes(s));
+  api.route('/', changesRoutes(s));
+  api.route('/', shipRoutes(s, options.actionWaitMs));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc('/openapi.json', {
     openapi: '3.0.0',

@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { Accounts, type Principal } from './records/accounts.js';
 import { Attachments } from './records/attachments.js';
 import { Builds } from './records/builds.js';
+import { ChangesRecords } from './records/changes.js';
 import { Catalog } from './records/catalog.js';
 import { Sessions, type DocAccess } from './records/sessions.js';
 import { Secrets } from './records/secrets.js';
@@ -70,6 +71,8 @@ export interface Services {
   /** Roles, deactivation and reassigning sessions (admins). */
   teammates: Teammates;
   invitations: Invitations;
+  /** The runner's last report of each session's changes. */
+  changes: ChangesRecords;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -189,5 +192,6 @@ export function createServices(deps: ServiceDeps): Services {
     },
     teammates: new Teammates(deps.db, clock),
     invitations: new Invitations(deps.db, accounts, clock),
+    changes: new ChangesRecords(deps.db, clock),
   };
 }

@@ -52,6 +52,8 @@ export async function startTestServer(
     dir?: string;
     clock?: () => number;
     enhanceWaitMs?: number;
+    /** How long the ship and restore routes wait for a runner. */
+    actionWaitMs?: number;
     trustedProxies?: string;
     /** Where the server's log goes; silent unless a test reads it. */
     log?: Logger;
@@ -75,6 +77,7 @@ export async function startTestServer(
   const server = await listen(services, {
     port: 0,
     enhanceWaitMs: options.enhanceWaitMs,
+    actionWaitMs: options.actionWaitMs,
     trustedProxies: options.trustedProxies,
   });
   // Raw on purpose (any status, bodies the schemas would refuse), but through the shared transport.

@@ -2,8 +2,18 @@
 // time; a lease that is not renewed expires and the job can be claimed again.
 // An enhance job carries a person's prompt and brings back text from inside
 // their Environment: its result goes straight to the waiting caller and is
-// never stored, and its prompt is dropped once the job ends.
-import { LEASE_MS, type EnhancePayload, type EnhanceResult, type Job, type JobKind } from '@orrery/shared';
+// never stored, and its prompt is dropped once the job ends. A session action
+// (restore, commit, push, pull request, patch) travels the same way.
+import {
+  LEASE_MS,
+  type EnhancePayload,
+  type EnhanceResult,
+  type Job,
+  type JobKind,
+  type SessionAction,
+  type SessionActionFailure,
+  type SessionActionResult,
+} from '@orrery/shared';
 import { randomBytes } from 'node:crypto';
 import { conflict } from '../errors.js';
 import { newId } from '../auth/secrets.js';
@@ -25,7 +35,20 @@ export interface JobOutcome {
   outcome: 'done' | 'failed';
   detail: string;
   result: EnhanceResult | null;
+  /** A 'session_action' job's answer, or why it failed in a way people can act on. */
+  actionResult?: SessionActionResult | null;
+  failure?: SessionActionFailure | null;
 }
+
+/** What a runner hands back with completion besides the outcome. */
+export interface JobAnswer {
+  result?: EnhanceResult | undefined;
+  actionResult?: SessionActionResult | undefined;
+  failure?: SessionActionFailure | undefined;
+}
+
+/** Jobs someone waits for over HTTP: after a restart of the server nobody does. */
+const WAITED_FOR = `('enhance', 'session_action')`;
 
 interface Waiter {
   orgId: string;
@@ -35,7 +58,7 @@ interface Waiter {
 
 export class JobQueue {
   private readonly waiters = new Set<Waiter>();
-  /** Callers waiting for a job's outcome (enhance requests), by job id. */
+  /** Callers waiting for a job's outcome (enhance and session action requests), by job id. */
   private readonly outcomes = new Map<string, (outcome: JobOutcome) => void>();
   /** After a build job ends: its build record is closed if the runner left it open. */
   onBuildDone: (buildId: string, outcome: 'done' | 'failed', detail: string) => void = () => {};
@@ -46,21 +69,21 @@ export class JobQueue {
     /** After a turn job completes: the session may have gained messages meanwhile. */
     private readonly onTurnDone: (sessionId: string) => void = () => {},
   ) {
-    this.forgetEnhanceJobs();
+    this.forgetWaitedForJobs();
   }
 
   /**
-   * Enhance jobs of an earlier run of the server: nobody waits for them any
-   * more, so they end, and what they carried (kept in plain text by older
-   * versions) is dropped.
+   * Enhance and session action jobs of an earlier run of the server: nobody
+   * waits for them any more, so they end, and what they carried (kept in
+   * plain text by older versions) is dropped.
    */
-  private forgetEnhanceJobs(): void {
+  private forgetWaitedForJobs(): void {
     this.db
       .prepare(
         `UPDATE jobs SET state = CASE WHEN state IN ('pending', 'leased') THEN 'failed' ELSE state END,
          detail = CASE WHEN state IN ('pending', 'leased') THEN 'nobody waits for it any more' ELSE detail END,
          payload = NULL, result = NULL, lease_token = NULL, updated_at = ?
-         WHERE kind = 'enhance' AND (payload IS NOT NULL OR result IS NOT NULL OR state IN ('pending', 'leased'))`,
+         WHERE kind IN ${WAITED_FOR} AND (payload IS NOT NULL OR result IS NOT NULL OR state IN ('pending', 'leased'))`,
       )
       .run(this.clock());
   }
@@ -100,6 +123,41 @@ export class JobQueue {
          VALUES (?, ?, 'enhance', ?, 'pending', 0, ?, ?, ?)`,
       )
       .run(id, orgId, payload.sessionId ?? '', JSON.stringify(payload), now, now);
+    this.wakeWaiters();
+    return id;
+  }
+
+  /**
+   * Adds a session action job (a person's restore, commit, push, pull request
+   * or patch) and returns its id; refused while another action of the
+   * session waits or runs, so two never move the same repository at once.
+   */
+  enqueueAction(
+    orgId: string,
+    sessionId: string,
+    action: SessionAction,
+    requesterId: string,
+    author?: { name: string; email: string },
+  ): string {
+    const id = newId();
+    const now = this.clock();
+    this.db.transaction(() => {
+      const open = this.db
+        .prepare(
+          `SELECT 1 FROM jobs WHERE session_id = ? AND kind = 'session_action' AND state IN ('pending', 'leased')`,
+        )
+        .get(sessionId);
+      if (open)
+        throw conflict(
+          "Another action on this session's repositories is still running; wait for it to finish.",
+        );
+      this.db
+        .prepare(
+          `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
+           VALUES (?, ?, 'session_action', ?, 'pending', 0, ?, ?, ?)`,
+        )
+        .run(id, orgId, sessionId, JSON.stringify({ action, requesterId, author }), now, now);
+    })();
     this.wakeWaiters();
     return id;
   }
@@ -207,12 +265,18 @@ export class JobQueue {
       const carried = row.payload ? (JSON.parse(row.payload) as unknown) : undefined;
       const build = row.kind === 'build_environment' ? (carried as { buildId: string }) : undefined;
       const payload = row.kind === 'enhance' ? (carried as EnhancePayload | undefined) : undefined;
+      const asked =
+        row.kind === 'session_action'
+          ? (carried as Pick<Job, 'action' | 'requesterId' | 'author'> | undefined)
+          : undefined;
       return {
         id: row.id,
         kind: row.kind,
         sessionId: row.session_id || null,
         ...(payload ? { payload } : {}),
         ...(build ? { buildId: build.buildId } : {}),
+        ...(asked ? { action: asked.action, requesterId: asked.requesterId } : {}),
+        ...(asked?.author ? { author: asked.author } : {}),
         leaseToken,
         leaseExpiresAt,
         attempts: row.attempts,
@@ -287,7 +351,7 @@ export class JobQueue {
     leaseToken: string,
     outcome: 'done' | 'failed',
     detail: string,
-    result: EnhanceResult | null = null,
+    answer: JobAnswer = {},
   ): void {
     const row = this.db.transaction(() => {
       const row = this.leased(orgId, jobId, leaseToken);
@@ -303,7 +367,13 @@ export class JobQueue {
     if (row.kind === 'build_environment' && row.payload) {
       this.onBuildDone((JSON.parse(row.payload) as { buildId: string }).buildId, outcome, detail);
     }
-    this.outcomes.get(jobId)?.({ outcome, detail, result });
+    this.outcomes.get(jobId)?.({
+      outcome,
+      detail,
+      result: answer.result ?? null,
+      actionResult: answer.actionResult ?? null,
+      failure: answer.failure ?? null,
+    });
   }
 
   /** Jobs waiting or running, for tests and diagnostics. */

@@ -6,7 +6,9 @@
 // the seal, and leave the server only towards a runner, in a session's
 // context, for repositories on that very host.
 import {
+  forgeOfHost,
   repositoryHost,
+  type Forge,
   type PutRepositoryCredentialRequest,
   type Repository,
   type RepositoryCredentialSummary,
@@ -27,6 +29,7 @@ interface Row {
   name: string;
   host: string;
   kind: RepositoryCredentialSummary['kind'];
+  forge: Forge | null;
   updated_at: number;
   updated_by_name: string;
 }
@@ -54,12 +57,15 @@ export class RepositoryCredentials {
     const problem = valueProblem(input.kind, input.value);
     if (problem) throw new ApiError(400, 'validation_failed', `The value ${problem}.`, { value: problem });
     const now = this.clock();
+    // Unsaid, the host tells (github.com, gitlab.com); a self-hosted forge is named by the person.
+    const forge = input.forge === undefined ? forgeOfHost(input.host) : input.forge;
     this.db
       .prepare(
-        `INSERT INTO repository_credentials (org_id, owner_id, name, host, kind, sealed, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO repository_credentials (org_id, owner_id, name, host, kind, forge, sealed, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (org_id, owner_id, name) DO UPDATE SET host = excluded.host, kind = excluded.kind,
-           sealed = excluded.sealed, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+           forge = excluded.forge, sealed = excluded.sealed, updated_at = excluded.updated_at,
+           updated_by = excluded.updated_by`,
       )
       .run(
         user.orgId,
@@ -67,6 +73,7 @@ export class RepositoryCredentials {
         name,
         input.host,
         input.kind,
+        forge,
         this.box.seal(input.value, context(user.orgId, owner, name, input.host, input.kind)),
         now,
         user.id,
@@ -76,6 +83,7 @@ export class RepositoryCredentials {
       name,
       host: input.host,
       kind: input.kind,
+      forge,
       updated_at: now,
       updated_by_name: user.name,
     });
@@ -144,7 +152,7 @@ export class RepositoryCredentials {
           sealed.sealed,
           context(orgId, row.owner_id, row.name, row.host, row.kind),
         );
-        out[row.name] = { host: row.host, kind: row.kind, value };
+        out[row.name] = { host: row.host, kind: row.kind, value, ...(row.forge ? { forge: row.forge } : {}) };
       } catch (error) {
         if (!(error instanceof SecretBoxError)) throw error;
         this.log.warn(
@@ -154,6 +162,21 @@ export class RepositoryCredentials {
       }
     }
     return out;
+  }
+
+  /**
+   * The credential a repository of a session owned by `ownerId` pushes with,
+   * by the same rule as forRunner (named, resolved for the owner, on its
+   * host), without its value; null when there is none.
+   */
+  forRepository(
+    orgId: string,
+    ownerId: string,
+    repo: Repository,
+  ): { name: string; host: string; forge: Forge | null } | null {
+    const row = repo.credential ? this.visible(orgId, ownerId).get(repo.credential) : undefined;
+    if (!row || repositoryHost(repo.url) !== row.host) return null;
+    return { name: row.name, host: row.host, forge: row.forge };
   }
 
   /** By name, what `ownerId` may use: their private credential over the shared one. */
@@ -168,7 +191,7 @@ export class RepositoryCredentials {
   private rows(orgId: string, ownerId: string): Row[] {
     return this.db
       .prepare(
-        `SELECT c.owner_id, c.name, c.host, c.kind, c.updated_at, u.name AS updated_by_name
+        `SELECT c.owner_id, c.name, c.host, c.kind, c.forge, c.updated_at, u.name AS updated_by_name
          FROM repository_credentials c JOIN users u ON u.id = c.updated_by
          WHERE c.org_id = ? AND c.owner_id IN (?, ?) ORDER BY c.name, c.owner_id`,
       )
@@ -189,6 +212,7 @@ function summary(row: Row): RepositoryCredentialSummary {
     scope: row.owner_id === SHARED ? 'shared' : 'private',
     host: row.host,
     kind: row.kind,
+    forge: row.forge,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by_name,
   };

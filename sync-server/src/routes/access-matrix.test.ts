@@ -217,7 +217,96 @@ const cases: [string, (role: Role) => Promise<Outcome>, Expect][] = [
     (r) => status(r, 'POST', `/api/runner/sessions/${priv}/finished`),
     row(403, 403, 403, 403, 403, 401, 204),
   ],
+  [
+    'PUT /api/runner/sessions/:id/changes',
+    (r) => status(r, 'PUT', `/api/runner/sessions/${priv}/changes`, report),
+    row(403, 403, 403, 403, 403, 401, 204),
+  ],
+  [
+    'GET /api/sessions/:id/changes',
+    (r) => status(r, 'GET', `/api/sessions/${priv}/changes`),
+    row(200, 404, 200, 404, 404, 401, 403),
+  ],
+  [
+    'GET /api/sessions/:id/changes/diff',
+    (r) => status(r, 'GET', `/api/sessions/${priv}/changes/diff?repo=app&path=a.txt`),
+    row(200, 404, 200, 404, 404, 401, 403),
+  ],
+  [
+    'GET /api/sessions/:id/changes/draft',
+    (r) => status(r, 'GET', `/api/sessions/${priv}/changes/draft?repo=app`),
+    row(200, 404, 200, 404, 404, 401, 403),
+  ],
+  // The owner passes the access check and meets the turn that has not run yet: 409.
+  [
+    'POST /api/sessions/:id/changes/commit',
+    (r) => status(r, 'POST', `/api/sessions/${priv}/changes/commit`, { repo: 'app', message: 'm' }),
+    row(409, 404, 403, 404, 404, 401, 403),
+  ],
+  [
+    'POST /api/sessions/:id/changes/push',
+    (r) => status(r, 'POST', `/api/sessions/${priv}/changes/push`, { repo: 'app' }),
+    row(409, 404, 403, 404, 404, 401, 403),
+  ],
+  [
+    'POST /api/sessions/:id/changes/pull-request',
+    (r) =>
+      status(r, 'POST', `/api/sessions/${priv}/changes/pull-request`, {
+        repo: 'app',
+        title: 't',
+        base: 'main',
+      }),
+    row(409, 404, 403, 404, 404, 401, 403),
+  ],
+  [
+    'GET /api/sessions/:id/changes/patch',
+    (r) => status(r, 'GET', `/api/sessions/${priv}/changes/patch?repo=app`),
+    row(409, 404, 403, 404, 404, 401, 403),
+  ],
+  [
+    'POST /api/sessions/:id/checkpoints/:checkpointId/restore',
+    (r) => status(r, 'POST', `/api/sessions/${priv}/checkpoints/cp-1/restore`),
+    row(409, 404, 403, 404, 404, 401, 403),
+  ],
 ];
+
+/** A changes report of the private session: one repository, one file with its diff. */
+const report = {
+  computedAt: 1,
+  repositories: [
+    {
+      path: 'app',
+      url: null,
+      state: 'ok',
+      detail: '',
+      branch: 'main',
+      head: null,
+      base: null,
+      operation: 'none',
+      ahead: 0,
+      commits: [],
+      files: [
+        {
+          path: 'a.txt',
+          oldPath: null,
+          status: 'added',
+          untracked: true,
+          added: 1,
+          removed: 0,
+          binary: false,
+          oldMode: null,
+          newMode: null,
+          size: 2,
+          diff: 'kept',
+        },
+      ],
+      moreFiles: 0,
+      added: 1,
+      removed: 0,
+    },
+  ],
+  diffs: [{ repo: 'app', path: 'a.txt', patch: '+a\n' }],
+};
 
 async function listed(role: Role, path: string): Promise<Outcome> {
   const res = await t.api<{ sessions?: { id: string }[]; changed?: { id: string }[] }>(
@@ -347,6 +436,9 @@ beforeAll(async () => {
     body: 'the plan',
   });
   attachment = ((await up.json()) as { attachment: { id: string } }).attachment.id;
+  expect((await t.api(tokens.runner, 'PUT', `/api/runner/sessions/${priv}/changes`, report)).status).toBe(
+    204,
+  );
   // The admin, not the owner, may change organisation-wide built-ins.
   expect(
     (await t.api(t.admin.token, 'PATCH', `/api/experts/${expertId}`, { description: 'by the admin' })).status,

@@ -83,8 +83,12 @@ export function runnerRoutes(s: Services) {
     }),
     (c) => {
       const runner = serviceOf(c);
-      const { leaseToken, outcome, detail, result } = c.req.valid('json');
-      s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail, result ?? null);
+      const { leaseToken, outcome, detail, result, actionResult, failure } = c.req.valid('json');
+      s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail, {
+        result,
+        actionResult,
+        failure,
+      });
       return c.body(null, 204);
     },
   );

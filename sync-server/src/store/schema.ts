@@ -282,4 +282,29 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (build_id, n)
   ) WITHOUT ROWID;
   `,
+  // The agent's changes (shared/src/changes.ts): the runner's last report of a
+  // session, summary and kept diffs, replaced whole by each report and gone
+  // with the session.
+  `
+  CREATE TABLE session_changes (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    repositories TEXT NOT NULL,
+    computed_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+  );
+  CREATE TABLE session_change_diffs (
+    session_id TEXT NOT NULL REFERENCES session_changes(session_id) ON DELETE CASCADE,
+    repo TEXT NOT NULL,
+    path TEXT NOT NULL,
+    patch TEXT NOT NULL,
+    PRIMARY KEY (session_id, repo, path)
+  );
+  `,
+  // The forge behind a repository credential's host, for pull requests
+  // (github.com and gitlab.com say so themselves).
+  `
+  ALTER TABLE repository_credentials ADD COLUMN forge TEXT CHECK (forge IN ('github', 'gitlab'));
+  UPDATE repository_credentials SET forge = 'github' WHERE host = 'github.com';
+  UPDATE repository_credentials SET forge = 'gitlab' WHERE host = 'gitlab.com';
+  `,
 ];
