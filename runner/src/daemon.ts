@@ -236,6 +236,7 @@ export class RunnerDaemon {
             repos: tools.tracker.repositories,
             now: this.deps.now,
             turnId: null,
+            author: job.author,
             refresh: () => tools.tracker.refresh(),
             signal,
           });

@@ -27,6 +27,8 @@ export interface ActionDeps {
   now: () => number;
   /** The turn the entries belong to (the agent's tools), or null (a person's request). */
   turnId: string | null;
+  /** Whom a commit is by: the person who asked (the server names them); the runner's own name for the agent's. */
+  author?: { name: string; email: string } | undefined;
   /** Reads the changes again and reports them, once the action changed the workspace. */
   refresh: () => Promise<void>;
   signal?: AbortSignal;
@@ -125,7 +127,7 @@ function restoreText(doc: SessionDoc, checkpoint: { kind: 'turn' | 'undo'; turnI
 }
 
 async function commit(repo: WorkspaceRepository, message: string, deps: ActionDeps) {
-  const made = await deps.git.commit(repo, message, COMMIT_AUTHOR);
+  const made = await deps.git.commit(repo, message, deps.author ?? COMMIT_AUTHOR);
   const subject = message.trim().split('\n')[0]!.slice(0, 120);
   deps.doc.addNotice({
     id: randomUUID(),
