@@ -16,6 +16,20 @@ export const ErrorCode = z.enum([
   'image_missing',
   'provider_error',
   'internal',
+  // Why a ship or restore action failed (changes.ts ShipErrorCode), so the app can say what to do next.
+  'auth_failed',
+  'protected_branch',
+  'not_fast_forward',
+  'no_remote',
+  'no_credential',
+  'nothing_to_commit',
+  'operation_in_progress',
+  'repository_missing',
+  'checkpoint_lost',
+  'already_exists',
+  'remote_error',
+  'too_large',
+  'invalid',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
