@@ -1,0 +1,122 @@
+// Undoing a turn: "Restore to before this turn" under the message that began
+// it, and the restore's own notice with Undo. Both ask first, and are only
+// for the owner, only when the checkpoint is still there, never mid-turn.
+// A lost checkpoint shows nothing to click (the runner's notice names it).
+import type { RestoreEntry } from '@orrery/shared';
+import { useId, useState } from 'react';
+import { useServices } from '../../app/services-context.js';
+import { ModalDialog } from '../SessionDialogs.js';
+import { shipFailure, type ShipFailure } from './ship-errors.js';
+import { ShipFailureText } from './ShipFailureText.js';
+import { busyReason, useShipContext, type ShipContextValue } from './ship-context.js';
+
+/** The checkpoint id a person may restore now, or null. */
+function restorable(ctx: ShipContextValue | null, find: (ctx: ShipContextValue) => string | null) {
+  if (!ctx || ctx.session.access !== 'owner' || busyReason(ctx)) return null;
+  return find(ctx);
+}
+
+export function RestoreTurnButton({ turnId }: { turnId: string | null }) {
+  const ctx = useShipContext();
+  const [asking, setAsking] = useState(false);
+  const checkpointId = restorable(
+    ctx,
+    (c) => c.checkpoints.find((k) => k.kind === 'turn' && k.turnId === turnId && !k.lost)?.id ?? null,
+  );
+  if (!turnId || !checkpointId || !ctx) return null;
+  return (
+    <div className="restore-turn">
+      <button type="button" className="link-button" onClick={() => setAsking(true)}>
+        Restore to before this turn
+      </button>
+      {asking && (
+        <RestoreDialog
+          sessionId={ctx.session.id}
+          checkpointId={checkpointId}
+          title="Restore to before this turn?"
+          onClose={() => setAsking(false)}
+        >
+          The workspace’s files go back to exactly how they were before this turn ran, in every repository.
+          Your current state is kept, so you can undo the restore from the note it leaves in the conversation.
+          The conversation itself stays as it is.
+        </RestoreDialog>
+      )}
+    </div>
+  );
+}
+
+export function RestoreEntryView({ entry }: { entry: RestoreEntry }) {
+  const ctx = useShipContext();
+  const [asking, setAsking] = useState(false);
+  const undoId = restorable(ctx, (c) =>
+    c.checkpoints.some((k) => k.id === entry.undoCheckpointId && !k.lost) ? entry.undoCheckpointId : null,
+  );
+  return (
+    <div className="entry notice notice-info restore-entry" role="note">
+      <span>{entry.text}</span>
+      {undoId && ctx && (
+        <button type="button" className="secondary small" onClick={() => setAsking(true)}>
+          Undo
+        </button>
+      )}
+      {asking && undoId && ctx && (
+        <RestoreDialog
+          sessionId={ctx.session.id}
+          checkpointId={undoId}
+          title="Undo this restore?"
+          onClose={() => setAsking(false)}
+        >
+          The workspace’s files go back to how they were just before the restore. Their current state is kept
+          too, so this can be undone in turn.
+        </RestoreDialog>
+      )}
+    </div>
+  );
+}
+
+function RestoreDialog({
+  sessionId,
+  checkpointId,
+  title,
+  onClose,
+  children,
+}: {
+  sessionId: string;
+  checkpointId: string;
+  title: string;
+  onClose: () => void;
+  children: string | string[];
+}) {
+  const { api } = useServices();
+  const titleId = useId();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ShipFailure | null>(null);
+
+  async function restore() {
+    setBusy(true);
+    setFailure(null);
+    try {
+      // The runner writes the restore's note into the conversation; nothing else to show here.
+      await api.restoreCheckpoint(sessionId, checkpointId);
+      onClose();
+    } catch (error) {
+      setFailure(shipFailure(error));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <ModalDialog titleId={titleId} title={title} onClose={onClose}>
+      <p>{children}</p>
+      {failure && <ShipFailureText failure={failure} />}
+      <div className="dialog-actions">
+        <button type="button" disabled={busy} onClick={() => void restore()}>
+          {busy ? 'Restoring…' : 'Restore'}
+        </button>
+        <button type="button" className="secondary" data-autofocus onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </ModalDialog>
+  );
+}
