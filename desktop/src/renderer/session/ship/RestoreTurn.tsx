@@ -8,11 +8,11 @@ import { useServices } from '../../app/services-context.js';
 import { ModalDialog } from '../SessionDialogs.js';
 import { shipFailure, type ShipFailure } from './ship-errors.js';
 import { ShipFailureText } from './ShipFailureText.js';
-import { busyReason, useShipContext, type ShipContextValue } from './ship-context.js';
+import { useShipContext, type ShipContextValue } from './ship-context.js';
 
-/** The checkpoint id a person may restore now, or null. */
+/** The checkpoint id a person may restore now, or null (offline, the dialog says so when asked). */
 function restorable(ctx: ShipContextValue | null, find: (ctx: ShipContextValue) => string | null) {
-  if (!ctx || ctx.session.access !== 'owner' || busyReason(ctx)) return null;
+  if (!ctx || ctx.session.access !== 'owner' || ctx.running) return null;
   return find(ctx);
 }
 

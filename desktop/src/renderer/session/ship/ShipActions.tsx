@@ -57,6 +57,7 @@ function OwnerShipActions({ session, repo }: { session: SessionListItem; repo: R
     busy ??
     unreadable ??
     (state.status === 'loading' ? 'Reading where it would go…' : null) ??
+    (state.status === 'error' ? `Where to push could not be read: ${state.failure.message}` : null) ??
     draft?.blocked ??
     (repo.ahead > 0
       ? null
