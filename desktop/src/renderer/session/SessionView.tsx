@@ -14,7 +14,8 @@ import { ShareDialog } from '../share/ShareDialog.js';
 import { useUi } from '../state/store.js';
 import { useSessionDoc } from '../sync/use-session-doc.js';
 import { SessionHeader } from './SessionHeader.js';
-import { ShipContext, useShipState } from './ship/ship-context.js';
+import { useShipState } from './ship/ship-context.js';
+import { ShipProvider } from './ship/ShipProvider.js';
 import { newestPullRequest } from './ship/PullRequestViews.js';
 import { Transcript } from './Transcript.js';
 import { REVOKED, useSessionRecord } from './use-session-record.js';
@@ -199,5 +200,5 @@ function OpenSession({ session }: { session: SessionListItem }) {
     </div>
   );
   // The ship and undo controls, in the transcript and the Changes panel, read the session from here.
-  return <ShipContext.Provider value={ship}>{body}</ShipContext.Provider>;
+  return <ShipProvider value={ship}>{body}</ShipProvider>;
 }

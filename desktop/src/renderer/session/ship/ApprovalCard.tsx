@@ -72,12 +72,14 @@ export function ApprovalCard({ entry }: { entry: ToolCall }) {
       ) : (
         <div className="approval-actions">
           <span className="approval-question">The agent asks before it does this.</span>
-          <button type="button" disabled={!sessionDoc} onClick={() => decide('approve')}>
-            Approve
-          </button>
-          <button type="button" className="secondary" disabled={!sessionDoc} onClick={() => decide('deny')}>
-            Deny
-          </button>
+          <span className="approval-buttons">
+            <button type="button" disabled={!sessionDoc} onClick={() => decide('approve')}>
+              Approve
+            </button>
+            <button type="button" className="secondary" disabled={!sessionDoc} onClick={() => decide('deny')}>
+              Deny
+            </button>
+          </span>
         </div>
       )}
     </div>

@@ -2,13 +2,15 @@
 // it, and the restore's own notice with Undo. Both ask first, and are only
 // for the owner, only when the checkpoint is still there, never mid-turn.
 // A lost checkpoint shows nothing to click (the runner's notice names it).
+// The question itself is asked by ShipProvider, outside the virtualised
+// rows, so scrolling the conversation never takes it away.
 import type { RestoreEntry } from '@orrery/shared';
 import { useId, useState } from 'react';
 import { useServices } from '../../app/services-context.js';
 import { ModalDialog } from '../SessionDialogs.js';
 import { shipFailure, type ShipFailure } from './ship-errors.js';
 import { ShipFailureText } from './ShipFailureText.js';
-import { useShipContext, type ShipContextValue } from './ship-context.js';
+import { useShipContext, type RestoreAsk, type ShipContextValue } from './ship-context.js';
 
 /** The checkpoint id a person may restore now, or null (offline, the dialog says so when asked). */
 function restorable(ctx: ShipContextValue | null, find: (ctx: ShipContextValue) => string | null) {
@@ -18,7 +20,6 @@ function restorable(ctx: ShipContextValue | null, find: (ctx: ShipContextValue) 
 
 export function RestoreTurnButton({ turnId }: { turnId: string | null }) {
   const ctx = useShipContext();
-  const [asking, setAsking] = useState(false);
   const checkpointId = restorable(
     ctx,
     (c) => c.checkpoints.find((k) => k.kind === 'turn' && k.turnId === turnId && !k.lost)?.id ?? null,
@@ -26,28 +27,19 @@ export function RestoreTurnButton({ turnId }: { turnId: string | null }) {
   if (!turnId || !checkpointId || !ctx) return null;
   return (
     <div className="restore-turn">
-      <button type="button" className="link-button" onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => ctx.askRestore({ checkpointId, undo: false })}
+      >
         Restore to before this turn
       </button>
-      {asking && (
-        <RestoreDialog
-          sessionId={ctx.session.id}
-          checkpointId={checkpointId}
-          title="Restore to before this turn?"
-          onClose={() => setAsking(false)}
-        >
-          The workspace’s files go back to exactly how they were before this turn ran, in every repository.
-          Your current state is kept, so you can undo the restore from the note it leaves in the conversation.
-          The conversation itself stays as it is.
-        </RestoreDialog>
-      )}
     </div>
   );
 }
 
 export function RestoreEntryView({ entry }: { entry: RestoreEntry }) {
   const ctx = useShipContext();
-  const [asking, setAsking] = useState(false);
   const undoId = restorable(ctx, (c) =>
     c.checkpoints.some((k) => k.id === entry.undoCheckpointId && !k.lost) ? entry.undoCheckpointId : null,
   );
@@ -55,37 +47,26 @@ export function RestoreEntryView({ entry }: { entry: RestoreEntry }) {
     <div className="entry notice notice-info restore-entry" role="note">
       <span>{entry.text}</span>
       {undoId && ctx && (
-        <button type="button" className="secondary small" onClick={() => setAsking(true)}>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => ctx.askRestore({ checkpointId: undoId, undo: true })}
+        >
           Undo
         </button>
-      )}
-      {asking && undoId && ctx && (
-        <RestoreDialog
-          sessionId={ctx.session.id}
-          checkpointId={undoId}
-          title="Undo this restore?"
-          onClose={() => setAsking(false)}
-        >
-          The workspace’s files go back to how they were just before the restore. Their current state is kept
-          too, so this can be undone in turn.
-        </RestoreDialog>
       )}
     </div>
   );
 }
 
-function RestoreDialog({
+export function RestoreDialog({
   sessionId,
-  checkpointId,
-  title,
+  ask,
   onClose,
-  children,
 }: {
   sessionId: string;
-  checkpointId: string;
-  title: string;
+  ask: RestoreAsk;
   onClose: () => void;
-  children: string | string[];
 }) {
   const { api } = useServices();
   const titleId = useId();
@@ -97,7 +78,7 @@ function RestoreDialog({
     setFailure(null);
     try {
       // The runner writes the restore's note into the conversation; nothing else to show here.
-      await api.restoreCheckpoint(sessionId, checkpointId);
+      await api.restoreCheckpoint(sessionId, ask.checkpointId);
       onClose();
     } catch (error) {
       setFailure(shipFailure(error));
@@ -106,8 +87,16 @@ function RestoreDialog({
   }
 
   return (
-    <ModalDialog titleId={titleId} title={title} onClose={onClose}>
-      <p>{children}</p>
+    <ModalDialog
+      titleId={titleId}
+      title={ask.undo ? 'Undo this restore?' : 'Restore to before this turn?'}
+      onClose={onClose}
+    >
+      <p>
+        {ask.undo
+          ? 'The workspace’s files go back to how they were just before the restore. Their current state is kept too, so this can be undone in turn.'
+          : 'The workspace’s files go back to exactly how they were before this turn ran, in every repository. Your current state is kept, so you can undo the restore from the note it leaves in the conversation. The conversation itself stays as it is.'}
+      </p>
       {failure && <ShipFailureText failure={failure} />}
       <div className="dialog-actions">
         <button type="button" disabled={busy} onClick={() => void restore()}>

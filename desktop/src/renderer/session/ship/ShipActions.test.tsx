@@ -92,7 +92,15 @@ const draft: ShipDraft = {
 function actions(session: SessionListItem, repo: RepositoryChanges, running = false) {
   return (
     <ShipContext.Provider
-      value={{ session, sessionDoc: null, checkpoints: [], changesRev: 0, running, offline: false }}
+      value={{
+        session,
+        sessionDoc: null,
+        checkpoints: [],
+        changesRev: 0,
+        running,
+        offline: false,
+        askRestore: () => {},
+      }}
     >
       <ShipActions session={session} repo={repo} />
     </ShipContext.Provider>

@@ -13,6 +13,14 @@ export interface ShipContextValue {
   changesRev: number;
   running: boolean;
   offline: boolean;
+  /** Asks the owner to confirm restoring a checkpoint (ShipProvider holds the dialog). */
+  askRestore: (ask: RestoreAsk) => void;
+}
+
+/** A restore to confirm: to before a turn, or undoing an earlier restore. */
+export interface RestoreAsk {
+  checkpointId: string;
+  undo: boolean;
 }
 
 export const ShipContext = createContext<ShipContextValue | null>(null);
