@@ -89,7 +89,7 @@ const draft: ShipDraft = {
   pullRequestUrl: null,
 };
 
-function actions(session: SessionListItem, repo: RepositoryChanges, running = false) {
+function actions(session: SessionListItem, repo: RepositoryChanges, running = false, offline = false) {
   return (
     <ShipContext.Provider
       value={{
@@ -98,7 +98,7 @@ function actions(session: SessionListItem, repo: RepositoryChanges, running = fa
         checkpoints: [],
         changesRev: 0,
         running,
-        offline: false,
+        offline,
         askRestore: () => {},
       }}
     >
@@ -139,6 +139,12 @@ describe('the ship controls', () => {
     await expect
       .element(page.getByRole('button', { name: 'Commit…' }))
       .toHaveAccessibleDescription(/The agent is working/);
+
+    await screen.rerender(actions(owner, repository({ ahead: 1 }), false, true));
+    for (const name of ['Commit…', 'Push branch', 'Open pull request…', 'Download patch'])
+      await expect
+        .element(page.getByRole('button', { name }))
+        .toHaveAccessibleDescription(/You are offline; this needs the server./);
   });
 
   it('commit from a dialog whose message survives closing it', async () => {
