@@ -110,15 +110,16 @@ export class Transport {
     await (await this.ok(method, path, options)).text();
   }
 
-  /** A request answered with bytes, and their content type. */
+  /** A request answered with bytes, their content type and the file name the server suggests, if any. */
   async bytes(
     method: string,
     path: string,
     options: SendOptions = {},
-  ): Promise<{ bytes: Uint8Array<ArrayBuffer>; contentType: string }> {
+  ): Promise<{ bytes: Uint8Array<ArrayBuffer>; contentType: string; disposition: string | null }> {
     const res = await this.ok(method, path, options);
     const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
-    return { bytes: new Uint8Array(await res.arrayBuffer()), contentType };
+    const disposition = res.headers.get('content-disposition');
+    return { bytes: new Uint8Array(await res.arrayBuffer()), contentType, disposition };
   }
 }
 

@@ -9,6 +9,9 @@ import {
   pathOf,
   type AttachmentRef,
   type CatchUpRequest,
+  type CommitRequest,
+  type PullRequestRequest,
+  type PushRequest,
   type CreateSessionRequest,
   type CreateTriggerRequest,
   type EnhanceRequest,
@@ -216,4 +219,18 @@ export class ApiClient {
     this.api.repositoryCredentials.put(scope, name, body);
   deleteRepositoryCredential = (scope: SecretScope, name: string) =>
     this.api.repositoryCredentials.delete(scope, name);
+
+  // Shipping what the agent changed, and undoing a turn: the server checks access, a runner does the work.
+  shipDraft = (sessionId: string, repo: string) => this.api.changes.draft(sessionId, repo);
+  commitChanges = (sessionId: string, body: CommitRequest) => this.api.changes.commit(sessionId, body);
+  pushBranch = (sessionId: string, body: PushRequest) => this.api.changes.push(sessionId, body);
+  openPullRequest = (sessionId: string, body: PullRequestRequest) =>
+    this.api.changes.openPullRequest(sessionId, body);
+  restoreCheckpoint = (sessionId: string, checkpointId: string) =>
+    this.api.changes.restore(sessionId, checkpointId);
+  /** The repository's `git format-patch` as a file, with the name the server suggests (if it can be read). */
+  async downloadPatch(sessionId: string, repo: string): Promise<{ blob: Blob; disposition: string | null }> {
+    const { bytes, disposition } = await this.api.changes.patch(sessionId, repo);
+    return { blob: new Blob([bytes], { type: 'text/x-patch' }), disposition };
+  }
 }

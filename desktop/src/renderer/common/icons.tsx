@@ -97,3 +97,12 @@ export function CollapseIcon() {
     </svg>
   );
 }
+
+/** Beside a link that opens outside the app (a pull request on its forge). */
+export function ExternalLinkIcon() {
+  return (
+    <svg {...small}>
+      <path {...thin} d="M9 2.5h4.5V7M13.5 2.5L7.5 8.5M11.5 9.5v3.5h-9v-9H6" />
+    </svg>
+  );
+}

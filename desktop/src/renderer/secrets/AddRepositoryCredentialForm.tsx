@@ -4,6 +4,8 @@
 // navigation as a draft; the value never leaves its box (see ValueField).
 import {
   PutRepositoryCredentialRequest,
+  forgeOfHost,
+  type Forge,
   SecretName,
   type RepositoryCredentialKind,
   type RepositoryCredentialSummary,
@@ -28,9 +30,21 @@ interface Draft {
   host: string;
   kind: RepositoryCredentialKind;
   scope: SecretScope;
+  /** Who takes pull requests for the host; null until chosen, following what the host says of itself. */
+  forge?: Forge | 'none' | null;
 }
 
-const EMPTY: Draft = { name: '', host: '', kind: 'https-token', scope: 'private' };
+const EMPTY: Draft = { name: '', host: '', kind: 'https-token', scope: 'private', forge: null };
+
+export const FORGE_LABELS: Record<Forge | 'none', string> = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+  none: 'None',
+};
+
+function forgeOf(form: Draft): Forge | 'none' {
+  return form.forge ?? forgeOfHost(form.host.trim()) ?? 'none';
+}
 // Kept across navigation within the app; never the value.
 let draft: Draft = EMPTY;
 
@@ -55,7 +69,8 @@ export function AddRepositoryCredentialForm({ isAdmin, onSave }: AddRepositoryCr
     e.preventDefault();
     setSaved(null);
     const value = valueRef.current?.value ?? '';
-    const body = { host: form.host, kind: form.kind, value };
+    const forge = forgeOf(form);
+    const body = { host: form.host, kind: form.kind, value, forge: forge === 'none' ? null : forge };
     const found: FieldErrors = { ...checkWith(PutRepositoryCredentialRequest, body) };
     const name = checkWith(SecretName, form.name)[''];
     if (name) found.name = name;
@@ -107,6 +122,17 @@ export function AddRepositoryCredentialForm({ isAdmin, onSave }: AddRepositoryCr
           spellCheck={false}
           onChange={(e) => setForm({ host: e.target.value })}
         />
+      </Field>
+      <Field
+        label="Pull requests"
+        error={errors.forge}
+        hint="Where Open pull request goes for this host; set from the host when it says (github.com, gitlab.com)."
+      >
+        <select value={forgeOf(form)} onChange={(e) => setForm({ forge: e.target.value as Forge | 'none' })}>
+          <option value="github">{FORGE_LABELS.github}</option>
+          <option value="gitlab">{FORGE_LABELS.gitlab}</option>
+          <option value="none">{FORGE_LABELS.none}</option>
+        </select>
       </Field>
       <fieldset className="secret-scope">
         <legend>Kind</legend>

@@ -67,7 +67,7 @@ describe('Add a repository credential', () => {
       {
         scope: 'private',
         name: 'DEPLOY_KEY',
-        body: { host: 'git.example.com:8443', kind: 'ssh-key', value: 'not a key' },
+        body: { host: 'git.example.com:8443', kind: 'ssh-key', value: 'not a key', forge: null },
       },
     ]);
     // What was typed is still there to correct.
@@ -80,6 +80,75 @@ describe('Add a repository credential', () => {
       .toHaveTextContent('Saved DEPLOY_KEY for git.example.com:8443. Its value cannot be shown again.');
     expect(sent[1]?.scope).toBe('shared');
     await expect.element(field('Name')).toHaveValue('');
+  });
+});
+
+describe('A repository credential’s pull requests', () => {
+  const forge = () => page.getByRole('combobox', { name: 'Pull requests' });
+
+  it('follow the host as it is typed, and are sent as the person chose', async () => {
+    const sent: Saved[] = [];
+    await renderForm('member', async (s) => void sent.push(s));
+    await expect.element(forge()).toHaveValue('none');
+    await userEvent.fill(field('Host'), 'github.com');
+    await expect.element(forge()).toHaveValue('github');
+    await userEvent.fill(field('Host'), 'GitLab.com');
+    await expect.element(forge()).toHaveValue('gitlab');
+    await userEvent.fill(field('Name'), 'GITLAB_TOKEN');
+    await userEvent.fill(field('Value'), 'glpat-example');
+    await userEvent.click(page.getByRole('button', { name: 'Add credential' }));
+    await expect.element(page.getByRole('status')).toHaveTextContent(/Saved GITLAB_TOKEN/);
+    expect(sent[0]?.body.forge).toBe('gitlab');
+
+    // A self-hosted forge says nothing of itself: the person says which it is.
+    await userEvent.fill(field('Host'), 'git.corp.example:8443');
+    await expect.element(forge()).toHaveValue('none');
+    await userEvent.selectOptions(forge(), 'GitLab');
+    await userEvent.fill(field('Host'), 'git.corp.example');
+    await expect.element(forge()).toHaveValue('gitlab');
+    await userEvent.fill(field('Name'), 'CORP_GIT');
+    await userEvent.fill(field('Value'), 'token');
+    await userEvent.click(page.getByRole('button', { name: 'Add credential' }));
+    await expect.element(page.getByRole('status')).toHaveTextContent(/Saved CORP_GIT/);
+    expect(sent[1]?.body).toEqual({
+      host: 'git.corp.example',
+      kind: 'https-token',
+      value: 'token',
+      forge: 'gitlab',
+    });
+  });
+
+  it('are listed with each credential', async () => {
+    const services = await createTestServices();
+    stop = () => services.stop();
+    await renderWithServices(
+      <CredentialList
+        isAdmin
+        credentials={[
+          {
+            name: 'CORP',
+            scope: 'private',
+            host: 'git.corp',
+            kind: 'https-token',
+            forge: 'gitlab',
+            updatedAt: 0,
+            updatedBy: 'Ada',
+          },
+          {
+            name: 'OLD',
+            scope: 'private',
+            host: 'git.old',
+            kind: 'https-token',
+            updatedAt: 0,
+            updatedBy: 'Ada',
+          },
+        ]}
+        onDelete={async () => undefined}
+      />,
+      services,
+    );
+    await expect.element(page.getByText(/HTTPS token for git.corp · pull requests: GitLab/)).toBeVisible();
+    await expect.element(page.getByText(/HTTPS token for git.old · pull requests: None/)).toBeVisible();
   });
 });
 

@@ -7,7 +7,7 @@ import type { RepositoryCredentialSummary, SecretScope } from '@orrery/shared';
 import { useState } from 'react';
 import { describeError } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
-import { AddRepositoryCredentialForm } from './AddRepositoryCredentialForm.js';
+import { AddRepositoryCredentialForm, FORGE_LABELS } from './AddRepositoryCredentialForm.js';
 import { useRepositoryCredentials } from './use-repository-credentials.js';
 
 const KIND = { 'https-token': 'HTTPS token', 'ssh-key': 'SSH key' } as const;
@@ -91,7 +91,8 @@ function CredentialRow({
           <code>{c.name}</code> <span className="muted">{c.scope}</span>
         </div>
         <p className="secret-row-meta">
-          {KIND[c.kind]} for {c.host} · set by {c.updatedBy} {new Date(c.updatedAt).toLocaleDateString()}
+          {KIND[c.kind]} for {c.host} · pull requests: {FORGE_LABELS[c.forge ?? 'none']} · set by{' '}
+          {c.updatedBy} {new Date(c.updatedAt).toLocaleDateString()}
         </p>
         {failure && (
           <p className="field-error" role="alert">

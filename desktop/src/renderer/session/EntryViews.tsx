@@ -5,6 +5,7 @@ import { memo } from 'react';
 import { Markdown } from '../common/Markdown.js';
 import { RelativeTime } from '../common/RelativeTime.js';
 import { Attachments } from './Attachments.js';
+import { ApprovalCard } from './ship/ApprovalCard.js';
 import { displayName } from '../common/display-name.js';
 
 export const UserMessageView = memo(function UserMessageView({
@@ -64,7 +65,7 @@ function EntryHeader({ author, at }: { author: string; at: number }) {
 export function summariseToolInput(input: string): string {
   try {
     const parsed = JSON.parse(input) as Record<string, unknown>;
-    for (const key of ['command', 'cmd', 'path', 'pattern', 'query']) {
+    for (const key of ['command', 'cmd', 'path', 'pattern', 'query', 'title', 'message']) {
       const value = parsed[key];
       if (typeof value === 'string') return value;
     }
@@ -120,7 +121,8 @@ export const ToolCallView = memo(function ToolCallView({
           {entry.durationMs !== null && ` · ${(entry.durationMs / 1000).toFixed(1)} s`}
         </span>
       </button>
-      {!collapsed && (
+      {entry.status === 'awaiting_approval' && <ApprovalCard entry={entry} />}
+      {!collapsed && entry.status !== 'awaiting_approval' && (
         <pre className="tool-output" aria-label="Output">
           {entry.output || (entry.status === 'running' ? 'Waiting for output…' : '(no output)')}
         </pre>

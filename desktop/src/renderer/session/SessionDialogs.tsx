@@ -25,7 +25,7 @@ export function SessionDialogs() {
   );
 }
 
-function ModalDialog({
+export function ModalDialog({
   titleId,
   title,
   onClose,

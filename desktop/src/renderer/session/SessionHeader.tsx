@@ -1,7 +1,7 @@
 // The session's header: title, lock badge or "Shared", the Expert, the
 // Environment's live status, and the actions menu (pin, archive, visibility).
 import { MoreIcon } from '../common/icons.js';
-import type { EnvironmentState, SessionListItem } from '@orrery/shared';
+import type { EnvironmentState, PullRequestEntry, SessionListItem } from '@orrery/shared';
 import { describeError } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
 import { Menu, useMenuAnchor, type MenuItem } from '../common/Menu.js';
@@ -11,15 +11,19 @@ import { useUi } from '../state/store.js';
 import { EnvironmentBadge } from './EnvironmentBadge.js';
 import { displayName } from '../common/display-name.js';
 import { settingsHref } from '../app/router.js';
+import { PullRequestHeaderLink } from './ship/PullRequestViews.js';
 
 export function SessionHeader({
   session,
   environment,
   running,
+  pullRequest = null,
 }: {
   session: SessionListItem;
   environment: EnvironmentState;
   running: boolean;
+  /** The newest pull request the session opened, linked beside its status. */
+  pullRequest?: PullRequestEntry | null;
 }) {
   const { api, sessionList } = useServices();
   const showToast = useUi((s) => s.showToast);
@@ -54,6 +58,7 @@ export function SessionHeader({
           {session.archived && <span className="tag">Archived</span>}
           <span className="muted">{displayName(session.expertName)}</span>
           <EnvironmentBadge environment={environment} />
+          {pullRequest && <PullRequestHeaderLink pr={pullRequest} />}
           {running && <span className="working">Working…</span>}
         </div>
         {environment.detail && <p className="env-detail">{displayName(environment.detail)}</p>}

@@ -2,7 +2,7 @@
 // the conversation and the prompt box. People who may only read it see
 // everything and are told why they cannot write.
 import type { AttachmentRef, SessionListItem } from '@orrery/shared';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { describeError, isOffline } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
 import type { Uploader } from '../composer/attachments/use-attachments.js';
@@ -14,6 +14,9 @@ import { ShareDialog } from '../share/ShareDialog.js';
 import { useUi } from '../state/store.js';
 import { useSessionDoc } from '../sync/use-session-doc.js';
 import { SessionHeader } from './SessionHeader.js';
+import { useShipState } from './ship/ship-context.js';
+import { ShipProvider } from './ship/ShipProvider.js';
+import { newestPullRequest } from './ship/PullRequestViews.js';
 import { Transcript } from './Transcript.js';
 import { REVOKED, useSessionRecord } from './use-session-record.js';
 import { displayName } from '../common/display-name.js';
@@ -59,6 +62,14 @@ function OpenSession({ session }: { session: SessionListItem }) {
     queue: view.queue,
     environment: view.environment,
   });
+  const { checkpoints, changesRev } = useShipState(view.sessionDoc);
+  const running = view.turn.state !== 'idle';
+  const offline = view.state.connection === 'offline';
+  const ship = useMemo(
+    () => ({ session, sessionDoc: view.sessionDoc, checkpoints, changesRev, running, offline }),
+    [session, view.sessionDoc, checkpoints, changesRev, running, offline],
+  );
+  const pullRequest = useMemo(() => newestPullRequest(view.transcript), [view.transcript]);
   // The dialog belongs to this session: leaving it closes the dialog.
   useEffect(() => () => setShareOpen(false), [setShareOpen]);
 
@@ -112,11 +123,15 @@ function OpenSession({ session }: { session: SessionListItem }) {
   }
 
   const waiting = view.state.loaded && !view.state.hadLocalCopy && !view.state.synced;
-  const running = view.turn.state !== 'idle';
 
-  return (
+  const body = (
     <div className="session-view">
-      <SessionHeader session={session} environment={view.environment} running={running} />
+      <SessionHeader
+        session={session}
+        environment={view.environment}
+        running={running}
+        pullRequest={pullRequest}
+      />
       {/* Mounted once the local copy is read, so the list opens at the newest entry in one go. */}
       {view.sessionDoc || view.preview ? (
         <Transcript
@@ -184,4 +199,6 @@ function OpenSession({ session }: { session: SessionListItem }) {
       {isOwner && shareOpen && <ShareDialog session={session} onClose={() => setShareOpen(false)} />}
     </div>
   );
+  // The ship and undo controls, in the transcript and the Changes panel, read the session from here.
+  return <ShipProvider value={ship}>{body}</ShipProvider>;
 }

@@ -8,11 +8,15 @@ import { useFollowNewest } from './follow-newest.js';
 import { useReadingPlace, type ReadingPlace } from './reading-place.js';
 import { AgentMessageView, NoticeView, ToolCallView, UserMessageView, sourceLabel } from './EntryViews.js';
 import { EnvironmentProposalView } from './EnvironmentProposalView.js';
+import { PullRequestCard } from './ship/PullRequestViews.js';
+import { RestoreEntryView, RestoreTurnButton } from './ship/RestoreTurn.js';
 
 /** First guesses of a row's height, before it is measured. */
 const ESTIMATED_HEIGHT: Partial<Record<TranscriptEntry['kind'], number>> = {
   tool: 160,
   environment_proposal: 320,
+  pull_request: 96,
+  restore: 56,
 };
 
 export interface TranscriptProps {
@@ -107,6 +111,7 @@ export function Transcript({
               {entry.kind === 'user' && (
                 <UserMessageView entry={entry} sessionId={sessionId} authorName={nameOf(entry.authorId)} />
               )}
+              {entry.kind === 'user' && <RestoreTurnButton turnId={entry.turnId} />}
               {entry.kind === 'agent' && <AgentMessageView entry={entry} agentName={agentName} />}
               {entry.kind === 'tool' && (
                 <ToolCallView entry={entry} collapsed={collapsed.has(entry.id)} onToggle={toggle} />
@@ -115,6 +120,8 @@ export function Transcript({
               {entry.kind === 'environment_proposal' && (
                 <EnvironmentProposalView entry={entry} canAct={isOwner} />
               )}
+              {entry.kind === 'pull_request' && <PullRequestCard entry={entry} />}
+              {entry.kind === 'restore' && <RestoreEntryView entry={entry} />}
             </div>
           );
         })}

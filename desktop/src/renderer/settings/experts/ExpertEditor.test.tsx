@@ -1,9 +1,11 @@
 // The Expert editor on its own: the server's schema judges what is typed
 // before anything is sent, organisation Experts are read-only for members,
 // and a draft outlives leaving the page.
-import type { Environment, ExpertListItem } from '@orrery/shared';
+import { OrreryClient, type Environment, type ExpertListItem } from '@orrery/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import { ApiClient } from '../../api/api-client.js';
+import { startOrreryServer, stopOrreryServer } from '../../testing/browser-commands.js';
 import { createTestServices, renderWithServices, testAccount } from '../../testing/test-services.js';
 import { ExpertEditor } from './ExpertEditor.js';
 import { expertDrafts } from './expert-form.js';
@@ -106,17 +108,97 @@ describe('Expert editor', () => {
   it('keeps what was typed when the page is left and opened again', async () => {
     const screen = await renderEditor('x1', [expert({})]);
     await userEvent.fill(page.getByRole('textbox', { name: 'Instructions' }), 'Review carefully. Be kind.');
-    await userEvent.click(page.getByRole('checkbox', { name: /run_command/ }));
+    await userEvent.click(page.getByRole('checkbox', { name: /^run_command/ }));
     await screen.unmount();
     await renderEditor('x1', [expert({})]);
     await expect
       .element(page.getByRole('textbox', { name: 'Instructions' }))
       .toHaveValue('Review carefully. Be kind.');
-    await expect.element(page.getByRole('checkbox', { name: /run_command/ })).toBeChecked();
+    await expect.element(page.getByRole('checkbox', { name: /^run_command/ })).toBeChecked();
     await expect.element(page.getByText('You have unsaved changes.')).toBeVisible();
     await userEvent.click(page.getByRole('button', { name: 'Discard changes' }));
     await expect
       .element(page.getByRole('textbox', { name: 'Instructions' }))
       .toHaveValue('Review carefully.');
+  });
+});
+
+describe('Expert editor: asking before a tool is used', () => {
+  const ask = (tool: string) => page.getByRole('checkbox', { name: `Ask me before each use of ${tool}` });
+
+  it('offers it for each tool that is on, shipping asking unless the Expert says otherwise', async () => {
+    await renderEditor('x1', [
+      expert({ capabilities: { tools: ['read_file', 'commit_changes'], integrations: [] } }),
+    ]);
+    await expect
+      .element(
+        page.getByRole('checkbox', { name: /^open_pull_request Pushes a branch and opens a pull request/ }),
+      )
+      .not.toBeChecked();
+    await expect.element(ask('commit_changes')).toBeChecked();
+    await expect.element(ask('read_file')).not.toBeChecked();
+    expect(ask('open_pull_request').elements()).toHaveLength(0);
+    await userEvent.click(page.getByRole('checkbox', { name: /^open_pull_request/ }));
+    await expect.element(ask('open_pull_request')).toBeChecked();
+  });
+
+  it('is saved with the Expert, and kept when something else is changed', async () => {
+    const started = await startOrreryServer();
+    try {
+      const login = await ApiClient.login(
+        started.url,
+        started.credentials.member.email,
+        started.credentials.member.password,
+      );
+      const client = new OrreryClient({ baseUrl: started.url, token: login.token });
+      const made = await client.experts.create({
+        name: 'Shipper',
+        instructions: 'Ship it.',
+        defaultEnvironmentId: null,
+        model: { provider: 'shell', name: '' },
+        capabilities: {
+          tools: ['run_command', 'commit_changes'],
+          integrations: [],
+          approval: ['run_command'],
+        },
+        scope: 'personal',
+      });
+      const listed = (await client.experts.list()).experts.find((e) => e.id === made.expert.id)!;
+      const services = await createTestServices({
+        account: {
+          serverUrl: started.url,
+          token: login.token,
+          user: login.user,
+          organisation: login.organisation,
+        },
+      });
+      stop = () => services.stop();
+      await renderWithServices(
+        <ExpertEditor
+          item={listed.id}
+          experts={[listed]}
+          environments={[]}
+          onSaved={noReload}
+          onDuplicate={() => undefined}
+        />,
+        services,
+      );
+      await expect.element(ask('run_command')).toBeChecked();
+      await expect.element(ask('commit_changes')).not.toBeChecked();
+
+      await userEvent.fill(page.getByRole('textbox', { name: 'Description' }), 'Commits when asked.');
+      await userEvent.click(page.getByRole('button', { name: 'Save changes' }));
+      await expect.element(page.getByText('Saved Shipper.')).toBeVisible();
+      expect((await client.experts.get(listed.id)).expert.capabilities.approval).toEqual(['run_command']);
+
+      await userEvent.click(ask('commit_changes'));
+      await userEvent.click(ask('run_command'));
+      await userEvent.click(page.getByRole('button', { name: 'Save changes' }));
+      await expect
+        .poll(async () => (await client.experts.get(listed.id)).expert.capabilities.approval)
+        .toEqual(['commit_changes']);
+    } finally {
+      await stopOrreryServer(started.url);
+    }
   });
 });

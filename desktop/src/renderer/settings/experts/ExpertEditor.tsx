@@ -17,11 +17,13 @@ import { errorAt, errorsOfFailure, type FieldErrors } from '../common/form-error
 import { ManagedNote } from '../common/ManagedNote.js';
 import {
   TOOL_DESCRIPTIONS,
+  asksBefore,
   checkForm,
   emptyForm,
   expertDrafts,
   formOf,
   inputOf,
+  withApproval,
   type ExpertForm,
 } from './expert-form.js';
 import { canChangeExpert } from './use-expert-catalog.js';
@@ -145,22 +147,37 @@ export function ExpertEditor({ item, experts, environments, onSaved, onDuplicate
           <fieldset className="expert-tools">
             <legend>Tools</legend>
             {ALL_TOOLS.map((tool) => (
-              <label key={tool} className="expert-tool">
-                <input
-                  type="checkbox"
-                  checked={form.tools.includes(tool)}
-                  onChange={(e) =>
-                    update({
-                      tools: e.target.checked
-                        ? ALL_TOOLS.filter((t) => t === tool || form.tools.includes(t))
-                        : form.tools.filter((t) => t !== tool),
-                    })
-                  }
-                />
-                <span>
-                  <code>{tool}</code> <span className="expert-tool-line">{TOOL_DESCRIPTIONS[tool]}</span>
-                </span>
-              </label>
+              <div key={tool} className="expert-tool-item">
+                <label className="expert-tool">
+                  <input
+                    type="checkbox"
+                    checked={form.tools.includes(tool)}
+                    onChange={(e) =>
+                      update({
+                        tools: e.target.checked
+                          ? ALL_TOOLS.filter((t) => t === tool || form.tools.includes(t))
+                          : form.tools.filter((t) => t !== tool),
+                      })
+                    }
+                  />
+                  <span>
+                    <code>{tool}</code> <span className="expert-tool-line">{TOOL_DESCRIPTIONS[tool]}</span>
+                  </span>
+                </label>
+                {form.tools.includes(tool) && (
+                  <label className="expert-tool-approval">
+                    <input
+                      type="checkbox"
+                      aria-label={`Ask me before each use of ${tool}`}
+                      checked={asksBefore(form, tool)}
+                      onChange={(e) =>
+                        update({ approval: withApproval(form, tool, e.target.checked).approval })
+                      }
+                    />{' '}
+                    Ask me before each use
+                  </label>
+                )}
+              </div>
             ))}
           </fieldset>
           <Field

@@ -1,7 +1,14 @@
 // The Expert editor's form: what is typed (kept as drafts across navigation,
 // in this tab's sessionStorage so a reload keeps them too), and how it becomes
 // the ExpertInput the server parses with the same schema.
-import { ExpertInput, type Expert, type ModelProvider, type Scope, type ToolName } from '@orrery/shared';
+import {
+  DEFAULT_APPROVAL,
+  ExpertInput,
+  type Expert,
+  type ModelProvider,
+  type Scope,
+  type ToolName,
+} from '@orrery/shared';
 import { checkWith, type FieldErrors } from '../common/form-errors.js';
 
 export interface ExpertForm {
@@ -16,6 +23,8 @@ export interface ExpertForm {
   scope: Scope;
   /** Kept as they were: the editor does not show integrations yet. */
   integrations: string[];
+  /** Tools whose every call waits for the owner's approval; null: the default (DEFAULT_APPROVAL). */
+  approval: ToolName[] | null;
 }
 
 export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
@@ -44,6 +53,7 @@ export function emptyForm(scope: Scope, defaultEnvironmentId: string | null): Ex
     defaultEnvironmentId,
     scope,
     integrations: [],
+    approval: null,
   };
 }
 
@@ -59,7 +69,20 @@ export function formOf(expert: Expert): ExpertForm {
     defaultEnvironmentId: expert.defaultEnvironmentId,
     scope: expert.scope,
     integrations: [...expert.capabilities.integrations],
+    approval: expert.capabilities.approval ? [...expert.capabilities.approval] : null,
   };
+}
+
+/** Whether calls of the tool wait for approval, as the form stands (drafts from before it knew say null). */
+export function asksBefore(form: ExpertForm, tool: ToolName): boolean {
+  return (form.approval ?? DEFAULT_APPROVAL).includes(tool);
+}
+
+/** The form with "Ask me before each use" set for one tool: from then on the list is explicit. */
+export function withApproval(form: ExpertForm, tool: ToolName, ask: boolean): ExpertForm {
+  const current = form.approval ?? [...DEFAULT_APPROVAL];
+  const approval = ask ? [...new Set([...current, tool])] : current.filter((t) => t !== tool);
+  return { ...form, approval };
 }
 
 /** What is sent: a base URL only for OpenAI-compatible models, no model name for the shell. */
@@ -74,7 +97,12 @@ export function inputOf(form: ExpertForm): ExpertInput {
       name: form.provider === 'shell' ? '' : form.modelName.trim(),
       ...(baseUrl ? { baseUrl } : {}),
     },
-    capabilities: { tools: form.tools, integrations: form.integrations },
+    // The approval list is sent as it is kept, even for tools now off, so turning one back on keeps its setting.
+    capabilities: {
+      tools: form.tools,
+      integrations: form.integrations,
+      ...(form.approval ? { approval: form.approval } : {}),
+    },
     defaultEnvironmentId: form.defaultEnvironmentId,
     scope: form.scope,
   };
