@@ -216,4 +216,9 @@ export class ApiClient {
     this.api.repositoryCredentials.put(scope, name, body);
   deleteRepositoryCredential = (scope: SecretScope, name: string) =>
     this.api.repositoryCredentials.delete(scope, name);
+
+  // What the agent changed in a session's repositories (the server's last record; it never wakes the Environment).
+  sessionChanges = (sessionId: string, signal?: AbortSignal) => this.api.changes.get(sessionId, signal);
+  fileDiff = (sessionId: string, repo: string, path: string, signal?: AbortSignal) =>
+    this.api.changes.diff(sessionId, repo, path, signal);
 }

@@ -17,6 +17,9 @@ import { SessionHeader } from './SessionHeader.js';
 import { Transcript } from './Transcript.js';
 import { REVOKED, useSessionRecord } from './use-session-record.js';
 import { displayName } from '../common/display-name.js';
+import { ChangesPanel } from './changes/ChangesPanel.js';
+import { useChangesPrefs } from './changes/changes-prefs.js';
+import { useChangesSummary } from './changes/use-changes-summary.js';
 
 const FULL =
   'This session reached its storage limit, so changes made here are no longer saved. Start a new session to go on; this one stays readable.';
@@ -46,6 +49,8 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 function OpenSession({ session }: { session: SessionListItem }) {
   const { api, account } = useServices();
   const view = useSessionDoc(session.id);
+  const changes = useChangesSummary(view.sessionDoc);
+  const [{ open: changesOpen }] = useChangesPrefs();
   const draft = useDraft(session.id);
   const showToast = useUi((s) => s.showToast);
   const shareOpen = useUi((s) => s.shareOpen);
@@ -115,8 +120,8 @@ function OpenSession({ session }: { session: SessionListItem }) {
   const running = view.turn.state !== 'idle';
 
   return (
-    <div className="session-view">
-      <SessionHeader session={session} environment={view.environment} running={running} />
+    <div className={`session-view${changesOpen ? ' with-changes' : ''}`}>
+      <SessionHeader session={session} environment={view.environment} running={running} changes={changes} />
       {/* Mounted once the local copy is read, so the list opens at the newest entry in one go. */}
       {view.sessionDoc || view.preview ? (
         <Transcript
@@ -181,6 +186,9 @@ function OpenSession({ session }: { session: SessionListItem }) {
           </p>
         )}
       </div>
+      {changesOpen && (
+        <ChangesPanel sessionId={session.id} summary={changes} environment={view.environment} />
+      )}
       {isOwner && shareOpen && <ShareDialog session={session} onClose={() => setShareOpen(false)} />}
     </div>
   );

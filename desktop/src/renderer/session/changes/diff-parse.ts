@@ -178,7 +178,7 @@ function readExtendedHeader(file: ParsedFileDiff, raw: string): void {
 }
 
 /** "a/x b/y" → ["x", "y"]; quoted names are read as git writes them. */
-function gitHeaderPaths(rest: string): [string, string] | null {
+function gitHeaderPaths(rest: string): [string | null, string | null] | null {
   const line = rest.replace(/\r$/, '');
   if (line.startsWith('"')) {
     const end = closingQuote(line);
