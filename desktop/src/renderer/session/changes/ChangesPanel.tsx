@@ -10,7 +10,7 @@ import { CHANGES_PANEL_ID, closeChangesPanel, takePanelFocus, useNarrowScreen } 
 import { pluralFiles } from './describe-change.js';
 import { FileView } from './FileView.js';
 import { Counts, RepositorySection } from './RepositorySection.js';
-import { useChanges, useServerChangesSource, type ChangesSource, type OpenFile } from './use-changes.js';
+import { useChanges, useChangesSource, type ChangesSource, type OpenFile } from './use-changes.js';
 
 export interface ChangesPanelProps {
   sessionId: string;
@@ -33,8 +33,8 @@ export function ChangesPanel({
   renderRepositoryActions,
   source,
 }: ChangesPanelProps) {
-  const server = useServerChangesSource();
-  const from = source ?? server;
+  const context = useChangesSource();
+  const from = source ?? context;
   const narrow = useNarrowScreen();
   const loaded = useChanges(from, sessionId, summary.rev);
   const [open, setOpenState] = useState<OpenFile | null>(() => openFiles.get(sessionId) ?? null);

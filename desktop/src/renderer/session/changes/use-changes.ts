@@ -6,7 +6,7 @@
 // kept in memory, so reopening the panel, or losing the server, still shows
 // them.
 import type { FileDiff, SessionChanges } from '@orrery/shared';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useServices } from '../../app/services-context.js';
 
 /** Where the panel's data comes from: the server in the app, data objects in component tests. */
@@ -15,7 +15,16 @@ export interface ChangesSource {
   diff(sessionId: string, repo: string, path: string, signal?: AbortSignal): Promise<FileDiff>;
 }
 
-export function useServerChangesSource(): ChangesSource {
+/** Hands a source to the panels below it (a test's data, a story's); the server when there is none. */
+export const ChangesSourceContext = createContext<ChangesSource | null>(null);
+
+export function useChangesSource(): ChangesSource {
+  const given = useContext(ChangesSourceContext);
+  const server = useServerChangesSource();
+  return given ?? server;
+}
+
+function useServerChangesSource(): ChangesSource {
   const { api } = useServices();
   return useMemo(
     () => ({
