@@ -140,8 +140,17 @@ describe('ChangesPanel', () => {
     expect(pair?.textContent).toContain("import { routes } from './routes/index.js';");
     expect(JSON.parse(localStorage.getItem('orrery.changes-panel')!)).toMatchObject({ layout: 'split' });
 
+    // Side by side always wraps; unified wraps on request.
+    await expect.element(diff).toHaveClass('wrap');
+    await expect.element(panel().getByRole('button', { name: 'Wrap lines' })).not.toBeInTheDocument();
+    await userEvent.click(panel().getByRole('button', { name: 'Side by side' }));
+    await expect.element(diff).toHaveClass('nowrap');
     await userEvent.click(panel().getByRole('button', { name: 'Wrap lines' }));
-    await expect.element(diff).toHaveClass(/wrap/);
+    await expect.element(diff).toHaveClass('wrap');
+    expect(JSON.parse(localStorage.getItem('orrery.changes-panel')!)).toMatchObject({
+      layout: 'unified',
+      wrap: true,
+    });
 
     await userEvent.click(panel().getByRole('button', { name: '← All changes' }));
     await expect.element(repo('app').getByRole('button', { name: /server\.ts/ })).toHaveFocus();

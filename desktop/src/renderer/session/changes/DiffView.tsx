@@ -35,7 +35,9 @@ function useHighlighter(): HLJSApi | null {
   return hljs;
 }
 
-export function DiffView({ path, diff, layout, wrap }: DiffViewProps) {
+export function DiffView({ path, diff, layout, wrap: wrapAsked }: DiffViewProps) {
+  // Side by side, each half is half as wide: its lines always wrap, so both halves stay in view.
+  const wrap = wrapAsked || layout === 'split';
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const hljs = useHighlighter();
   const language = hljs ? languageOfPath(path, hljs) : null;

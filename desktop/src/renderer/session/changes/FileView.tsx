@@ -56,14 +56,16 @@ export function FileView({ sessionId, source, open, listed, rev, onBack }: FileV
               Side by side
             </button>
           )}
-          <button
-            type="button"
-            className="secondary small"
-            aria-pressed={prefs.wrap}
-            onClick={() => setPrefs({ wrap: !prefs.wrap })}
-          >
-            Wrap lines
-          </button>
+          {layout === 'unified' && (
+            <button
+              type="button"
+              className="secondary small"
+              aria-pressed={prefs.wrap}
+              onClick={() => setPrefs({ wrap: !prefs.wrap })}
+            >
+              Wrap lines
+            </button>
+          )}
         </div>
       </div>
       <FileBody

@@ -170,7 +170,8 @@ export function Counts({ added, removed }: { added: number; removed: number }) {
   return (
     <span className="changes-counts">
       <span aria-hidden="true">
-        <span className="plus">+{added}</span> <span className="minus">−{removed}</span>
+        <span className="plus">+{added.toLocaleString()}</span>{' '}
+        <span className="minus">−{removed.toLocaleString()}</span>
       </span>
       <span className="visually-hidden">{countsLabel(added, removed)}</span>
     </span>

@@ -12,7 +12,8 @@ import {
 import type { ChangesSource } from './use-changes.js';
 
 const sha = (c: string) => c.repeat(40).slice(0, 40);
-const AT = Date.parse('2026-12-01T14:02:00Z');
+/** A couple of minutes ago, so times read as they would in use. */
+const AT = Date.now() - 2 * 60_000;
 
 export function changedFile(path: string, over: Partial<ChangedFile> = {}): ChangedFile {
   return ChangedFile.parse({

@@ -70,7 +70,7 @@ export function lineCounts(added: number | null, removed: number | null): string
 }
 
 export function countsLabel(added: number, removed: number): string {
-  return `${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed`;
+  return `${added.toLocaleString()} ${added === 1 ? 'line' : 'lines'} added, ${removed.toLocaleString()} removed`;
 }
 
 /** The repository as the Environment names it; /workspace itself when its path is empty. */
