@@ -187,7 +187,12 @@ function OpenSession({ session }: { session: SessionListItem }) {
         )}
       </div>
       {changesOpen && (
-        <ChangesPanel sessionId={session.id} summary={changes} environment={view.environment} />
+        <ChangesPanel
+          sessionId={session.id}
+          summary={changes}
+          environment={view.environment}
+          online={view.state.connection === 'connected'}
+        />
       )}
       {isOwner && shareOpen && <ShareDialog session={session} onClose={() => setShareOpen(false)} />}
     </div>

@@ -1,7 +1,8 @@
-import { ApiError, SessionDoc, type EnvironmentState, type SessionChanges } from '@orrery/shared';
+import { ApiError, SessionDoc, type EnvironmentState } from '@orrery/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import * as Y from 'yjs';
+import { ServicesContext } from '../../app/services-context.js';
 import { createTestServices, renderWithServices, uniqueId } from '../../testing/test-services.js';
 import { setChangesPrefs } from './changes-prefs.js';
 import {
@@ -94,7 +95,7 @@ describe('ChangesPanel', () => {
       ({
         ...sampleChanges(),
         repositories: [repository('big', { files, moreFiles: 4920 })],
-      }) as SessionChanges;
+      });
     await show({ source: dataSource(changes) });
     await expect.element(panel().getByText(/and 4920 files more, not listed/)).toBeVisible();
     await userEvent.fill(
@@ -189,7 +190,7 @@ describe('ChangesPanel', () => {
         repositories: [
           repository('app', { files: [changedFile('src/generated.ts', { added: 20_000, removed: 0 })] }),
         ],
-      }) as SessionChanges;
+      });
     await show({ source: dataSource(changes, { 'src/generated.ts': patch }) });
     await userEvent.click(panel().getByRole('button', { name: /generated\.ts/ }));
     const diff = panel().getByRole('region', { name: 'Diff of src/generated.ts' });
@@ -272,7 +273,7 @@ describe('ChangesPanel', () => {
         online
           ? inner.changes(...args)
           : Promise.reject(new ApiError('offline', 'Cannot reach the server.', null)),
-      diff: inner.diff,
+      diff: (...args) => inner.diff(...args),
     };
     await show({ source });
     const alert = panel().getByRole('alert');
@@ -285,6 +286,52 @@ describe('ChangesPanel', () => {
     await userEvent.click(alert.getByRole('button', { name: 'Try again' }));
     await expect.element(repo('app')).toBeVisible();
     await expect.element(panel().getByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('loads again by itself when the session’s connection comes back', async () => {
+    let online = false;
+    const inner = dataSource(sampleChanges);
+    const source: ChangesSource = {
+      changes: (...args) =>
+        online
+          ? inner.changes(...args)
+          : Promise.reject(new ApiError('offline', 'Cannot reach the server.', null)),
+      diff: (...args) => inner.diff(...args),
+    };
+    const services = await createTestServices();
+    stop = () => services.stop();
+    const props = {
+      sessionId: uniqueId('s'),
+      summary: summaryOf(sampleChanges()),
+      environment: RUNNING,
+      source,
+    };
+    const screen = await renderWithServices(<ChangesPanel {...props} online={false} />, services);
+    await expect.element(panel().getByRole('alert')).toBeVisible();
+    online = true;
+    await screen.rerender(
+      <ServicesContext.Provider value={services}>
+        <ChangesPanel {...props} online />
+      </ServicesContext.Provider>,
+    );
+    await expect.element(repo('app')).toBeVisible();
+  });
+
+  it('says so when the open file has no changes any more after the agent put it back', async () => {
+    const services = await createTestServices();
+    stop = () => services.stop();
+    const doc = new SessionDoc(new Y.Doc()).init();
+    let current = sampleChanges();
+    const source = dataSource(() => current);
+    doc.setChanges({ computedAt: current.computedAt, repositories: 3, files: 8, added: 1, removed: 1 });
+    await renderWithServices(<LivePanel doc={doc} source={source} sessionId={uniqueId('s')} />, services);
+    await userEvent.click(panel().getByRole('button', { name: /server\.ts/ }));
+    await expect.element(panel().getByText('@@ -1,9 +1,12 @@')).toBeVisible();
+    current = { ...current, repositories: [repository('app')], computedAt: current.computedAt! + 1 };
+    doc.setChanges({ computedAt: current.computedAt, repositories: 1, files: 0, added: 0, removed: 0 });
+    await expect
+      .element(panel().getByRole('alert'))
+      .toHaveTextContent('This file has no changes any more: it is as it was when the session started.');
   });
 
   it('leaves each repository’s header a place for its ship controls', async () => {

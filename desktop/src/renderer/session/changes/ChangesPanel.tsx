@@ -21,6 +21,8 @@ export interface ChangesPanelProps {
   renderRepositoryActions?: (repo: RepositoryChanges) => ReactNode;
   /** Where the changes come from; the server by default. */
   source?: ChangesSource;
+  /** Whether the session's document is connected to the server: coming back, a failed load is tried again. */
+  online?: boolean;
 }
 
 /** The file open in each session's panel, kept while the app runs (closing the panel keeps it). */
@@ -32,6 +34,7 @@ export function ChangesPanel({
   environment,
   renderRepositoryActions,
   source,
+  online = false,
 }: ChangesPanelProps) {
   const context = useChangesSource();
   const from = source ?? context;
@@ -49,6 +52,14 @@ export function ChangesPanel({
     },
     [sessionId],
   );
+
+  const { error, retry } = loaded;
+  const wasOnline = useRef(online);
+  useEffect(() => {
+    // Only the connection coming back retries; a failure while connected waits for Try again.
+    if (online && !wasOnline.current && error !== null) retry();
+    wasOnline.current = online;
+  }, [online, error, retry]);
 
   // Opened by the person (not remembered from last time): the panel takes the focus.
   useEffect(() => {

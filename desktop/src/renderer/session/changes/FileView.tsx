@@ -127,8 +127,9 @@ function FileBody({
 }) {
   const summary = file ? noDiffSentence(file) : null;
   if (summary) return <p className="changes-file-note">{summary}</p>;
-  if (error && !hasValue) {
-    const gone = error instanceof ApiError && error.status === 404;
+  // Gone from the newest report (the agent put it back): said even when an older diff is at hand.
+  const gone = error instanceof ApiError && error.status === 404;
+  if (gone || (error && !hasValue)) {
     return (
       <div className="changes-file-note" role="alert">
         {gone

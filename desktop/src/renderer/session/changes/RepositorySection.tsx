@@ -220,7 +220,9 @@ function FileRow({
         <span className="changes-file-name">{base}</span>
         {notes.length > 0 && <span className="changes-file-notes">{notes.join(' · ')}</span>}
       </span>
-      {counts && !noDiff && <Counts added={file.added!} removed={file.removed!} />}
+      {counts && !noDiff && (file.added! > 0 || file.removed! > 0) && (
+        <Counts added={file.added!} removed={file.removed!} />
+      )}
     </button>
   );
 }
