@@ -18,7 +18,7 @@ import {
 } from '../../testing/test-services.js';
 import { SessionView } from '../SessionView.js';
 import { setChangesPrefs } from './changes-prefs.js';
-import { dataSource, sampleChanges, summaryOf } from './changes-fixtures.js';
+import { dataSource, sampleChanges, summaryOf } from '../../testing/changes-fixtures.js';
 import { ChangesSourceContext } from './use-changes.js';
 
 const account = testAccount();

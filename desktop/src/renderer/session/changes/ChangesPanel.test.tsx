@@ -12,7 +12,7 @@ import {
   repository,
   sampleChanges,
   summaryOf,
-} from './changes-fixtures.js';
+} from '../../testing/changes-fixtures.js';
 import { ChangesPanel, type ChangesPanelProps } from './ChangesPanel.js';
 import { useChangesSummary } from './use-changes-summary.js';
 import type { ChangesSource } from './use-changes.js';
@@ -91,11 +91,10 @@ describe('ChangesPanel', () => {
 
   it('filters a long list of files and counts the files it does not list', async () => {
     const files = Array.from({ length: 80 }, (_, i) => changedFile(`src/module-${i}.ts`));
-    const changes = () =>
-      ({
-        ...sampleChanges(),
-        repositories: [repository('big', { files, moreFiles: 4920 })],
-      });
+    const changes = () => ({
+      ...sampleChanges(),
+      repositories: [repository('big', { files, moreFiles: 4920 })],
+    });
     await show({ source: dataSource(changes) });
     await expect.element(panel().getByText(/and 4920 files more, not listed/)).toBeVisible();
     await userEvent.fill(
@@ -184,13 +183,12 @@ describe('ChangesPanel', () => {
   it('opens a 20,000-line diff with only the rows on screen in the page', async () => {
     const lines = Array.from({ length: 20_000 }, (_, i) => `+export const value${i} = ${i};`);
     const patch = ['--- /dev/null', '+++ b/src/generated.ts', '@@ -0,0 +1,20000 @@', ...lines, ''].join('\n');
-    const changes = () =>
-      ({
-        ...sampleChanges(),
-        repositories: [
-          repository('app', { files: [changedFile('src/generated.ts', { added: 20_000, removed: 0 })] }),
-        ],
-      });
+    const changes = () => ({
+      ...sampleChanges(),
+      repositories: [
+        repository('app', { files: [changedFile('src/generated.ts', { added: 20_000, removed: 0 })] }),
+      ],
+    });
     await show({ source: dataSource(changes, { 'src/generated.ts': patch }) });
     await userEvent.click(panel().getByRole('button', { name: /generated\.ts/ }));
     const diff = panel().getByRole('region', { name: 'Diff of src/generated.ts' });

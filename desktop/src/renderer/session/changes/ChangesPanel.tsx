@@ -110,7 +110,7 @@ export function ChangesPanel({
             </span>
           )}
           {computedAt !== null && (
-            <span className="changes-updated muted" aria-live="polite">
+            <span className="changes-updated muted">
               Updated <RelativeTime ms={computedAt} />
             </span>
           )}

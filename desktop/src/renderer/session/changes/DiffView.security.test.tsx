@@ -7,7 +7,13 @@ import { page, userEvent } from 'vitest/browser';
 import { loopbackRequests, startLoopbackServer, stopLoopbackServer } from '../../testing/browser-commands.js';
 import { createTestServices, renderWithServices, uniqueId } from '../../testing/test-services.js';
 import { setChangesPrefs } from './changes-prefs.js';
-import { changedFile, dataSource, repository, sampleChanges, summaryOf } from './changes-fixtures.js';
+import {
+  changedFile,
+  dataSource,
+  repository,
+  sampleChanges,
+  summaryOf,
+} from '../../testing/changes-fixtures.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { loadHighlighter } from '../../common/highlight.js';
 import { highlightLine, tokensOfHtml } from './highlight-line.js';

@@ -9,7 +9,7 @@ import {
   SessionChanges,
   type ChangesState,
 } from '@orrery/shared';
-import type { ChangesSource } from './use-changes.js';
+import type { ChangesSource } from '../session/changes/use-changes.js';
 
 const sha = (c: string) => c.repeat(40).slice(0, 40);
 /** A couple of minutes ago, so times read as they would in use. */
