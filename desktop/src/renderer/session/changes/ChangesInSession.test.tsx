@@ -150,6 +150,32 @@ describe('the Changes panel in a session', () => {
     await expect.element(sheet).not.toBeInTheDocument();
   });
 
+  it('shows the last changes of a paused Environment with its note (screenshot)', async () => {
+    const session = sessionItem(account.user.id, { title: 'Add a health check' });
+    const services = await createTestServices({ account, sessions: [session] });
+    stop = () => services.stop();
+    await storeSessionDoc(services, session.id, (doc) => {
+      worked(doc);
+      doc.setEnvironment('paused', 'Paused after 30 minutes without activity.', Date.now() - 60_000);
+    });
+    location.hash = `#/s/${session.id}`;
+    setChangesPrefs({ open: true });
+    await render(
+      <ServicesContext.Provider value={services}>
+        <ChangesSourceContext.Provider value={dataSource(sampleChanges)}>
+          <div style={{ position: 'fixed', inset: 0 }}>
+            <AppShell />
+          </div>
+        </ChangesSourceContext.Provider>
+      </ServicesContext.Provider>,
+    );
+    await expect
+      .element(panel().getByRole('note').first())
+      .toHaveTextContent(/^The Environment is paused: these are/);
+    await expect.element(panel().getByRole('region', { name: 'Repository app' })).toBeVisible();
+    await page.screenshot({ path: shot('changes-paused-wide-light') });
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`looks right at 1280×800 and 390×844 in the ${theme} theme`, async () => {
       setThemeChoice(theme);

@@ -92,7 +92,9 @@ export function ChangesPanel({
 
   return (
     <Root
-      ref={rootRef as never}
+      ref={(el: HTMLElement | null) => {
+        rootRef.current = el;
+      }}
       id={CHANGES_PANEL_ID}
       className={`changes-panel${narrow ? ' sheet' : ''}`}
       aria-labelledby="changes-panel-title"
