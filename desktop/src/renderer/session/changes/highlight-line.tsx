@@ -55,9 +55,12 @@ export function tokensOfHtml(html: string): Token[] {
   return root;
 }
 
+/** Longer lines (minified code, generated data) are shown plain: highlighting them would stall scrolling. */
+const MAX_HIGHLIGHTED_CHARS = 2_000;
+
 /** Highlighted tokens for one line, or the line as one text token. */
 export function highlightLine(hljs: HLJSApi | null, language: string | null, text: string): Token[] {
-  if (!hljs || !language || !text) return [text];
+  if (!hljs || !language || !text || text.length > MAX_HIGHLIGHTED_CHARS) return [text];
   try {
     return tokensOfHtml(hljs.highlight(text, { language, ignoreIllegals: true }).value);
   } catch {
