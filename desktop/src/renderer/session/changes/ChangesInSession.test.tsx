@@ -121,6 +121,18 @@ describe('the Changes panel in a session', () => {
     await expect.element(panel().getByRole('heading', { name: 'Changes' })).not.toHaveFocus();
   });
 
+  it('shows a viewer of a shared session the changes and their diffs', async () => {
+    const session = sessionItem('owner-1', {
+      access: 'viewer',
+      ownerName: 'Grace Hopper',
+      title: 'Shared work',
+    });
+    await openSession({ source: true, session });
+    await userEvent.click(toggle());
+    await userEvent.click(panel().getByRole('button', { name: /server\.ts/ }));
+    await expect.element(panel().getByRole('region', { name: 'Diff of src/server.ts' })).toBeVisible();
+  });
+
   it('says the changes are not on this device yet when the server cannot be reached', async () => {
     // No data source: the app's own client, and no server listens at the test account's address.
     await openSession();
