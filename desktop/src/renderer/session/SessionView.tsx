@@ -188,6 +188,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
       </div>
       {changesOpen && (
         <ChangesPanel
+          key={session.id}
           sessionId={session.id}
           summary={changes}
           environment={view.environment}
