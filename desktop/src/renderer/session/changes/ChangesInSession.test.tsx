@@ -23,7 +23,7 @@ import { ChangesSourceContext } from './use-changes.js';
 
 const account = testAccount();
 let stop: (() => Promise<void>) | null = null;
-beforeEach(() => setChangesPrefs({ open: false, layout: 'unified', wrap: false }));
+beforeEach(() => setChangesPrefs({ open: false, layout: 'unified', wrap: false, wide: false }));
 afterEach(async () => {
   await stop?.();
   stop = null;
@@ -202,6 +202,15 @@ describe('the Changes panel in a session', () => {
       await page.screenshot({ path: shot(`changes-diff-wide-${theme}`) });
       await userEvent.click(panel().getByRole('button', { name: 'Side by side' }));
       await page.screenshot({ path: shot(`changes-split-wide-${theme}`) });
+      // Widened, the panel takes most of the width, and the conversation keeps a column.
+      const before = panel().element().getBoundingClientRect().width;
+      await userEvent.click(panel().getByRole('button', { name: 'Widen' }));
+      await expect.poll(() => panel().element().getBoundingClientRect().width).toBeGreaterThan(before + 150);
+      expect(
+        page.getByRole('log', { name: 'Conversation' }).element().getBoundingClientRect().width,
+      ).toBeGreaterThanOrEqual(280);
+      await page.screenshot({ path: shot(`changes-split-widened-${theme}`) });
+      await userEvent.click(panel().getByRole('button', { name: 'Widen' }));
       await userEvent.click(panel().getByRole('button', { name: '← All changes' }));
 
       await page.viewport(390, 844);

@@ -19,7 +19,7 @@ import type { ChangesSource } from './use-changes.js';
 
 const RUNNING: EnvironmentState = { status: 'running', detail: '', updatedAt: 1 };
 let stop: (() => Promise<void>) | null = null;
-beforeEach(() => setChangesPrefs({ open: true, layout: 'unified', wrap: false }));
+beforeEach(() => setChangesPrefs({ open: true, layout: 'unified', wrap: false, wide: false }));
 afterEach(async () => {
   await stop?.();
   stop = null;

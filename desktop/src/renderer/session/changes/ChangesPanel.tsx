@@ -6,7 +6,13 @@ import type { ChangesState, EnvironmentState, RepositoryChanges, SessionChanges 
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { describeError, isOffline } from '../../api/api-error.js';
 import { RelativeTime } from '../../common/RelativeTime.js';
-import { CHANGES_PANEL_ID, closeChangesPanel, takePanelFocus, useNarrowScreen } from './changes-prefs.js';
+import {
+  CHANGES_PANEL_ID,
+  closeChangesPanel,
+  takePanelFocus,
+  useChangesPrefs,
+  useNarrowScreen,
+} from './changes-prefs.js';
 import { pluralFiles } from './describe-change.js';
 import { FileView } from './FileView.js';
 import { Counts, RepositorySection } from './RepositorySection.js';
@@ -39,6 +45,7 @@ export function ChangesPanel({
   const context = useChangesSource();
   const from = source ?? context;
   const narrow = useNarrowScreen();
+  const [prefs, setPrefs] = useChangesPrefs();
   const loaded = useChanges(from, sessionId, summary.rev);
   const [open, setOpenState] = useState<OpenFile | null>(() => openFiles.get(sessionId) ?? null);
   const rootRef = useRef<HTMLElement | null>(null);
@@ -96,7 +103,7 @@ export function ChangesPanel({
         rootRef.current = el;
       }}
       id={CHANGES_PANEL_ID}
-      className={`changes-panel${narrow ? ' sheet' : ''}`}
+      className={`changes-panel${narrow ? ' sheet' : prefs.wide ? ' wide' : ''}`}
       aria-labelledby="changes-panel-title"
       {...(narrow ? { role: 'dialog', 'aria-modal': true } : {})}
       onKeyDown={onKeyDown}
@@ -117,6 +124,17 @@ export function ChangesPanel({
             </span>
           )}
         </div>
+        {!narrow && (
+          <button
+            type="button"
+            className="secondary small"
+            aria-pressed={prefs.wide}
+            title="Give the changes most of the width"
+            onClick={() => setPrefs({ wide: !prefs.wide })}
+          >
+            Widen
+          </button>
+        )}
         <button
           type="button"
           className="icon-button"

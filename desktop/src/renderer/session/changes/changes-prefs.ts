@@ -8,10 +8,12 @@ export interface ChangesPrefs {
   open: boolean;
   layout: DiffLayout;
   wrap: boolean;
+  /** The panel takes most of the width (for reading diffs side by side). */
+  wide: boolean;
 }
 
 const STORAGE_KEY = 'orrery.changes-panel';
-const DEFAULTS: ChangesPrefs = { open: false, layout: 'unified', wrap: false };
+const DEFAULTS: ChangesPrefs = { open: false, layout: 'unified', wrap: false, wide: false };
 const listeners = new Set<() => void>();
 let prefs: ChangesPrefs = read();
 
@@ -22,6 +24,7 @@ function read(): ChangesPrefs {
       open: raw.open === true,
       layout: raw.layout === 'split' ? 'split' : 'unified',
       wrap: raw.wrap === true,
+      wide: raw.wide === true,
     };
   } catch {
     // Storage can be off or hold something else: the defaults apply.
