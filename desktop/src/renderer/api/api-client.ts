@@ -233,4 +233,9 @@ export class ApiClient {
     const { bytes, disposition } = await this.api.changes.patch(sessionId, repo);
     return { blob: new Blob([bytes], { type: 'text/x-patch' }), disposition };
   }
+
+  // What the agent changed in a session's repositories (the server's last record; it never wakes the Environment).
+  sessionChanges = (sessionId: string, signal?: AbortSignal) => this.api.changes.get(sessionId, signal);
+  fileDiff = (sessionId: string, repo: string, path: string, signal?: AbortSignal) =>
+    this.api.changes.diff(sessionId, repo, path, signal);
 }

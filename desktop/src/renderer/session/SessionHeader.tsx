@@ -1,7 +1,7 @@
 // The session's header: title, lock badge or "Shared", the Expert, the
 // Environment's live status, and the actions menu (pin, archive, visibility).
 import { MoreIcon } from '../common/icons.js';
-import type { EnvironmentState, PullRequestEntry, SessionListItem } from '@orrery/shared';
+import type { ChangesState, EnvironmentState, PullRequestEntry, SessionListItem } from '@orrery/shared';
 import { describeError } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
 import { Menu, useMenuAnchor, type MenuItem } from '../common/Menu.js';
@@ -12,18 +12,22 @@ import { EnvironmentBadge } from './EnvironmentBadge.js';
 import { displayName } from '../common/display-name.js';
 import { settingsHref } from '../app/router.js';
 import { PullRequestHeaderLink } from './ship/PullRequestViews.js';
+import { ChangesToggle } from './changes/ChangesToggle.js';
 
 export function SessionHeader({
   session,
   environment,
   running,
   pullRequest = null,
+  changes,
 }: {
   session: SessionListItem;
   environment: EnvironmentState;
   running: boolean;
   /** The newest pull request the session opened, linked beside its status. */
   pullRequest?: PullRequestEntry | null;
+  /** The document's summary of the agent's changes, for the Changes button. */
+  changes?: ChangesState;
 }) {
   const { api, sessionList } = useServices();
   const showToast = useUi((s) => s.showToast);
@@ -69,6 +73,7 @@ export function SessionHeader({
         )}
       </div>
       <div className="session-actions">
+        {changes && <ChangesToggle summary={changes} />}
         {session.access === 'owner' && (
           <button type="button" className="secondary small" onClick={() => setShareOpen(true)}>
             Share

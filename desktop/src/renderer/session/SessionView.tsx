@@ -1,7 +1,7 @@
 // One session: the header (title, visibility, Environment status, actions),
 // the conversation and the prompt box. People who may only read it see
 // everything and are told why they cannot write.
-import type { AttachmentRef, SessionListItem } from '@orrery/shared';
+import type { AttachmentRef, RepositoryChanges, SessionListItem } from '@orrery/shared';
 import { useCallback, useEffect, useMemo } from 'react';
 import { describeError, isOffline } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
@@ -16,10 +16,14 @@ import { useSessionDoc } from '../sync/use-session-doc.js';
 import { SessionHeader } from './SessionHeader.js';
 import { useShipState } from './ship/ship-context.js';
 import { ShipProvider } from './ship/ShipProvider.js';
+import { ShipActions } from './ship/ShipActions.js';
 import { newestPullRequest } from './ship/PullRequestViews.js';
 import { Transcript } from './Transcript.js';
 import { REVOKED, useSessionRecord } from './use-session-record.js';
 import { displayName } from '../common/display-name.js';
+import { ChangesPanel } from './changes/ChangesPanel.js';
+import { useChangesPrefs } from './changes/changes-prefs.js';
+import { useChangesSummary } from './changes/use-changes-summary.js';
 
 const FULL =
   'This session reached its storage limit, so changes made here are no longer saved. Start a new session to go on; this one stays readable.';
@@ -49,6 +53,8 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 function OpenSession({ session }: { session: SessionListItem }) {
   const { api, account } = useServices();
   const view = useSessionDoc(session.id);
+  const changes = useChangesSummary(view.sessionDoc);
+  const [{ open: changesOpen }] = useChangesPrefs();
   const draft = useDraft(session.id);
   const showToast = useUi((s) => s.showToast);
   const shareOpen = useUi((s) => s.shareOpen);
@@ -125,12 +131,13 @@ function OpenSession({ session }: { session: SessionListItem }) {
   const waiting = view.state.loaded && !view.state.hadLocalCopy && !view.state.synced;
 
   const body = (
-    <div className="session-view">
+    <div className={`session-view${changesOpen ? ' with-changes' : ''}`}>
       <SessionHeader
         session={session}
         environment={view.environment}
         running={running}
         pullRequest={pullRequest}
+        changes={changes}
       />
       {/* Mounted once the local copy is read, so the list opens at the newest entry in one go. */}
       {view.sessionDoc || view.preview ? (
@@ -196,6 +203,22 @@ function OpenSession({ session }: { session: SessionListItem }) {
           </p>
         )}
       </div>
+      {changesOpen && (
+        <ChangesPanel
+          key={session.id}
+          sessionId={session.id}
+          summary={changes}
+          environment={view.environment}
+          online={view.state.connection === 'connected'}
+          {...(isOwner
+            ? {
+                renderRepositoryActions: (repo: RepositoryChanges) => (
+                  <ShipActions session={session} repo={repo} />
+                ),
+              }
+            : {})}
+        />
+      )}
       {isOwner && shareOpen && <ShareDialog session={session} onClose={() => setShareOpen(false)} />}
     </div>
   );
