@@ -34,7 +34,7 @@ g() {
     -c core.splitIndex=false -c gc.auto=0 -c maintenance.auto=false -c commit.gpgSign=false \\
     -c log.showSignature=false -c core.logAllRefUpdates=true "$@"
 }
-ours() { env ${OURS} "$@"; }
+ours() ( export ${OURS}; "$@" )
 # Sets dir, gd (the git folder) and state (ok, missing, not_a_repository, unreadable); cds into the repository.
 locate() {
   dir=$1; gd=

@@ -33,12 +33,12 @@ head=$(g rev-parse -q --verify 'HEAD^{commit}') || head=
 tree=$(g write-tree 2>>"$t.err") || fail 'could not write the tree'
 if [ -n "$head" ]; then [ "$tree" = "$(g rev-parse "$head^{tree}")" ] && { emit "result:0:nothing"; exit 0; }
 else [ "$tree" = "$(g hash-object -t tree /dev/null)" ] && { emit "result:0:nothing"; exit 0; }; fi
-c=$(printf '%s' ${args(message)} | env ${who} g commit-tree "$tree" \${head:+-p "$head"} 2>>"$t.err") || fail 'commit-tree failed'
+c=$(printf '%s' ${args(message)} | ( export ${who}; g commit-tree "$tree" \${head:+-p "$head"} ) 2>>"$t.err") || fail 'commit-tree failed'
 g update-ref -m ${args(`commit: ${subject}`)} HEAD "$c" "$head" 2>>"$t.err" || fail 'could not move the branch'
 emit "commit:0"
 echo "sha=$c"
 echo "branch=$(g symbolic-ref -q HEAD)"
-echo "files=$(g diff-tree --root --no-commit-id -r --name-only -z "$c" | tr -cd '\\0' | wc -c)"
+echo "files=$(g diff-tree -M --root --no-commit-id -r --name-only -z "$c" | tr -cd '\\0' | wc -c)"
 `;
 }
 
