@@ -2,7 +2,12 @@
 // (branch, HEAD, base, half-done operation, commits ahead) and what changed
 // from the base to the working tree, with each file's patch cut in the
 // container when too large, so a 50 MB generated file never leaves it.
-import { MAX_CHANGED_FILES, MAX_FILE_DIFF_CHARS, MAX_LISTED_COMMITS, MAX_REPORT_DIFF_CHARS } from '@orrery/shared';
+import {
+  MAX_CHANGED_FILES,
+  MAX_FILE_DIFF_CHARS,
+  MAX_LISTED_COMMITS,
+  MAX_REPORT_DIFF_CHARS,
+} from '@orrery/shared';
 import { args, prelude } from './shell.js';
 
 /**
@@ -102,9 +107,7 @@ export function changesScript(nonce: string, dirs: readonly string[]): string {
 
 /** Makes sure each repository has a base; prints nothing that matters. */
 export function ensureBaseScript(nonce: string, dirs: readonly string[]): string {
-  return [
-    prelude(nonce),
-    ...dirs.map((dir) => `( locate ${args(dir)} && ensure_base )`),
-    'exit 0',
-  ].join('\n');
+  return [prelude(nonce), ...dirs.map((dir) => `( locate ${args(dir)} && ensure_base )`), 'exit 0'].join(
+    '\n',
+  );
 }

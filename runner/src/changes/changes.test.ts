@@ -4,7 +4,7 @@
 import { ChangesReport, type ChangedFile, type RepositoryChanges } from '@orrery/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { workspaceRepositories } from './git.js';
-import { freshRepo, SECRET, startGitSession, type GitSession } from './test-git.js';
+import { freshRepo, SECRET, startGitSession, type GitSession } from '../testing/git-session.js';
 import type { WorkspaceRepository } from './types.js';
 
 let s: GitSession;
@@ -64,8 +64,20 @@ git mv src/x.ts src/y.ts
 chmod +x run.sh
 echo noise > debug.log && mkdir -p build && echo out > build/out.js`);
     const r = await repo();
-    expect(r.files.map((f) => f.path).sort()).toEqual(['a.txt', 'notes.md', 'run.sh', 'src/y.ts', 'staged.txt']);
-    expect(file(r, 'a.txt')).toMatchObject({ status: 'modified', added: 2, removed: 1, untracked: false, diff: 'kept' });
+    expect(r.files.map((f) => f.path).sort()).toEqual([
+      'a.txt',
+      'notes.md',
+      'run.sh',
+      'src/y.ts',
+      'staged.txt',
+    ]);
+    expect(file(r, 'a.txt')).toMatchObject({
+      status: 'modified',
+      added: 2,
+      removed: 1,
+      untracked: false,
+      diff: 'kept',
+    });
     expect(file(r, 'notes.md')).toMatchObject({ status: 'added', untracked: true, added: 1, size: 9 });
     expect(file(r, 'run.sh')).toMatchObject({
       status: 'modified',
@@ -74,7 +86,12 @@ echo noise > debug.log && mkdir -p build && echo out > build/out.js`);
       added: 0,
       removed: 0,
     });
-    expect(file(r, 'src/y.ts')).toMatchObject({ status: 'renamed', oldPath: 'src/x.ts', added: 0, removed: 0 });
+    expect(file(r, 'src/y.ts')).toMatchObject({
+      status: 'renamed',
+      oldPath: 'src/x.ts',
+      added: 0,
+      removed: 0,
+    });
     expect(r.added).toBe(2 + 1 + 1);
     const report = await read();
     const patch = report.diffs.find((d) => d.path === 'a.txt')?.patch ?? '';
@@ -97,7 +114,11 @@ echo noise > debug.log && mkdir -p build && echo out > build/out.js`);
 printf 'x\\n' > 'say "hi".txt' && printf 'tab\\n' > "$(printf 'a\\tb.txt')"`);
     const report = await read();
     const r = report.repositories[0]!;
-    expect(r.files.map((f) => f.path).sort()).toEqual(['a\tb.txt', 'docs/été 2024/notes de réunion.md', 'say "hi".txt']);
+    expect(r.files.map((f) => f.path).sort()).toEqual([
+      'a\tb.txt',
+      'docs/été 2024/notes de réunion.md',
+      'say "hi".txt',
+    ]);
     for (const path of ['docs/été 2024/notes de réunion.md', 'say "hi".txt', 'a\tb.txt']) {
       expect(file(r, path)).toMatchObject({ status: 'added', added: 1, diff: 'kept' });
       expect(report.diffs.map((d) => d.path)).toContain(path);

@@ -4,7 +4,7 @@
 // checkpoint. Ignored files are left alone. One container for the file.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChangesError, type WorkspaceRepository } from './types.js';
-import { fingerprint, freshRepo, startGitSession, type GitSession } from './test-git.js';
+import { fingerprint, freshRepo, startGitSession, type GitSession } from '../testing/git-session.js';
 
 let s: GitSession;
 const app: WorkspaceRepository = { path: 'app', url: 'https://git.example.com/app.git' };
@@ -108,7 +108,11 @@ describe('restore', () => {
     const agentCommit = (await s.sh('git -C app rev-parse HEAD')).trim();
 
     const result = await s.git.restore([app], 'before-turn', 'undo-1');
-    expect(result).toEqual({ checkpointId: 'before-turn', undoCheckpointId: 'undo-1', repositories: ['app'] });
+    expect(result).toEqual({
+      checkpointId: 'before-turn',
+      undoCheckpointId: 'undo-1',
+      repositories: ['app'],
+    });
     expect(withoutIgnored(await fingerprint(s, 'app'))).toBe(withoutIgnored(files));
     // Ignored files are not part of a checkpoint: the turn's version stays.
     expect(await s.sh('cat app/debug.log')).toBe('during the turn\n');
@@ -138,7 +142,9 @@ describe('restore', () => {
     await s.git.checkpoint([app], 'on-main');
     await s.sh('cd app && git checkout -q --detach && git branch -q -D main');
     await s.git.restore([app], 'on-main', 'undo-main');
-    expect(await s.sh('git -C app symbolic-ref HEAD; git -C app rev-parse main')).toBe(`refs/heads/main\n${onMain}`);
+    expect(await s.sh('git -C app symbolic-ref HEAD; git -C app rev-parse main')).toBe(
+      `refs/heads/main\n${onMain}`,
+    );
   });
 
   it('restores every repository together', async () => {
@@ -165,7 +171,9 @@ git checkout -q main && echo ours > a.txt && git commit -qam ours && (git merge 
   });
 
   it('says a checkpoint is lost when the repository no longer has it, or is gone', async () => {
-    await expect(s.git.restore([app], 'never-made', 'undo-x')).rejects.toMatchObject({ code: 'checkpoint_lost' });
+    await expect(s.git.restore([app], 'never-made', 'undo-x')).rejects.toMatchObject({
+      code: 'checkpoint_lost',
+    });
     await s.git.checkpoint([app], 'kept');
     await s.sh('rm -rf /workspace/app');
     const error = await s.git.restore([app], 'kept', 'undo-y').catch((e: unknown) => e);

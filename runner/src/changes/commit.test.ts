@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupDir } from '../environments/test-support.js';
 import type { WorkspaceRepository } from './types.js';
-import { startGitSession, type GitSession } from './test-git.js';
+import { startGitSession, type GitSession } from '../testing/git-session.js';
 
 let s: GitSession;
 let host: string;
@@ -56,7 +56,9 @@ beforeEach(async () => {
 /** The tree git would commit from the container's working tree now. */
 async function worktreeTree(): Promise<string> {
   return (
-    await s.sh('cd app && cp .git/index /tmp/i && GIT_INDEX_FILE=/tmp/i git add -A && GIT_INDEX_FILE=/tmp/i git write-tree')
+    await s.sh(
+      'cd app && cp .git/index /tmp/i && GIT_INDEX_FILE=/tmp/i git add -A && GIT_INDEX_FILE=/tmp/i git write-tree',
+    )
   ).trim();
 }
 
@@ -116,7 +118,9 @@ describe('formatPatch', () => {
     expect(patch).toContain('Subject: [PATCH 1/2] agent: add agent.txt');
     expect(patch).toContain('Subject: [PATCH 2/2] Uncommitted changes');
     // Making the patch changed nothing in the repository.
-    expect(await s.sh('cd app && git status --porcelain && git rev-parse HEAD && git for-each-ref')).toBe(before);
+    expect(await s.sh('cd app && git status --porcelain && git rev-parse HEAD && git for-each-ref')).toBe(
+      before,
+    );
 
     const clone = path.join(host, `am-${Date.now()}`);
     git(host, 'clone', '-q', path.join(host, 'origin'), clone);

@@ -45,7 +45,7 @@ export interface RawEntry {
 export function parseRaw(payload: string, limit: number): RawEntry[] {
   const fields = payload.split('\0');
   const entries: RawEntry[] = [];
-  for (let i = 0; i < fields.length && entries.length < limit; ) {
+  for (let i = 0; i < fields.length && entries.length < limit;) {
     const meta = fields[i++]!;
     if (!meta.startsWith(':')) continue;
     const [oldMode = '', newMode = '', oldSha = '', newSha = '', score = ''] = meta.slice(1).split(' ');

@@ -3,8 +3,12 @@
 // (see *-script.ts), so a refresh of the Changes panel costs one exec.
 import { MAX_PATCH_CHARS, type ChangesReport, type RestoreResponse } from '@orrery/shared';
 import { WORKSPACE_ROOT, type Workspace } from '../agent/workspace.js';
-import { EnvironmentError, type EnvironmentDefinition, type ExecResult } from '../environments/index.js';
-import { folderFor } from '../environments/repo-source.js';
+import {
+  EnvironmentError,
+  folderFor,
+  type EnvironmentDefinition,
+  type ExecResult,
+} from '../environments/index.js';
 import { changesScript, ensureBaseScript } from './changes-script.js';
 import { checkpointScript, checkpointsScript, restoreScript } from './checkpoint-script.js';
 import { readFrames, readInfo, type Frame } from './frames.js';
@@ -48,7 +52,9 @@ export function createWorkspaceGit(workspace: Workspace, options: WorkspaceGitOp
   async function run(script: string, nonce: string, maxOutputBytes = SMALL_OUTPUT_BYTES): Promise<Frame[]> {
     const result = await workspace.exec({ command: script, timeoutMs: TIMEOUT_MS, maxOutputBytes });
     if (result.ended !== 'exited' || result.exitCode !== 0 || result.truncated) {
-      throw new Error(`git in the workspace failed (${describe(result)}): ${redact(result.stderr).slice(-500)}`);
+      throw new Error(
+        `git in the workspace failed (${describe(result)}): ${redact(result.stderr).slice(-500)}`,
+      );
     }
     return readFrames(result.stdout, nonce);
   }
@@ -57,7 +63,8 @@ export function createWorkspaceGit(workspace: Workspace, options: WorkspaceGitOp
   function refuse(frames: Frame[], repo: WorkspaceRepository, what: string): void {
     const name = repo.path || 'the workspace';
     for (const frame of frames) {
-      if (frame.kind === 'failed') throw new Error(`Could not ${what} in ${name}: ${redact(frame.payload.trim())}`);
+      if (frame.kind === 'failed')
+        throw new Error(`Could not ${what} in ${name}: ${redact(frame.payload.trim())}`);
       if (frame.kind !== 'result') continue;
       const [, why = '', more = ''] = frame.fields;
       throw refusal(why, more, name, what);
@@ -86,13 +93,12 @@ export function createWorkspaceGit(workspace: Workspace, options: WorkspaceGitOp
     async checkpoints(repos) {
       const nonce = newNonce();
       const frames = await run(checkpointsScript(nonce, repos.map(dirOf)), nonce);
-      let common: Set<string> | null = null;
-      for (const frame of frames) {
-        if (frame.kind !== 'ids' || frame.fields[1] !== 'ok') continue;
-        const ids = new Set(frame.payload.split('\n').filter((id) => CHECKPOINT_ID.test(id)));
-        common = common === null ? ids : new Set([...common].filter((id) => ids.has(id)));
-      }
-      return common ?? new Set();
+      // Repositories that are gone hold no checkpoint; restoring then says which one was lost.
+      const lists = frames
+        .filter((frame) => frame.kind === 'ids' && frame.fields[1] === 'ok')
+        .map((frame) => new Set(frame.payload.split('\n').filter((id) => CHECKPOINT_ID.test(id))));
+      const [first, ...rest] = lists;
+      return new Set([...(first ?? [])].filter((id) => rest.every((ids) => ids.has(id))));
     },
 
     async restore(repos, id, undoId): Promise<RestoreResponse> {
@@ -155,7 +161,11 @@ export function createWorkspaceGit(workspace: Workspace, options: WorkspaceGitOp
 
     async formatPatch(repo) {
       const nonce = newNonce();
-      const frames = await run(patchScript(nonce, dirOf(repo), MAX_PATCH_CHARS), nonce, MAX_PATCH_CHARS + 4096);
+      const frames = await run(
+        patchScript(nonce, dirOf(repo), MAX_PATCH_CHARS),
+        nonce,
+        MAX_PATCH_CHARS + 4096,
+      );
       refuse(frames, repo, 'make a patch');
       const patch = frames.find((f) => f.kind === 'patch')?.payload ?? '';
       const name = (repo.path || 'workspace').replace(/[^A-Za-z0-9._-]+/g, '-');
@@ -207,7 +217,8 @@ function dirOf(repo: WorkspaceRepository): string {
 }
 
 function checkId(id: string): void {
-  if (!CHECKPOINT_ID.test(id)) throw new ChangesError('invalid', `"${id.slice(0, 100)}" is not a checkpoint id`);
+  if (!CHECKPOINT_ID.test(id))
+    throw new ChangesError('invalid', `"${id.slice(0, 100)}" is not a checkpoint id`);
 }
 
 function failedCheckpoint(
@@ -235,7 +246,10 @@ function cleanMessage(message: string): string {
 function refusal(why: string, more: string, name: string, what: string): ChangesError {
   switch (why) {
     case 'missing':
-      return new ChangesError('repository_missing', `${name} is gone: its folder was removed from the workspace.`);
+      return new ChangesError(
+        'repository_missing',
+        `${name} is gone: its folder was removed from the workspace.`,
+      );
     case 'not_a_repository':
     case 'unreadable':
       return new ChangesError('repository_missing', `${name} is not a git repository any more.`);
@@ -244,7 +258,9 @@ function refusal(why: string, more: string, name: string, what: string): Changes
     case 'nothing':
       return new ChangesError(
         'nothing_to_commit',
-        what === 'commit' ? `There is nothing to commit in ${name}.` : `${name} has no changes to put in a patch.`,
+        what === 'commit'
+          ? `There is nothing to commit in ${name}.`
+          : `${name} has no changes to put in a patch.`,
       );
     case 'too_large':
       return new ChangesError(

@@ -174,7 +174,11 @@ function repositoryChanges(repo: WorkspaceRepository, parts: Parts, redact: Reda
     removed: 0,
   };
   if (parts.state === 'missing') {
-    return { ...empty, state: 'missing', detail: `${name} is gone: its folder was removed from the workspace.` };
+    return {
+      ...empty,
+      state: 'missing',
+      detail: `${name} is gone: its folder was removed from the workspace.`,
+    };
   }
   if (parts.state === 'not_a_repository') {
     return {

@@ -19,7 +19,8 @@ export function newNonce(): string {
 }
 
 /** Who our own objects (checkpoints, the uncommitted-changes patch) are by. */
-const OURS = 'GIT_AUTHOR_NAME=Orrery GIT_AUTHOR_EMAIL=orrery@localhost GIT_COMMITTER_NAME=Orrery GIT_COMMITTER_EMAIL=orrery@localhost';
+const OURS =
+  'GIT_AUTHOR_NAME=Orrery GIT_AUTHOR_EMAIL=orrery@localhost GIT_COMMITTER_NAME=Orrery GIT_COMMITTER_EMAIL=orrery@localhost';
 
 export function prelude(nonce: string): string {
   return `

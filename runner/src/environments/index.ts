@@ -23,3 +23,5 @@ export { shellQuote } from './scripts.js';
 export { text as statusText } from './status-text.js';
 // The Advisor reads repositories under the same rules a build does.
 export { allowedLocalRepository, displayUrl, localPathOf, urlCredentials } from './repo-source.js';
+// The Changes panel finds each repository in the folder the build cloned it into.
+export { folderFor } from './repo-source.js';

@@ -1,8 +1,7 @@
-// For the Docker-backed tests of this folder: one session container per
+// For the Docker-backed tests of runner/src/changes and its benchmark: one session container per
 // test file, commands run in it as the agent would run them, and a
 // fingerprint of a repository's files (content, mode, symlink target).
 import type Docker from 'dockerode';
-import { expect } from 'vitest';
 import { workspaceFor, type Workspace } from '../agent/workspace.js';
 import { Redactor } from '../environments/index.js';
 import {
@@ -14,13 +13,14 @@ import {
   uniqueScope,
   type TestManager,
 } from '../environments/test-support.js';
-import { createWorkspaceGit } from './git.js';
-import type { WorkspaceGit } from './types.js';
+import { createWorkspaceGit } from '../changes/git.js';
+import type { WorkspaceGit } from '../changes/types.js';
 
 export const SECRET = 'sk-test-9b8a7f6e5d4c3b2a';
 
 /** What the agent's own git commits carry (the container has no user config). */
-const AGENT = 'export GIT_AUTHOR_NAME=Agent GIT_AUTHOR_EMAIL=agent@example.com GIT_COMMITTER_NAME=Agent GIT_COMMITTER_EMAIL=agent@example.com';
+const AGENT =
+  'export GIT_AUTHOR_NAME=Agent GIT_AUTHOR_EMAIL=agent@example.com GIT_COMMITTER_NAME=Agent GIT_COMMITTER_EMAIL=agent@example.com';
 
 export interface GitSession {
   docker: Docker;
@@ -49,7 +49,7 @@ export async function startGitSession(prefix: string): Promise<GitSession> {
     git,
     async sh(command) {
       const r = await workspace.exec({ command: `${AGENT}\nset -e\n${command}`, maxOutputBytes: 8 << 20 });
-      expect(r.exitCode, `${command}\n${r.stderr}`).toBe(0);
+      if (r.exitCode !== 0) throw new Error(`${command}\nexited with ${r.exitCode}: ${r.stderr}`);
       return r.stdout;
     },
     async close() {
