@@ -19,21 +19,25 @@ checkpoint_repo() {
     t=$gd/orrery/ck-$NONCE
     trap 'rm -f "$t" "$t".*' EXIT
     fail() { emit "ck:$i:failed"; cat "$t.err" 2>/dev/null; echo "$1"; exit 1; }
+    head=$(g rev-parse -q --verify 'HEAD^{commit}') || head=
+    ref=
+    read -r h < "$gd/HEAD" || :
+    case $h in 'ref: '*) ref=\${h#ref: } ;; esac
+    printf 'orrery checkpoint 1\\nhead %s\\nref %s\\n' "$head" "$ref" > "$t.meta"
     : > "$t.tree"
     if [ -f "$gd/index" ]; then
       cp -p "$gd/index" "$t.raw" || fail 'could not copy the index'
-      x=$(g hash-object -w -- "$t.raw") || fail 'could not store the index'
-      printf '100644 blob %s\\tindex.bin\\n' "$x" >> "$t.tree"
       cp "$t.raw" "$t.idx"
       ix=$(GIT_INDEX_FILE=$t.idx g write-tree 2>/dev/null) && printf '040000 tree %s\\tindex\\n' "$ix" >> "$t.tree"
+      { read -r x && read -r m; } < <(g hash-object -w -- "$t.raw" "$t.meta") || fail 'could not store the index'
+      printf '100644 blob %s\\tindex.bin\\n' "$x" >> "$t.tree"
+    else
+      m=$(g hash-object -w -- "$t.meta") || fail 'could not store the meta'
     fi
+    printf '100644 blob %s\\tmeta\\n' "$m" >> "$t.tree"
     worktree_index "$t" || fail 'git add -A failed'
     w=$(GIT_INDEX_FILE=$t g write-tree 2>>"$t.err") || fail 'could not write the working tree'
     printf '040000 tree %s\\tworktree\\n' "$w" >> "$t.tree"
-    head=$(g rev-parse -q --verify 'HEAD^{commit}') || head=
-    ref=$(g symbolic-ref -q HEAD) || ref=
-    m=$(printf 'orrery checkpoint 1\\nhead %s\\nref %s\\n' "$head" "$ref" | g hash-object -w --stdin) || fail 'meta'
-    printf '100644 blob %s\\tmeta\\n' "$m" >> "$t.tree"
     tree=$(g mktree < "$t.tree") || fail 'mktree'
     c=$(printf 'orrery checkpoint %s\\n' "$3" | ours g commit-tree "$tree" \${head:+-p "$head"}) || fail 'commit-tree'
     g update-ref "refs/orrery/checkpoints/$3" "$c" 2>>"$t.err" || fail 'update-ref'

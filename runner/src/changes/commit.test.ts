@@ -102,6 +102,22 @@ git checkout -q main && echo ours > a.txt && git commit -qam ours && (git merge 
     expect((error as Error).message).toContain('git merge --abort');
   });
 
+  it('works in a repository that had no commit when the session started', async () => {
+    await s.sh('cd /workspace && rm -rf app && git init -q -b main app && echo hello > app/hello.txt');
+    await s.git.ensureBase([app]);
+    const changes = (await s.git.readChanges([app], 0)).repositories[0]!;
+    expect(changes).toMatchObject({ branch: 'main', head: null, base: null, ahead: 0 });
+    expect(changes.files.map((f) => [f.path, f.status, f.untracked])).toEqual([['hello.txt', 'added', true]]);
+    const { sha } = await s.git.commit(app, 'first', person);
+    expect((await s.git.readChanges([app], 0)).repositories[0]).toMatchObject({
+      head: sha,
+      base: null,
+      ahead: 1,
+    });
+    expect((await s.git.formatPatch(app)).patch).toContain('+hello');
+    expect(await s.git.baseBranch(app)).toBe('main');
+  });
+
   it('says when the repository is gone', async () => {
     await s.sh('rm -rf /workspace/app');
     await expect(s.git.commit(app, 'x', person)).rejects.toMatchObject({ code: 'repository_missing' });

@@ -45,7 +45,8 @@ locate() {
   elif [ -f "$dir/.git" ]; then gd=$(cd "$dir" && git rev-parse --absolute-git-dir 2>/dev/null) || { state=unreadable; return 1; }
   else state=not_a_repository; return 1; fi
   export GIT_DIR=$gd GIT_WORK_TREE=$dir
-  cd "$dir" 2>/dev/null && g rev-parse --git-dir >/dev/null 2>&1 || { state=unreadable; return 1; }
+  # A git folder without HEAD is not one git can use (checked without starting git: this runs on every refresh).
+  cd "$dir" 2>/dev/null && [ -f "$gd/HEAD" ] || { state=unreadable; return 1; }
   mkdir -p "$gd/orrery" 2>/dev/null || { state=unreadable; return 1; }
   state=ok
 }
