@@ -63,7 +63,7 @@ echo '// edit ${i}' >> src/m1/f1.ts && echo '// edit ${i}' >> src/m7/f3.ts && ec
     changes.push(
       await time(async () => {
         const r = await s.git.readChanges([repo], Date.now());
-        files = r.repositories[0]!.files.length;
+        files = r.repositories[0].files.length;
         diffChars = r.diffs.reduce((n, d) => n + d.patch.length, 0);
       }),
     );
