@@ -179,5 +179,6 @@ git checkout -q main && echo ours > a.txt && git commit -qam ours && (git merge 
     const error = await s.git.restore([app], 'kept', 'undo-y').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'checkpoint_lost' });
     expect((error as Error).message).toContain('app was removed');
+    expect(await s.git.checkpoints([app])).toEqual(new Set());
   });
 });

@@ -31,7 +31,8 @@ function git(cwd: string, ...argv: string[]): string {
 }
 
 beforeAll(async () => {
-  s = await startGitSession('commit');
+  // A small read limit, so a bundle too large to take out is quick to make.
+  s = await startGitSession('commit', { maxReadBytes: 512 * 1024 });
   // The repository starts on the host, as a remote would have it; the container holds a clone.
   host = mkdtempSync(path.join(tmpdir(), 'orrery-gitcore-'));
   const origin = path.join(host, 'origin');
@@ -171,6 +172,16 @@ describe('bundle', () => {
     expect(git(empty, 'log', '--format=%s', 'refs/heads/orrery/tool-abc123')).toBe(
       'the rest\nagent: add agent.txt\nfirst\n',
     );
+  });
+
+  it('says so when the history is too large to take out of the container', async () => {
+    await s.sh(
+      'cd app && head -c 1048576 /dev/urandom > noise.bin && git add noise.bin && git commit -q -m noise',
+    );
+    const error = await s.git.bundle(app, 'orrery/big').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'too_large' });
+    expect((error as Error).message).toContain('download the patch');
+    expect(await s.sh('ls -d /tmp/orrery-bundle.* 2>/dev/null || echo none')).toBe('none\n');
   });
 
   it('refuses a bad branch name', async () => {

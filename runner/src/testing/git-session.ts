@@ -3,7 +3,7 @@
 // fingerprint of a repository's files (content, mode, symlink target).
 import type Docker from 'dockerode';
 import { workspaceFor, type Workspace } from '../agent/workspace.js';
-import { Redactor } from '../environments/index.js';
+import { Redactor, type EnvironmentManagerConfig } from '../environments/index.js';
 import {
   cleanupDir,
   makeManager,
@@ -32,10 +32,13 @@ export interface GitSession {
   close(): Promise<void>;
 }
 
-export async function startGitSession(prefix: string): Promise<GitSession> {
+export async function startGitSession(
+  prefix: string,
+  config: Partial<EnvironmentManagerConfig> = {},
+): Promise<GitSession> {
   const docker = await requireDocker();
   const scope = uniqueScope(prefix);
-  const t = makeManager({ scope });
+  const t = makeManager({ scope, config });
   await t.manager.start();
   const session = `${prefix}-session`;
   await t.manager.ensureRunning(session, testDefinition(), { API_TOKEN: SECRET });
