@@ -19,6 +19,8 @@ checkpoint_repo() {
     t=$gd/orrery/ck-$NONCE
     trap 'rm -f "$t" "$t".*' EXIT
     fail() { emit "ck:$i:failed"; cat "$t.err" 2>/dev/null; echo "$1"; exit 1; }
+    # The working tree is added in the background while the index and HEAD are recorded.
+    worktree_index "$t" & adding=$!
     head=$(g rev-parse -q --verify 'HEAD^{commit}') || head=
     ref=
     read -r h < "$gd/HEAD" || :
@@ -35,7 +37,7 @@ checkpoint_repo() {
       m=$(g hash-object -w -- "$t.meta") || fail 'could not store the meta'
     fi
     printf '100644 blob %s\\tmeta\\n' "$m" >> "$t.tree"
-    worktree_index "$t" || fail 'git add -A failed'
+    wait "$adding" || fail 'git add -A failed'
     w=$(GIT_INDEX_FILE=$t g write-tree 2>>"$t.err") || fail 'could not write the working tree'
     printf '040000 tree %s\\tworktree\\n' "$w" >> "$t.tree"
     tree=$(g mktree < "$t.tree") || fail 'mktree'

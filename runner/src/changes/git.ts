@@ -1,6 +1,14 @@
 // WorkspaceGit: git inside one session's container, through the
 // Environment manager. Each call is one bash script for all repositories
 // (see *-script.ts), so a refresh of the Changes panel costs one exec.
+//
+//   const git = createWorkspaceGit(workspaceFor(manager, sessionId), {
+//     redact: (text) => new Redactor(Object.values(secrets)).redact(text),
+//   });
+//   const repos = workspaceRepositories(definition);
+//   await git.ensureBase(repos);                       // at the session's first turn
+//   await git.checkpoint(repos, checkpointId);         // before each turn
+//   const report = await git.readChanges(repos, now);  // after each tool call, at the turn's end
 import { MAX_PATCH_CHARS, type ChangesReport, type RestoreResponse } from '@orrery/shared';
 import { WORKSPACE_ROOT, type Workspace } from '../agent/workspace.js';
 import {
@@ -146,7 +154,14 @@ export function createWorkspaceGit(workspace: Workspace, options: WorkspaceGitOp
       const text = cleanMessage(message);
       if (!text) throw new ChangesError('invalid', 'Write a commit message first.');
       const nonce = newNonce();
-      const frames = await run(commitScript(nonce, dirOf(repo), text, author), nonce);
+      // Git drops or refuses these in an identity; a name with them would fail or change silently.
+      const who = {
+        name: author.name.replace(/[<>\r\n]/g, '').trim(),
+        email: author.email.replace(/[<>\s]/g, ''),
+      };
+      if (!who.name || !who.email)
+        throw new ChangesError('invalid', 'The commit needs an author name and email.');
+      const frames = await run(commitScript(nonce, dirOf(repo), text, who), nonce);
       refuse(frames, repo, 'commit');
       const info = readInfo(frames.find((f) => f.kind === 'commit')?.payload ?? '');
       const sha = info.get('sha') ?? '';
