@@ -1,7 +1,7 @@
 // The Changes panel's data, read from real repositories in a real
 // container: what changed since the session started, file by file, with
 // the awkward cases the issue lists. One container for the whole file.
-import { ChangesReport, type ChangedFile, type RepositoryChanges } from '@orrery/shared';
+import { ChangesReport, MAX_CHANGED_FILES, type ChangedFile, type RepositoryChanges } from '@orrery/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { workspaceRepositories } from './git.js';
 import { freshRepo, SECRET, startGitSession, type GitSession } from '../testing/git-session.js';
@@ -147,6 +147,16 @@ yes 'generated line of text that goes on' | head -c 52428800 > generated.txt`);
     const report = await read();
     expect(file(report.repositories[0]!, 'big.txt')).toMatchObject({ diff: 'too_large', added: 50000 });
     expect(report.diffs).toEqual([]);
+  });
+
+  it('lists the first MAX_CHANGED_FILES files and counts the rest', async () => {
+    await s.sh(
+      `cd app && mkdir gen && cd gen && for i in $(seq 1 ${MAX_CHANGED_FILES + 3}); do echo $i > f$i; done`,
+    );
+    const r = await repo();
+    expect(r.files).toHaveLength(MAX_CHANGED_FILES);
+    expect(r.moreFiles).toBe(3);
+    expect(r.added).toBe(MAX_CHANGED_FILES);
   });
 
   it('lists the commits made since the base, newest first, and redacts secrets', async () => {
