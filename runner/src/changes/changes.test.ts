@@ -102,9 +102,16 @@ echo noise > debug.log && mkdir -p build && echo out > build/out.js`);
     expect(await s.sh('cd app && git status --porcelain')).toContain('?? notes.md');
   });
 
-  it('shows a deleted file, and a deleted and re-created one as modified', async () => {
-    await s.sh(`cd app && git rm -q a.txt && printf 'again\\n' > a.txt && rm src/x.ts`);
-    const r = await repo();
+  it('shows a deleted file, a deleted and re-created one as modified, and a file turned symlink', async () => {
+    await s.sh(
+      `cd app && git rm -q a.txt && printf 'again\\n' > a.txt && rm src/x.ts && rm run.sh && ln -s a.txt run.sh`,
+    );
+    const report = await read();
+    const r = report.repositories[0]!;
+    expect(file(r, 'run.sh')).toMatchObject({ status: 'type_changed', oldMode: '100644', newMode: '120000' });
+    const typeChange = report.diffs.find((d) => d.path === 'run.sh')?.patch ?? '';
+    expect(typeChange).toContain('deleted file mode 100644');
+    expect(typeChange).toContain('new file mode 120000');
     expect(file(r, 'src/x.ts')).toMatchObject({ status: 'deleted', size: null, removed: 1 });
     expect(file(r, 'a.txt')).toMatchObject({ status: 'modified', added: 1, removed: 3, untracked: false });
   });

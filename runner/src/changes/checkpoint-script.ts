@@ -28,14 +28,22 @@ checkpoint_repo() {
     printf 'orrery checkpoint 1\\nhead %s\\nref %s\\n' "$head" "$ref" > "$t.meta"
     : > "$t.tree"
     if [ -f "$gd/index" ]; then
-      cp -p "$gd/index" "$t.raw" || fail 'could not copy the index'
-      cp "$t.raw" "$t.idx"
-      ix=$(GIT_INDEX_FILE=$t.idx g write-tree 2>/dev/null) && printf '040000 tree %s\\tindex\\n' "$ix" >> "$t.tree"
-      { read -r x && read -r m; } < <(g hash-object -w -- "$t.raw" "$t.meta") || fail 'could not store the index'
+      # The index rarely changes between turns: what its last checkpoint stored is reused
+      # while the file is the same one (git replaces it, new inode, on every write).
+      stamp="$(stat -c '%i %s %y' "$gd/index")" cache=$gd/orrery/index-cache x= ix=
+      if [ -f "$cache" ] && { read -r s0; read -r x ix; } < "$cache" && [ "$s0" = "$stamp" ] &&
+        g cat-file -e "$x" 2>/dev/null; then :
+      else
+        cp -p "$gd/index" "$t.raw" || fail 'could not copy the index'
+        cp "$t.raw" "$t.idx"
+        ix=$(GIT_INDEX_FILE=$t.idx g write-tree 2>/dev/null) || ix=
+        x=$(g hash-object -w -- "$t.raw") || fail 'could not store the index'
+        printf '%s\\n%s %s\\n' "$stamp" "$x" "$ix" > "$cache"
+      fi
+      [ -n "$ix" ] && printf '040000 tree %s\\tindex\\n' "$ix" >> "$t.tree"
       printf '100644 blob %s\\tindex.bin\\n' "$x" >> "$t.tree"
-    else
-      m=$(g hash-object -w -- "$t.meta") || fail 'could not store the meta'
     fi
+    m=$(g hash-object -w -- "$t.meta") || fail 'could not store the meta'
     printf '100644 blob %s\\tmeta\\n' "$m" >> "$t.tree"
     wait "$adding" || fail 'git add -A failed'
     w=$(GIT_INDEX_FILE=$t g write-tree 2>>"$t.err") || fail 'could not write the working tree'

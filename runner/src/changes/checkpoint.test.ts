@@ -147,6 +147,22 @@ describe('restore', () => {
     );
   });
 
+  it('puts back what was staged at each checkpoint, turn after turn', async () => {
+    await s.sh('cd app && echo b > b.txt && echo c > c.txt');
+    await s.git.checkpoint([app], 'nothing-staged');
+    await s.git.checkpoint([app], 'still-nothing');
+    await s.sh('cd app && git add b.txt');
+    await s.git.checkpoint([app], 'b-staged');
+    await s.sh('cd app && git reset -q && git add c.txt');
+    const staged = () => s.sh('cd app && git diff --cached --name-only');
+    await s.git.restore([app], 'b-staged', 'u1');
+    expect(await staged()).toBe('b.txt\n');
+    await s.git.restore([app], 'still-nothing', 'u2');
+    expect(await staged()).toBe('');
+    await s.git.restore([app], 'u1', 'u3');
+    expect(await staged()).toBe('c.txt\n');
+  });
+
   it('restores every repository together', async () => {
     await s.sh('cd /workspace && cp -r app lib && echo lib > lib/only-lib.txt');
     await s.git.checkpoint([app, lib], 'both');
