@@ -186,6 +186,19 @@ git checkout -q main && echo ours > a.txt && git commit -qam ours && (git merge 
     expect(await s.git.checkpoints([app])).not.toContain('undo-merge');
   });
 
+  it('keeps checkpoints across a pause and a stop of the Environment', async () => {
+    await s.git.checkpoint([app], 'before-pause');
+    const files = await fingerprint(s, 'app');
+    await s.t.manager.pause(s.session);
+    expect(s.t.manager.status(s.session)).toBe('paused');
+    expect(await s.git.checkpoints([app])).toContain('before-pause');
+    await s.sh('rm /workspace/app/a.txt');
+    await s.t.manager.stop(s.session);
+    expect(s.t.manager.status(s.session)).toBe('stopped');
+    await s.git.restore([app], 'before-pause', 'after-stop');
+    expect(await fingerprint(s, 'app')).toBe(files);
+  });
+
   it('says a checkpoint is lost when the repository no longer has it, or is gone', async () => {
     await expect(s.git.restore([app], 'never-made', 'undo-x')).rejects.toMatchObject({
       code: 'checkpoint_lost',

@@ -25,6 +25,7 @@ const AGENT =
 export interface GitSession {
   docker: Docker;
   t: TestManager;
+  session: string;
   workspace: Workspace;
   git: WorkspaceGit;
   /** Runs a command in /workspace as the agent; fails the test when it fails. */
@@ -48,6 +49,7 @@ export async function startGitSession(
   return {
     docker,
     t,
+    session,
     workspace,
     git,
     async sh(command) {
