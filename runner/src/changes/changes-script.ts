@@ -20,7 +20,8 @@ export const DIFF_SIZE_LIMIT = 8 * 1024 * 1024;
  * Splits `git diff -p` into one section per "diff --git" header. Each
  * section is printed as a frame "file:<added>:<removed>:<state>", its header
  * lines, then (when kept) its hunks. Sizes are bytes (LC_ALL=C), never fewer
- * than the characters the contract limits.
+ * than the characters the contract limits. Once the report's total is
+ * reached it stops reading, and the files left have no section.
  */
 const SPLIT_PATCH = String.raw`
 function flush(   k, st) {
@@ -32,6 +33,9 @@ function flush(   k, st) {
   printf "%sfile:%d:%d:%s\n", M, add, del, st
   for (k = 1; k <= hn; k++) print h[k]
   if (st == "kept") { used += size; for (k = 1; k <= bn; k++) print b[k] }
+  # The report is full: the files after this one are 'omitted' without git diffing them all
+  # (an untracked node_modules would otherwise be read whole on every refresh).
+  if (st == "omitted") exit
 }
 /^diff --git / { flush(); n = 1; hn = 0; bn = 0; size = 0; add = 0; del = 0; bin = 0; big = 0; hunk = 0 }
 {

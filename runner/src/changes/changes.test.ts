@@ -1,7 +1,13 @@
 // The Changes panel's data, read from real repositories in a real
 // container: what changed since the session started, file by file, with
 // the awkward cases the issue lists. One container for the whole file.
-import { ChangesReport, MAX_CHANGED_FILES, type ChangedFile, type RepositoryChanges } from '@orrery/shared';
+import {
+  ChangesReport,
+  MAX_CHANGED_FILES,
+  MAX_REPORT_DIFF_CHARS,
+  type ChangedFile,
+  type RepositoryChanges,
+} from '@orrery/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { workspaceRepositories } from './git.js';
 import { freshRepo, SECRET, startGitSession, type GitSession } from '../testing/git-session.js';
@@ -154,6 +160,21 @@ yes 'generated line of text that goes on' | head -c 52428800 > generated.txt`);
     const report = await read();
     expect(file(report.repositories[0]!, 'big.txt')).toMatchObject({ diff: 'too_large', added: 50000 });
     expect(report.diffs).toEqual([]);
+  });
+
+  it('marks the files past the total size of the report omitted', async () => {
+    // 20 files of about 770 kB of diff each: more than MAX_REPORT_DIFF_CHARS together.
+    await s.sh(
+      `cd app && mkdir many && for i in $(seq 10 29); do seq 1 110000 | sed "s/$/ $i/" | head -c 700000 > many/f$i.txt; done`,
+    );
+    const report = await read();
+    const files = report.repositories[0]!.files;
+    const kept = files.filter((f) => f.diff === 'kept');
+    const omitted = files.filter((f) => f.diff === 'omitted');
+    expect(kept.length + omitted.length).toBe(20);
+    expect(omitted.length).toBeGreaterThan(0);
+    expect(report.diffs.map((d) => d.path)).toEqual(kept.map((f) => f.path));
+    expect(report.diffs.reduce((n, d) => n + d.patch.length, 0)).toBeLessThanOrEqual(MAX_REPORT_DIFF_CHARS);
   });
 
   it('lists the first MAX_CHANGED_FILES files and counts the rest', async () => {
