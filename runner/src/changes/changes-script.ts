@@ -20,12 +20,14 @@ export const DIFF_SIZE_LIMIT = 8 * 1024 * 1024;
  * Splits `git diff -p` into one section per "diff --git" header. Each
  * section is printed as a frame "file:<added>:<removed>:<state>", its header
  * lines, then (when kept) its hunks. Sizes are bytes (LC_ALL=C), never fewer
- * than the characters the contract limits. Once the report's total is
- * reached it stops reading, and the files left have no section.
+ * than the characters the contract limits. Past the files the report
+ * lists, or once its total is reached, it stops reading, and the files
+ * left have no section.
  */
 const SPLIT_PATCH = String.raw`
 function flush(   k, st) {
   if (!n) return
+  n = 0
   st = "kept"
   if (bin) st = "binary"
   else if (big) st = "too_large"
@@ -37,7 +39,7 @@ function flush(   k, st) {
   # (an untracked node_modules would otherwise be read whole on every refresh).
   if (st == "omitted") exit
 }
-/^diff --git / { flush(); n = 1; hn = 0; bn = 0; size = 0; add = 0; del = 0; bin = 0; big = 0; hunk = 0 }
+/^diff --git / { flush(); if (++sections > files) exit; n = 1; hn = 0; bn = 0; size = 0; add = 0; del = 0; bin = 0; big = 0; hunk = 0 }
 {
   size += length($0) + 1
   if (!hunk) {
@@ -91,10 +93,12 @@ repo_changes() {
     # Files added in the real index; new files not among them are untracked.
     emit "staged:$i"
     g diff-index --cached --no-renames --name-only --diff-filter=A -z "$from" | head -z -n ${MAX_CHANGED_FILES + 1}
+    # Only the files listed get a section; a change of type prints two.
+    typechanges=$(tr '\\0' '\\n' < "$t.raw" | grep -c '^:[0-7]\\{6\\} [0-7]\\{6\\} [0-9a-f]* [0-9a-f]* T')
     emit "patch:$i"
     GIT_INDEX_FILE=$t g -c core.bigFileThreshold=${DIFF_SIZE_LIMIT} diff-index --cached -M -p --no-ext-diff \\
       --no-textconv --no-color --src-prefix=a/ --dst-prefix=b/ "$from" |
-      awk -v M="$M" -v max=${MAX_FILE_DIFF_CHARS} -v total=${MAX_REPORT_DIFF_CHARS} "$SPLIT_PATCH"
+      awk -v M="$M" -v max=${MAX_FILE_DIFF_CHARS} -v total=${MAX_REPORT_DIFF_CHARS} -v files=$((${MAX_CHANGED_FILES} + typechanges)) "$SPLIT_PATCH"
     exit 0
   )
 }

@@ -185,6 +185,7 @@ yes 'generated line of text that goes on' | head -c 52428800 > generated.txt`);
     expect(r.files).toHaveLength(MAX_CHANGED_FILES);
     expect(r.moreFiles).toBe(3);
     expect(r.added).toBe(MAX_CHANGED_FILES);
+    expect(r.files.every((f) => f.added === 1 && f.diff === 'kept')).toBe(true);
   });
 
   it('lists the commits made since the base, newest first, and redacts secrets', async () => {
