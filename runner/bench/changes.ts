@@ -3,6 +3,7 @@
 // Changes panel waits for; the report then goes to the server), with a
 // 2,000-line diff among the changes; (b) a checkpoint per turn; (c) a restore.
 // Run: npm run bench:changes -w runner      (needs build/setup.sh's Docker engine)
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startGitSession } from '../src/testing/git-session.js';
 import type { WorkspaceRepository } from '../src/changes/types.js';
@@ -86,7 +87,20 @@ echo '// edit ${i}' >> src/m1/f1.ts && echo '// edit ${i}' >> src/m7/f3.ts && ec
   }
   report('restore (50 files deleted, 2,000 lines, 1 added)', restores);
 
-  console.log(`\nWorkspaceGit on ${FILES} files, ${ROUNDS} rounds (one container, ${process.arch}):`);
+  // The agent ran npm install in a repository that ignores nothing: 20,000 untracked files.
+  await s.sh(`cd big && mkdir -p deps && cd deps && for d in $(seq 1 400); do mkdir -p m$d
+  for f in $(seq 1 50); do echo "module.exports = $f;" > m$d/f$f.js; done; done`);
+  await s.git.readChanges([repo], Date.now());
+  const untracked: number[] = [];
+  for (let i = 0; i < Math.min(ROUNDS, 10); i++) {
+    await s.sh(`cd big && echo '// edit ${i}' >> src/m1/f1.ts`);
+    untracked.push(await time(() => s.git.readChanges([repo], Date.now())));
+  }
+  report('readChanges with 20,000 untracked files too', untracked);
+
+  console.log(
+    `\nWorkspaceGit on ${FILES} files, ${ROUNDS} rounds (one container, ${process.arch}, load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores):`,
+  );
   for (const row of rows) console.log(`  ${row}`);
 } finally {
   await s.close();
