@@ -138,6 +138,13 @@ printf 'x\\n' > 'say "hi".txt' && printf 'tab\\n' > "$(printf 'a\\tb.txt')"`);
     }
   });
 
+  it('leaves out a file nobody may read and lists the rest', async () => {
+    await s.sh('cd app && echo x > locked.txt && chmod 000 locked.txt && echo y > open.txt');
+    const r = await repo();
+    expect(r.state).toBe('ok');
+    expect(r.files.map((f) => f.path)).toEqual(['open.txt']);
+  });
+
   it('summarises binary files and never diffs a 50 MB generated file', async () => {
     await s.sh(`cd app && head -c 3000 /dev/urandom > logo.png
 yes 'generated line of text that goes on' | head -c 52428800 > generated.txt`);
