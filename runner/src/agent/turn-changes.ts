@@ -5,7 +5,7 @@
 import { type ChangesReport, type SessionContext, type SessionDoc } from '@orrery/shared';
 import type { Redactor } from '../environments/index.js';
 import { branchFor, repoForAgent, runSessionAction } from '../changes/actions.js';
-import { workspaceRepositories } from '../changes/repositories.js';
+import { workspaceRepositories } from '../changes/git.js';
 import { ChangeTracker } from '../changes/tracker.js';
 import { ChangesError, type Shipper, type WorkspaceGit } from '../changes/types.js';
 import type { ShipContext } from './tools.js';
