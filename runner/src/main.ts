@@ -8,6 +8,8 @@ import path from 'node:path';
 import { keyValues, modelFactory, providerKeysFromEnv, providersHeld } from './agent/models.js';
 import { Redactor } from './environments/redact.js';
 import { RunnerDaemon } from './daemon.js';
+import { changeKit } from './changes/kit.js';
+import { createShipper } from './changes/ship.js';
 import { DocPeers } from './doc-peers.js';
 import { egressListsFromEnv, EgressPolicy } from './egress/policy.js';
 import {
@@ -132,6 +134,11 @@ const daemon = new RunnerDaemon({
   environments,
   modelFor: modelFactory(keys, egress),
   repositories: { localRepositories: config.localRepos, egress },
+  // Pushes and pull requests go from here with the repository credentials, under the same egress rule as clones.
+  changes: changeKit(
+    server,
+    createShipper({ egress, knownHostsFile: env.ORRERY_GIT_KNOWN_HOSTS?.trim() || undefined, log }),
+  ),
   providers: providersHeld(keys),
   now: () => Date.now(),
   log: (message, fields) => log.info(message, fields),

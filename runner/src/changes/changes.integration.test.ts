@@ -87,6 +87,29 @@ async function session(expertId: string, prompt: string): Promise<string> {
   return res.body.session.id;
 }
 
+/** A person's action, once the turn before it has let go of the session (the server refuses actions during a turn). */
+async function act<T>(path: string): Promise<{ status: number; body: T }> {
+  for (let tries = 0; ; tries += 1) {
+    const res = await server.api<T>(owner, 'POST', path);
+    const busy = res.status === 409 && JSON.stringify(res.body).includes('The agent is working');
+    if (!busy || tries > 100) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Pauses once the runner's own bookkeeping after the turn has ended (a pause during a command is refused). */
+async function pauseSoon(id: string): Promise<void> {
+  for (let tries = 0; ; tries += 1) {
+    try {
+      await runner.manager.pause(id);
+      return;
+    } catch (error) {
+      if (tries > 100 || !String(error).includes('A command is running')) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 const shellWords = (s: { transcript: { kind: string; text?: string; done?: boolean }[] }, n: number) =>
   s.transcript.filter((e) => e.kind === 'agent' && e.done).length >= n;
 
@@ -112,11 +135,7 @@ describe('the changes of a session', () => {
         attachments: [],
       });
       await watch.until('the second reply', (s) => shellWords(s, 2), 120_000);
-      await watch.until(
-        'the changes summary',
-        (s) => watch.session.changes().files >= 4 || undefined,
-        30_000,
-      );
+      await watch.until('the changes summary', () => watch.session.changes().files >= 4 || undefined, 30_000);
 
       const changes = await server.api<SessionChanges>(owner, 'GET', `/api/sessions/${id}/changes`);
       expect(changes.status).toBe(200);
@@ -137,11 +156,7 @@ describe('the changes of a session', () => {
 
       // Restore to before the second turn.
       const second = watch.session.checkpoints().filter((c) => c.kind === 'turn')[1]!;
-      const restored = await server.api<RestoreResponse>(
-        owner,
-        'POST',
-        `/api/sessions/${id}/checkpoints/${second.id}/restore`,
-      );
+      const restored = await act<RestoreResponse>(`/api/sessions/${id}/checkpoints/${second.id}/restore`);
       expect(restored.status).toBe(200);
       await server.api(owner, 'POST', `/api/sessions/${id}/messages`, {
         text: 'cd /workspace/app && sha256sum README.md run.sh docs/guide.md && stat -c %a run.sh && ls && cat .orrery-ignored',
@@ -159,9 +174,7 @@ describe('the changes of a session', () => {
       expect(watch.snapshot().transcript.some((e) => e.kind === 'restore')).toBe(true);
 
       // Undo the restore: the second turn's work is back.
-      const undo = await server.api<RestoreResponse>(
-        owner,
-        'POST',
+      const undo = await act<RestoreResponse>(
         `/api/sessions/${id}/checkpoints/${restored.body.undoCheckpointId}/restore`,
       );
       expect(undo.status).toBe(200);
@@ -187,7 +200,7 @@ describe('the changes of a session', () => {
       await watch.until('the second reply', (s) => shellWords(s, 2), 120_000);
       const second = watch.session.checkpoints().find((c) => c.turnId === watch.session.turn().turnId)!;
 
-      await runner.manager.pause(id);
+      await pauseSoon(id);
       await watch.until('paused', (s) => s.environment.status === 'paused', 30_000);
       // Reading the record does not wake it.
       const paused = await server.api<SessionChanges>(owner, 'GET', `/api/sessions/${id}/changes`);
@@ -220,7 +233,7 @@ describe('the changes of a session', () => {
       );
       expect(notice.kind === 'notice' && notice.text).toMatch(/checkpoints of 2 earlier turns/);
       expect(watch.session.checkpoint(second.id)?.lost).toBe(true);
-      const refused = await server.api(owner, 'POST', `/api/sessions/${id}/checkpoints/${second.id}/restore`);
+      const refused = await act(`/api/sessions/${id}/checkpoints/${second.id}/restore`);
       expect(refused.status).toBeGreaterThanOrEqual(400);
     } finally {
       watch.close();
@@ -237,29 +250,27 @@ describe('the changes of a session', () => {
       scope: 'personal',
     });
     expect(expert.status).toBe(201);
-    models
-      .reset()
-      .script(
-        {
-          toolCalls: [
-            {
-              id: 'call-edit',
-              name: 'run_command',
-              input: { command: 'echo fix >> /workspace/app/README.md' },
-            },
-          ],
-        },
-        {
-          toolCalls: [
-            {
-              id: 'call-commit',
-              name: 'commit_changes',
-              input: { message: 'Fix the readme\n\nAdds a line.' },
-            },
-          ],
-        },
-        { text: 'Committed.' },
-      );
+    models.reset().script(
+      {
+        toolCalls: [
+          {
+            id: 'call-edit',
+            name: 'run_command',
+            input: { command: 'echo fix >> /workspace/app/README.md' },
+          },
+        ],
+      },
+      {
+        toolCalls: [
+          {
+            id: 'call-commit',
+            name: 'commit_changes',
+            input: { message: 'Fix the readme\n\nAdds a line.' },
+          },
+        ],
+      },
+      { text: 'Committed.' },
+    );
     const id = await session(expert.body.expert.id, 'Fix the readme and commit it.');
     const watch = watchSession(server, owner, id);
     try {

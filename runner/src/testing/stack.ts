@@ -21,6 +21,8 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { modelFactory, providersHeld, type ProviderKeys } from '../agent/models.js';
 import { RunnerDaemon } from '../daemon.js';
+import { changeKit } from '../changes/kit.js';
+import { createShipper } from '../changes/ship.js';
 import { DocPeers } from '../doc-peers.js';
 import { EgressPolicy } from '../egress/policy.js';
 import type { Engine } from '../environments/engines.js';
@@ -200,6 +202,7 @@ export async function startRunner(
       localRepositories: options.localRepositories ?? [],
       egress: EgressPolicy.of({ git: options.gitHosts }),
     },
+    changes: changeKit(client, createShipper({ egress: EgressPolicy.of({ git: options.gitHosts }) })),
     now: () => Date.now(),
     log: (m, f) => {
       if (process.env.ORRERY_TEST_LOG) console.error(m, f);

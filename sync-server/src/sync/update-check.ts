@@ -16,7 +16,14 @@ function rootsOf(touch: (doc: Y.Doc) => void): ReadonlySet<string> {
 
 /** The root types each document kind may have, learnt from the shared accessors (no raw keys here). */
 export const ROOTS = {
-  session: rootsOf((d) => new SessionDoc(d).init().snapshot()),
+  session: rootsOf((d) => {
+    const session = new SessionDoc(d).init();
+    session.snapshot();
+    // The parts a snapshot does not read: the changes summary, checkpoints and approvals.
+    session.changes();
+    session.checkpoints();
+    session.approval('');
+  }),
   user: rootsOf((d) => new UserDoc(d).init().snapshot()),
 } as const;
 
