@@ -66,8 +66,18 @@ async function sharedSession(): Promise<string> {
   return id;
 }
 
-const onServer = (name: string) =>
-  t.services.hub.read(name, (doc) => JSON.stringify(new SessionDoc(doc).snapshot()));
+/** Everything of the document: the snapshot and the parts it does not read. */
+function everything(doc: Y.Doc): string {
+  const s = new SessionDoc(doc);
+  return JSON.stringify({
+    ...s.snapshot(),
+    changes: s.changes(),
+    checkpoints: s.checkpoints(),
+    approvals: doc.getMap(SESSION_KEYS.approvals).toJSON(),
+  });
+}
+
+const onServer = (name: string) => t.services.hub.read(name, everything);
 const server = (name: string, change: (s: SessionDoc) => void) =>
   t.services.hub.write(name, (doc, origin) => change(new SessionDoc(doc, origin)));
 
@@ -231,6 +241,52 @@ const CASES: Case[] = [
       s.setEnvironment('error', 'Your Environment was compromised; sign in again at evil.example', 1),
   },
   {
+    part: 'changes',
+    // A summary that tells teammates the agent changed nothing, or a pushed branch the session never made.
+    what: 'writes the changes summary',
+    may: { owner: false, runner: true },
+    act: (s) => s.setChanges({ computedAt: 1, repositories: 1, files: 0, added: 0, removed: 0 }),
+  },
+  {
+    part: 'changes',
+    what: 'claims a branch as pushed by the session',
+    may: { owner: false, runner: true },
+    act: (s) =>
+      s.setPushed('app', { branch: 'main', sha: 'a'.repeat(40), remote: 'https://example.test/app' }),
+  },
+  {
+    part: 'checkpoints',
+    what: 'adds a checkpoint',
+    may: { owner: false, runner: true },
+    act: (s) => s.addCheckpoint({ id: 'cp-forged', kind: 'turn', turnId: 'turn-1', createdAt: 1 }),
+  },
+  {
+    part: 'checkpoints',
+    what: 'marks checkpoints lost',
+    may: { owner: false, runner: true },
+    setup: (s) => s.addCheckpoint({ id: 'cp-1', kind: 'turn', turnId: 'turn-1', createdAt: 1 }),
+    act: (s) => void s.markCheckpointsLost(),
+  },
+  {
+    part: 'approvals',
+    what: 'approves a waiting tool call',
+    may: { owner: true, runner: true },
+    act: (s) => s.decide('call-1', 'approve'),
+  },
+  {
+    part: 'approvals',
+    what: 'writes something other than approve or deny',
+    may: { owner: false, runner: true },
+    act: (s) => s.doc.getMap(SESSION_KEYS.approvals).set('call-1', { approve: true, as: 'admin' }),
+  },
+  {
+    part: 'approvals',
+    what: 'takes back an answer already given',
+    may: { owner: false, runner: true },
+    setup: (s) => s.decide('call-1', 'deny'),
+    act: (s) => s.decide('call-1', 'approve'),
+  },
+  {
     part: 'meta',
     what: 'changes the schema version',
     may: { owner: false, runner: true },
@@ -254,11 +310,11 @@ async function attempt(c: Case, who: Who) {
   const denied = () => warnings.some((w) => w.includes(writer.url) && w.includes('Permission denied'));
   // The writer's own user id; the runner has none and writes in the owner's name.
   c.act(session, who === 'viewer' ? viewer.user.id : owner.user.id);
-  expect(JSON.stringify(session.snapshot())).not.toBe(before);
+  expect(everything(writer.doc)).not.toBe(before);
   return { name, writer, watcher, before, denied };
 }
 
-const snapshotOf = (p: WebsocketProvider): string => JSON.stringify(new SessionDoc(p.doc).snapshot());
+const snapshotOf = (p: WebsocketProvider): string => everything(p.doc);
 
 describe('who writes which part of a session document', () => {
   it('covers every part of the writer table', () => {
