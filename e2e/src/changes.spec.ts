@@ -96,6 +96,7 @@ test('the owner sees the diff live, restores the turn, undoes it, and ships a pu
   // Restore to before the turn: the file is back byte for byte.
   await transcript.getByRole('button', { name: 'Restore to before this turn' }).first().click();
   await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden({ timeout: 60_000 });
   await expect(transcript).toContainText('The workspace was restored to how it was before the turn');
   await send(page, 'sha256sum /workspace/app/README.md');
   await expect(transcript).toContainText(sha256(README), { timeout: 60_000 });
@@ -103,14 +104,16 @@ test('the owner sees the diff live, restores the turn, undoes it, and ships a pu
   // Undo the restore: the edit is back.
   await transcript.getByRole('button', { name: 'Undo' }).last().click();
   await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden({ timeout: 60_000 });
   await expect(transcript).toContainText('The restore was undone');
   await send(
     page,
-    'tail -n 1 /workspace/app/README.md && env && grep -rIl -- "$(printf tok-e2e)" /workspace /home /tmp /etc; echo grep-exit=$?',
+    'tail -n 1 /workspace/app/README.md && env && echo found=$(grep -rIls -- "tok-e2e-changes" /workspace /home /tmp /etc 2>/dev/null | wc -l)',
   );
-  await expect(transcript).toContainText('grep-exit=1', { timeout: 60_000 });
+  await expect(transcript).toContainText('found=0', { timeout: 60_000 });
 
   // Commit with the owner's message, push the session's branch, open a pull request.
+  await panel(page).getByRole('button', { name: '← All changes' }).click();
   await page.getByRole('button', { name: 'Commit…' }).click();
   const commit = page.getByRole('dialog', { name: 'Commit changes' });
   await commit.getByRole('textbox', { name: 'Commit message' }).fill('Greet readers in the readme');
@@ -126,7 +129,7 @@ test('the owner sees the diff live, restores the turn, undoes it, and ships a pu
     .fill('The agent greets readers.\n\nTested by reading it.');
   await pr.getByRole('button', { name: 'Open pull request' }).click();
   await expect(pr).toBeHidden({ timeout: 60_000 });
-  await expect(page.getByRole('link', { name: /PR #1/ })).toBeVisible();
+  await expect(page.locator('header.session-header').getByRole('link', { name: /PR #1/ })).toBeVisible();
   await saveScreenshot(page, 'changes-journey-pull-request-1280');
 
   expect(github.pulls).toHaveLength(1);

@@ -120,7 +120,8 @@ async function restore(checkpointId: string, deps: ActionDeps) {
 function restoreText(doc: SessionDoc, checkpoint: { kind: 'turn' | 'undo'; turnId: string | null }): string {
   if (checkpoint.kind === 'undo') return 'The restore was undone: the workspace is back as it was before it.';
   const message = doc.transcript().find((e) => e.kind === 'user' && e.turnId === checkpoint.turnId);
-  const words = message?.kind === 'user' ? message.text.trim().split('\n')[0]!.slice(0, 80) : '';
+  const line = message?.kind === 'user' ? message.text.trim().split('\n')[0]! : '';
+  const words = line.length > 80 ? `${line.slice(0, 79).trimEnd()}…` : line;
   return words
     ? `The workspace was restored to how it was before the turn “${words}”.`
     : 'The workspace was restored to how it was before that turn.';
