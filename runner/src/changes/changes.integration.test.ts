@@ -97,16 +97,22 @@ async function act<T>(path: string): Promise<{ status: number; body: T }> {
   }
 }
 
-/** Pauses once the runner's own bookkeeping after the turn has ended (a pause during a command is refused). */
+/**
+ * Pauses once the runner's own bookkeeping after the turn has ended: a pause
+ * during a command is refused, and the runner's look at the file tree after
+ * a turn wakes the Environment once; it is paused again until it stays so.
+ */
 async function pauseSoon(id: string): Promise<void> {
   for (let tries = 0; ; tries += 1) {
     try {
       await runner.manager.pause(id);
-      return;
+      await new Promise((r) => setTimeout(r, 1_000));
+      if (runner.manager.status(id) === 'paused') return;
     } catch (error) {
-      if (tries > 100 || !String(error).includes('A command is running')) throw error;
-      await new Promise((r) => setTimeout(r, 100));
+      if (!String(error).includes('A command is running')) throw error;
     }
+    if (tries > 100) throw new Error(`the Environment would not stay paused (${runner.manager.status(id)})`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
