@@ -73,6 +73,7 @@ repo_changes() {
     echo "branch=$(g symbolic-ref -q HEAD)"
     echo "head=$head"
     echo "base=$(g rev-parse -q --verify 'refs/orrery/base^{commit}')"
+    echo "baseBranch=$(cat "$gd/orrery/base-branch" 2>/dev/null)"
     echo "operation=$(operation)"
     if [ -n "$head" ]; then
       if g rev-parse -q --verify refs/orrery/base >/dev/null; then range=refs/orrery/base..HEAD; else range=HEAD; fi

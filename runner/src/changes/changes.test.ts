@@ -53,6 +53,7 @@ describe('readChanges', () => {
       branch: 'main',
       head,
       base: head,
+      baseBranch: 'main',
       operation: 'none',
       ahead: 0,
       files: [],

@@ -200,6 +200,7 @@ function repositoryChanges(repo: WorkspaceRepository, parts: Parts, redact: Reda
     branch: ref ? redact(ref.replace(/^refs\/heads\//, '')).slice(0, 500) : null,
     head: sha(parts.info.get('head')),
     base: sha(parts.info.get('base')),
+    baseBranch: redact(parts.info.get('baseBranch') ?? '').slice(0, 500) || null,
     operation,
     ahead: Number(parts.info.get('ahead')) || 0,
     commits: commits(parts.log, redact),

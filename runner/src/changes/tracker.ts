@@ -33,8 +33,6 @@ export interface ChangeTrackerDeps {
 export class ChangeTracker {
   private running: Promise<void> | null = null;
   private again = false;
-  /** The branch each repository was on when the session started: it never changes, so it is read once. */
-  private baseBranches: Map<string, string | null> | null = null;
 
   constructor(private readonly deps: ChangeTrackerDeps) {}
 
@@ -79,8 +77,6 @@ export class ChangeTracker {
       this.again = false;
       try {
         const report = await this.deps.git.readChanges(this.deps.repos, this.deps.now());
-        const bases = await this.bases();
-        for (const r of report.repositories) r.baseBranch = bases.get(r.path) ?? null;
         await this.deps.report(report);
         this.deps.doc.setChanges(summaryOf(report));
       } catch (error) {
@@ -90,16 +86,6 @@ export class ChangeTracker {
         });
       }
     } while (this.again);
-  }
-
-  private async bases(): Promise<Map<string, string | null>> {
-    if (this.baseBranches) return this.baseBranches;
-    const found = new Map<string, string | null>();
-    for (const repo of this.deps.repos) {
-      found.set(repo.path, await this.deps.git.baseBranch(repo).catch(() => null));
-    }
-    this.baseBranches = found;
-    return found;
   }
 }
 

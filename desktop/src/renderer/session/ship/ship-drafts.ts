@@ -2,6 +2,8 @@
 // in this tab's sessionStorage, so closing a dialog, leaving the session or
 // reloading loses nothing. Only fields the person changed are kept; the rest
 // come from the server's draft each time.
+import { storedDrafts } from '../../common/stored-drafts.js';
+
 export interface ShipDraftInput {
   commitMessage?: string;
   branch?: string;
@@ -10,25 +12,7 @@ export interface ShipDraftInput {
   base?: string;
 }
 
-const STORAGE_KEY = 'orrery.shipDrafts';
-const drafts = new Map<string, ShipDraftInput>(readStored());
-
-function readStored(): [string, ShipDraftInput][] {
-  try {
-    const raw = sessionStorage.getItem(STORAGE_KEY);
-    return raw ? Object.entries(JSON.parse(raw) as Record<string, ShipDraftInput>) : [];
-  } catch {
-    return [];
-  }
-}
-
-function store(): void {
-  try {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(drafts)));
-  } catch {
-    // Storage full or unavailable: the draft still lives in memory for this tab.
-  }
-}
+const drafts = storedDrafts<ShipDraftInput>('orrery.shipDrafts');
 
 const keyOf = (sessionId: string, repo: string) => `${sessionId}\n${repo}`;
 
@@ -37,7 +21,6 @@ export const shipDrafts = {
   set(sessionId: string, repo: string, patch: ShipDraftInput): void {
     const key = keyOf(sessionId, repo);
     drafts.set(key, { ...drafts.get(key), ...patch });
-    store();
   },
   /** After the action went through: what was typed for it is done with. */
   forget(sessionId: string, repo: string, fields: readonly (keyof ShipDraftInput)[]): void {
@@ -46,6 +29,5 @@ export const shipDrafts = {
     for (const f of fields) delete left[f];
     if (Object.keys(left).length) drafts.set(key, left);
     else drafts.delete(key);
-    store();
   },
 };

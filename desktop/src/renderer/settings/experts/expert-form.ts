@@ -10,6 +10,7 @@ import {
   type ToolName,
 } from '@orrery/shared';
 import { checkWith, type FieldErrors } from '../common/form-errors.js';
+import { storedDrafts } from '../../common/stored-drafts.js';
 
 export interface ExpertForm {
   name: string;
@@ -135,34 +136,10 @@ export function copyName(name: string, taken: readonly string[]): string {
 
 // ── Drafts: one per Expert being edited ("new" for the one being made) ──
 
-const STORAGE_KEY = 'orrery.expertDrafts';
-const drafts = new Map<string, ExpertForm>(readStored());
-
-function readStored(): [string, ExpertForm][] {
-  try {
-    const raw = sessionStorage.getItem(STORAGE_KEY);
-    return raw ? Object.entries(JSON.parse(raw) as Record<string, ExpertForm>) : [];
-  } catch {
-    return [];
-  }
-}
-
-function store(): void {
-  try {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(drafts)));
-  } catch {
-    // Storage full or unavailable: the draft still lives in memory for this tab.
-  }
-}
+const drafts = storedDrafts<ExpertForm>('orrery.expertDrafts');
 
 export const expertDrafts = {
   get: (key: string): ExpertForm | undefined => drafts.get(key),
-  set(key: string, form: ExpertForm): void {
-    drafts.set(key, form);
-    store();
-  },
-  clear(key: string): void {
-    drafts.delete(key);
-    store();
-  },
+  set: (key: string, form: ExpertForm): void => drafts.set(key, form),
+  clear: (key: string): void => drafts.delete(key),
 };
