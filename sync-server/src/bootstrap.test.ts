@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrap } from './bootstrap.js';
 import { silentLogger } from './log.js';
 import { createServices, type Services } from './services.js';
-import { openDb } from './store/db.js';
+import { openDatabase } from './store/database.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -13,19 +13,26 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function fresh(dir = mkdtempSync(path.join(tmpdir(), 'orrery-boot-'))): { s: Services; dir: string } {
-  const db = openDb(path.join(dir, 'orrery.sqlite'));
-  const s = createServices({ db, docs: new SqliteDocStore(db), dataDir: dir, log: silentLogger });
+async function fresh(
+  dir = mkdtempSync(path.join(tmpdir(), 'orrery-boot-')),
+): Promise<{ s: Services; dir: string }> {
+  const database = await openDatabase({ file: path.join(dir, 'orrery.sqlite') });
+  const s = createServices({
+    database,
+    docs: new SqliteDocStore(database.sqlite!),
+    dataDir: dir,
+    log: silentLogger,
+  });
   cleanups.push(async () => {
     await s.close();
-    db.close();
+    await database.close();
   });
   return { s, dir };
 }
 
 describe('first run', () => {
   it('creates the organisation and an admin with a generated password, printed once, then seeds the built-ins', async () => {
-    const { s, dir } = fresh();
+    const { s, dir } = await fresh();
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const lines: string[] = [];
     const boot = await bootstrap(s, {}, (l) => lines.push(l));
@@ -79,7 +86,7 @@ describe('first run', () => {
   });
 
   it('uses ORRERY_ADMIN_EMAIL and ORRERY_ADMIN_PASSWORD when given', async () => {
-    const { s, dir } = fresh();
+    const { s, dir } = await fresh();
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const boot = await bootstrap(
       s,
@@ -88,7 +95,7 @@ describe('first run', () => {
     );
     expect(boot.admin.email).toBe('boss@example.com');
     expect(await s.accounts.checkPassword('boss@example.com', 'a very good password')).not.toBeNull();
-    await expect(bootstrap(fresh().s, { ORRERY_ADMIN_PASSWORD: 'short' }, () => {})).rejects.toThrow(
+    await expect(bootstrap((await fresh()).s, { ORRERY_ADMIN_PASSWORD: 'short' }, () => {})).rejects.toThrow(
       'at least 10 characters',
     );
   });

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../store/db.js';
-import { MIGRATIONS } from '../store/schema.js';
+import { openDatabase } from '../store/database.js';
+import { SQLITE_0_1 as MIGRATIONS } from '../store/migrations/sqlite-0.1.js';
 import { startTestServer, type Person, type TestServer } from '../test-support.js';
 import { SHA_HEAD, changedFile, changesKit, patchOf, repositoryChanges } from './changes-test-kit.js';
 
@@ -320,7 +320,7 @@ describe("a repository credential's forge", () => {
     });
   });
 
-  it('is given by the migration to credentials saved before it, from their host', () => {
+  it('is given by the migration to credentials saved before it, from their host', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'orrery-forge-migration-'));
     try {
       const file = path.join(dir, 'orrery.sqlite');
@@ -342,13 +342,14 @@ describe("a repository credential's forge", () => {
       ])
         insert.run(name, host);
       old.close();
-      const db = openDb(file);
+      const database = await openDatabase({ file });
+      const db = database.sqlite!;
       expect(db.prepare('SELECT name, forge FROM repository_credentials ORDER BY name').all()).toEqual([
         { name: 'GH', forge: 'github' },
         { name: 'GL', forge: 'gitlab' },
         { name: 'OWN', forge: null },
       ]);
-      db.close();
+      await database.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../store/db.js';
-import { MIGRATIONS } from '../store/schema.js';
+import { openDatabase } from '../store/database.js';
+import { SQLITE_0_1 as MIGRATIONS } from '../store/migrations/sqlite-0.1.js';
 import { startTestServer, type Person, type TestServer } from '../test-support.js';
 
 type EnvBody = { environment: { id: string; network: string; name: string } };
@@ -70,7 +70,7 @@ describe('an Environment’s network', () => {
 });
 
 describe('the migration', () => {
-  it('gives Environments made before it the network they had, and leaves built-ins alone', () => {
+  it('gives Environments made before it the network they had, and leaves built-ins alone', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'orrery-net-migration-'));
     try {
       const file = path.join(dir, 'orrery.sqlite');
@@ -96,7 +96,8 @@ describe('the migration', () => {
         JSON.stringify({ name: 'Default', image: 'x', scope: 'organisation' }),
       );
       old.close();
-      const db = openDb(file);
+      const database = await openDatabase({ file });
+      const db = database.sqlite!;
       const network = (id: string) =>
         (
           JSON.parse(
@@ -107,7 +108,7 @@ describe('the migration', () => {
         ).network;
       expect(network('custom')).toBe('internet');
       expect(network('builtin')).toBeUndefined();
-      db.close();
+      await database.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

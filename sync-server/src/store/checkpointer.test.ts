@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCheckpointer } from './checkpointer.js';
-import { openDb } from './db.js';
+import { openDatabase } from './database.js';
 import { SqliteDocStore } from './sqlite-doc-store.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orrery-ckpt-'));
@@ -12,7 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the WAL checkpointer', () => {
   it('folds the WAL into the database from a worker while appends go on, and empties it on stop', async () => {
     const file = path.join(dir, 'orrery.sqlite');
-    const db = openDb(file);
+    const database = await openDatabase({ file });
+    const db = database.sqlite!;
     const checkpointer = startCheckpointer(db, 50);
     const store = new SqliteDocStore(db);
     const blob = new Uint8Array(4000).fill(7);
@@ -25,6 +26,6 @@ describe('the WAL checkpointer', () => {
     await checkpointer.stop();
     expect(statSync(`${file}-wal`).size).toBe(0);
     expect(store.loadSync('session/a').updates).toHaveLength(2200);
-    db.close();
+    await database.close();
   });
 });

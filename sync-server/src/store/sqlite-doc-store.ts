@@ -1,6 +1,11 @@
 // The DocStore on SQLite: one row per logged update, one snapshot row per doc.
 // Appends made in the same turn of the event loop are committed together (group
 // commit): each caller's promise resolves only once its row is committed.
+//
+// The records share this connection through Kysely. While one of their
+// transactions is open (it spans awaits), nothing here writes: a row written
+// then would be committed, or rolled back, with the records' transaction.
+// Appends wait in memory for the connection to be free; loads see them there.
 import type { Db } from './db.js';
 import type { DocStore, StoredDoc } from './doc-store.js';
 
@@ -58,7 +63,13 @@ export class SqliteDocStore implements DocStore {
     return seq;
   }
 
+  /** Resolves once no records transaction holds the connection. */
+  private async free(): Promise<void> {
+    while (this.db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   async load(name: string): Promise<StoredDoc> {
+    if (this.db.inTransaction) await this.free();
     return this.loadSync(name);
   }
 
@@ -69,13 +80,16 @@ export class SqliteDocStore implements DocStore {
     const updates: Uint8Array[] = [];
     if (snap) updates.push(new Uint8Array(snap.snapshot));
     for (const row of log) updates.push(new Uint8Array(row.update_blob));
-    return { updates, seq: this.lastSeq(name), logLength: log.length };
+    // Appends still waiting for the connection (see the top of this file).
+    const waiting = this.pending.filter((p) => p.name === name);
+    for (const p of waiting) updates.push(p.update);
+    return { updates, seq: this.lastSeq(name), logLength: log.length + waiting.length };
   }
 
   append(name: string, update: Uint8Array): Promise<number> {
     // The first append of a turn commits at once (a quiet server adds no delay);
     // the ones after it in the same turn wait for one shared commit.
-    if (!this.flushScheduled) {
+    if (!this.flushScheduled && !this.db.inTransaction) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
       try {
@@ -83,6 +97,10 @@ export class SqliteDocStore implements DocStore {
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
     const seq = this.lastSeq(name) + 1;
     this.seqs.set(name, seq);
@@ -100,6 +118,11 @@ export class SqliteDocStore implements DocStore {
 
   /** Commits every pending append in one transaction. */
   flush(): void {
+    if (this.db.inTransaction) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+      return;
+    }
     this.flushScheduled = false;
     const batch = this.pending;
     if (!batch.length) return;
@@ -123,6 +146,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    if (this.db.inTransaction) await this.free();
     this.flush();
     this.db.transaction(() => {
       this.q.upsertSnapshot.run(name, snapshot, throughSeq);
@@ -131,6 +155,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async remove(name: string): Promise<void> {
+    if (this.db.inTransaction) await this.free();
     this.flush();
     this.db.transaction(() => {
       this.q.removeLog.run(name);
@@ -140,6 +165,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async sizes(names: readonly string[]): Promise<number> {
+    if (this.db.inTransaction) await this.free();
     // Answered at once (before the promise resolves), so it counts exactly the appends made before the call.
     this.flush();
     if (!names.length) return 0;
@@ -148,6 +174,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async exists(name: string): Promise<boolean> {
+    if (this.db.inTransaction) await this.free();
     this.flush();
     return this.q.snapshot.get(name) !== undefined || (this.q.lastSeq.get(name)?.seq ?? null) !== null;
   }

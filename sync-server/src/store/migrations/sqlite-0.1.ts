@@ -1,5 +1,8 @@
-// The schema as an ordered list of migrations; user_version says how many ran.
-export const MIGRATIONS: readonly string[] = [
+// The schema of release 0.1 on SQLite, as the ordered list of steps it was
+// built by (PRAGMA user_version counted them). Frozen: migration 0001 runs the
+// steps a data folder has not had yet, and every later change is a migration
+// of its own in this folder, written once for both engines.
+export const SQLITE_0_1: readonly string[] = [
   `
   CREATE TABLE organisations (
     id TEXT PRIMARY KEY,
