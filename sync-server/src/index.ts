@@ -2,9 +2,11 @@ export { createApp, MAX_JSON_BYTES, type AppOptions, type OrreryApp } from './ap
 export { bootstrap, type Bootstrapped } from './bootstrap.js';
 export { createServices, type ServiceDeps, type Services } from './services.js';
 export { listen, type RunningServer } from './server.js';
-export { openDb, type Db } from './store/db.js';
+export { openDatabase, type Database, type Engine } from './store/database.js';
 export type { DocStore, StoredDoc } from './store/doc-store.js';
 export { SqliteDocStore } from './store/sqlite-doc-store.js';
+export { PostgresDocStore } from './store/postgres-doc-store.js';
+export { docStoreOf } from './store/doc-stores.js';
 export {
   BUILT_IN_ENVIRONMENTS,
   BUILT_IN_EXPERTS,
