@@ -11,6 +11,13 @@ CACHE_DIR="${ORRERY_SETUP_CACHE:-/var/cache/orrery}"
 DOCKER_ROOT="${ORRERY_DOCKER_ROOT:-/var/lib/orrery/docker}"
 DOCKER_SOCK="/var/run/docker.sock"
 PACKAGES=(docker.io debootstrap chromium fonts-liberation openssl)
+# --cluster: also PostgreSQL and Redis, which the tests (and several sync servers) need.
+for arg in "$@"; do
+  case "$arg" in
+    --cluster) PACKAGES+=(postgresql redis-server) ;;
+    *) printf '[setup] unknown option %s (the only one is --cluster)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '[setup] %s\n' "$*"; }
 

@@ -10,11 +10,12 @@ import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
 import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
 import { createServices } from './services.js';
+import { localBus, redisBus } from './cluster/bus.js';
 import { listen } from './server.js';
 import { startCheckpointer } from './store/checkpointer.js';
-import { openDb } from './store/db.js';
+import { openDatabase } from './store/database.js';
 import { makePrivate } from './store/private-files.js';
-import { SqliteDocStore } from './store/sqlite-doc-store.js';
+import { docStoreOf } from './store/doc-stores.js';
 import { readSyncLimits } from './sync/limits.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
 import { testClockFromEnv } from './triggers/test-clock.js';
@@ -27,14 +28,21 @@ async function main(): Promise<void> {
   // Whatever this process creates is its owner's alone; what an older install left is tightened.
   process.umask(0o077);
   makePrivate(dataDir, (line) => console.warn(`[sync-server] ${line}`));
-  const db = openDb(path.join(dataDir, 'orrery.sqlite'));
-  const checkpointer = startCheckpointer(db);
+  const database = await openDatabase({
+    url: process.env.ORRERY_DATABASE_URL,
+    file: path.join(dataDir, 'orrery.sqlite'),
+  });
+  // SQLite's WAL is folded into the file off the event loop; PostgreSQL does its own.
+  const checkpointer = database.sqlite ? startCheckpointer(database.sqlite) : null;
   const secretsKey = loadSecretsKey(dataDir, process.env.ORRERY_SECRETS_KEY);
   const testClock = testClockFromEnv(process.env);
+  const redisUrl = process.env.ORRERY_REDIS_URL?.trim();
+  const bus = redisUrl ? redisBus(redisUrl, consoleLogger) : localBus(consoleLogger);
   const services = createServices({
+    bus,
     ...(testClock ? { clock: testClock.now } : {}),
-    db,
-    docs: new SqliteDocStore(db),
+    database,
+    docs: docStoreOf(database),
     dataDir,
     log: consoleLogger,
     secretsKey,
@@ -83,9 +91,10 @@ async function main(): Promise<void> {
     scheduler
       .stop()
       .then(() => server.close())
-      .then(() => checkpointer.stop())
+      .then(() => checkpointer?.stop())
+      .then(() => database.close())
+      .then(() => bus.close())
       .then(() => {
-        db.close();
         process.exit(0);
       })
       .catch((err: unknown) => {

@@ -8,6 +8,7 @@ import { EngineBoard } from './engines/engine-board.js';
 import { ModelSettings } from './records/model-settings.js';
 import { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
+import { localBus, type Bus } from './cluster/bus.js';
 import { Accounts, type Principal } from './records/accounts.js';
 import { Attachments } from './records/attachments.js';
 import { Builds } from './records/builds.js';
@@ -21,12 +22,14 @@ import { Invitations } from './records/invitations.js';
 import { Teammates } from './records/teammates.js';
 import { SecretBox, loadSecretsKey } from './auth/secret-box.js';
 import { loadInstallationId } from './installation.js';
+import type { Database } from './store/database.js';
 import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
 
 export interface ServiceDeps {
-  db: Db;
+  /** The records and the document log: SQLite or PostgreSQL (store/database.ts). */
+  database: Database;
   docs: DocStore;
   /** Attachments live under <dataDir>/attachments. */
   dataDir: string;
@@ -37,9 +40,15 @@ export interface ServiceDeps {
   secretsKey?: Buffer;
   /** Tells this installation's snapshots from others'; by default <dataDir>/installation-id, made on first use. */
   installationId?: string;
+  /** Control events between sync-server instances (cluster/bus.ts); by default this process alone. */
+  bus?: Bus;
 }
 
 export interface Services {
+  database: Database;
+  /** Control events between instances: every instance's subscribers hear each event. */
+  bus: Bus;
+  /** The SQLite connection of the records not yet on Kysely (null on PostgreSQL). */
   db: Db;
   log: Logger;
   clock: () => number;
@@ -60,7 +69,7 @@ export interface Services {
   /** What runners last said about their Docker engines. */
   engines: EngineBoard;
   hub: SyncHub;
-  docAccess(principal: Principal, docName: string): DocAccess | null;
+  docAccess(principal: Principal, docName: string): Promise<DocAccess | null>;
   /**
    * After a restart: sessions whose documents changed since their last
    * snapshot (the ones active before the stop) get the turn job they need,
@@ -77,19 +86,21 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? Date.now;
-  const accounts = new Accounts(deps.db, clock);
-  const sessions = new Sessions(deps.db, clock);
-  const catalog = new Catalog(deps.db, clock);
-  const attachments = new Attachments(deps.db, path.join(deps.dataDir, 'attachments'), clock);
-  const triggers = new Triggers(deps.db, clock);
-  const builds = new Builds(deps.db, clock);
+  const db = deps.database.sqlite!;
+  const bus = deps.bus ?? localBus(deps.log);
+  const accounts = new Accounts(db, clock);
+  const sessions = new Sessions(db, clock);
+  const catalog = new Catalog(db, clock);
+  const attachments = new Attachments(db, path.join(deps.dataDir, 'attachments'), clock);
+  const triggers = new Triggers(db, clock);
+  const builds = new Builds(db, clock);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
-  const secrets = new Secrets(deps.db, secretBox, clock, deps.log);
-  const repositoryCredentials = new RepositoryCredentials(deps.db, secretBox, clock, deps.log);
-  const modelSettings = new ModelSettings(deps.db, secretBox, clock, deps.log);
+  const secrets = new Secrets(db, secretBox, clock, deps.log);
+  const repositoryCredentials = new RepositoryCredentials(db, secretBox, clock, deps.log);
+  const modelSettings = new ModelSettings(db, secretBox, clock, deps.log);
   const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
-  const docAccess = (principal: Principal, name: string): DocAccess | null => {
+  const docAccess = async (principal: Principal, name: string): Promise<DocAccess | null> => {
     const doc = parseDocName(name);
     if (!doc) return null;
     if (doc.kind === 'user')
@@ -112,7 +123,7 @@ export function createServices(deps: ServiceDeps): Services {
     if (row) jobs.enqueue(row.org_id, 'turn', sessionId);
   };
 
-  const jobs: JobQueue = new JobQueue(deps.db, clock, (sessionId) => {
+  const jobs: JobQueue = new JobQueue(db, clock, (sessionId) => {
     if (!sessions.row(sessionId)) return;
     hub
       .read(sessionDocName(sessionId), (doc) => ensureTurn(sessionId, doc))
@@ -127,22 +138,22 @@ export function createServices(deps: ServiceDeps): Services {
     store: deps.docs,
     log: deps.log,
     limits: { ...DEFAULT_SYNC_LIMITS, ...deps.limits },
-    resolve: (token) => accounts.resolve(token),
+    resolve: async (token) => accounts.resolve(token),
     access: docAccess,
-    tokenLive: (id) => accounts.tokenLive(id),
+    tokenLive: async (id) => accounts.tokenLive(id),
     clock,
     onChanged: (name, doc) => {
       const parsed = parseDocName(name);
       if (parsed?.kind === 'session') ensureTurn(parsed.id, doc);
     },
-    ownerOf: (name) => {
+    ownerOf: async (name) => {
       const parsed = parseDocName(name);
       if (!parsed) return null;
       return parsed.kind === 'user' ? parsed.id : (sessions.row(parsed.id)?.owner_id ?? null);
     },
-    docsOf: (userId) => [
+    docsOf: async (userId) => [
       userDocName(userId),
-      ...deps.db
+      ...db
         .prepare<[string], { id: string }>('SELECT id FROM sessions WHERE owner_id = ?')
         .all(userId)
         .map((r) => sessionDocName(r.id)),
@@ -150,7 +161,9 @@ export function createServices(deps: ServiceDeps): Services {
   });
 
   return {
-    db: deps.db,
+    database: deps.database,
+    bus,
+    db,
     log: deps.log,
     clock,
     accounts,
@@ -168,7 +181,7 @@ export function createServices(deps: ServiceDeps): Services {
     hub,
     docAccess,
     async recoverTurns() {
-      const names = deps.db
+      const names = db
         .prepare<[], { name: string }>(`SELECT DISTINCT name FROM doc_updates WHERE name LIKE 'session/%'`)
         .all()
         .map((r) => r.name);
@@ -190,8 +203,8 @@ export function createServices(deps: ServiceDeps): Services {
       builds.close();
       await hub.close();
     },
-    teammates: new Teammates(deps.db, clock),
-    invitations: new Invitations(deps.db, accounts, clock),
-    changes: new ChangesRecords(deps.db, clock),
+    teammates: new Teammates(db, clock),
+    invitations: new Invitations(db, accounts, clock),
+    changes: new ChangesRecords(db, clock),
   };
 }

@@ -145,14 +145,14 @@ export async function sendMessage(
   return { messageId, skipped };
 }
 
-export function setVisibility(s: Services, row: SessionRow, visibility: Visibility): void {
+export async function setVisibility(s: Services, row: SessionRow, visibility: Visibility): Promise<void> {
   s.sessions.setVisibility(row, visibility);
-  s.hub.recheck(sessionDocName(row.id));
+  await s.hub.recheck(sessionDocName(row.id));
 }
 
-export function revokeGrant(s: Services, row: SessionRow, userId: string): boolean {
+export async function revokeGrant(s: Services, row: SessionRow, userId: string): Promise<boolean> {
   const revoked = s.sessions.revoke(row, userId);
-  if (revoked) s.hub.recheck(sessionDocName(row.id));
+  if (revoked) await s.hub.recheck(sessionDocName(row.id));
   return revoked;
 }
 

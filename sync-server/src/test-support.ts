@@ -11,8 +11,10 @@ import { bootstrap } from './bootstrap.js';
 import { silentLogger, type Logger } from './log.js';
 import { createServices, type Services } from './services.js';
 import { listen, type RunningServer } from './server.js';
-import { openDb, type Db } from './store/db.js';
-import { SqliteDocStore } from './store/sqlite-doc-store.js';
+import type { Database, Engine } from './store/database.js';
+import { openTestDatabase, testEngine } from './testing/engines.js';
+import type { Db } from './store/db.js';
+import { docStoreOf } from './store/doc-stores.js';
 import type { SyncLimits } from './sync/hub.js';
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
@@ -25,6 +27,8 @@ export interface Person {
 
 export interface TestServer {
   dir: string;
+  database: Database;
+  /** The SQLite connection (transitional: records not yet on Kysely). */
   db: Db;
   services: Services;
   server: RunningServer;
@@ -57,13 +61,16 @@ export async function startTestServer(
     trustedProxies?: string;
     /** Where the server's log goes; silent unless a test reads it. */
     log?: Logger;
+    /** SQLite, or PostgreSQL; by default ORRERY_TEST_ENGINE's (testing/engines.ts). */
+    engine?: Engine;
   } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
-  const db = openDb(path.join(dir, 'orrery.sqlite'));
+  const database = await openTestDatabase(options.engine ?? testEngine(), dir);
+  const db = database.sqlite!;
   const services = createServices({
-    db,
-    docs: new SqliteDocStore(db),
+    database,
+    docs: docStoreOf(database),
     dataDir: dir,
     log: options.log ?? silentLogger,
     limits: options.limits,
@@ -96,6 +103,7 @@ export async function startTestServer(
   let counter = 0;
   return {
     dir,
+    database,
     db,
     services,
     server,
@@ -121,7 +129,7 @@ export async function startTestServer(
     client: (token) => new OrreryClient({ baseUrl: server.url, token }),
     async close() {
       await server.close();
-      db.close();
+      await database.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

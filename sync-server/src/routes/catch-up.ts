@@ -26,7 +26,7 @@ export function catchUpRoutes(s: Services) {
       const out: { name: string; update: string }[] = [];
       const denied: string[] = [];
       for (const [i, d] of docs.entries()) {
-        if (!s.docAccess(p, d.name)) {
+        if (!(await s.docAccess(p, d.name))) {
           denied.push(d.name);
           continue;
         }

@@ -71,10 +71,11 @@ export function grantRoutes(s: Services) {
       request: { params: GrantParams },
       responses: { 204: { description: 'Revoked' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const { id, userId } = c.req.valid('param');
       const row = ownedRow(s, userOf(c), id);
-      if (!revokeGrant(s, row, userId)) throw notFound(`${userId} has no viewer access to this session.`);
+      if (!(await revokeGrant(s, row, userId)))
+        throw notFound(`${userId} has no viewer access to this session.`);
       return c.body(null, 204);
     },
   );

@@ -149,10 +149,10 @@ export function sessionRoutes(s: Services) {
       request: { params: IdParam, ...body(VisibilityRequest) },
       responses: owned,
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
       const row = ownedRow(s, user, c.req.valid('param').id);
-      setVisibility(s, row, c.req.valid('json').visibility);
+      await setVisibility(s, row, c.req.valid('json').visibility);
       return c.json({ session: itemFor(s, user, row.id) }, 200);
     },
   );

@@ -130,7 +130,7 @@ export function teammateRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       const { id } = c.req.valid('param');
       const { toUserId } = c.req.valid('json');
@@ -144,7 +144,7 @@ export function teammateRoutes(s: Services) {
       if (typeof moved === 'string') return refuse(admin, toUserId, moved);
       s.hub.ownersChanged();
       // Sockets open on them now have the new owner's access (and the old owner's ends).
-      for (const sessionId of moved) s.hub.recheck(sessionDocName(sessionId));
+      for (const sessionId of moved) await s.hub.recheck(sessionDocName(sessionId));
       return c.json({ moved: moved.length }, 200);
     },
   );

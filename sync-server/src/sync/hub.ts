@@ -25,19 +25,19 @@ export interface SyncHubDeps {
   log: Logger;
   limits: SyncLimits;
   /** Who a token speaks for (null: unknown, expired or revoked). */
-  resolve(token: string): Principal | null;
+  resolve(token: string): Promise<Principal | null>;
   /** How the principal may use the named document, null when not at all. */
-  access(principal: Principal, docName: string): DocAccess | null;
+  access(principal: Principal, docName: string): Promise<DocAccess | null>;
   /** The clock tokens expire by. */
   clock: () => number;
   /** Whether the token behind a live socket is still valid. */
-  tokenLive(tokenId: string): boolean;
+  tokenLive(tokenId: string): Promise<boolean>;
   /** After a document changed (at most once a tick per document). */
   onChanged(name: string, doc: Y.Doc): void;
   /** Whose storage quota a document counts against. */
-  ownerOf(name: string): string | null;
+  ownerOf(name: string): Promise<string | null>;
   /** Every document of a person, for their storage total. */
-  docsOf(userId: string): string[];
+  docsOf(userId: string): Promise<string[]>;
 }
 
 interface HeldRoom extends Room {
@@ -76,6 +76,13 @@ export class SyncHub {
 
   /** For the node server's 'upgrade' event. Refuses with an HTTP status before any WebSocket exists. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.upgrade(req, socket, head).catch((err: unknown) => {
+      this.deps.log.error(`sync: could not check access before an upgrade: ${String(err)}`);
+      refuse(socket, 503, 'unavailable', 'The server could not check your access; try again shortly.');
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/sync/')) return refuse(socket, 404, 'not_found', 'Nothing to sync here.');
     const name = safeDecode(url.pathname.slice('/sync/'.length));
@@ -83,11 +90,13 @@ export class SyncHub {
       return refuse(socket, 404, 'not_found', 'Sync paths look like /sync/session/<id> or /sync/user/<id>.');
     }
     const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
-    const principal = token ? this.deps.resolve(token) : null;
+    const principal = token ? await this.deps.resolve(token) : null;
     if (!principal)
       return refuse(socket, 401, 'unauthenticated', 'Sign in: add ?token=<your token> to the URL.');
-    const access = this.deps.access(principal, name);
+    const access = await this.deps.access(principal, name);
     if (!access) return refuse(socket, 403, 'forbidden', `You may not open ${name}.`);
+    // The client may have given up while its access was read.
+    if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, name, principal, access));
   }
 
@@ -301,13 +310,14 @@ export class SyncHub {
   // ── access changes ──
 
   /** Closes sockets on the document whose access ended; downgrades the rest when needed. */
-  recheck(name: string): void {
+  async recheck(name: string): Promise<void> {
     const room = this.rooms.get(name);
     if (!room) return;
     for (const conn of [...room.conns]) {
-      const access = this.deps.tokenLive(conn.principal.tokenId)
-        ? this.deps.access(conn.principal, name)
+      const access = (await this.deps.tokenLive(conn.principal.tokenId))
+        ? await this.deps.access(conn.principal, name)
         : null;
+      if (conn.closed) continue;
       if (!access) this.closeConn(conn, SyncCloseCode.accessRevoked, 'your access to this document ended');
       else conn.access = access;
     }
@@ -358,7 +368,9 @@ export class SyncHub {
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
-  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
+  const reason =
+    { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ??
+    'Error';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

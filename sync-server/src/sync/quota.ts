@@ -36,9 +36,9 @@ export interface QuotaDeps {
   store: DocStore;
   limits: QuotaLimits;
   /** Whose quota a document counts against (a session's owner, a user document's user). */
-  ownerOf(name: string): string | null;
+  ownerOf(name: string): Promise<string | null>;
   /** Every document of a person. */
-  docsOf(userId: string): string[];
+  docsOf(userId: string): Promise<string[]>;
 }
 
 interface Usage {
@@ -98,7 +98,7 @@ export class StorageQuota {
     if (!usage) {
       // Charges made while the store answers add to `bytes`; the store's count is added to them.
       const fresh: Usage = { bytes: 0, ready: null };
-      const counted = this.deps.store.sizes(this.deps.docsOf(userId));
+      const counted = this.deps.docsOf(userId).then((names) => this.deps.store.sizes(names));
       fresh.ready = counted.then((stored) => {
         fresh.bytes += stored;
         fresh.ready = null;

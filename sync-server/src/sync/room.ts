@@ -47,7 +47,7 @@ export interface RoomDeps {
   awarenessMaxBytes: number;
   quota: StorageQuota;
   /** Whose storage quota the document counts against. */
-  ownerOf(name: string): string | null;
+  ownerOf(name: string): Promise<string | null>;
   /** Called (at most once a tick) after the document changed. */
   onChanged: (room: Room) => void;
 }
@@ -95,7 +95,7 @@ export class Room {
     this.seq = stored.seq;
     this.logLength = stored.logLength;
     this.storedBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
-    this.owner = this.deps.ownerOf(this.name);
+    this.owner = await this.deps.ownerOf(this.name);
   }
 
   private attach(doc: Y.Doc): void {
