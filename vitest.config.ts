@@ -23,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'runner',
           include: ['runner/src/**/*.test.ts'],
+          // eventsource-parser (under the MCP SDK) publishes a "source" condition pointing at TypeScript: vite transforms both.
+          server: { deps: { inline: ['@modelcontextprotocol/sdk', 'eventsource-parser'] } },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },
