@@ -72,7 +72,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.use('/api/*', async (c, next) => {
     const header = c.req.header('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
-    c.set('principal', token ? s.accounts.resolve(token) : null);
+    c.set('principal', token ? await s.accounts.resolve(token) : null);
     await next();
   });
   app.use(

@@ -51,9 +51,9 @@ async function main(): Promise<void> {
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 
   // A fresh token for the runner beside us on every start; the previous one stops working.
-  for (const id of services.accounts.revokeServiceTokensNamed(orgId, LOCAL_RUNNER))
+  for (const id of await services.accounts.revokeServiceTokensNamed(orgId, LOCAL_RUNNER))
     services.hub.closeToken(id);
-  const { token } = services.accounts.issueServiceToken(orgId, LOCAL_RUNNER);
+  const { token } = await services.accounts.issueServiceToken(orgId, LOCAL_RUNNER);
   const tokenFile = path.join(dataDir, 'runner.token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);

@@ -38,7 +38,7 @@ export interface TestServer {
   admin: Person;
   /** Adds someone to the organisation (or another one) and signs them in. */
   person(name: string, options?: { orgId?: string; role?: 'admin' | 'member' }): Promise<Person>;
-  serviceToken(orgId?: string): string;
+  serviceToken(orgId?: string): Promise<string>;
   api<T = unknown>(
     token: string | null,
     method: string,
@@ -99,7 +99,10 @@ export async function startTestServer(
     const isJson = res.headers.get('content-type')?.includes('json');
     return { status: res.status, body: (isJson && text ? JSON.parse(text) : text || null) as T };
   };
-  const signIn = (user: User) => ({ user, token: services.accounts.issueUserToken(user).token });
+  const signIn = async (user: User) => ({
+    user,
+    token: (await services.accounts.issueUserToken(user)).token,
+  });
   let counter = 0;
   return {
     dir,
@@ -110,7 +113,7 @@ export async function startTestServer(
     url: server.url,
     wsUrl: `${server.url.replace('http', 'ws')}/sync`,
     orgId: boot.orgId,
-    admin: signIn(boot.admin),
+    admin: await signIn(boot.admin),
     async person(name, opts = {}) {
       counter += 1;
       const user = await services.accounts.createUser({
@@ -122,8 +125,8 @@ export async function startTestServer(
       });
       return signIn(user);
     },
-    serviceToken(orgId = boot.orgId) {
-      return services.accounts.issueServiceToken(orgId, `test runner ${++counter}`).token;
+    async serviceToken(orgId = boot.orgId) {
+      return (await services.accounts.issueServiceToken(orgId, `test runner ${++counter}`)).token;
     },
     api,
     client: (token) => new OrreryClient({ baseUrl: server.url, token }),

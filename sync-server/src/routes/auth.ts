@@ -59,14 +59,14 @@ export function authRoutes(s: Services, options: AuthOptions) {
       if (!user) throw unauthenticated('That email and password do not match an account.');
       throttle.succeeded(reserved.attempt);
       // Said only to someone who knows the password, so it tells a stranger nothing.
-      if (s.accounts.isDeactivated(user.id)) {
-        const org = s.accounts.organisation(user.orgId).name;
+      if (await s.accounts.isDeactivated(user.id)) {
+        const org = (await s.accounts.organisation(user.orgId)).name;
         throw forbidden(
           `Your account in ${org} was deactivated by an admin, so you cannot sign in. Ask an admin of ${org} to reactivate it.`,
         );
       }
-      const { token, expiresAt } = s.accounts.issueUserToken(user, c.req.header('user-agent') ?? null);
-      return c.json({ token, expiresAt, user, organisation: s.accounts.organisation(user.orgId) }, 200);
+      const { token, expiresAt } = await s.accounts.issueUserToken(user, c.req.header('user-agent') ?? null);
+      return c.json({ token, expiresAt, user, organisation: await s.accounts.organisation(user.orgId) }, 200);
     },
   );
 
@@ -78,9 +78,9 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 204: { description: 'Signed out' }, 401: errors[401] },
     }),
-    (c) => {
+    async (c) => {
       const p = principalOf(c);
-      s.accounts.revokeToken(p.orgId, p.tokenId);
+      await s.accounts.revokeToken(p.orgId, p.tokenId);
       s.hub.closeToken(p.tokenId);
       return c.body(null, 204);
     },
@@ -94,9 +94,9 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 200: json(MeResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      return c.json({ user, organisation: s.accounts.organisation(user.orgId) }, 200);
+      return c.json({ user, organisation: await s.accounts.organisation(user.orgId) }, 200);
     },
   );
 
@@ -109,10 +109,10 @@ export function authRoutes(s: Services, options: AuthOptions) {
       request: body(UpdateMeRequest),
       responses: { 200: json(MeResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const me = userOf(c);
-      const user = s.accounts.rename(me.id, c.req.valid('json').name);
-      return c.json({ user, organisation: s.accounts.organisation(user.orgId) }, 200);
+      const user = await s.accounts.rename(me.id, c.req.valid('json').name);
+      return c.json({ user, organisation: await s.accounts.organisation(user.orgId) }, 200);
     },
   );
 
@@ -147,7 +147,7 @@ export function authRoutes(s: Services, options: AuthOptions) {
         });
       throttle.succeeded(reserved.attempt);
       await s.accounts.setPassword(me.id, newPassword);
-      for (const id of s.accounts.revokeOtherSignIns(me.id, p.tokenId)) s.hub.closeToken(id);
+      for (const id of await s.accounts.revokeOtherSignIns(me.id, p.tokenId)) s.hub.closeToken(id);
       return c.body(null, 204);
     },
   );
@@ -160,10 +160,10 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 200: json(SignInsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const p = principalOf(c);
       const me = userOf(c);
-      const signIns = s.accounts.signIns(me.id).map((x) => ({ ...x, current: x.id === p.tokenId }));
+      const signIns = (await s.accounts.signIns(me.id)).map((x) => ({ ...x, current: x.id === p.tokenId }));
       return c.json({ signIns }, 200);
     },
   );
@@ -177,11 +177,11 @@ export function authRoutes(s: Services, options: AuthOptions) {
       request: { params: IdParam },
       responses: { 204: { description: 'Signed out' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const me = userOf(c);
       const { id } = c.req.valid('param');
       // Someone else's sign-in answers as an unknown one: ids do not tell who is signed in.
-      if (!s.accounts.revokeSignIn(me.id, id)) throw notFound(`You have no live sign-in ${id}.`);
+      if (!(await s.accounts.revokeSignIn(me.id, id))) throw notFound(`You have no live sign-in ${id}.`);
       s.hub.closeToken(id);
       return c.body(null, 204);
     },
@@ -195,10 +195,10 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 200: json(SignOutOthersResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const p = principalOf(c);
       const me = userOf(c);
-      const ids = s.accounts.revokeOtherSignIns(me.id, p.tokenId);
+      const ids = await s.accounts.revokeOtherSignIns(me.id, p.tokenId);
       for (const id of ids) s.hub.closeToken(id);
       return c.json({ signedOut: ids.length }, 200);
     },
