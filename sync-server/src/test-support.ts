@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { OrreryClient, Transport, type User } from '@orrery/shared';
+import type { LoginThrottle } from './auth/login-throttle.js';
 import { bootstrap } from './bootstrap.js';
 import { silentLogger, type Logger } from './log.js';
 import { createServices, type Services } from './services.js';
@@ -63,6 +64,8 @@ export async function startTestServer(
     log?: Logger;
     /** SQLite, or PostgreSQL; by default ORRERY_TEST_ENGINE's (testing/engines.ts). */
     engine?: Engine;
+    /** Where sign-in attempts are counted (a Redis one to play several instances); this process by default. */
+    loginAttempts?: LoginThrottle;
   } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
@@ -86,6 +89,7 @@ export async function startTestServer(
     enhanceWaitMs: options.enhanceWaitMs,
     actionWaitMs: options.actionWaitMs,
     trustedProxies: options.trustedProxies,
+    loginAttempts: options.loginAttempts,
   });
   // Raw on purpose (any status, bodies the schemas would refuse), but through the shared transport.
   const api = async <T>(token: string | null, method: string, route: string, body?: unknown) => {

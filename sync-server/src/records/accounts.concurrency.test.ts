@@ -81,7 +81,7 @@ describe.each(['postgres', 'sqlite'] as const)('on %s, at the same moment on two
     const [a, b] = await twoInstances(engine);
     for (let round = 0; round < ROUNDS; round++) {
       const { org, people } = await organisationWithAdmins(a, 2);
-      const [x, y] = people as [{ id: string }, { id: string }];
+      const [x, y] = [people[0]!, people[1]!];
       const results = await Promise.all([
         new Teammates(a.db, now).setRole(org.id, y.id, 'member'),
         new Teammates(b.db, now).setRole(org.id, x.id, 'member'),
@@ -96,7 +96,7 @@ describe.each(['postgres', 'sqlite'] as const)('on %s, at the same moment on two
     const [a, b] = await twoInstances(engine);
     for (let round = 0; round < ROUNDS; round++) {
       const { org, people } = await organisationWithAdmins(a, 2);
-      const [x, y] = people as [{ id: string }, { id: string }];
+      const [x, y] = [people[0]!, people[1]!];
       const results = await Promise.all([
         new Teammates(a.db, now).deactivate(org.id, y.id),
         round % 2 === 0

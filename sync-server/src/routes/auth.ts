@@ -11,7 +11,12 @@ import {
 } from '@orrery/shared';
 import type { BlockList } from 'node:net';
 import { clientAddress } from '../auth/client-address.js';
-import { LoginThrottle, retryMessage, type ThrottleLimits } from '../auth/login-throttle.js';
+import {
+  MemoryLoginThrottle,
+  retryMessage,
+  type LoginThrottle,
+  type ThrottleLimits,
+} from '../auth/login-throttle.js';
 import { ApiError, badRequest, forbidden, notFound, unauthenticated } from '../errors.js';
 import type { Services } from '../services.js';
 import { IdParam, body, errors, json, principalOf, router, security, userOf } from './common.js';
@@ -20,11 +25,13 @@ export interface AuthOptions {
   /** Proxies whose X-Forwarded-For names the client. */
   trustedProxies: BlockList;
   throttle?: ThrottleLimits | undefined;
+  /** Where sign-in attempts are counted; by default in this process (with `throttle`'s limits). */
+  attempts?: LoginThrottle | undefined;
 }
 
 export function authRoutes(s: Services, options: AuthOptions) {
   const app = router();
-  const throttle = new LoginThrottle(s.clock, options.throttle);
+  const throttle = options.attempts ?? new MemoryLoginThrottle(s.clock, options.throttle);
   let warnedAboutProxy = options.trustedProxies.rules.length > 0;
 
   app.openapi(
@@ -50,14 +57,14 @@ export function authRoutes(s: Services, options: AuthOptions) {
         );
       }
       // Counted before the (slow) password check, so parallel guesses cannot overtake the count.
-      const reserved = throttle.reserve(clientAddress(c, options.trustedProxies), email);
+      const reserved = await throttle.reserve(clientAddress(c, options.trustedProxies), email);
       if ('retryAfterMs' in reserved) {
         c.header('Retry-After', String(Math.ceil(reserved.retryAfterMs / 1000)));
         throw new ApiError(429, 'rate_limited', retryMessage(reserved.retryAfterMs));
       }
       const user = await s.accounts.checkPassword(email, password);
       if (!user) throw unauthenticated('That email and password do not match an account.');
-      throttle.succeeded(reserved.attempt);
+      await throttle.succeeded(reserved.attempt);
       // Said only to someone who knows the password, so it tells a stranger nothing.
       if (await s.accounts.isDeactivated(user.id)) {
         const org = (await s.accounts.organisation(user.orgId)).name;
@@ -136,7 +143,7 @@ export function authRoutes(s: Services, options: AuthOptions) {
       const me = userOf(c);
       const { currentPassword, newPassword } = c.req.valid('json');
       // The same count as sign-in: a stolen token must not become a way to guess the password.
-      const reserved = throttle.reserve(clientAddress(c, options.trustedProxies), me.email);
+      const reserved = await throttle.reserve(clientAddress(c, options.trustedProxies), me.email);
       if ('retryAfterMs' in reserved) {
         c.header('Retry-After', String(Math.ceil(reserved.retryAfterMs / 1000)));
         throw new ApiError(429, 'rate_limited', retryMessage(reserved.retryAfterMs));
@@ -145,7 +152,7 @@ export function authRoutes(s: Services, options: AuthOptions) {
         throw badRequest('The current password is not right.', {
           currentPassword: 'is not your current password',
         });
-      throttle.succeeded(reserved.attempt);
+      await throttle.succeeded(reserved.attempt);
       await s.accounts.setPassword(me.id, newPassword);
       for (const id of await s.accounts.revokeOtherSignIns(me.id, p.tokenId)) s.hub.closeToken(id);
       return c.body(null, 204);
