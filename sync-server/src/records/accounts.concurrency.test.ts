@@ -77,6 +77,20 @@ describe.each(['postgres', 'sqlite'] as const)('on %s, at the same moment on two
     expect((await invitations[0].list(org.id)).every((i) => i.status === 'accepted')).toBe(true);
   });
 
+  it('two invitations of one email made at once leave one link that works', async () => {
+    const [a, b] = await twoInstances(engine);
+    const { people } = await organisationWithAdmins(a, 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      const email = `twice${round}@example.com`;
+      const made = await Promise.all([
+        new Invitations(a.db, now).create(people[0]!, email, 'member'),
+        new Invitations(b.db, now).create(people[0]!, email, 'admin'),
+      ]);
+      const states = await Promise.all(made.map(({ token }) => new Invitations(a.db, now).byToken(token)));
+      expect(states.map((s) => s.state).sort()).toEqual(['pending', 'revoked']);
+    }
+  });
+
   it('two admins demoting each other leave one admin; the refused one hears why', async () => {
     const [a, b] = await twoInstances(engine);
     for (let round = 0; round < ROUNDS; round++) {

@@ -9,6 +9,7 @@ import { hashToken, newId, newToken } from '../auth/secrets.js';
 import type { Records } from '../store/database.js';
 import type { Tables } from '../store/tables.js';
 import { insertUser } from './accounts.js';
+import { lockOrganisation } from './organisation-lock.js';
 
 export interface InvitationRow {
   id: string;
@@ -69,12 +70,14 @@ export class Invitations {
     };
   }
 
-  /** A new link for this email; an earlier link still pending for it stops working. */
+  /** A new link for this email; an earlier link still pending for it stops working (one pending link per email). */
   async create(by: User, email: string, role: Role): Promise<{ invitation: Invitation; token: string }> {
     const token = newToken();
     const id = newId();
     const now = this.clock();
     await this.db.transaction().execute(async (trx) => {
+      // Two admins inviting one email at once: the second waits, then revokes the first's link.
+      await lockOrganisation(trx, by.orgId);
       await trx
         .updateTable('invitations')
         .set({ revoked_at: now })

@@ -6,6 +6,7 @@
 import type { Member, Role } from '@orrery/shared';
 import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
 import { currentClock, nextClock } from '../store/change-clock.js';
+import { lockOrganisation } from './organisation-lock.js';
 import type { Records } from '../store/database.js';
 import type { Tables } from '../store/tables.js';
 
@@ -138,19 +139,6 @@ export class Teammates {
       return ids;
     });
   }
-}
-
-/**
- * Holds the organisation's row until the transaction ends. An update that
- * changes nothing locks the row on PostgreSQL (a second admin change waits
- * here, then sees the first one's outcome) and starts the write on SQLite.
- */
-async function lockOrganisation(trx: Transaction<Tables>, orgId: string): Promise<void> {
-  await trx
-    .updateTable('organisations')
-    .set((eb) => ({ id: eb.ref('id') }))
-    .where('id', '=', orgId)
-    .execute();
 }
 
 /** Whether someone other than `except` is an active admin of the organisation. */
