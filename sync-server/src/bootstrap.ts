@@ -51,6 +51,6 @@ export async function bootstrap(
     .get(org.id);
   const adminUser = admin ? s.accounts.user(admin.id) : null;
   if (!adminUser) throw new Error(`The organisation ${org.name} has no admin; the database is damaged.`);
-  seedBuiltIns(s.catalog, adminUser);
+  await seedBuiltIns(s.catalog, adminUser);
   return { orgId: org.id, admin: adminUser, generatedPassword };
 }
