@@ -106,6 +106,11 @@ export interface Grants {
   user_id: string;
 }
 
+export interface Installation {
+  key: string;
+  value: string;
+}
+
 export interface Invitations {
   accepted_at: number | null;
   accepted_by: string | null;
@@ -283,6 +288,7 @@ export interface Tables {
   environments: Environments;
   experts: Experts;
   grants: Grants;
+  installation: Installation;
   invitations: Invitations;
   jobs: Jobs;
   model_base_urls: ModelBaseUrls;
