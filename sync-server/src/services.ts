@@ -72,6 +72,8 @@ export interface Services {
   engines: EngineBoard;
   hub: SyncHub;
   docAccess(principal: Principal, docName: string): Promise<DocAccess | null>;
+  /** Queues a session's turn unless the session is gone (also when it goes meanwhile); false then. */
+  queueTurn(sessionId: string): Promise<boolean>;
   /**
    * After a restart: sessions whose documents changed since their last
    * snapshot (the ones active before the stop) get the turn job they need,
@@ -111,6 +113,17 @@ export function createServices(deps: ServiceDeps): Services {
     return row ? sessions.docAccess(principal, row) : null;
   };
 
+  // A delete that lands between reading the row and queueing has dropped the
+  // session's turns already: a turn queued after it is dropped here.
+  const queueTurn = async (sessionId: string): Promise<boolean> => {
+    const row = await sessions.row(sessionId);
+    if (!row) return false;
+    jobs.enqueue(row.org_id, 'turn', sessionId);
+    if (await sessions.row(sessionId)) return true;
+    jobs.dropTurns(sessionId);
+    return false;
+  };
+
   // What a session document says about turns, read synchronously inside the
   // hub's callback; the records are asked afterwards (ensureTurn).
   const turnWanted = (doc: Y.Doc): TurnWanted => {
@@ -125,8 +138,7 @@ export function createServices(deps: ServiceDeps): Services {
   // Runs after every change to a session document: the cheap checks come first.
   const ensureTurn = async (sessionId: string, wanted: TurnWanted): Promise<void> => {
     if (!needsTurn(sessionId, wanted) || jobs.hasOpenTurn(sessionId)) return;
-    const row = await sessions.row(sessionId);
-    if (row) jobs.enqueue(row.org_id, 'turn', sessionId);
+    await queueTurn(sessionId);
   };
   const checkTurn = (sessionId: string, wanted: TurnWanted, when: string) => {
     if (!wanted) return;
@@ -190,6 +202,7 @@ export function createServices(deps: ServiceDeps): Services {
     engines: new EngineBoard(clock),
     hub,
     docAccess,
+    queueTurn,
     async recoverTurns() {
       const names = db
         .prepare<[], { name: string }>(`SELECT DISTINCT name FROM doc_updates WHERE name LIKE 'session/%'`)

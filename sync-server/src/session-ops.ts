@@ -124,12 +124,10 @@ async function enqueueMessage(
   // The session may have been deleted while the message was written: its
   // document is removed again (the delete removed it before, or will not see
   // this write), and the sender hears that the session is gone.
-  const row = await s.sessions.row(sessionId);
-  if (!row) {
+  if (!(await s.queueTurn(sessionId))) {
     await s.hub.remove(sessionDocName(sessionId));
     throw notFound(`No session ${sessionId} that you can open.`);
   }
-  s.jobs.enqueue(row.org_id, 'turn', sessionId);
   return messageId;
 }
 
