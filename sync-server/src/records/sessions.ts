@@ -321,7 +321,6 @@ export class Sessions {
       .select(['g.user_id', 'u.name', 'u.email', 'g.created_at'])
       .where('g.session_id', '=', sessionId)
       .orderBy('g.created_at')
-      .orderBy('g.user_id')
       .execute();
     return rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, grantedAt: r.created_at }));
   }
