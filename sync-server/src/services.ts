@@ -228,6 +228,6 @@ export function createServices(deps: ServiceDeps): Services {
     },
     teammates: new Teammates(db, clock),
     invitations: new Invitations(db, accounts, clock),
-    changes: new ChangesRecords(deps.database.db, clock),
+    changes: new ChangesRecords(deps.database.db, clock, deps.database.engine),
   };
 }

@@ -4,17 +4,27 @@
 // Changes panel shows while the Environment is paused. Values arrive here
 // already redacted; access is the routes' business.
 import type { ChangesReport, RepositoryChanges, SessionChanges } from '@orrery/shared';
-import type { Records } from '../store/database.js';
+import type { Engine, Records } from '../store/database.js';
 
 export class ChangesRecords {
   constructor(
     private readonly db: Records,
     private readonly clock: () => number,
+    private readonly engine: Engine,
   ) {}
 
-  /** Replaces the session's record with this report, all at once (a reader sees the old one or the new). */
-  async replace(sessionId: string, report: ChangesReport): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /**
+   * Replaces the session's record with this report, all at once (a reader sees
+   * the old one or the new); false when the session is gone.
+   */
+  async replace(sessionId: string, report: ChangesReport): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      // On PostgreSQL the session row is locked first, as its delete does, so two
+      // reports, or a report and a delete, take turns instead of each removing
+      // the other's rows (or deadlocking on them). SQLite runs one transaction at a time.
+      const session = trx.selectFrom('sessions').select('id').where('id', '=', sessionId);
+      const live = await (this.engine === 'postgres' ? session.forUpdate() : session).executeTakeFirst();
+      if (!live) return false;
       await trx.deleteFrom('session_changes').where('session_id', '=', sessionId).execute();
       await trx
         .insertInto('session_changes')
@@ -33,6 +43,7 @@ export class ChangesRecords {
           .onConflict((oc) => oc.columns(['session_id', 'repo', 'path']).doUpdateSet({ patch: diff.patch }))
           .execute();
       }
+      return true;
     });
   }
 

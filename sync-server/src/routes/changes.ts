@@ -71,7 +71,8 @@ export function changesRoutes(s: Services) {
       const runner = serviceOf(c);
       const row = await s.sessions.row(c.req.valid('param').id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
-      await s.changes.replace(row.id, redactReport(c.req.valid('json'), await redactorFor(s, row)));
+      const report = redactReport(c.req.valid('json'), await redactorFor(s, row));
+      if (!(await s.changes.replace(row.id, report))) throw notFound('No such session in your organisation.');
       return c.body(null, 204);
     },
   );
