@@ -15,6 +15,7 @@ import { testPostgres } from '../testing/engines.js';
 import { Catalog } from './catalog.js';
 import { recordsFixture, type Fixture } from './engine-fixtures.js';
 import { Sessions } from './sessions.js';
+import { BUILT_IN_EXPERTS, seedBuiltIns } from '../seeds.js';
 
 const engines: Engine[] = ['sqlite', 'postgres'];
 
@@ -84,6 +85,26 @@ describe.each(engines)('the catalog on %s', (engine) => {
       autoArchive: false,
     });
     expect((await sessions.item(f.member.id, f.org, 'sess1'))?.expertName).toBe('Test helper');
+  });
+});
+
+describe.each(engines)('seeding the built-ins on %s', (engine) => {
+  let f: Fixture;
+  afterEach(() => f.database.close());
+
+  it('makes each once when two servers seed at the same moment', async () => {
+    f = await recordsFixture(engine);
+    const two = [new Catalog(f.database.db, () => 7), new Catalog(f.database.db, () => 7)];
+    await Promise.all([
+      seedBuiltIns(two[0]!, f.admin),
+      seedBuiltIns(two[1]!, f.admin),
+      seedBuiltIns(two[1]!, f.admin),
+    ]);
+    const experts = await two[0]!.experts(f.admin);
+    expect(experts.map((e) => e.name).sort()).toEqual(BUILT_IN_EXPERTS.map((e) => e.input.name).sort());
+    const [env] = await two[1]!.environments(f.admin);
+    expect((await two[1]!.environments(f.admin)).map((e) => e.name)).toEqual(['Default']);
+    expect(experts.every((e) => e.defaultEnvironmentId === env!.id)).toBe(true);
   });
 });
 
