@@ -255,11 +255,21 @@ export class Sessions {
       .where('clock', '>', since)
       .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]))
       .execute();
-    const removed: string[] = [];
-    for (const { session_id: id } of candidates) {
-      if (!seen.has(id) && (await this.item(userId, orgId, id)) === null) removed.push(id);
-    }
-    return { changed, removed, clock };
+    const unseen = candidates.map((r) => r.session_id).filter((id) => !seen.has(id));
+    // A removal the user can see past (shared again, granted again) is no removal for them.
+    const stillVisible = new Set(
+      unseen.length === 0
+        ? []
+        : (
+            await this.db
+              .selectFrom('sessions as s')
+              .where(visible(userId, orgId))
+              .where('s.id', 'in', unseen)
+              .select('s.id')
+              .execute()
+          ).map((r) => r.id),
+    );
+    return { changed, removed: unseen.filter((id) => !stillVisible.has(id)), clock };
   }
 
   /**
