@@ -53,8 +53,8 @@ export function grantRoutes(s: Services) {
       const owner = userOf(c);
       const { id, userId } = c.req.valid('param');
       const row = await ownedRow(s, owner, id);
-      const teammate = s.accounts.user(userId);
-      if (!teammate || teammate.orgId !== owner.orgId || s.accounts.isDeactivated(teammate.id))
+      const teammate = await s.accounts.user(userId);
+      if (!teammate || teammate.orgId !== owner.orgId || (await s.accounts.isDeactivated(teammate.id)))
         throw notFound(`No teammate ${userId} in your organisation.`);
       if (teammate.id === owner.id) throw badRequest('You own this session already.');
       if (!(await s.sessions.grant(row, teammate.id, owner.id)))
