@@ -61,7 +61,7 @@ export function attachmentRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const { session } = c.req.valid('query');
-      if (session) ownedRow(s, user, session);
+      if (session) await ownedRow(s, user, session);
       let name: string;
       try {
         name = decodeURIComponent(c.req.valid('header')['x-file-name']);
@@ -99,19 +99,19 @@ export function attachmentRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const p = principalOf(c);
       const { sha256 } = c.req.valid('param');
       const { session } = c.req.valid('query');
       const missing = notFound('No such attachment in a session you can read.');
       let allowed = false;
       if (session) {
-        const row = s.sessions.row(session);
+        const row = await s.sessions.row(session);
         const readable =
           row &&
           (p.kind === 'service'
             ? row.org_id === p.orgId
-            : s.sessions.accessOf(p.user.id, row) !== null && row.org_id === p.orgId);
+            : row.org_id === p.orgId && (await s.sessions.accessOf(p.user.id, row)) !== null);
         allowed = !!readable && s.attachments.inSession(sha256, session);
       }
       if (!allowed && p.kind === 'user') allowed = s.attachments.uploadedBy(sha256, p.user.id);
