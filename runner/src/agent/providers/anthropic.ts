@@ -1,6 +1,16 @@
-// Anthropic Messages through the official SDK: streaming, tool use, images.
+// Anthropic Messages through the official SDK: streaming, tool use, images,
+// and prompt caching: breakpoints on the tools, the system prompt and the
+// conversation's end, so the next call reads all of it from the cache.
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatMessage, ModelClient, ModelRequest, ModelResponse, Part, StopReason } from '../model.js';
+import type {
+  CallUsage,
+  ChatMessage,
+  ModelClient,
+  ModelRequest,
+  ModelResponse,
+  Part,
+  StopReason,
+} from '../model.js';
 import { toModelError } from './errors.js';
 
 export interface AnthropicOptions {
@@ -37,12 +47,13 @@ export class AnthropicClient implements ModelClient {
         {
           model: this.model,
           max_tokens: request.maxTokens,
-          system: request.system,
-          messages: request.messages.map(toAnthropicMessage),
-          tools: request.tools.map((t) => ({
+          system: [{ type: 'text', text: request.system, cache_control: EPHEMERAL }],
+          messages: withConversationBreakpoints(request.messages.map(toAnthropicMessage)),
+          tools: request.tools.map((t, i, all) => ({
             name: t.name,
             description: t.description,
             input_schema: t.inputSchema as Anthropic.Messages.Tool.InputSchema,
+            ...(i === all.length - 1 ? { cache_control: EPHEMERAL } : {}),
           })),
           stream: true,
         },
@@ -63,8 +74,17 @@ async function collect(
   // Tool inputs arrive as JSON fragments per content block.
   const json = new Map<number, string>();
   let stopReason: StopReason = 'other';
+  const usage: CallUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
   for await (const event of stream) {
     switch (event.type) {
+      case 'message_start': {
+        const u = event.message.usage;
+        usage.inputTokens = u.input_tokens;
+        usage.outputTokens = u.output_tokens;
+        usage.cachedInputTokens = u.cache_read_input_tokens ?? 0;
+        usage.cacheWriteTokens = u.cache_creation_input_tokens ?? 0;
+        break;
+      }
       case 'content_block_start': {
         const block = event.content_block;
         if (block.type === 'text') {
@@ -93,12 +113,39 @@ async function collect(
       }
       case 'message_delta':
         stopReason = mapStop(event.delta.stop_reason);
+        // Cumulative for the message, so it replaces the count message_start had.
+        usage.outputTokens = event.usage.output_tokens;
         break;
       default:
         break;
     }
   }
-  return { parts: parts.filter(Boolean), stopReason };
+  return { parts: parts.filter(Boolean), stopReason, usage };
+}
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * Breakpoints at the end of the conversation and at the end of the previous
+ * call's (two messages earlier: its answer and the results came since), so a
+ * call reads what the last one wrote and writes what the next will read.
+ */
+function withConversationBreakpoints(
+  messages: Anthropic.Messages.MessageParam[],
+): Anthropic.Messages.MessageParam[] {
+  for (const at of [messages.length - 1, messages.length - 3]) {
+    const content = messages[at]?.content;
+    if (!Array.isArray(content) || !content.length) continue;
+    const last = content[content.length - 1]!;
+    if (
+      last.type === 'text' ||
+      last.type === 'tool_result' ||
+      last.type === 'tool_use' ||
+      last.type === 'image'
+    )
+      content[content.length - 1] = { ...last, cache_control: EPHEMERAL };
+  }
+  return messages;
 }
 
 function mapStop(reason: string | null): StopReason {

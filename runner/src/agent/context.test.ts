@@ -1,0 +1,169 @@
+// A long session against scripted providers that enforce a 20 000-token
+// context window and refuse longer prompts as the real APIs do, through the
+// official SDKs: 300 turns, each with a 20 kB tool output.
+import { contextSummary, SessionDoc, sessionUsage, recordCallUsage } from '@orrery/shared';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ScriptedModelServer, type RecordedRequest } from '../testing/scripted-model-server.js';
+import { ModelContext, SUMMARY_NOTICE } from './context.js';
+import { buildHistory } from './history.js';
+import type { ModelClient, ToolSpec } from './model.js';
+import { AnthropicClient } from './providers/anthropic.js';
+import { OpenAIClient } from './providers/openai.js';
+
+const WINDOW = 20_000;
+const TURNS = 300;
+const TOOLS: ToolSpec[] = [
+  {
+    name: 'run_command',
+    description: 'Runs a command in bash.',
+    inputSchema: { type: 'object', properties: { command: { type: 'string' } } },
+  },
+];
+
+let models: ScriptedModelServer;
+let url: string;
+
+beforeAll(async () => {
+  models = new ScriptedModelServer();
+  url = await models.start();
+});
+afterAll(() => models.close());
+beforeEach(() => {
+  models.reset();
+  models.contextWindow = WINDOW;
+  models.fallback = answer;
+});
+
+const isSummary = (r: RecordedRequest) => JSON.stringify(r.body).includes('You write the working notes');
+
+/** The scripted model: notes when asked to summarise, a command for a new message, then an answer. */
+function answer(r: RecordedRequest) {
+  const body = JSON.stringify(r.body);
+  if (isSummary(r)) {
+    const turns = [...body.matchAll(/User: message (\d+)/g)].map((m) => m[1]);
+    return { text: `NOTES: the user sent messages up to ${turns.at(-1) ?? '?'}; src/app.ts was changed.` };
+  }
+  const asked = [...body.matchAll(/message (\d+)/g)].at(-1)?.[1];
+  const last = (r.body.messages as { role: string; content: unknown }[]).at(-1)!;
+  const afterTool = last.role === 'tool' || JSON.stringify(last.content).includes('tool_result');
+  return afterTool
+    ? { text: `answer ${asked}` }
+    : { toolCalls: [{ id: `call-${asked}`, name: 'run_command', input: { command: `make ${asked}` } }] };
+}
+
+function output(turn: number): string {
+  return `BEGIN ${turn}\n` + `line of build output for turn ${turn}\n`.repeat(600) + `END ${turn}`;
+}
+
+async function run(doc: SessionDoc, model: ModelClient, from: number, to: number) {
+  const context = new ModelContext(doc, {
+    model,
+    window: WINDOW,
+    now: () => Date.now(),
+    notice: (text) => doc.addNotice({ id: crypto.randomUUID(), turnId: null, level: 'info', text, now: 1 }),
+    onUsage: () => {},
+  });
+  const signal = new AbortController().signal;
+  const base = { system: 'You are a careful engineer.', tools: TOOLS };
+  const history = (entries: Parameters<typeof buildHistory>[0]) =>
+    buildHistory(entries, {
+      acceptsImages: false,
+      attachmentPath: (a) => a.name,
+      maxToolResultChars: context.toolResultChars(),
+      loadImage: () => Promise.resolve(null),
+    });
+  const call = async (turnId: string) => {
+    const prompt = await context.prompt(base, history, signal);
+    const response = await model.complete({
+      ...base,
+      messages: prompt.messages,
+      maxTokens: context.maxOutputTokens(8192),
+      signal,
+      onText: () => {},
+    });
+    context.observe(prompt.estimate, response.usage);
+    recordCallUsage(doc.doc, { turnId, model: model.model, usage: response.usage, now: Date.now() });
+    return response;
+  };
+  for (let i = from; i < to; i++) {
+    const turnId = `turn-${i}`;
+    doc.enqueue({ id: `m-${i}`, authorId: 'u', createdAt: i, text: `message ${i}`, attachments: [] });
+    doc.beginTurn(turnId, i);
+    const first = await call(turnId);
+    const use = first.parts.find((p) => p.type === 'tool_use');
+    expect(use, `turn ${i} asks for a command`).toBeTruthy();
+    const tool = doc.startToolCall({ id: `call-${i}`, turnId, name: 'run_command', input: '{}', now: i });
+    tool.append(output(i));
+    tool.finish({ status: 'done', exitCode: 0, durationMs: 1 });
+    const second = await call(turnId);
+    const reply = doc.startAgentMessage(`a-${i}`, turnId, i);
+    reply.append(second.parts.map((p) => (p.type === 'text' ? p.text : '')).join(''));
+    reply.finish();
+    doc.endTurn();
+  }
+}
+
+const PROVIDERS = {
+  anthropic: () =>
+    new AnthropicClient({ apiKey: 'sk-test', model: 'claude-scripted', baseUrl: url, maxRetries: 0 }),
+  openai: () =>
+    new OpenAIClient({ apiKey: 'sk-test', model: 'gpt-scripted', baseUrl: `${url}/v1`, maxRetries: 0 }),
+};
+
+describe.each(Object.entries(PROVIDERS))('a 300-turn session on %s', (_name, client) => {
+  it('never fails for context, keeps its last turns verbatim, reads the summary, and leaves the transcript whole', async () => {
+    const doc = new SessionDoc(new Y.Doc()).init();
+    await run(doc, client(), 0, TURNS);
+
+    expect(models.requests.filter((r) => r.refused)).toEqual([]);
+    const calls = models.requests.filter((r) => !isSummary(r));
+    expect(calls).toHaveLength(TURNS * 2);
+    const last = JSON.stringify(calls.at(-1)!.body);
+    // The last turns verbatim: their messages, the head and tail of their outputs, the answers.
+    for (const i of [TURNS - 1, TURNS - 2]) {
+      expect(last).toContain(`message ${i}`);
+      expect(last).toContain(`BEGIN ${i}`);
+      expect(last).toContain(`END ${i}`);
+    }
+    expect(last).toContain(`answer ${TURNS - 2}`);
+    expect(last).toContain('characters cut here; the full output is in the transcript');
+    // Earlier turns reach the model only through the notes.
+    expect(last).not.toContain('"message 5"');
+    expect(last).toMatch(/NOTES: the user sent messages up to \d+/);
+    expect(Math.max(...calls.map((r) => r.usage.promptTokens))).toBeLessThanOrEqual(WINDOW * 0.8);
+
+    // The transcript people see has every message and every output whole, and says the model reads notes.
+    const entries = doc.transcript();
+    const users = entries.filter((e) => e.kind === 'user');
+    expect(users.map((e) => e.text)).toEqual(Array.from({ length: TURNS }, (_, i) => `message ${i}`));
+    const tools = entries.filter((e) => e.kind === 'tool');
+    expect(tools.map((e) => e.output)).toEqual(Array.from({ length: TURNS }, (_, i) => output(i)));
+    const notices = entries.filter((e) => e.kind === 'notice');
+    expect(notices.length).toBeGreaterThan(0);
+    expect(new Set(notices.map((n) => n.text))).toEqual(new Set([SUMMARY_NOTICE]));
+
+    // Usage of every call is in the document, per turn and in total.
+    const usage = sessionUsage(doc.doc);
+    expect(usage.turns).toHaveLength(TURNS);
+    expect(usage.total.calls).toBe(TURNS * 2);
+    const reported = calls.reduce((n, r) => n + r.usage.promptTokens, 0);
+    const { inputTokens, cachedInputTokens, cacheWriteTokens } = usage.total;
+    expect(inputTokens + cachedInputTokens + cacheWriteTokens).toBe(reported);
+  });
+
+  it('a restarted runner reads the stored summary instead of summarising again', async () => {
+    const doc = new SessionDoc(new Y.Doc()).init();
+    await run(doc, client(), 0, 20);
+    const summary = contextSummary(doc.doc);
+    expect(summary?.text).toMatch(/^NOTES/);
+    // The runner restarts: a fresh document replica from the stored state, a fresh context.
+    const replica = new SessionDoc(new Y.Doc());
+    Y.applyUpdate(replica.doc, Y.encodeStateAsUpdate(doc.doc));
+    const before = models.requests.length;
+    await run(replica, client(), 20, 21);
+    const after = models.requests.slice(before);
+    expect(after.filter(isSummary)).toEqual([]);
+    expect(JSON.stringify(after[0]!.body)).toContain(summary!.text);
+  });
+});
