@@ -2,7 +2,7 @@
 // rather than the conversation: the tokens each turn used (the server keeps
 // them with the session, clients show them) and the summary of earlier turns
 // the model reads instead of them. Only the runner writes either (writers.ts).
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { num, str } from './session-entries.js';
 import { SESSION_KEYS as K } from './session-doc.js';
 
