@@ -1,25 +1,18 @@
 // A long session against scripted providers that enforce a 20 000-token
 // context window and refuse longer prompts as the real APIs do, through the
 // official SDKs: 300 turns, each with a 20 kB tool output.
-import { contextSummary, SessionDoc, sessionUsage, recordCallUsage } from '@orrery/shared';
+import { contextSummary, SessionDoc, sessionUsage } from '@orrery/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ScriptedModelServer, type RecordedRequest } from '../testing/scripted-model-server.js';
-import { ModelContext, SUMMARY_NOTICE } from './context.js';
-import { buildHistory } from './history.js';
-import type { ModelClient, ToolSpec } from './model.js';
+import { ScriptedModelServer } from '../testing/scripted-model-server.js';
+import { driveSession, isSummaryRequest, sessionModel, sessionOutput } from '../testing/scripted-session.js';
+import { SUMMARY_NOTICE } from './context.js';
+import type { ModelClient } from './model.js';
 import { AnthropicClient } from './providers/anthropic.js';
 import { OpenAIClient } from './providers/openai.js';
 
 const WINDOW = 20_000;
 const TURNS = 300;
-const TOOLS: ToolSpec[] = [
-  {
-    name: 'run_command',
-    description: 'Runs a command in bash.',
-    inputSchema: { type: 'object', properties: { command: { type: 'string' } } },
-  },
-];
 
 let models: ScriptedModelServer;
 let url: string;
@@ -32,77 +25,13 @@ afterAll(() => models.close());
 beforeEach(() => {
   models.reset();
   models.contextWindow = WINDOW;
-  models.fallback = answer;
+  models.fallback = sessionModel;
 });
 
-const isSummary = (r: RecordedRequest) => JSON.stringify(r.body).includes('You write the working notes');
-
-/** The scripted model: notes when asked to summarise, a command for a new message, then an answer. */
-function answer(r: RecordedRequest) {
-  const body = JSON.stringify(r.body);
-  if (isSummary(r)) {
-    const turns = [...body.matchAll(/User: message (\d+)/g)].map((m) => m[1]);
-    return { text: `NOTES: the user sent messages up to ${turns.at(-1) ?? '?'}; src/app.ts was changed.` };
-  }
-  const asked = [...body.matchAll(/message (\d+)/g)].at(-1)?.[1];
-  const last = (r.body.messages as { role: string; content: unknown }[]).at(-1)!;
-  const afterTool = last.role === 'tool' || JSON.stringify(last.content).includes('tool_result');
-  return afterTool
-    ? { text: `answer ${asked}` }
-    : { toolCalls: [{ id: `call-${asked}`, name: 'run_command', input: { command: `make ${asked}` } }] };
-}
-
-function output(turn: number): string {
-  return `BEGIN ${turn}\n` + `line of build output for turn ${turn}\n`.repeat(600) + `END ${turn}`;
-}
-
-async function run(doc: SessionDoc, model: ModelClient, from: number, to: number) {
-  const context = new ModelContext(doc, {
-    model,
-    window: WINDOW,
-    now: () => Date.now(),
-    notice: (text) => doc.addNotice({ id: crypto.randomUUID(), turnId: null, level: 'info', text, now: 1 }),
-    onUsage: () => {},
-  });
-  const signal = new AbortController().signal;
-  const base = { system: 'You are a careful engineer.', tools: TOOLS };
-  const history = (entries: Parameters<typeof buildHistory>[0]) =>
-    buildHistory(entries, {
-      acceptsImages: false,
-      attachmentPath: (a) => a.name,
-      maxToolResultChars: context.toolResultChars(),
-      loadImage: () => Promise.resolve(null),
-    });
-  const call = async (turnId: string) => {
-    const prompt = await context.prompt(base, history, signal);
-    const response = await model.complete({
-      ...base,
-      messages: prompt.messages,
-      maxTokens: context.maxOutputTokens(8192),
-      signal,
-      onText: () => {},
-    });
-    context.observe(prompt.estimate, response.usage);
-    recordCallUsage(doc.doc, { turnId, model: model.model, usage: response.usage, now: Date.now() });
-    return response;
-  };
-  for (let i = from; i < to; i++) {
-    const turnId = `turn-${i}`;
-    doc.enqueue({ id: `m-${i}`, authorId: 'u', createdAt: i, text: `message ${i}`, attachments: [] });
-    doc.beginTurn(turnId, i);
-    const first = await call(turnId);
-    const use = first.parts.find((p) => p.type === 'tool_use');
-    expect(use, `turn ${i} asks for a command`).toBeTruthy();
-    const tool = doc.startToolCall({ id: `call-${i}`, turnId, name: 'run_command', input: '{}', now: i });
-    tool.append(output(i));
-    tool.finish({ status: 'done', exitCode: 0, durationMs: 1 });
-    const second = await call(turnId);
-    const reply = doc.startAgentMessage(`a-${i}`, turnId, i);
-    reply.append(second.parts.map((p) => (p.type === 'text' ? p.text : '')).join(''));
-    reply.finish();
-    doc.endTurn();
-  }
-}
+const isSummary = isSummaryRequest;
+const output = sessionOutput;
+const run = (doc: SessionDoc, model: ModelClient, from: number, to: number) =>
+  driveSession(doc, model, WINDOW).run(from, to);
 
 const PROVIDERS = {
   anthropic: () =>
