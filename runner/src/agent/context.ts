@@ -81,17 +81,22 @@ export interface ContextDeps {
   onUsage: (usage: CallUsage) => void;
 }
 
+/** Per session document: the provider's tokens per estimated token, learnt from the usage it reports. */
+const ratios = new WeakMap<object, number>();
+
 /** The model's view of one session, across the turns a runner runs in it. */
 export class ModelContext {
   private summary: ContextSummary | null;
-  /** The provider's tokens per estimated token, learnt from the usage it reports. */
-  private ratio = 1;
 
   constructor(
     private readonly doc: SessionDoc,
     private readonly deps: ContextDeps,
   ) {
     this.summary = contextSummary(doc.doc);
+  }
+
+  private get ratio(): number {
+    return ratios.get(this.doc.doc) ?? 1;
   }
 
   /** Output tokens a call may ask for: an eighth of the window at most, so 80 % of input still fits. */
@@ -107,7 +112,8 @@ export class ModelContext {
   /** The provider counted `usage` for a prompt estimated at `estimated` tokens. */
   observe(estimated: number, usage: CallUsage): void {
     const actual = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
-    if (estimated > 0 && actual > 0) this.ratio = Math.min(4, Math.max(0.25, actual / estimated));
+    if (estimated > 0 && actual > 0)
+      ratios.set(this.doc.doc, Math.min(4, Math.max(0.25, actual / estimated)));
   }
 
   /**

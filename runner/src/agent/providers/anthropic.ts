@@ -18,6 +18,8 @@ export interface AnthropicOptions {
   model: string;
   baseUrl?: string | undefined;
   maxRetries?: number;
+  /** Cache breakpoints on (the default); off only to measure what caching saves. */
+  promptCaching?: boolean;
 }
 
 type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
@@ -28,9 +30,11 @@ export class AnthropicClient implements ModelClient {
   readonly model: string;
   private readonly client: Anthropic;
   private readonly baseUrl: string;
+  private readonly caching: boolean;
 
   constructor(options: AnthropicOptions) {
     this.model = options.model;
+    this.caching = options.promptCaching ?? true;
     this.baseUrl = options.baseUrl ?? 'https://api.anthropic.com';
     this.client = new Anthropic({
       apiKey: options.apiKey,
@@ -47,13 +51,17 @@ export class AnthropicClient implements ModelClient {
         {
           model: this.model,
           max_tokens: request.maxTokens,
-          system: [{ type: 'text', text: request.system, cache_control: EPHEMERAL }],
-          messages: withConversationBreakpoints(request.messages.map(toAnthropicMessage)),
+          system: [
+            { type: 'text', text: request.system, ...(this.caching ? { cache_control: EPHEMERAL } : {}) },
+          ],
+          messages: this.caching
+            ? withConversationBreakpoints(request.messages.map(toAnthropicMessage))
+            : request.messages.map(toAnthropicMessage),
           tools: request.tools.map((t, i, all) => ({
             name: t.name,
             description: t.description,
             input_schema: t.inputSchema as Anthropic.Messages.Tool.InputSchema,
-            ...(i === all.length - 1 ? { cache_control: EPHEMERAL } : {}),
+            ...(this.caching && i === all.length - 1 ? { cache_control: EPHEMERAL } : {}),
           })),
           stream: true,
         },
