@@ -1,12 +1,12 @@
 // A long session against scripted providers that enforce a 20 000-token
 // context window and refuse longer prompts as the real APIs do, through the
 // official SDKs: 300 turns, each with a 20 kB tool output.
-import { contextSummary, SessionDoc, sessionUsage } from '@orrery/shared';
+import { contextSummary, ModelRef, SessionDoc, sessionUsage } from '@orrery/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ScriptedModelServer } from '../testing/scripted-model-server.js';
 import { driveSession, isSummaryRequest, sessionModel, sessionOutput } from '../testing/scripted-session.js';
-import { SUMMARY_NOTICE } from './context.js';
+import { contextWindowOf, SUMMARY_NOTICE } from './context.js';
 import type { ModelClient } from './model.js';
 import { AnthropicClient } from './providers/anthropic.js';
 import { OpenAIClient } from './providers/openai.js';
@@ -94,5 +94,23 @@ describe.each(Object.entries(PROVIDERS))('a 300-turn session on %s', (_name, cli
     const after = models.requests.slice(before);
     expect(after.filter(isSummary)).toEqual([]);
     expect(JSON.stringify(after[0]!.body)).toContain(summary!.text);
+  });
+});
+
+describe('context windows', () => {
+  it('come from the table of known models unless the Expert sets its own', () => {
+    expect(contextWindowOf({ provider: 'anthropic', name: 'claude-sonnet-4-5' })).toBe(200_000);
+    expect(contextWindowOf({ provider: 'openai', name: 'gpt-4o-mini' })).toBe(128_000);
+    expect(contextWindowOf({ provider: 'openai', name: 'qwen2.5-coder:7b' })).toBe(128_000);
+    expect(contextWindowOf({ provider: 'openai', name: 'qwen2.5-coder:7b', contextWindow: 32_768 })).toBe(
+      32_768,
+    );
+  });
+
+  it('an Expert cannot set one too small to hold a turn', () => {
+    expect(ModelRef.safeParse({ provider: 'openai', name: 'local', contextWindow: 512 }).success).toBe(false);
+    expect(ModelRef.safeParse({ provider: 'openai', name: 'local', contextWindow: 8_192 }).success).toBe(
+      true,
+    );
   });
 });
