@@ -4,6 +4,7 @@
 // and input billed over 50 turns with prompt caching against without.
 import { SessionDoc } from '@orrery/shared';
 import * as Y from 'yjs';
+import { ModelContext } from '../src/agent/context.js';
 import { buildHistory } from '../src/agent/history.js';
 import { AnthropicClient } from '../src/agent/providers/anthropic.js';
 import { ScriptedModelServer } from '../src/testing/scripted-model-server.js';
@@ -58,6 +59,31 @@ export async function tokenFigures(): Promise<void> {
       onText: () => {},
     });
     const uncompacted = models.requests[before].usage.promptTokens;
+    // The runner's own share of a call's overhead at turn 300: read the transcript, build the prompt, check its size.
+    const context = new ModelContext(doc, {
+      model: client(),
+      window: WINDOW,
+      now: () => Date.now(),
+      notice: () => {},
+      onUsage: () => {},
+    });
+    const history = (entries: Parameters<typeof buildHistory>[0]) =>
+      buildHistory(entries, {
+        acceptsImages: false,
+        attachmentPath: (a) => a.name,
+        maxToolResultChars: context.toolResultChars(),
+        loadImage: () => Promise.resolve(null),
+      });
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await context.prompt({ system: 'bench', tools: SESSION_TOOLS }, history, new AbortController().signal);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `\npreparing a model call at turn 300 (transcript read, history, size check): p50 ${times[10].toFixed(1)} ms, max ${times[19].toFixed(1)} ms`,
+    );
     console.log('\ntokens sent per model call at turns 291–300 (summaries counted in)\n');
     console.log(`with compaction      ${compacted.toFixed(0).padStart(10)}`);
     console.log(`whole history        ${String(uncompacted).padStart(10)}`);
