@@ -192,7 +192,7 @@ export class ModelContext {
         ],
         tools: [],
         maxTokens: Math.max(256, Math.min(2048, Math.floor(this.deps.window / 16))),
-        signal,
+        signal: AbortSignal.any([signal]),
         onText: () => {},
       });
       this.deps.onUsage(response.usage);

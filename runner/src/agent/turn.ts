@@ -374,7 +374,8 @@ async function streamCall(
     return await model.complete({
       ...prompt,
       maxTokens: context.maxOutputTokens(MAX_TOKENS),
-      signal,
+      // A signal of its own: the SDK leaves a listener on it per call, and a turn makes many.
+      signal: AbortSignal.any([signal]),
       onText: (delta) => text.push(delta),
     });
   } finally {

@@ -79,7 +79,7 @@ export function driveSession(doc: SessionDoc, model: ModelClient, window: number
       ...base,
       messages: prompt.messages,
       maxTokens: context ? context.maxOutputTokens(8192) : 8192,
-      signal,
+      signal: AbortSignal.any([signal]),
       onText: () => {},
     });
     context?.observe(prompt.estimate, response.usage);
