@@ -51,9 +51,18 @@ export class AnthropicClient implements ModelClient {
         {
           model: this.model,
           max_tokens: request.maxTokens,
-          system: [
-            { type: 'text', text: request.system, ...(this.caching ? { cache_control: EPHEMERAL } : {}) },
-          ],
+          // The API refuses an empty text block; no system prompt is no block.
+          ...(request.system
+            ? {
+                system: [
+                  {
+                    type: 'text' as const,
+                    text: request.system,
+                    ...(this.caching ? { cache_control: EPHEMERAL } : {}),
+                  },
+                ],
+              }
+            : {}),
           messages: this.caching
             ? withConversationBreakpoints(request.messages.map(toAnthropicMessage))
             : request.messages.map(toAnthropicMessage),

@@ -75,6 +75,11 @@ describe('Anthropic prompt caching', () => {
     expect(marked).toEqual([false, false, true, false, true]);
   });
 
+  it('sends no system block when there is no system prompt (the API refuses empty text)', async () => {
+    await client().complete({ ...request(conversation(1)), system: '' });
+    expect(server.requests[0]!.body).not.toHaveProperty('system');
+  });
+
   it('counts the prefix the last call wrote as cached in the next one', async () => {
     const first = await client().complete(request(conversation(2)));
     expect(first.usage.cachedInputTokens).toBe(0);
