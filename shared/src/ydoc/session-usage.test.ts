@@ -54,7 +54,9 @@ describe('session usage', () => {
 
   it('reads what is not a count as nothing', () => {
     const doc = new Y.Doc();
-    doc.getMap(SESSION_KEYS.usage).set('t1', { model: 7, inputTokens: -5, outputTokens: 'many', calls: Infinity });
+    doc
+      .getMap(SESSION_KEYS.usage)
+      .set('t1', { model: 7, inputTokens: -5, outputTokens: 'many', calls: Infinity });
     expect(sessionUsage(doc).total).toEqual({
       calls: 0,
       inputTokens: 0,
