@@ -71,6 +71,8 @@ export const ModelRef = z.strictObject({
   name: z.string().max(200),
   /** OpenAI-compatible servers only: where the chat completions API lives. */
   baseUrl: z.url().optional(),
+  /** The model's context window in tokens, when the runner's table of known models does not know it. */
+  contextWindow: z.int().min(1_000).max(10_000_000).optional(),
 });
 export type ModelRef = z.infer<typeof ModelRef>;
 

@@ -5,6 +5,8 @@
 import {
   indentedCodeBlock,
   needsApproval,
+  recordCallUsage,
+  type CallUsage,
   type AttachmentRef,
   type SessionContext,
   type SessionDoc,
@@ -19,8 +21,9 @@ import {
   type EnvironmentManager,
 } from '../environments/index.js';
 import { TextBatcher } from './batcher.js';
+import { contextWindowOf, ModelContext } from './context.js';
 import { buildHistory } from './history.js';
-import { ModelError, type ModelClient, type Part } from './model.js';
+import { ModelError, type ChatMessage, type ModelClient, type ModelResponse, type Part } from './model.js';
 import type { InspectRules } from './inspect-repository.js';
 import { runTool, toolSpecs } from './tools.js';
 import { openMcpTools, type McpTools } from './mcp/connections.js';
@@ -318,34 +321,49 @@ async function modelRounds(
   allowed: readonly ToolName[],
   mcp: McpTools,
 ): Promise<void> {
-  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
-    if (signal.aborted) return;
-    const history = await buildHistory(doc.transcript(), {
+  const used = (usage: CallUsage) =>
+    recordCallUsage(doc.doc, { turnId, model: model.model, usage, now: deps.now() }, doc.origin);
+  const context = new ModelContext(doc, {
+    model,
+    window: contextWindowOf(ctx.expert.model),
+    now: deps.now,
+    notice: (text) => doc.addNotice({ id: randomUUID(), turnId, level: 'info', text, now: deps.now() }),
+    onUsage: used,
+  });
+  const history = (entries: Parameters<typeof buildHistory>[0]) =>
+    buildHistory(entries, {
       acceptsImages: model.acceptsImages,
       attachmentPath,
+      maxToolResultChars: context.toolResultChars(),
       loadImage: async (a) => Buffer.from(await deps.loadAttachment(ctx.session.id, a)).toString('base64'),
     });
-    let writer: ReturnType<SessionDoc['startAgentMessage']> | null = null;
-    const batch = new TextBatcher((t) => {
-      writer ??= doc.startAgentMessage(randomUUID(), turnId, deps.now());
-      writer.append(t);
-    });
-    const text = redactor.stream((t) => batch.push(t));
-    let response;
-    try {
-      response = await model.complete({
-        system: systemPrompt(ctx),
-        messages: history,
-        tools: [...toolSpecs(allowed), ...mcp.specs],
-        maxTokens: MAX_TOKENS,
-        signal,
-        onText: (delta) => text.push(delta),
-      });
-    } finally {
-      text.end();
-      batch.flush();
-      (writer as ReturnType<SessionDoc['startAgentMessage']> | null)?.finish();
+  const base = { system: systemPrompt(ctx), tools: [...toolSpecs(allowed), ...mcp.specs] };
+  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
+    if (signal.aborted) return;
+    let response: ModelResponse | undefined;
+    // A provider that counts more tokens than we thought refuses the prompt: once more, shorter.
+    for (const tighter of [false, true]) {
+      const prompt = await context.prompt(base, history, signal, tighter);
+      try {
+        response = await streamCall(
+          doc,
+          model,
+          { ...base, messages: prompt.messages },
+          context,
+          turnId,
+          redactor,
+          signal,
+          deps,
+        );
+      } catch (error) {
+        if (!tighter && error instanceof ModelError && error.kind === 'context_too_long') continue;
+        throw error;
+      }
+      context.observe(prompt.estimate, response.usage);
+      used(response.usage);
+      break;
     }
+    if (!response) return;
     const calls = response.parts.filter(
       (p): p is Extract<Part, { type: 'tool_use' }> => p.type === 'tool_use',
     );
@@ -373,6 +391,38 @@ async function modelRounds(
     text: `The agent stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls. Send a message to let it continue.`,
     now: deps.now(),
   });
+}
+
+/** One model call, its text streamed into the transcript as it arrives. */
+async function streamCall(
+  doc: SessionDoc,
+  model: ModelClient,
+  prompt: { system: string; tools: ReturnType<typeof toolSpecs>; messages: ChatMessage[] },
+  context: ModelContext,
+  turnId: string,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: TurnDeps,
+): Promise<ModelResponse> {
+  let writer: ReturnType<SessionDoc['startAgentMessage']> | null = null;
+  const batch = new TextBatcher((t) => {
+    writer ??= doc.startAgentMessage(randomUUID(), turnId, deps.now());
+    writer.append(t);
+  });
+  const text = redactor.stream((t) => batch.push(t));
+  try {
+    return await model.complete({
+      ...prompt,
+      maxTokens: context.maxOutputTokens(MAX_TOKENS),
+      // A signal of its own: the SDK leaves a listener on it per call, and a turn makes many.
+      signal: AbortSignal.any([signal]),
+      onText: (delta) => text.push(delta),
+    });
+  } finally {
+    text.end();
+    batch.flush();
+    (writer as ReturnType<SessionDoc['startAgentMessage']> | null)?.finish();
+  }
 }
 
 async function runToolCall(
