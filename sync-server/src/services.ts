@@ -93,7 +93,7 @@ export function createServices(deps: ServiceDeps): Services {
   const catalog = new Catalog(db, clock);
   const attachments = new Attachments(db, path.join(deps.dataDir, 'attachments'), clock);
   const triggers = new Triggers(db, clock);
-  const builds = new Builds(db, clock);
+  const builds = new Builds(deps.database.db, clock, bus);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(db, secretBox, clock, deps.log);
   const repositoryCredentials = new RepositoryCredentials(db, secretBox, clock, deps.log);
@@ -111,28 +111,40 @@ export function createServices(deps: ServiceDeps): Services {
 
   // A session needs a runner when messages wait in its queue, or when its turn
   // says "running" but no runner holds the lease (it was interrupted).
-  const needsTurn = (sessionId: string, doc: Y.Doc): boolean => {
+  const needsTurn = async (sessionId: string, doc: Y.Doc): Promise<boolean> => {
     const session = new SessionDoc(doc);
     if (session.queue().length > 0) return true;
-    return session.turn().state !== 'idle' && !jobs.hasLiveTurn(sessionId);
+    // The document is read before the first await: it may change meanwhile.
+    const interrupted = session.turn().state !== 'idle';
+    return interrupted && !(await jobs.hasLiveTurn(sessionId));
   };
   // Runs after every change to a session document: the cheap checks come first.
-  const ensureTurn = (sessionId: string, doc: Y.Doc) => {
-    if (!needsTurn(sessionId, doc) || jobs.hasOpenTurn(sessionId)) return;
+  const ensureTurn = async (sessionId: string, doc: Y.Doc) => {
+    if (!(await needsTurn(sessionId, doc)) || (await jobs.hasOpenTurn(sessionId))) return;
     const row = sessions.row(sessionId);
-    if (row) jobs.enqueue(row.org_id, 'turn', sessionId);
+    if (row) await jobs.enqueue(row.org_id, 'turn', sessionId);
   };
+  const ensureTurnLogged = (sessionId: string, doc: Y.Doc) =>
+    ensureTurn(sessionId, doc).catch((err: unknown) =>
+      deps.log.error(`jobs: could not queue a turn for session ${sessionId}: ${String(err)}`),
+    );
 
-  const jobs: JobQueue = new JobQueue(db, clock, (sessionId) => {
-    if (!sessions.row(sessionId)) return;
-    hub
-      .read(sessionDocName(sessionId), (doc) => ensureTurn(sessionId, doc))
-      .catch((err: unknown) =>
-        deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
-      );
-  });
+  const jobs: JobQueue = new JobQueue(
+    deps.database,
+    clock,
+    bus,
+    (sessionId) => {
+      if (!sessions.row(sessionId)) return;
+      hub
+        .read(sessionDocName(sessionId), (doc) => ensureTurnLogged(sessionId, doc))
+        .catch((err: unknown) =>
+          deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
+        );
+    },
+    (message) => deps.log.error(message),
+  );
 
-  jobs.onBuildDone = (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
+  jobs.onBuildDone = async (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
 
   const hub: SyncHub = new SyncHub({
     store: deps.docs,
@@ -144,7 +156,7 @@ export function createServices(deps: ServiceDeps): Services {
     clock,
     onChanged: (name, doc) => {
       const parsed = parseDocName(name);
-      if (parsed?.kind === 'session') ensureTurn(parsed.id, doc);
+      if (parsed?.kind === 'session') void ensureTurnLogged(parsed.id, doc);
     },
     ownerOf: async (name) => {
       const parsed = parseDocName(name);
@@ -192,14 +204,14 @@ export function createServices(deps: ServiceDeps): Services {
         if (!id || !row) continue;
         const needed = await hub.read(name, (doc) => needsTurn(id, doc));
         if (needed) {
-          jobs.enqueue(row.org_id, 'turn', id);
+          await jobs.enqueue(row.org_id, 'turn', id);
           queued += 1;
         }
       }
       return queued;
     },
     async close() {
-      jobs.close();
+      await jobs.close();
       builds.close();
       await hub.close();
     },

@@ -122,7 +122,7 @@ async function enqueueMessage(
       .enqueue({ id: messageId, authorId: user.id, createdAt: s.clock(), text, attachments, source });
   });
   const row = s.sessions.row(sessionId);
-  if (row) s.jobs.enqueue(row.org_id, 'turn', sessionId);
+  if (row) await s.jobs.enqueue(row.org_id, 'turn', sessionId);
   return messageId;
 }
 
@@ -158,7 +158,7 @@ export async function revokeGrant(s: Services, row: SessionRow, userId: string):
 
 export async function deleteSession(s: Services, row: SessionRow): Promise<void> {
   s.sessions.delete(row);
-  s.jobs.dropTurns(row.id);
+  await s.jobs.dropTurns(row.id);
   await s.hub.remove(sessionDocName(row.id));
-  s.jobs.enqueue(row.org_id, 'remove_environment', row.id);
+  await s.jobs.enqueue(row.org_id, 'remove_environment', row.id);
 }

@@ -130,12 +130,12 @@ export function environmentRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
       const input = c.req.valid('json');
       s.repositoryCredentials.checkRepositories(user, input.repositories);
       const environment = s.catalog.createEnvironment(user, input);
-      buildIfChanged(s, environment, user.id, true);
+      await buildIfChanged(s, environment, user.id, true);
       return c.json({ environment }, 201);
     },
   );
@@ -171,7 +171,7 @@ export function environmentRoutes(s: Services) {
       const patch = await presentFields(c, c.req.valid('json'));
       if (patch.repositories) s.repositoryCredentials.checkRepositories(user, patch.repositories);
       const environment = s.catalog.updateEnvironment(user, c.req.valid('param').id, patch);
-      buildIfChanged(s, environment, user.id, false);
+      await buildIfChanged(s, environment, user.id, false);
       return c.json({ environment }, 200);
     },
   );

@@ -68,7 +68,7 @@ export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
       const user = userOf(c);
       const request = c.req.valid('json');
       const { expert, sessionId, ownerId } = targetOf(s, user, principalOf(c), request);
-      const jobId = s.jobs.enqueueEnhance(user.orgId, {
+      const jobId = await s.jobs.enqueueEnhance(user.orgId, {
         text: request.text,
         expertId: expert.id,
         sessionId,

@@ -26,11 +26,15 @@ export function environmentActionRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const row = ownedRow(s, userOf(c), c.req.valid('param').id);
       if (!row.environment_id) throw badRequest('This session has no Environment.');
       const { action } = c.req.valid('json');
-      s.jobs.enqueue(row.org_id, action === 'pause' ? 'pause_environment' : 'restart_environment', row.id);
+      await s.jobs.enqueue(
+        row.org_id,
+        action === 'pause' ? 'pause_environment' : 'restart_environment',
+        row.id,
+      );
       return c.body(null, 202);
     },
   );

@@ -55,9 +55,9 @@ export function runnerRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
-      const leaseExpiresAt = s.jobs.heartbeat(
+      const leaseExpiresAt = await s.jobs.heartbeat(
         runner.orgId,
         c.req.valid('param').id,
         c.req.valid('json').leaseToken,
@@ -81,10 +81,10 @@ export function runnerRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const { leaseToken, outcome, detail, result, actionResult, failure } = c.req.valid('json');
-      s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail, {
+      await s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail, {
         result,
         actionResult,
         failure,
@@ -102,7 +102,7 @@ export function runnerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(SessionContext), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const row = s.sessions.row(c.req.valid('param').id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
@@ -112,7 +112,7 @@ export function runnerRoutes(s: Services) {
         ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
       // The last good build stays in use while a newer one is queued, running or failed.
-      const environment = current && s.builds.asInUse(current);
+      const environment = current && (await s.builds.asInUse(current));
       const secrets = s.secrets.forSession(row.org_id, row.owner_id);
       const repositoryCredentials = s.repositoryCredentials.forRunner(
         row.org_id,
@@ -143,7 +143,7 @@ export function runnerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(ExpertContext), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const expert = s.catalog.expertForRunner(runner.orgId, c.req.valid('param').id);
       if (!expert) throw notFound('No such Expert in your organisation.');
@@ -153,7 +153,7 @@ export function runnerRoutes(s: Services) {
       return c.json(
         {
           expert,
-          environment: current && s.builds.asInUse(current),
+          environment: current && (await s.builds.asInUse(current)),
           models: s.modelSettings.forRunner(runner.orgId),
         },
         200,
@@ -170,7 +170,7 @@ export function runnerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 204: { description: 'Noted' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const row = s.sessions.row(c.req.valid('param').id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');

@@ -5,6 +5,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database, Engine } from '../database.js';
 import { initial } from './0001-initial.js';
 import { docHeads } from './0002-doc-heads.js';
+import { oneOpenAction } from './0030-one-open-action.js';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -12,6 +13,7 @@ export type EngineMigration = (engine: Engine) => Migration;
 const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-doc-heads': docHeads,
+  '0030-one-open-action': oneOpenAction,
 };
 
 export class MigrationError extends Error {}
