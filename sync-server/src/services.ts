@@ -92,7 +92,7 @@ export function createServices(deps: ServiceDeps): Services {
   const sessions = new Sessions(db, clock);
   const catalog = new Catalog(db, clock);
   const attachments = new Attachments(db, path.join(deps.dataDir, 'attachments'), clock);
-  const triggers = new Triggers(db, clock);
+  const triggers = new Triggers(deps.database.db, clock);
   const builds = new Builds(deps.database.db, clock, bus);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
   const secrets = new Secrets(db, secretBox, clock, deps.log);

@@ -92,7 +92,7 @@ export async function startSession(
   const { accepted, skipped } = s.attachments.judgeMessage(user.id, id, start.attachments);
   try {
     // A trigger's message says so in the transcript, rather than passing as its owner's.
-    const trigger = origin === 'trigger' && start.triggerId ? s.triggers.get(start.triggerId) : null;
+    const trigger = origin === 'trigger' && start.triggerId ? await s.triggers.get(start.triggerId) : null;
     const source: MessageSource | null = trigger ? { kind: 'trigger', name: trigger.name } : null;
     await enqueueMessage(s, user, id, start.prompt, accepted, source);
   } catch (err) {
