@@ -95,9 +95,9 @@ export function createServices(deps: ServiceDeps): Services {
   const triggers = new Triggers(deps.database.db, clock);
   const builds = new Builds(deps.database.db, clock, bus);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
-  const secrets = new Secrets(db, secretBox, clock, deps.log);
-  const repositoryCredentials = new RepositoryCredentials(db, secretBox, clock, deps.log);
-  const modelSettings = new ModelSettings(db, secretBox, clock, deps.log);
+  const secrets = new Secrets(deps.database.db, secretBox, clock, deps.log);
+  const repositoryCredentials = new RepositoryCredentials(deps.database.db, secretBox, clock, deps.log);
+  const modelSettings = new ModelSettings(deps.database.db, secretBox, clock, deps.log);
   const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
   const docAccess = async (principal: Principal, name: string): Promise<DocAccess | null> => {

@@ -62,7 +62,7 @@ export async function startSession(
   // Refused here rather than failing on the runner: the same sentence Home shows beside the Expert.
   const unavailable = expertUnavailableReason(
     expert.model,
-    s.engines.providers(user.orgId, s.modelSettings.stored(user.orgId)),
+    s.engines.providers(user.orgId, await s.modelSettings.stored(user.orgId)),
   );
   if (unavailable) throw conflict(`The Expert "${expert.name}" cannot run now. ${unavailable}`);
   // A chosen Environment must be one the user may use; the Expert's own default

@@ -21,15 +21,15 @@ import { redactorOf, type Redact } from './redact.js';
  * The session owner's secrets and the repository credentials its Environment
  * names: what a runner holds for the session, so what its reports could carry.
  */
-export function redactorFor(s: Services, row: SessionRow): Redact {
+export async function redactorFor(s: Services, row: SessionRow): Promise<Redact> {
   const environment = environmentOf(s, row);
-  const credentials = s.repositoryCredentials.forRunner(
+  const credentials = await s.repositoryCredentials.forRunner(
     row.org_id,
     row.owner_id,
     environment?.repositories ?? [],
   );
   return redactorOf([
-    ...Object.values(s.secrets.forSession(row.org_id, row.owner_id)),
+    ...Object.values(await s.secrets.forSession(row.org_id, row.owner_id)),
     ...Object.values(credentials).map((c) => c.value),
   ]);
 }
@@ -85,13 +85,13 @@ export function repositoryAt(
 }
 
 /** The ship draft of one repository of the session, unredacted; null when the session has no such repository. */
-export function shipDraftOf(
+export async function shipDraftOf(
   s: Services,
   row: SessionRow,
   repo: string,
   doc: DocState,
   repositories: readonly RepositoryChanges[],
-): ShipDraft | null {
+): Promise<ShipDraft | null> {
   const changes = repositories.find((r) => r.path === repo) ?? null;
   const repository = repositoryAt(environmentOf(s, row), repo, changes?.url ?? null);
   if (!changes && !repository) return null;
@@ -103,7 +103,7 @@ export function shipDraftOf(
     changes,
     repository,
     credential: repository
-      ? s.repositoryCredentials.forRepository(row.org_id, row.owner_id, repository)
+      ? await s.repositoryCredentials.forRepository(row.org_id, row.owner_id, repository)
       : null,
     pushed: doc.pushed,
   });

@@ -137,7 +137,7 @@ export function buildRoutes(s: Services) {
       const current = s.catalog.environmentForRunner(row.org_id, row.environment_id);
       if (!current) throw notFound('The Environment of this build no longer exists.');
       const environment = { ...current, ...s.builds.definitionOf(row) };
-      const repositoryCredentials = s.repositoryCredentials.forRunner(
+      const repositoryCredentials = await s.repositoryCredentials.forRunner(
         row.org_id,
         row.requested_by ?? current.ownerId,
         environment.repositories,

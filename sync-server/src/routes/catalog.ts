@@ -133,7 +133,7 @@ export function environmentRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const input = c.req.valid('json');
-      s.repositoryCredentials.checkRepositories(user, input.repositories);
+      await s.repositoryCredentials.checkRepositories(user, input.repositories);
       const environment = s.catalog.createEnvironment(user, input);
       await buildIfChanged(s, environment, user.id, true);
       return c.json({ environment }, 201);
@@ -169,7 +169,7 @@ export function environmentRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const patch = await presentFields(c, c.req.valid('json'));
-      if (patch.repositories) s.repositoryCredentials.checkRepositories(user, patch.repositories);
+      if (patch.repositories) await s.repositoryCredentials.checkRepositories(user, patch.repositories);
       const environment = s.catalog.updateEnvironment(user, c.req.valid('param').id, patch);
       await buildIfChanged(s, environment, user.id, false);
       return c.json({ environment }, 200);

@@ -24,9 +24,9 @@ import { IdParam, body, errors, json, router, security, serviceOf, userOf } from
 const MIB = 1024 * 1024;
 
 /** The last report as the caller may see it (404 for a session they cannot open). */
-function readable(s: Services, user: User, id: string) {
+async function readable(s: Services, user: User, id: string) {
   const row = visibleRow(s, user, id);
-  const redact = redactorFor(s, row);
+  const redact = await redactorFor(s, row);
   const { repositories, computedAt } = s.changes.get(row.id);
   return { row, redact, repositories: repositories.map((r) => redactRepository(r, redact)), computedAt };
 }
@@ -67,11 +67,11 @@ export function changesRoutes(s: Services) {
         413: errors[413],
       },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const row = s.sessions.row(c.req.valid('param').id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
-      s.changes.replace(row.id, redactReport(c.req.valid('json'), redactorFor(s, row)));
+      s.changes.replace(row.id, redactReport(c.req.valid('json'), await redactorFor(s, row)));
       return c.body(null, 204);
     },
   );
@@ -85,8 +85,8 @@ export function changesRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(SessionChanges), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
-      const { repositories, computedAt } = readable(s, userOf(c), c.req.valid('param').id);
+    async (c) => {
+      const { repositories, computedAt } = await readable(s, userOf(c), c.req.valid('param').id);
       return c.json({ repositories, computedAt }, 200);
     },
   );
@@ -106,9 +106,9 @@ export function changesRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const { repo, path } = c.req.valid('query');
-      const { row, redact, repositories, computedAt } = readable(s, userOf(c), c.req.valid('param').id);
+      const { row, redact, repositories, computedAt } = await readable(s, userOf(c), c.req.valid('param').id);
       const file = repositories.find((r) => r.path === repo)?.files.find((f) => f.path === path);
       if (!file || computedAt === null) {
         throw notFound(
@@ -137,8 +137,8 @@ export function changesRoutes(s: Services) {
     }),
     async (c) => {
       const { repo } = c.req.valid('query');
-      const { row, redact, repositories } = readable(s, userOf(c), c.req.valid('param').id);
-      const draft = shipDraftOf(s, row, repo, await readDoc(s, row), repositories);
+      const { row, redact, repositories } = await readable(s, userOf(c), c.req.valid('param').id);
+      const draft = await shipDraftOf(s, row, repo, await readDoc(s, row), repositories);
       if (!draft) throw notFound(`${repo || 'The workspace'} is not a repository of this session.`);
       return c.json(redactDraft(draft, redact), 200);
     },

@@ -113,8 +113,8 @@ export function runnerRoutes(s: Services) {
         : null;
       // The last good build stays in use while a newer one is queued, running or failed.
       const environment = current && (await s.builds.asInUse(current));
-      const secrets = s.secrets.forSession(row.org_id, row.owner_id);
-      const repositoryCredentials = s.repositoryCredentials.forRunner(
+      const secrets = await s.secrets.forSession(row.org_id, row.owner_id);
+      const repositoryCredentials = await s.repositoryCredentials.forRunner(
         row.org_id,
         row.owner_id,
         environment?.repositories ?? [],
@@ -127,7 +127,7 @@ export function runnerRoutes(s: Services) {
           secrets,
           installationId: s.installationId,
           repositoryCredentials,
-          models: s.modelSettings.forRunner(row.org_id),
+          models: await s.modelSettings.forRunner(row.org_id),
         },
         200,
       );
@@ -154,7 +154,7 @@ export function runnerRoutes(s: Services) {
         {
           expert,
           environment: current && (await s.builds.asInUse(current)),
-          models: s.modelSettings.forRunner(runner.orgId),
+          models: await s.modelSettings.forRunner(runner.orgId),
         },
         200,
       );
