@@ -75,8 +75,8 @@ export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
         requesterId: user.id,
       });
       const outcome = await s.jobs.outcome(jobId, waitMs, c.req.raw.signal);
-      const redact = (text: string) =>
-        redactValues(text, Object.values(s.secrets.forSession(user.orgId, ownerId)));
+      const values = Object.values(await s.secrets.forSession(user.orgId, ownerId));
+      const redact = (text: string) => redactValues(text, values);
       if (!outcome) {
         throw new ApiError(
           503,
