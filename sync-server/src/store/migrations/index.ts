@@ -6,6 +6,7 @@ import type { Database, Engine } from '../database.js';
 import { initial } from './0001-initial.js';
 import { docHeads } from './0002-doc-heads.js';
 import { oneOpenAction } from './0030-one-open-action.js';
+import { installation } from './0060-installation.js';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-doc-heads': docHeads,
   '0030-one-open-action': oneOpenAction,
+  '0060-installation': installation,
 };
 
 export class MigrationError extends Error {}
