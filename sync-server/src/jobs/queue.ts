@@ -49,6 +49,7 @@ const OPEN = ['pending', 'leased'] as const;
  */
 const LONGEST_WAIT_MS = 5 * 60_000;
 const NOBODY_WAITS = 'nobody waits for it any more';
+const SWEEP_MS = 60_000;
 
 /** Bus channels: the org whose queue gained a job; the id of a job that ended. */
 const ENQUEUED = 'jobs:enqueued';
@@ -73,6 +74,7 @@ export class JobQueue {
   private readonly unsubscribe: (() => void)[];
   /** Old waited-for jobs are ended before anything else touches the queue. */
   private readonly ready: Promise<void>;
+  private readonly sweeper: NodeJS.Timeout;
   /** After a build job ends: its build record is closed if the runner left it open. */
   onBuildDone: (buildId: string, outcome: 'done' | 'failed', detail: string) => Promise<void> = () =>
     Promise.resolve();
@@ -90,9 +92,17 @@ export class JobQueue {
       bus.subscribe(ENQUEUED, (orgId) => this.wakeWaiters(orgId)),
       bus.subscribe(ENDED, (jobId) => this.outcomes.get(jobId)?.recheck()),
     ];
-    this.ready = this.forgetWaitedForJobs().catch((err: unknown) =>
-      this.onError(`jobs: could not end the jobs of an earlier run: ${String(err)}`),
-    );
+    const now = clock();
+    this.ready = this.forgetWaitedForJobs(
+      database.engine === 'sqlite' ? Number.MAX_SAFE_INTEGER : now - LONGEST_WAIT_MS,
+    ).catch((err: unknown) => this.onError(`jobs: could not end the jobs of an earlier run: ${String(err)}`));
+    // An answer left on a row by a caller that died on another instance is dropped once no wait can last so long.
+    this.sweeper = setInterval(() => {
+      this.forgetWaitedForJobs(this.clock() - LONGEST_WAIT_MS).catch((err: unknown) =>
+        this.onError(`jobs: could not drop what old jobs carried: ${String(err)}`),
+      );
+    }, SWEEP_MS);
+    this.sweeper.unref();
   }
 
   /**
@@ -101,9 +111,8 @@ export class JobQueue {
    * plain text by older versions) is dropped. SQLite has one server, so all of
    * them; on PostgreSQL another instance's caller may still wait for a recent one.
    */
-  private async forgetWaitedForJobs(): Promise<void> {
+  private async forgetWaitedForJobs(before: number): Promise<void> {
     const now = this.clock();
-    const before = this.database.engine === 'sqlite' ? Number.MAX_SAFE_INTEGER : now - LONGEST_WAIT_MS;
     await this.db
       .updateTable('jobs')
       .set({
@@ -560,6 +569,7 @@ export class JobQueue {
 
   /** Runners' waits end; callers waiting here are told, and their jobs withdrawn. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     for (const off of this.unsubscribe) off();
     this.wakeWaiters();
     const waited = [...this.outcomes.entries()];
