@@ -11,44 +11,32 @@
 // memory when the caller waits on the instance the runner reported to, else
 // through the job's row until the waiter reads it (then it is cleared); the
 // prompt is dropped once the job ends.
-import { LEASE_MS, type EnhancePayload, type EnhanceResult, type Job, type JobKind } from '@orrery/shared';
-import type { SessionAction, SessionActionFailure, SessionActionResult } from '@orrery/shared';
-import { sql, type Selectable } from 'kysely';
-import { randomBytes } from 'node:crypto';
+import { LEASE_MS, type EnhancePayload, type Job, type JobKind, type SessionAction } from '@orrery/shared';
+import { sql } from 'kysely';
 import type { Bus } from '../cluster/bus.js';
 import { conflict } from '../errors.js';
 import { newId } from '../auth/secrets.js';
 import type { Database, Records } from '../store/database.js';
-import type { Jobs } from '../store/tables.js';
+import {
+  OPEN,
+  WAITED_FOR,
+  claimOldest,
+  forgetWaitedFor,
+  takeOutcome,
+  untilNextExpiry,
+  withdraw,
+  type JobAnswer,
+  type JobOutcome,
+} from './rows.js';
 
-type JobRow = Selectable<Jobs>;
+export type { JobAnswer, JobOutcome } from './rows.js';
 
-export interface JobOutcome {
-  outcome: 'done' | 'failed';
-  detail: string;
-  result: EnhanceResult | null;
-  /** A 'session_action' job's answer, or why it failed in a way people can act on. */
-  actionResult?: SessionActionResult | null;
-  failure?: SessionActionFailure | null;
-}
-
-/** What a runner hands back with completion besides the outcome. */
-export interface JobAnswer {
-  result?: EnhanceResult | undefined;
-  actionResult?: SessionActionResult | undefined;
-  failure?: SessionActionFailure | undefined;
-}
-
-/** Jobs someone waits for over HTTP: after a restart of the server nobody does. */
-const WAITED_FOR = ['enhance', 'session_action'] as const;
-const OPEN = ['pending', 'leased'] as const;
 /**
  * Longer than any caller waits (routes/ship.ts's 2 minutes): on PostgreSQL a
  * starting instance ends only waited-for jobs this old, the others may belong
  * to a caller on another instance.
  */
 const LONGEST_WAIT_MS = 5 * 60_000;
-const NOBODY_WAITS = 'nobody waits for it any more';
 const SWEEP_MS = 60_000;
 
 /** Bus channels: the org whose queue gained a job; the id of a job that ended. */
@@ -93,48 +81,19 @@ export class JobQueue {
       bus.subscribe(ENDED, (jobId) => this.outcomes.get(jobId)?.recheck()),
     ];
     const now = clock();
-    this.ready = this.forgetWaitedForJobs(
+    this.ready = forgetWaitedFor(
+      this.db,
+      // SQLite has one server, so all of them; on PostgreSQL another instance's caller may wait for a recent one.
       database.engine === 'sqlite' ? Number.MAX_SAFE_INTEGER : now - LONGEST_WAIT_MS,
+      now,
     ).catch((err: unknown) => this.onError(`jobs: could not end the jobs of an earlier run: ${String(err)}`));
     // An answer left on a row by a caller that died on another instance is dropped once no wait can last so long.
     this.sweeper = setInterval(() => {
-      this.forgetWaitedForJobs(this.clock() - LONGEST_WAIT_MS).catch((err: unknown) =>
+      forgetWaitedFor(this.db, this.clock() - LONGEST_WAIT_MS, this.clock()).catch((err: unknown) =>
         this.onError(`jobs: could not drop what old jobs carried: ${String(err)}`),
       );
     }, SWEEP_MS);
     this.sweeper.unref();
-  }
-
-  /**
-   * Enhance and session action jobs of an earlier run of the server: nobody
-   * waits for them any more, so they end, and what they carried (kept in
-   * plain text by older versions) is dropped. SQLite has one server, so all of
-   * them; on PostgreSQL another instance's caller may still wait for a recent one.
-   */
-  private async forgetWaitedForJobs(before: number): Promise<void> {
-    const now = this.clock();
-    await this.db
-      .updateTable('jobs')
-      .set({
-        state: 'failed',
-        detail: NOBODY_WAITS,
-        payload: null,
-        result: null,
-        lease_token: null,
-        updated_at: now,
-      })
-      .where('kind', 'in', WAITED_FOR)
-      .where('state', 'in', OPEN)
-      .where('created_at', '<', before)
-      .execute();
-    await this.db
-      .updateTable('jobs')
-      .set({ payload: null, result: null, updated_at: now })
-      .where('kind', 'in', WAITED_FOR)
-      .where('state', 'not in', OPEN)
-      .where((eb) => eb.or([eb('payload', 'is not', null), eb('result', 'is not', null)]))
-      .where('updated_at', '<', before)
-      .execute();
   }
 
   /** Adds a job; for 'turn' at most one open job per session exists, so this is idempotent. */
@@ -274,15 +233,15 @@ export class JobQueue {
         resolve(outcome);
       };
       const recheck = () => {
-        this.endedOutcome(jobId)
+        takeOutcome(this.db, jobId)
           .then((outcome) => outcome && settle(outcome))
           .catch((err: unknown) => this.onError(`jobs: could not read job ${jobId}: ${String(err)}`));
       };
       const abandon = () => {
         if (settled) return;
-        this.withdraw(jobId)
+        withdraw(this.db, jobId, this.clock())
           // It may have ended just before: then its answer is there.
-          .then(async (withdrawn) => settle(withdrawn ? null : await this.endedOutcome(jobId)))
+          .then(async (withdrawn) => settle(withdrawn ? null : await takeOutcome(this.db, jobId)))
           .catch((err: unknown) => {
             this.onError(`jobs: could not withdraw job ${jobId}: ${String(err)}`);
             settle(null);
@@ -292,42 +251,6 @@ export class JobQueue {
       signal?.addEventListener('abort', abandon);
       this.outcomes.set(jobId, { settle, recheck });
     });
-  }
-
-  private async withdraw(jobId: string): Promise<boolean> {
-    const res = await this.db
-      .updateTable('jobs')
-      .set({
-        state: 'failed',
-        detail: NOBODY_WAITS,
-        payload: null,
-        lease_token: null,
-        updated_at: this.clock(),
-      })
-      .where('id', '=', jobId)
-      .where('state', 'in', OPEN)
-      .executeTakeFirst();
-    return res.numUpdatedRows > 0n;
-  }
-
-  /** The outcome of a job that ended, taking its answer off the row; null while it has not. */
-  private async endedOutcome(jobId: string): Promise<JobOutcome | null> {
-    const row = await this.db
-      .selectFrom('jobs')
-      .select(['state', 'detail', 'result'])
-      .where('id', '=', jobId)
-      .executeTakeFirst();
-    if (!row || (row.state !== 'done' && row.state !== 'failed')) return null;
-    if (row.result !== null)
-      await this.db.updateTable('jobs').set({ result: null }).where('id', '=', jobId).execute();
-    const answer = row.result ? (JSON.parse(row.result) as JobAnswer) : {};
-    return {
-      outcome: row.state,
-      detail: row.detail,
-      result: answer.result ?? null,
-      actionResult: answer.actionResult ?? null,
-      failure: answer.failure ?? null,
-    };
   }
 
   /** Whether a runner holds a live lease on this session's turn job. */
@@ -367,13 +290,14 @@ export class JobQueue {
     for (;;) {
       // Registered before looking, so a job queued meanwhile still wakes this wait.
       const waiting = this.waitFor(orgId, signal);
-      const job = kinds.length > 0 ? await this.claimNow(orgId, runnerId, kinds) : null;
+      const job =
+        kinds.length > 0 ? await claimOldest(this.database, orgId, runnerId, kinds, this.clock()) : null;
       const left = deadline - this.clock();
       if (job || left <= 0 || signal?.aborted) {
         waiting.cancel();
         return job;
       }
-      waiting.arm(Math.min(left, (await this.untilNextExpiry(orgId)) ?? left));
+      waiting.arm(Math.min(left, (await untilNextExpiry(this.db, orgId, this.clock())) ?? left));
       await waiting.woken;
     }
   }
@@ -383,44 +307,6 @@ export class JobQueue {
    * concurrent claimers (on any instance) each get a different job; SQLite
    * has one connection and runs the transaction alone.
    */
-  private async claimNow(orgId: string, runnerId: string, kinds: readonly JobKind[]): Promise<Job | null> {
-    const now = this.clock();
-    const leaseToken = randomBytes(18).toString('base64url');
-    const leaseExpiresAt = now + LEASE_MS;
-    const row = await this.db.transaction().execute(async (trx) => {
-      let pick = trx
-        .selectFrom('jobs')
-        .select('id')
-        .where('org_id', '=', orgId)
-        .where('kind', 'in', kinds)
-        .where((eb) =>
-          eb.or([
-            eb('state', '=', 'pending'),
-            eb.and([eb('state', '=', 'leased'), eb('lease_expires_at', '<=', now)]),
-          ]),
-        )
-        .orderBy('created_at')
-        .limit(1);
-      if (this.database.engine === 'postgres') pick = pick.forUpdate().skipLocked();
-      const picked = await pick.executeTakeFirst();
-      if (!picked) return undefined;
-      return trx
-        .updateTable('jobs')
-        .set((eb) => ({
-          state: 'leased',
-          lease_token: leaseToken,
-          lease_expires_at: leaseExpiresAt,
-          runner_id: runnerId,
-          attempts: eb('attempts', '+', 1),
-          updated_at: now,
-        }))
-        .where('id', '=', picked.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    });
-    return row ? toJob(row, leaseToken, leaseExpiresAt) : null;
-  }
-
   private async untilNextExpiry(orgId: string): Promise<number | null> {
     const row = await this.db
       .selectFrom('jobs')
@@ -575,34 +461,10 @@ export class JobQueue {
     const waited = [...this.outcomes.entries()];
     for (const [, waiter] of waited)
       waiter.settle({ outcome: 'failed', detail: 'the server is shutting down', result: null });
-    await Promise.all(waited.map(([jobId]) => this.withdraw(jobId).catch(() => false)));
+    await Promise.all(waited.map(([jobId]) => withdraw(this.db, jobId, this.clock()).catch(() => false)));
   }
 }
 
 function leaseLost() {
   return conflict('This lease was lost (it expired or another runner claimed the job); stop working on it.');
-}
-
-function toJob(row: JobRow, leaseToken: string, leaseExpiresAt: number): Job {
-  const kind = row.kind as JobKind;
-  const carried = row.payload ? (JSON.parse(row.payload) as unknown) : undefined;
-  const build = kind === 'build_environment' ? (carried as { buildId: string }) : undefined;
-  const payload = kind === 'enhance' ? (carried as EnhancePayload | undefined) : undefined;
-  const asked =
-    kind === 'session_action'
-      ? (carried as Pick<Job, 'action' | 'requesterId' | 'author'> | undefined)
-      : undefined;
-  return {
-    id: row.id,
-    kind,
-    sessionId: row.session_id || null,
-    ...(payload ? { payload } : {}),
-    ...(build ? { buildId: build.buildId } : {}),
-    ...(asked ? { action: asked.action, requesterId: asked.requesterId } : {}),
-    ...(asked?.author ? { author: asked.author } : {}),
-    leaseToken,
-    leaseExpiresAt,
-    // As before: the attempts counted before this claim.
-    attempts: row.attempts - 1,
-  };
 }
