@@ -22,6 +22,7 @@ import {
   WAITED_FOR,
   claimOldest,
   forgetWaitedFor,
+  insertJob,
   takeOutcome,
   untilNextExpiry,
   withdraw,
@@ -100,23 +101,9 @@ export class JobQueue {
   async enqueue(orgId: string, kind: JobKind, sessionId: string): Promise<void> {
     // Most calls find the job already there (every change to a busy session asks); reading is cheaper than writing.
     if (kind === 'turn' && (await this.hasOpenTurn(sessionId))) return;
-    const now = this.clock();
-    const res = await this.db
-      .insertInto('jobs')
-      .values({
-        id: newId(),
-        org_id: orgId,
-        kind,
-        session_id: sessionId,
-        state: 'pending',
-        attempts: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      // The unique partial index jobs_one_turn keeps one open turn job per session.
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (res.numInsertedOrUpdatedRows) this.announce(orgId);
+    // The unique partial index jobs_one_turn keeps one open turn job per session.
+    const added = await insertJob(this.db, { id: newId(), orgId, kind, sessionId, now: this.clock() });
+    if (added) this.announce(orgId);
   }
 
   /** Whether a turn job for the session waits or runs. */
@@ -135,21 +122,8 @@ export class JobQueue {
   async enqueueEnhance(orgId: string, payload: EnhancePayload): Promise<string> {
     await this.ready;
     const id = newId();
-    const now = this.clock();
-    await this.db
-      .insertInto('jobs')
-      .values({
-        id,
-        org_id: orgId,
-        kind: 'enhance',
-        session_id: payload.sessionId ?? '',
-        state: 'pending',
-        attempts: 0,
-        payload: JSON.stringify(payload),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const sessionId = payload.sessionId ?? '';
+    await insertJob(this.db, { id, orgId, kind: 'enhance', sessionId, payload, now: this.clock() });
     this.announce(orgId);
     return id;
   }
@@ -169,23 +143,9 @@ export class JobQueue {
   ): Promise<string> {
     await this.ready;
     const id = newId();
+    const payload = { action, requesterId, author };
     const now = this.clock();
-    const res = await this.db
-      .insertInto('jobs')
-      .values({
-        id,
-        org_id: orgId,
-        kind: 'session_action',
-        session_id: sessionId,
-        state: 'pending',
-        attempts: 0,
-        payload: JSON.stringify({ action, requesterId, author }),
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (!res.numInsertedOrUpdatedRows)
+    if (!(await insertJob(this.db, { id, orgId, kind: 'session_action', sessionId, payload, now })))
       throw conflict(
         "Another action on this session's repositories is still running; wait for it to finish.",
       );
@@ -196,21 +156,15 @@ export class JobQueue {
   /** Adds a build job for an Environment build record; returns the job's id. */
   async enqueueBuild(orgId: string, buildId: string): Promise<string> {
     const id = newId();
-    const now = this.clock();
-    await this.db
-      .insertInto('jobs')
-      .values({
-        id,
-        org_id: orgId,
-        kind: 'build_environment',
-        session_id: '',
-        state: 'pending',
-        attempts: 0,
-        payload: JSON.stringify({ buildId }),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const payload = { buildId };
+    await insertJob(this.db, {
+      id,
+      orgId,
+      kind: 'build_environment',
+      sessionId: '',
+      payload,
+      now: this.clock(),
+    });
     this.announce(orgId);
     return id;
   }

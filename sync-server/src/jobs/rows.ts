@@ -30,6 +30,32 @@ export const OPEN = ['pending', 'leased'] as const;
 const NOBODY_WAITS = 'nobody waits for it any more';
 
 /**
+ * Adds a pending job; false when a unique index refused it (a second open
+ * turn job, or session action, of one session).
+ */
+export async function insertJob(
+  db: Records,
+  job: { id: string; orgId: string; kind: JobKind; sessionId: string; payload?: unknown; now: number },
+): Promise<boolean> {
+  const res = await db
+    .insertInto('jobs')
+    .values({
+      id: job.id,
+      org_id: job.orgId,
+      kind: job.kind,
+      session_id: job.sessionId,
+      state: 'pending',
+      attempts: 0,
+      payload: job.payload === undefined ? null : JSON.stringify(job.payload),
+      created_at: job.now,
+      updated_at: job.now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return res.numInsertedOrUpdatedRows !== undefined && res.numInsertedOrUpdatedRows > 0n;
+}
+
+/**
  * Waited-for jobs made before `before` end, and what they carried (kept in
  * plain text by older versions, or an answer nobody took) is dropped.
  */
