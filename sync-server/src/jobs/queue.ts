@@ -244,32 +244,17 @@ export class JobQueue {
     for (;;) {
       // Registered before looking, so a job queued meanwhile still wakes this wait.
       const waiting = this.waitFor(orgId, signal);
-      const job =
-        kinds.length > 0 ? await claimOldest(this.database, orgId, runnerId, kinds, this.clock()) : null;
-      const left = deadline - this.clock();
-      if (job || left <= 0 || signal?.aborted) {
+      try {
+        const job =
+          kinds.length > 0 ? await claimOldest(this.database, orgId, runnerId, kinds, this.clock()) : null;
+        const left = deadline - this.clock();
+        if (job || left <= 0 || signal?.aborted) return job;
+        waiting.arm(Math.min(left, (await untilNextExpiry(this.db, orgId, this.clock())) ?? left));
+        await waiting.woken;
+      } finally {
         waiting.cancel();
-        return job;
       }
-      waiting.arm(Math.min(left, (await untilNextExpiry(this.db, orgId, this.clock())) ?? left));
-      await waiting.woken;
     }
-  }
-
-  /**
-   * Takes the oldest claimable row: on PostgreSQL locked with SKIP LOCKED, so
-   * concurrent claimers (on any instance) each get a different job; SQLite
-   * has one connection and runs the transaction alone.
-   */
-  private async untilNextExpiry(orgId: string): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.min('lease_expires_at').as('at'))
-      .where('org_id', '=', orgId)
-      .where('state', '=', 'leased')
-      .where('lease_expires_at', '>', this.clock())
-      .executeTakeFirst();
-    return row?.at == null ? null : Math.max(10, row.at - this.clock() + 5);
   }
 
   /** A wait woken by a job queued for the org (on any instance), by `signal`, or after the time armed. */
