@@ -9,6 +9,7 @@ import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
 import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
 import { renewLocalRunnerToken } from './runner-token.js';
+import { connectLoginThrottle } from './auth/redis-login-throttle.js';
 import { createServices } from './services.js';
 import { localBus, redisBus } from './cluster/bus.js';
 import { listen } from './server.js';
@@ -59,7 +60,12 @@ async function main(): Promise<void> {
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const webDir = process.env.ORRERY_WEB_DIR?.trim() || path.resolve(packageDir, '../desktop/dist/renderer');
   const hostname = process.env.ORRERY_HOST?.trim() || '127.0.0.1';
+  // Several instances count sign-in attempts together, so the limits hold whichever instance a guess reaches.
+  const signIns = redisUrl
+    ? connectLoginThrottle(redisUrl, services.clock, (line) => console.warn(`[sync-server] ${line}`))
+    : null;
   const server = await listen(services, {
+    loginAttempts: signIns?.throttle,
     port: config.port,
     hostname,
     webDir,
@@ -92,6 +98,7 @@ async function main(): Promise<void> {
       .then(() => checkpointer?.stop())
       .then(() => database.close())
       .then(() => bus.close())
+      .then(() => signIns?.close())
       .then(() => {
         process.exit(0);
       })

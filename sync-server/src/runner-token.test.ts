@@ -42,10 +42,10 @@ describe('the local runner token', () => {
   });
 
   it('revokes the token an older release left in the file, whatever its name', async () => {
-    const old = t.serviceToken();
+    const old = await t.serviceToken();
     mkdirSync(path.join(t.dir, 'c'), { recursive: true });
     writeFileSync(path.join(t.dir, 'c', 'runner.token'), `${old}\n`);
-    const other = t.serviceToken();
+    const other = await t.serviceToken();
     const fresh = await start('c');
     expect(await claimStatus(old)).toBe(401);
     expect(await claimStatus(fresh)).toBe(200);
