@@ -3,12 +3,12 @@
 // ORRERY_DATA_DIR, serves the API, sync and web app, writes a fresh runner
 // token, and flushes everything on SIGTERM / SIGINT.
 import { ConfigError, readConfig } from '@orrery/shared';
-import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
 import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
+import { renewLocalRunnerToken } from './runner-token.js';
 import { connectLoginThrottle } from './auth/redis-login-throttle.js';
 import { createServices } from './services.js';
 import { localBus, redisBus } from './cluster/bus.js';
@@ -20,8 +20,6 @@ import { docStoreOf } from './store/doc-stores.js';
 import { readSyncLimits } from './sync/limits.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
 import { testClockFromEnv } from './triggers/test-clock.js';
-
-const LOCAL_RUNNER = 'local runner';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
@@ -51,13 +49,13 @@ async function main(): Promise<void> {
   });
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 
-  // A fresh token for the runner beside us on every start; the previous one stops working.
-  for (const id of await services.accounts.revokeServiceTokensNamed(orgId, LOCAL_RUNNER))
-    services.hub.closeToken(id);
-  const { token } = await services.accounts.issueServiceToken(orgId, LOCAL_RUNNER);
-  const tokenFile = path.join(dataDir, 'runner.token');
-  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-  chmodSync(tokenFile, 0o600);
+  // A fresh token for the runner beside us on every start; our previous one (only ours) stops working.
+  await renewLocalRunnerToken({
+    accounts: services.accounts,
+    orgId,
+    dataDir,
+    closeToken: (id) => services.hub.closeToken(id),
+  });
 
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const webDir = process.env.ORRERY_WEB_DIR?.trim() || path.resolve(packageDir, '../desktop/dist/renderer');

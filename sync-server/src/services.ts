@@ -96,12 +96,12 @@ export function createServices(deps: ServiceDeps): Services {
   const sessions = new Sessions(deps.database.db, clock);
   const catalog = new Catalog(deps.database.db, clock);
   const attachments = new Attachments(db, path.join(deps.dataDir, 'attachments'), clock);
-  const triggers = new Triggers(db, clock);
-  const builds = new Builds(db, clock);
+  const triggers = new Triggers(deps.database.db, clock);
+  const builds = new Builds(deps.database.db, clock, bus);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
-  const secrets = new Secrets(db, secretBox, clock, deps.log);
-  const repositoryCredentials = new RepositoryCredentials(db, secretBox, clock, deps.log);
-  const modelSettings = new ModelSettings(db, secretBox, clock, deps.log);
+  const secrets = new Secrets(deps.database.db, secretBox, clock, deps.log);
+  const repositoryCredentials = new RepositoryCredentials(deps.database.db, secretBox, clock, deps.log);
+  const modelSettings = new ModelSettings(deps.database.db, secretBox, clock, deps.log);
   const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
   const docAccess = async (principal: Principal, name: string): Promise<DocAccess | null> => {
@@ -118,9 +118,9 @@ export function createServices(deps: ServiceDeps): Services {
   const queueTurn = async (sessionId: string): Promise<boolean> => {
     const row = await sessions.row(sessionId);
     if (!row) return false;
-    jobs.enqueue(row.org_id, 'turn', sessionId);
+    await jobs.enqueue(row.org_id, 'turn', sessionId);
     if (await sessions.row(sessionId)) return true;
-    jobs.dropTurns(sessionId);
+    await jobs.dropTurns(sessionId);
     return false;
   };
 
@@ -133,11 +133,11 @@ export function createServices(deps: ServiceDeps): Services {
   };
   // A session needs a runner when messages wait in its queue, or when its turn
   // says "running" but no runner holds the lease (it was interrupted).
-  const needsTurn = (sessionId: string, wanted: TurnWanted): boolean =>
-    wanted === 'queued' || (wanted === 'unfinished' && !jobs.hasLiveTurn(sessionId));
+  const needsTurn = async (sessionId: string, wanted: TurnWanted): Promise<boolean> =>
+    wanted === 'queued' || (wanted === 'unfinished' && !(await jobs.hasLiveTurn(sessionId)));
   // Runs after every change to a session document: the cheap checks come first.
   const ensureTurn = async (sessionId: string, wanted: TurnWanted): Promise<void> => {
-    if (!needsTurn(sessionId, wanted) || jobs.hasOpenTurn(sessionId)) return;
+    if (!(await needsTurn(sessionId, wanted)) || (await jobs.hasOpenTurn(sessionId))) return;
     await queueTurn(sessionId);
   };
   const checkTurn = (sessionId: string, wanted: TurnWanted, when: string) => {
@@ -147,17 +147,23 @@ export function createServices(deps: ServiceDeps): Services {
     );
   };
 
-  const jobs: JobQueue = new JobQueue(db, clock, (sessionId) => {
-    const check = async () => {
-      if (!(await sessions.row(sessionId))) return;
-      checkTurn(sessionId, await hub.read(sessionDocName(sessionId), turnWanted), 'after its turn');
-    };
-    check().catch((err: unknown) =>
-      deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
-    );
-  });
+  const jobs: JobQueue = new JobQueue(
+    deps.database,
+    clock,
+    bus,
+    (sessionId) => {
+      const check = async () => {
+        if (!(await sessions.row(sessionId))) return;
+        checkTurn(sessionId, await hub.read(sessionDocName(sessionId), turnWanted), 'after its turn');
+      };
+      check().catch((err: unknown) =>
+        deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
+      );
+    },
+    (message) => deps.log.error(message),
+  );
 
-  jobs.onBuildDone = (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
+  jobs.onBuildDone = async (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
 
   const hub: SyncHub = new SyncHub({
     store: deps.docs,
@@ -213,16 +219,16 @@ export function createServices(deps: ServiceDeps): Services {
         const id = parseDocName(name)?.id;
         const row = id ? await sessions.row(id) : undefined;
         if (!id || !row) continue;
-        const needed = needsTurn(id, await hub.read(name, turnWanted));
+        const needed = await needsTurn(id, await hub.read(name, turnWanted));
         if (needed) {
-          jobs.enqueue(row.org_id, 'turn', id);
+          await jobs.enqueue(row.org_id, 'turn', id);
           queued += 1;
         }
       }
       return queued;
     },
     async close() {
-      jobs.close();
+      await jobs.close();
       builds.close();
       await hub.close();
     },
