@@ -1,6 +1,7 @@
 // The /sync endpoint: decides access before the WebSocket upgrade, keeps the
 // loaded rooms, closes sockets whose access ends, and unloads a document once
 // its last socket closed and its writes are flushed.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -8,8 +9,10 @@ import * as Y from 'yjs';
 import { SyncCloseCode, parseDocName } from '@orrery/shared';
 import type { Principal } from '../records/accounts.js';
 import type { DocAccess } from '../records/sessions.js';
+import type { Bus } from '../cluster/bus.js';
 import type { DocStore } from '../store/doc-store.js';
 import type { Logger } from '../log.js';
+import type { Fanout } from './fanout.js';
 import type { SyncLimits } from './limits.js';
 import { QuotaError, StorageQuota } from './quota.js';
 import { ProtocolError, Room, type Conn } from './room.js';
@@ -38,7 +41,21 @@ export interface SyncHubDeps {
   ownerOf(name: string): Promise<string | null>;
   /** Every document of a person, for their storage total. */
   docsOf(userId: string): Promise<string[]>;
+  /** Control events and presence to the other instances (cluster/bus.ts); none in one process. */
+  bus?: Bus;
+  /** Document updates to and from the other instances (sync/fanout.ts); none in one process. */
+  fanout?: Fanout;
 }
+
+/** What one instance tells the others to do to their own sockets and rooms. */
+type Control =
+  | { kind: 'recheck'; name: string }
+  | { kind: 'close-token'; tokenId: string }
+  | { kind: 'remove'; name: string }
+  | { kind: 'owners-changed' };
+
+const CONTROL = 'sync:control';
+const AWARENESS = 'sync:awareness';
 
 interface HeldRoom extends Room {
   holds: number;
@@ -54,6 +71,9 @@ export class SyncHub {
   private pingTick = 0;
   private nextSlot = 0;
   private readonly quota: StorageQuota;
+  /** Tells this instance's own bus messages from the others' (the bus delivers to the sender too). */
+  private readonly instance = randomUUID();
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: SyncHubDeps) {
     this.quota = new StorageQuota({
@@ -70,6 +90,73 @@ export class SyncHub {
     });
     this.pinger = setInterval(() => this.ping(), Math.max(1, deps.limits.pingIntervalMs / PING_SLICES));
     this.pinger.unref();
+    this.joinCluster();
+  }
+
+  // ── other instances ──
+
+  private joinCluster(): void {
+    const { bus, fanout } = this.deps;
+    fanout?.listen({
+      entry: ({ name, seq, update }) => this.onRoom(name, (room) => room.receiveRemote(seq, update)),
+      resync: () => {
+        for (const name of this.rooms.keys()) this.onRoom(name, (room) => room.catchUp());
+      },
+    });
+    if (!bus) return;
+    this.unsubscribe.push(
+      bus.subscribe(CONTROL, (message) => {
+        const { from, control } = JSON.parse(message) as { from: string; control: Control };
+        if (from !== this.instance) this.control(control);
+      }),
+      bus.subscribe(AWARENESS, (message) => {
+        const { from, name, update } = JSON.parse(message) as { from: string; name: string; update: string };
+        if (from === this.instance) return;
+        const room = this.rooms.get(name);
+        if (room && !room.gone) {
+          void room.ready.then(() => {
+            if (!room.gone) room.receiveRemoteAwareness(new Uint8Array(Buffer.from(update, 'base64')));
+          });
+        }
+      }),
+    );
+  }
+
+  /** Runs `task` on the loaded room in its order, if the document is loaded here. */
+  private onRoom(name: string, task: (room: HeldRoom) => Promise<void>): void {
+    const room = this.rooms.get(name);
+    if (!room || room.gone) return;
+    room.ready
+      .then(() => room.serial.run(() => (room.gone ? undefined : task(room))))
+      .catch((err: unknown) =>
+        this.deps.log.error(`sync: ${name}: could not apply another instance's update: ${String(err)}`),
+      );
+  }
+
+  /** Does here what another instance asked; the sender did it itself already. */
+  private control(control: Control): void {
+    switch (control.kind) {
+      case 'recheck':
+        return void this.recheckHere(control.name).catch((err: unknown) =>
+          this.deps.log.error(`sync: ${control.name}: could not recheck access: ${String(err)}`),
+        );
+      case 'close-token':
+        return this.closeTokenHere(control.tokenId);
+      case 'remove':
+        return void this.drop(control.name, 'this document was deleted').catch((err: unknown) =>
+          this.deps.log.error(`sync: ${control.name}: could not close: ${String(err)}`),
+        );
+      case 'owners-changed':
+        return this.quota.forgetAll();
+    }
+  }
+
+  private tell(control: Control): void {
+    this.deps.bus
+      ?.publish(CONTROL, JSON.stringify({ from: this.instance, control }))
+      .catch((err: unknown) =>
+        this.deps.log.error(`sync: could not tell the other instances: ${String(err)}`),
+      );
   }
 
   // ── upgrade ──
@@ -233,6 +320,24 @@ export class SyncHub {
       quota: this.quota,
       ownerOf: (n) => this.deps.ownerOf(n),
       onChanged: (r) => this.deps.onChanged(r.name, r.doc),
+      ...(this.deps.fanout
+        ? { publish: (seq, update) => this.deps.fanout!.publish({ name, seq, update }) }
+        : {}),
+      ...(this.deps.bus
+        ? {
+            publishAwareness: (update) =>
+              void this.deps
+                .bus!.publish(
+                  AWARENESS,
+                  JSON.stringify({
+                    from: this.instance,
+                    name,
+                    update: Buffer.from(update).toString('base64'),
+                  }),
+                )
+                .catch(() => {}),
+          }
+        : {}),
     }) as HeldRoom;
     room.holds = 1;
     room.gone = false;
@@ -309,8 +414,13 @@ export class SyncHub {
 
   // ── access changes ──
 
-  /** Closes sockets on the document whose access ended; downgrades the rest when needed. */
+  /** Closes sockets on the document whose access ended, on every instance; downgrades the rest when needed. */
   async recheck(name: string): Promise<void> {
+    this.tell({ kind: 'recheck', name });
+    await this.recheckHere(name);
+  }
+
+  private async recheckHere(name: string): Promise<void> {
     const room = this.rooms.get(name);
     if (!room) return;
     for (const conn of [...room.conns]) {
@@ -323,8 +433,13 @@ export class SyncHub {
     }
   }
 
-  /** Closes every socket opened with that token (signed out, service token revoked). */
+  /** Closes every socket opened with that token (signed out, service token revoked), on every instance. */
   closeToken(tokenId: string): void {
+    this.tell({ kind: 'close-token', tokenId });
+    this.closeTokenHere(tokenId);
+  }
+
+  private closeTokenHere(tokenId: string): void {
     for (const conn of [...this.conns]) {
       if (conn.principal.tokenId === tokenId) this.closeConn(conn, SyncCloseCode.accessRevoked, 'signed out');
     }
@@ -332,28 +447,34 @@ export class SyncHub {
 
   /** Documents changed owner (sessions given to someone else): storage totals are read afresh. */
   ownersChanged(): void {
+    this.tell({ kind: 'owners-changed' });
     this.quota.forgetAll();
   }
 
-  /** The document was deleted: close its sockets and forget it. */
+  /** The document was deleted: close its sockets and forget it, on every instance. */
   async remove(name: string): Promise<void> {
-    const room = this.rooms.get(name);
-    if (room) {
-      for (const conn of [...room.conns])
-        this.closeConn(conn, SyncCloseCode.accessRevoked, 'this document was deleted');
-      room.gone = true;
-      this.rooms.delete(name);
-      await room.serial.drained();
-      room.destroy();
-    }
+    await this.drop(name, 'this document was deleted');
     await this.deps.store.remove(name);
+    this.tell({ kind: 'remove', name });
     // Its owner may be gone with it: everyone's total is read afresh when next needed.
     this.quota.forgetAll();
+  }
+
+  /** Closes the document's sockets here and unloads it without storing anything. */
+  private async drop(name: string, reason: string): Promise<void> {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    for (const conn of [...room.conns]) this.closeConn(conn, SyncCloseCode.accessRevoked, reason);
+    room.gone = true;
+    this.rooms.delete(name);
+    await room.serial.drained();
+    room.destroy();
   }
 
   /** Shutdown: flush every room into its snapshot, then close the sockets. */
   async close(): Promise<void> {
     clearInterval(this.pinger);
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     for (const conn of [...this.conns])
       this.closeConn(conn, SyncCloseCode.goingAway, 'the server is shutting down');
     for (const room of [...this.rooms.values()]) {

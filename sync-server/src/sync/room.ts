@@ -50,6 +50,10 @@ export interface RoomDeps {
   ownerOf(name: string): Promise<string | null>;
   /** Called (at most once a tick) after the document changed. */
   onChanged: (room: Room) => void;
+  /** Tells the other instances of an update once it is committed (sync/fanout.ts). */
+  publish?(seq: number, update: Uint8Array): void;
+  /** Tells the other instances of a presence change made here (ephemeral: no order, no retry). */
+  publishAwareness?(update: Uint8Array): void;
 }
 
 /** Raised for frames that are not y-websocket protocol or changes that do not fit. */
@@ -58,6 +62,8 @@ export class ProtocolError extends Error {
 }
 
 const SERVER = Symbol('server');
+/** The origin of what came from another instance: it is not published again. */
+const REMOTE = Symbol('remote');
 
 export class Room {
   // A guid of our own spares Yjs a random UUID per document (costly at thousands of rooms).
@@ -67,7 +73,15 @@ export class Room {
   readonly serial = new Serial();
   /** Which socket speaks for each awareness id, so that no other socket can overwrite or remove it. */
   private readonly awarenessOwners = new Map<number, Conn>();
-  private seq = 0;
+  /**
+   * Every update through this sequence number is in `doc`. Beyond it, `ahead`
+   * holds the ones applied out of order: a local append may be numbered past
+   * another instance's update that has not arrived yet.
+   */
+  private applied = 0;
+  private readonly ahead = new Set<number>();
+  /** Awareness ids another instance's sockets speak for. */
+  private readonly remoteIds = new Set<number>();
   private logLength = 0;
   /** Bytes the store holds for this document (snapshot plus log). */
   storedBytes = 0;
@@ -92,7 +106,8 @@ export class Room {
     const doc = new Y.Doc({ gc: true, guid: this.name });
     if (stored.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates));
     this.attach(doc);
-    this.seq = stored.seq;
+    this.applied = stored.seq;
+    this.ahead.clear();
     this.logLength = stored.logLength;
     this.storedBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     this.owner = await this.deps.ownerOf(this.name);
@@ -148,6 +163,7 @@ export class Room {
         maxStateBytes: this.deps.awarenessMaxBytes,
         own: conn.controlled,
         takenByOther: (id) => {
+          if (this.remoteIds.has(id)) return true;
           const owner = this.awarenessOwners.get(id);
           return owner !== undefined && owner !== conn;
         },
@@ -256,19 +272,71 @@ export class Room {
     }
     // Counted as the store is asked, so a person's total read from the store meanwhile counts it once.
     this.charge(update.byteLength);
+    let seq: number;
     try {
-      this.seq = await this.deps.store.append(this.name, update);
+      seq = await this.deps.store.append(this.name, update);
     } catch (err) {
       // Not stored, so nobody may see it: drop it from memory too.
       this.charge(-update.byteLength);
       await this.reload();
       throw err;
     }
+    this.noteApplied(seq);
+    this.deps.publish?.(seq, update);
     this.logLength += 1;
     const frame = updateFrame(update);
     for (const conn of this.conns) if (conn !== sender) send(conn, frame);
     if (this.logLength >= this.deps.compactEvery) await this.compact();
     this.scheduleChanged();
+  }
+
+  private noteApplied(seq: number): void {
+    if (seq <= this.applied) return;
+    this.ahead.add(seq);
+    while (this.ahead.delete(this.applied + 1)) this.applied += 1;
+  }
+
+  /**
+   * An update another instance committed (run on `serial`). The next one in
+   * sequence is applied and sent on; one seen already is ignored; after a gap
+   * the room catches up from the store, which has everything committed.
+   */
+  async receiveRemote(seq: number, update: Uint8Array): Promise<void> {
+    if (seq <= this.applied || this.ahead.has(seq)) return;
+    if (seq !== this.applied + 1) return this.catchUp();
+    this.applyRemote(update);
+    this.charge(update.byteLength);
+    this.logLength += 1;
+    this.noteApplied(seq);
+  }
+
+  /** Applies what the store has past the contiguous prefix (run on `serial`). */
+  async catchUp(): Promise<void> {
+    const stored = await this.deps.store.loadAfter(this.name, this.applied);
+    if (stored.updates.length) this.applyRemote(Y.mergeUpdates(stored.updates));
+    this.logLength += stored.logLength;
+    if (stored.seq > this.applied) {
+      this.applied = stored.seq;
+      for (const seq of this.ahead) if (seq <= this.applied) this.ahead.delete(seq);
+      while (this.ahead.delete(this.applied + 1)) this.applied += 1;
+    }
+  }
+
+  /** Sends local sockets what an update changed here (nothing when this room had it all). */
+  private applyRemote(update: Uint8Array): void {
+    this.captured = [];
+    Y.applyUpdate(this.doc, update, REMOTE);
+    const captured = this.captured;
+    this.captured = [];
+    if (!captured.length) return;
+    const frame = updateFrame(captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured));
+    for (const conn of this.conns) send(conn, frame);
+    this.scheduleChanged();
+  }
+
+  /** Presence from another instance's sockets. */
+  receiveRemoteAwareness(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
   }
 
   private scheduleChanged(): void {
@@ -286,14 +354,21 @@ export class Room {
     await this.load();
   }
 
-  /** Folds the log into one snapshot, in one transaction. */
+  /**
+   * Folds the log into one snapshot, in one transaction. Only through the
+   * contiguous prefix this room applied: several instances may fold the same
+   * document, and none may drop from the log an update it has not got (the
+   * snapshot may hold more, harmlessly: Yjs updates are idempotent). The
+   * store never moves a snapshot back, so whichever instance folded furthest
+   * wins; no lease is needed.
+   */
   async compact(): Promise<void> {
     if (this.logLength === 0) return;
     const snapshot = Y.encodeStateAsUpdate(this.doc);
     const freed = this.storedBytes - snapshot.byteLength;
     this.charge(-freed);
     try {
-      await this.deps.store.compact(this.name, snapshot, this.seq);
+      await this.deps.store.compact(this.name, snapshot, this.applied);
     } catch (err) {
       this.charge(freed);
       throw err;
@@ -311,6 +386,13 @@ export class Room {
     origin: unknown,
   ) => {
     const changed = [...added, ...updated, ...removed];
+    if (origin === REMOTE) {
+      for (const id of [...added, ...updated]) this.remoteIds.add(id);
+      for (const id of removed) this.remoteIds.delete(id);
+    } else if (origin === null || (typeof origin === 'object' && 'controlled' in origin)) {
+      // A socket's own change, or its states removed as it left; each instance times out states itself.
+      this.deps.publishAwareness?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    }
     if (origin && typeof origin === 'object' && 'controlled' in origin) {
       const conn = origin as Conn;
       for (const id of [...added, ...updated]) {
