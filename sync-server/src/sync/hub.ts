@@ -1,7 +1,6 @@
 // The /sync endpoint: decides access before the WebSocket upgrade, keeps the
 // loaded rooms, closes sockets whose access ends, and unloads a document once
 // its last socket closed and its writes are flushed.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -12,11 +11,13 @@ import type { DocAccess } from '../records/sessions.js';
 import type { Bus } from '../cluster/bus.js';
 import type { DocStore } from '../store/doc-store.js';
 import type { Logger } from '../log.js';
+import { ClusterLink, type Control } from './cluster-link.js';
 import type { Fanout } from './fanout.js';
 import type { SyncLimits } from './limits.js';
 import { QuotaError, StorageQuota } from './quota.js';
 import { ProtocolError, Room, type Conn } from './room.js';
 import { ROOTS } from './update-check.js';
+import { bearer, refuse, safeDecode, toBytes } from './wire.js';
 
 export { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits.js';
 
@@ -47,16 +48,6 @@ export interface SyncHubDeps {
   fanout?: Fanout;
 }
 
-/** What one instance tells the others to do to their own sockets and rooms. */
-type Control =
-  | { kind: 'recheck'; name: string }
-  | { kind: 'close-token'; tokenId: string }
-  | { kind: 'remove'; name: string }
-  | { kind: 'owners-changed' };
-
-const CONTROL = 'sync:control';
-const AWARENESS = 'sync:awareness';
-
 interface HeldRoom extends Room {
   holds: number;
   ready: Promise<void>;
@@ -71,9 +62,7 @@ export class SyncHub {
   private pingTick = 0;
   private nextSlot = 0;
   private readonly quota: StorageQuota;
-  /** Tells this instance's own bus messages from the others' (the bus delivers to the sender too). */
-  private readonly instance = randomUUID();
-  private readonly unsubscribe: (() => void)[] = [];
+  private readonly link: ClusterLink;
 
   constructor(private readonly deps: SyncHubDeps) {
     this.quota = new StorageQuota({
@@ -90,37 +79,17 @@ export class SyncHub {
     });
     this.pinger = setInterval(() => this.ping(), Math.max(1, deps.limits.pingIntervalMs / PING_SLICES));
     this.pinger.unref();
-    this.joinCluster();
-  }
-
-  // ── other instances ──
-
-  private joinCluster(): void {
-    const { bus, fanout } = this.deps;
-    fanout?.listen({
+    this.link = new ClusterLink(deps, {
       entry: ({ name, seq, update }) => this.onRoom(name, (room) => room.receiveRemote(seq, update)),
       resync: () => {
         for (const name of this.rooms.keys()) this.onRoom(name, (room) => room.catchUp());
       },
+      control: (control) => this.control(control),
+      awareness: (name, update) => this.onRoom(name, async (room) => room.receiveRemoteAwareness(update)),
     });
-    if (!bus) return;
-    this.unsubscribe.push(
-      bus.subscribe(CONTROL, (message) => {
-        const { from, control } = JSON.parse(message) as { from: string; control: Control };
-        if (from !== this.instance) this.control(control);
-      }),
-      bus.subscribe(AWARENESS, (message) => {
-        const { from, name, update } = JSON.parse(message) as { from: string; name: string; update: string };
-        if (from === this.instance) return;
-        const room = this.rooms.get(name);
-        if (room && !room.gone) {
-          void room.ready.then(() => {
-            if (!room.gone) room.receiveRemoteAwareness(new Uint8Array(Buffer.from(update, 'base64')));
-          });
-        }
-      }),
-    );
   }
+
+  // ── other instances ──
 
   /** Runs `task` on the loaded room in its order, if the document is loaded here. */
   private onRoom(name: string, task: (room: HeldRoom) => Promise<void>): void {
@@ -149,14 +118,6 @@ export class SyncHub {
       case 'owners-changed':
         return this.quota.forgetAll();
     }
-  }
-
-  private tell(control: Control): void {
-    this.deps.bus
-      ?.publish(CONTROL, JSON.stringify({ from: this.instance, control }))
-      .catch((err: unknown) =>
-        this.deps.log.error(`sync: could not tell the other instances: ${String(err)}`),
-      );
   }
 
   // ── upgrade ──
@@ -320,22 +281,10 @@ export class SyncHub {
       quota: this.quota,
       ownerOf: (n) => this.deps.ownerOf(n),
       onChanged: (r) => this.deps.onChanged(r.name, r.doc),
-      ...(this.deps.fanout
-        ? { publish: (seq, update) => this.deps.fanout!.publish({ name, seq, update }) }
-        : {}),
-      ...(this.deps.bus
+      ...(this.link.fansOut
         ? {
-            publishAwareness: (update) =>
-              void this.deps
-                .bus!.publish(
-                  AWARENESS,
-                  JSON.stringify({
-                    from: this.instance,
-                    name,
-                    update: Buffer.from(update).toString('base64'),
-                  }),
-                )
-                .catch(() => {}),
+            publish: (seq, update) => this.link.publishUpdate(name, seq, update),
+            publishAwareness: (update) => this.link.publishAwareness(name, update),
           }
         : {}),
     }) as HeldRoom;
@@ -416,7 +365,7 @@ export class SyncHub {
 
   /** Closes sockets on the document whose access ended, on every instance; downgrades the rest when needed. */
   async recheck(name: string): Promise<void> {
-    this.tell({ kind: 'recheck', name });
+    this.link.tell({ kind: 'recheck', name });
     await this.recheckHere(name);
   }
 
@@ -435,7 +384,7 @@ export class SyncHub {
 
   /** Closes every socket opened with that token (signed out, service token revoked), on every instance. */
   closeToken(tokenId: string): void {
-    this.tell({ kind: 'close-token', tokenId });
+    this.link.tell({ kind: 'close-token', tokenId });
     this.closeTokenHere(tokenId);
   }
 
@@ -447,7 +396,7 @@ export class SyncHub {
 
   /** Documents changed owner (sessions given to someone else): storage totals are read afresh. */
   ownersChanged(): void {
-    this.tell({ kind: 'owners-changed' });
+    this.link.tell({ kind: 'owners-changed' });
     this.quota.forgetAll();
   }
 
@@ -455,7 +404,7 @@ export class SyncHub {
   async remove(name: string): Promise<void> {
     await this.drop(name, 'this document was deleted');
     await this.deps.store.remove(name);
-    this.tell({ kind: 'remove', name });
+    this.link.tell({ kind: 'remove', name });
     // Its owner may be gone with it: everyone's total is read afresh when next needed.
     this.quota.forgetAll();
   }
@@ -474,7 +423,7 @@ export class SyncHub {
   /** Shutdown: flush every room into its snapshot, then close the sockets. */
   async close(): Promise<void> {
     clearInterval(this.pinger);
-    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    this.link.close();
     for (const conn of [...this.conns])
       this.closeConn(conn, SyncCloseCode.goingAway, 'the server is shutting down');
     for (const room of [...this.rooms.values()]) {
@@ -485,33 +434,4 @@ export class SyncHub {
     for (const conn of [...this.conns]) conn.ws.terminate();
     this.wss.close();
   }
-}
-
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const reason =
-    { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ??
-    'Error';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
-function bearer(header: string | undefined): string | null {
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
-}
-
-function safeDecode(s: string): string | null {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return null;
-  }
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
