@@ -34,6 +34,7 @@ const principal = (token: string): Principal => ({
 
 interface Instance {
   hub: SyncHub;
+  database: Database;
   store: PostgresDocStore;
   wsUrl: string;
   close(): Promise<void>;
@@ -78,6 +79,7 @@ async function startInstance(
   const address = server.address() as { port: number };
   const instance: Instance = {
     hub,
+    database,
     store,
     wsUrl: `ws://127.0.0.1:${address.port}/sync`,
     async close() {
@@ -101,11 +103,23 @@ const open = (instance: Instance, name: string, token: string) => {
 
 const drafts = (doc: Y.Doc) => Object.keys(new UserDoc(doc).snapshot().drafts).length;
 
-async function storedDrafts(store: PostgresDocStore, name: string): Promise<number> {
+async function storedDoc(store: PostgresDocStore, name: string): Promise<Y.Doc> {
   const stored = await store.load(name);
   const doc = new Y.Doc();
   if (stored.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates));
-  return drafts(doc);
+  return doc;
+}
+
+async function storedDrafts(store: PostgresDocStore, name: string): Promise<number> {
+  return drafts(await storedDoc(store, name));
+}
+
+async function waitForStored(store: PostgresDocStore, name: string, key: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (new UserDoc(await storedDoc(store, name)).draft(key)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${key} was never stored`);
 }
 
 /** Edits one at a time, letting the socket send between them, as a person typing would. */
@@ -216,6 +230,41 @@ describe('documents across two instances', () => {
       proxy.release();
       await waitFor(() => drafts(reader.doc) === 60, 20_000, 'the reader to catch up');
       expect(gaps.pendingSeen).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+});
+
+describe('compaction across two instances', () => {
+  it("folds on B only what B applied: A's update that B has not received yet stays in the database", async () => {
+    const proxy: TcpProxy = await startTcpProxy(redis.url);
+    try {
+      const a = await startInstance({ compactEvery: 1000 });
+      const b = await startInstance({ compactEvery: 1, redisUrl: proxy.url });
+      const name = freshDoc();
+      const onA = open(a, name, 'writer');
+      const onB = open(b, name, 'writer2');
+      await Promise.all([synced(onA), synced(onB)]);
+      proxy.hold();
+      new UserDoc(onA.doc).setDraft('from-a', 'A');
+      await waitForStored(a.store, name, 'from-a');
+      // B's own update is numbered after A's, and B folds its log after every update.
+      new UserDoc(onB.doc).setDraft('from-b', 'B');
+      await waitForStored(a.store, name, 'from-b');
+      const snapshot = async () =>
+        (await a.database.db
+          .selectFrom('doc_snapshots')
+          .select('through_seq')
+          .where('name', '=', name)
+          .executeTakeFirst()) !== undefined;
+      for (let i = 0; i < 200 && !(await snapshot()); i += 1) await new Promise((r) => setTimeout(r, 25));
+      expect(await snapshot()).toBe(true);
+      const stored = new UserDoc(await storedDoc(a.store, name)).snapshot().drafts;
+      expect(stored).toEqual({ 'from-a': 'A', 'from-b': 'B' });
+
+      proxy.release();
+      await waitFor(() => new UserDoc(onB.doc).draft('from-a') === 'A', 10_000, "A's update on B");
     } finally {
       await proxy.close();
     }
