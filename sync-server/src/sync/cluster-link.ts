@@ -21,6 +21,8 @@ export interface ClusterHandlers {
   resync(): void;
   control(control: Control): void;
   awareness(name: string, update: Uint8Array): void;
+  /** Another instance loaded the document: it wants the presence of this instance's sockets on it. */
+  awarenessWanted(name: string): void;
 }
 
 const CONTROL = 'sync:control';
@@ -43,8 +45,10 @@ export class ClusterLink {
         if (from !== this.instance) handlers.control(control);
       }),
       bus.subscribe(AWARENESS, (message) => {
-        const { from, name, update } = JSON.parse(message) as { from: string; name: string; update: string };
-        if (from !== this.instance) handlers.awareness(name, new Uint8Array(Buffer.from(update, 'base64')));
+        const { from, name, update } = JSON.parse(message) as { from: string; name: string; update?: string };
+        if (from === this.instance) return;
+        if (update === undefined) handlers.awarenessWanted(name);
+        else handlers.awareness(name, new Uint8Array(Buffer.from(update, 'base64')));
       }),
     );
   }
@@ -67,6 +71,11 @@ export class ClusterLink {
       update: Buffer.from(update).toString('base64'),
     });
     this.deps.bus?.publish(AWARENESS, message).catch(() => {});
+  }
+
+  /** Asks the others for their sockets' presence on a document just loaded here (else it shows at their next renewal). */
+  askAwareness(name: string): void {
+    this.deps.bus?.publish(AWARENESS, JSON.stringify({ from: this.instance, name })).catch(() => {});
   }
 
   tell(control: Control): void {

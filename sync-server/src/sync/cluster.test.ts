@@ -286,6 +286,14 @@ describe('presence and access across two instances', () => {
     await waitFor(() => names().includes('Writer'), 5000, "the writer's presence on B");
     expect(names()).not.toContain('Viewer');
 
+    // Someone opening the document later on a third instance sees the writer at once, not at its next renewal.
+    const c = await startInstance();
+    const later = open(c, name, 'writer2');
+    await synced(later);
+    const laterNames = () =>
+      [...later.awareness.getStates().values()].map((s) => (s.user as { name: string })?.name);
+    await waitFor(() => laterNames().includes('Writer'), 5000, "the writer's presence for a later joiner");
+
     writer.destroy();
     await waitFor(() => !names().includes('Writer'), 5000, 'the presence to go when the writer leaves');
   }, 30_000);

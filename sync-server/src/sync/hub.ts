@@ -86,6 +86,11 @@ export class SyncHub {
       },
       control: (control) => this.control(control),
       awareness: (name, update) => this.onRoom(name, async (room) => room.receiveRemoteAwareness(update)),
+      awarenessWanted: (name) =>
+        this.onRoom(name, async (room) => {
+          const update = room.localAwareness();
+          if (update) this.link.publishAwareness(name, update);
+        }),
     });
   }
 
@@ -291,6 +296,11 @@ export class SyncHub {
     room.holds = 1;
     room.gone = false;
     room.ready = room.load();
+    if (this.link.fansOut)
+      void room.ready.then(
+        () => this.link.askAwareness(name),
+        () => {},
+      );
     this.rooms.set(name, room);
     return room.ready.then(
       () => room,

@@ -339,6 +339,12 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
   }
 
+  /** The presence this instance's sockets set, for another instance that just loaded the document. */
+  localAwareness(): Uint8Array | null {
+    const ids = [...this.awarenessOwners.keys()];
+    return ids.length ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
   private scheduleChanged(): void {
     if (this.changeScheduled) return;
     this.changeScheduled = true;
