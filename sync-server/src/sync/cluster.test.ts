@@ -237,7 +237,7 @@ describe('documents across two instances', () => {
 });
 
 describe('compaction across two instances', () => {
-  it("folds on B only what B applied: A's update that B has not received yet stays in the database", async () => {
+  it("folding on B never drops from the database A's update that B had not received", async () => {
     const proxy: TcpProxy = await startTcpProxy(redis.url);
     try {
       const a = await startInstance({ compactEvery: 1000 });

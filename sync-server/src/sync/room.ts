@@ -370,6 +370,9 @@ export class Room {
    */
   async compact(): Promise<void> {
     if (this.logLength === 0) return;
+    // Updates of others numbered before one of ours may not have come (or never will, if Redis lost
+    // them): read them, so that the fold reaches our own and the log cannot grow without bound.
+    if (this.ahead.size) await this.catchUp();
     const snapshot = Y.encodeStateAsUpdate(this.doc);
     const freed = this.storedBytes - snapshot.byteLength;
     this.charge(-freed);
