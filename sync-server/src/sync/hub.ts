@@ -85,10 +85,10 @@ export class SyncHub {
         for (const name of this.rooms.keys()) this.onRoom(name, (room) => room.catchUp());
       },
       control: (control) => this.control(control),
-      awareness: (name, update) => this.onRoom(name, async (room) => room.receiveRemoteAwareness(update)),
+      awareness: (name, update) => this.onRoom(name, async (room) => room.presence.receiveRemote(update)),
       awarenessWanted: (name) =>
         this.onRoom(name, async (room) => {
-          const update = room.localAwareness();
+          const update = room.presence.local();
           if (update) this.link.publishAwareness(name, update);
         }),
     });

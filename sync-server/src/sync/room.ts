@@ -2,7 +2,6 @@
 // is appended to the store before anyone else hears of it; a change that
 // does not fit the document is refused and leaves nothing behind.
 import * as decoding from 'lib0/decoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { SyncCloseCode, type DocName, type Writer } from '@orrery/shared';
@@ -19,7 +18,7 @@ import {
   syncStep2Frame,
   updateFrame,
 } from './protocol.js';
-import { admitAwareness } from './awareness-filter.js';
+import { Presence } from './presence.js';
 import type { StorageQuota } from './quota.js';
 import { Serial } from './serial.js';
 import { checkUpdate, wouldChange } from './update-check.js';
@@ -62,17 +61,15 @@ export class ProtocolError extends Error {
 }
 
 const SERVER = Symbol('server');
-/** The origin of what came from another instance: it is not published again. */
+/** The origin of what came from another instance. */
 const REMOTE = Symbol('remote');
 
 export class Room {
   // A guid of our own spares Yjs a random UUID per document (costly at thousands of rooms).
   doc: Y.Doc;
-  readonly awareness: awarenessProtocol.Awareness;
+  readonly presence: Presence;
   readonly conns = new Set<Conn>();
   readonly serial = new Serial();
-  /** Which socket speaks for each awareness id, so that no other socket can overwrite or remove it. */
-  private readonly awarenessOwners = new Map<number, Conn>();
   /**
    * Every update through this sequence number is in `doc`. Beyond it, `ahead`
    * holds the ones applied out of order: a local append may be numbered past
@@ -80,8 +77,6 @@ export class Room {
    */
   private applied = 0;
   private readonly ahead = new Set<number>();
-  /** Awareness ids another instance's sockets speak for. */
-  private readonly remoteIds = new Set<number>();
   private logLength = 0;
   /** Bytes the store holds for this document (snapshot plus log). */
   storedBytes = 0;
@@ -96,9 +91,13 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.doc = new Y.Doc({ gc: true, guid: name });
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.relayAwareness);
+    this.presence = new Presence(this.doc, {
+      maxStateBytes: deps.awarenessMaxBytes,
+      broadcast: (frame) => {
+        for (const conn of this.conns) send(conn, frame);
+      },
+      ...(deps.publishAwareness ? { publish: (update: Uint8Array) => deps.publishAwareness!(update) } : {}),
+    });
   }
 
   async load(): Promise<void> {
@@ -123,16 +122,13 @@ export class Room {
   join(conn: Conn): void {
     this.conns.add(conn);
     send(conn, syncStep1Frame(this.doc));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length) send(conn, awarenessFrame(this.awareness, states));
+    const everyone = this.presence.everyone();
+    if (everyone) send(conn, everyone);
   }
 
   leave(conn: Conn): void {
     this.conns.delete(conn);
-    if (conn.controlled.size)
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.controlled], null);
-    for (const id of conn.controlled)
-      if (this.awarenessOwners.get(id) === conn) this.awarenessOwners.delete(id);
+    this.presence.leave(conn);
   }
 
   /** One frame from a socket; throws ProtocolError for anything that is not a valid frame. */
@@ -148,27 +144,16 @@ export class Room {
       case MESSAGE.auth:
         return;
       case MESSAGE.queryAwareness:
-        send(conn, awarenessFrame(this.awareness, [...this.awareness.getStates().keys()]));
+        send(conn, this.presence.everyone() ?? awarenessFrame(this.presence.awareness, []));
         return;
       default:
         throw new ProtocolError(`unknown message type ${type}`);
     }
   }
 
-  /** Presence from read-only sockets is not relayed; others' is bounded per client (awareness-filter.ts). */
   private receiveAwareness(conn: Conn, update: Uint8Array): void {
-    if (conn.access === 'read-only') return;
     try {
-      const admitted = admitAwareness(update, {
-        maxStateBytes: this.deps.awarenessMaxBytes,
-        own: conn.controlled,
-        takenByOther: (id) => {
-          if (this.remoteIds.has(id)) return true;
-          const owner = this.awarenessOwners.get(id);
-          return owner !== undefined && owner !== conn;
-        },
-      });
-      if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, conn);
+      this.presence.receive(conn, update);
     } catch (err) {
       throw new ProtocolError(`a presence (awareness) frame does not decode: ${String(err)}`);
     }
@@ -334,17 +319,6 @@ export class Room {
     this.scheduleChanged();
   }
 
-  /** Presence from another instance's sockets. */
-  receiveRemoteAwareness(update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
-  }
-
-  /** The presence this instance's sockets set, for another instance that just loaded the document. */
-  localAwareness(): Uint8Array | null {
-    const ids = [...this.awarenessOwners.keys()];
-    return ids.length ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
-  }
-
   private scheduleChanged(): void {
     if (this.changeScheduled) return;
     this.changeScheduled = true;
@@ -390,36 +364,8 @@ export class Room {
     this.deps.quota.charge(this.owner, bytes);
   }
 
-  private readonly relayAwareness = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ) => {
-    const changed = [...added, ...updated, ...removed];
-    if (origin === REMOTE) {
-      for (const id of [...added, ...updated]) this.remoteIds.add(id);
-      for (const id of removed) this.remoteIds.delete(id);
-    } else if (origin === null || (typeof origin === 'object' && 'controlled' in origin)) {
-      // A socket's own change, or its states removed as it left; each instance times out states itself.
-      this.deps.publishAwareness?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    }
-    if (origin && typeof origin === 'object' && 'controlled' in origin) {
-      const conn = origin as Conn;
-      for (const id of [...added, ...updated]) {
-        conn.controlled.add(id);
-        this.awarenessOwners.set(id, conn);
-      }
-      for (const id of removed) {
-        conn.controlled.delete(id);
-        this.awarenessOwners.delete(id);
-      }
-    }
-    const frame = awarenessFrame(this.awareness, changed);
-    for (const conn of this.conns) send(conn, frame);
-  };
-
   destroy(): void {
-    this.awareness.off('update', this.relayAwareness);
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 }
