@@ -72,7 +72,8 @@ export function redisFanout(url: string, log: Logger, options: RedisFanoutOption
     connection.on('ready', () => {
       if (!down) return;
       down = false;
-      log.info(`fanout: Redis ${role} is back; catching documents up from the database`);
+      if (role === 'writer') return log.info('fanout: Redis writer is back');
+      log.info('fanout: Redis reader is back; catching documents up from the database');
       // What was published meanwhile, or lost with a restarted Redis, is in the database.
       if (!closed) listener?.resync();
     });
@@ -105,14 +106,17 @@ export function redisFanout(url: string, log: Logger, options: RedisFanoutOption
   };
 
   const readLoop = async () => {
-    let lastId = await end();
-    // A room loaded while the end was looked up may have missed what came just before it.
-    listener?.resync();
+    let lastId: string | null = null;
     while (!closed) {
       try {
-        const reply = await reader.xreadBuffer('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, lastId);
+        if (lastId === null) {
+          lastId = await end();
+          // A room loaded while the end was looked up may have missed what came just before it.
+          listener?.resync();
+        }
+        const before: string = lastId;
+        const reply = await reader.xreadBuffer('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, before);
         if (!reply) continue;
-        const before = lastId;
         let count = 0;
         for (const [, entries] of reply) {
           for (const [id, fields] of entries) {
