@@ -5,6 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { WebSocket } from 'ws';
+import { Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SyncCloseCode, UserDoc, userDocName } from '@orrery/shared';
@@ -19,6 +21,7 @@ import { startRedis, type RedisServer } from '../testing/redis.js';
 import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy.js';
 import { closeCode, connect, synced, waitFor } from '../test-support.js';
 import { redisFanout, type Fanout, type RedisFanoutOptions } from './fanout.js';
+import { awarenessFrame } from './protocol.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub } from './hub.js';
 
 /** What the records would say: tokens that are live, and what each may do with a document. */
@@ -296,6 +299,42 @@ describe('presence and access across two instances', () => {
 
     writer.destroy();
     await waitFor(() => !names().includes('Writer'), 5000, 'the presence to go when the writer leaves');
+  }, 30_000);
+
+  it('lets no socket on B take over the presence of a client on A', async () => {
+    const [a, b] = [await startInstance(), await startInstance()];
+    const name = freshDoc();
+    const writer = open(a, name, 'writer');
+    const watcher = open(a, name, 'writer2');
+    await Promise.all([synced(writer), synced(watcher)]);
+    writer.awareness.setLocalStateField('user', { name: 'Writer' });
+    const nameOf = (id: number) => (watcher.awareness.getStates().get(id)?.user as { name?: string })?.name;
+    const seenOnB = open(b, name, 'writer2');
+    await waitFor(
+      () =>
+        (seenOnB.awareness.getStates().get(writer.doc.clientID)?.user as { name?: string })?.name ===
+        'Writer',
+      5000,
+      "the writer's presence on B",
+    );
+
+    // A raw socket on B claims the writer's client id (with a newer clock), then sets a state of its own.
+    const presence = (clientId: number, user: string, clock: number) => {
+      const doc = new Y.Doc();
+      doc.clientID = clientId;
+      const awareness = new Awareness(doc);
+      for (let i = 0; i < clock; i += 1) awareness.setLocalState({ user: { name: `${user}` } });
+      return awarenessFrame(awareness, [clientId]);
+    };
+    const raw = new WebSocket(`${b.wsUrl}/${name}?token=writer2`);
+    await new Promise((resolve) => raw.once('open', resolve));
+    raw.send(presence(writer.doc.clientID, 'Forged', 20));
+    const marker = writer.doc.clientID + 1;
+    raw.send(presence(marker, 'Marker', 1));
+    // The socket's frames are taken in order, so once its marker is on A the forgery would be too.
+    await waitFor(() => nameOf(marker) === 'Marker', 5000, 'the marker on A');
+    expect(nameOf(writer.doc.clientID)).toBe('Writer');
+    raw.close();
   }, 30_000);
 
   it("revoking a token on A closes B's viewer socket with the revoked code", async () => {
