@@ -23,6 +23,8 @@ import { buildHistory } from './history.js';
 import { ModelError, type ModelClient, type Part } from './model.js';
 import type { InspectRules } from './inspect-repository.js';
 import { runTool, toolSpecs } from './tools.js';
+import { openMcpTools, type McpTools } from './mcp/connections.js';
+import { EgressPolicy } from '../egress/policy.js';
 import { workspaceFor, type Workspace } from './workspace.js';
 import { toolCanChangeFiles } from '../changes/tracker.js';
 import {
@@ -51,6 +53,8 @@ export interface TurnDeps {
   repositories?: InspectRules;
   /** The Changes panel, checkpoints and shipping; absent where the runner offers none. */
   changes?: ChangeKit;
+  /** Where remote MCP servers may be (ORRERY_MCP_URLS); absent, none are. */
+  egress?: EgressPolicy;
 }
 
 export function environmentDefinition(
@@ -278,6 +282,42 @@ async function runModelTurn(
 ): Promise<void> {
   const model = deps.modelFor(ctx.expert, ctx.models);
   const allowed: readonly ToolName[] = ctx.expert.capabilities.tools;
+  const mcp = await openMcpTools({
+    servers: ctx.expert.capabilities.mcpServers ?? [],
+    secrets: ctx.secrets,
+    egress: deps.egress ?? EgressPolicy.of(),
+    whose: `the Expert "${ctx.expert.name}"`,
+    attach: (options) => workspace.attach(options),
+    signal,
+    notice: (text) =>
+      doc.addNotice({
+        id: randomUUID(),
+        turnId,
+        level: 'warning',
+        text: redactor.redact(text),
+        now: deps.now(),
+      }),
+  });
+  try {
+    await modelRounds(doc, ctx, workspace, turnId, redactor, signal, deps, changes, model, allowed, mcp);
+  } finally {
+    await mcp.close();
+  }
+}
+
+async function modelRounds(
+  doc: SessionDoc,
+  ctx: SessionContext,
+  workspace: Workspace,
+  turnId: string,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: TurnDeps,
+  changes: SessionChangeTools | null,
+  model: ModelClient,
+  allowed: readonly ToolName[],
+  mcp: McpTools,
+): Promise<void> {
   for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
     if (signal.aborted) return;
     const history = await buildHistory(doc.transcript(), {
@@ -296,7 +336,7 @@ async function runModelTurn(
       response = await model.complete({
         system: systemPrompt(ctx),
         messages: history,
-        tools: toolSpecs(allowed),
+        tools: [...toolSpecs(allowed), ...mcp.specs],
         maxTokens: MAX_TOKENS,
         signal,
         onText: (delta) => text.push(delta),
@@ -323,7 +363,7 @@ async function runModelTurn(
     }
     for (const call of calls) {
       if (signal.aborted) return;
-      await runToolCall(doc, call, allowed, workspace, turnId, redactor, signal, deps, ctx, changes);
+      await runToolCall(doc, call, allowed, workspace, turnId, redactor, signal, deps, ctx, changes, mcp);
     }
   }
   doc.addNotice({
@@ -346,6 +386,7 @@ async function runToolCall(
   deps: TurnDeps,
   ctx: SessionContext,
   changes: SessionChangeTools | null,
+  mcp?: McpTools,
 ): Promise<void> {
   const started = deps.now();
   const entry = doc.startToolCall({
@@ -380,6 +421,7 @@ async function runToolCall(
     changes && deps.changes ? shipContext(doc, ctx, changes, deps.changes, turnId, deps, signal) : undefined;
   const outcome = await runTool(call.name, call.input, allowed, {
     ...(ship ? { ship } : {}),
+    ...(mcp ? { mcp } : {}),
     workspace,
     signal,
     onOutput: (c) => out.push(c),
