@@ -17,6 +17,7 @@ import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase } from './store/database.js';
 import { makePrivate } from './store/private-files.js';
 import { docStoreOf } from './store/doc-stores.js';
+import { redisFanout } from './sync/fanout.js';
 import { readSyncLimits } from './sync/limits.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
 import { testClockFromEnv } from './triggers/test-clock.js';
@@ -37,8 +38,11 @@ async function main(): Promise<void> {
   const testClock = testClockFromEnv(process.env);
   const redisUrl = process.env.ORRERY_REDIS_URL?.trim();
   const bus = redisUrl ? redisBus(redisUrl, consoleLogger) : localBus(consoleLogger);
+  // Document updates to and from the other instances; one process needs none.
+  const fanout = redisUrl ? redisFanout(redisUrl, consoleLogger) : undefined;
   const services = createServices({
     bus,
+    ...(fanout ? { fanout } : {}),
     ...(testClock ? { clock: testClock.now } : {}),
     database,
     docs: docStoreOf(database),
@@ -97,6 +101,7 @@ async function main(): Promise<void> {
       .then(() => server.close())
       .then(() => checkpointer?.stop())
       .then(() => database.close())
+      .then(() => fanout?.close())
       .then(() => bus.close())
       .then(() => signIns?.close())
       .then(() => {

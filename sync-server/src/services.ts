@@ -25,6 +25,7 @@ import { loadInstallationId } from './installation.js';
 import type { Database } from './store/database.js';
 import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
+import type { Fanout } from './sync/fanout.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
 
 type TurnWanted = 'queued' | 'unfinished' | null;
@@ -44,6 +45,8 @@ export interface ServiceDeps {
   installationId?: string;
   /** Control events between sync-server instances (cluster/bus.ts); by default this process alone. */
   bus?: Bus;
+  /** Document updates between instances (sync/fanout.ts); none in one process. */
+  fanout?: Fanout;
 }
 
 export interface Services {
@@ -167,6 +170,8 @@ export function createServices(deps: ServiceDeps): Services {
 
   const hub: SyncHub = new SyncHub({
     store: deps.docs,
+    bus,
+    ...(deps.fanout ? { fanout: deps.fanout } : {}),
     log: deps.log,
     limits: { ...DEFAULT_SYNC_LIMITS, ...deps.limits },
     resolve: (token) => accounts.resolve(token),
@@ -210,10 +215,7 @@ export function createServices(deps: ServiceDeps): Services {
     docAccess,
     queueTurn,
     async recoverTurns() {
-      const names = db
-        .prepare<[], { name: string }>(`SELECT DISTINCT name FROM doc_updates WHERE name LIKE 'session/%'`)
-        .all()
-        .map((r) => r.name);
+      const names = await deps.docs.loggedNames('session/');
       let queued = 0;
       for (const name of names) {
         const id = parseDocName(name)?.id;
