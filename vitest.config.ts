@@ -32,6 +32,8 @@ export default defineConfig({
             'sync-server/src/cluster/**',
             'sync-server/src/testing/**',
             'sync-server/src/main*.test.ts',
+            'sync-server/src/**/*.cluster.test.ts',
+            'sync-server/src/**/claim-run.test.ts',
           ],
           env: { ORRERY_TEST_ENGINE: 'postgres' },
           testTimeout: 60_000,

@@ -8,13 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
 import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
+import { InstallationError, settleInstallation } from './installation.js';
+import { MigrationError } from './store/migrations/index.js';
 import { renewLocalRunnerToken } from './runner-token.js';
 import { connectLoginThrottle } from './auth/redis-login-throttle.js';
 import { createServices } from './services.js';
 import { localBus, redisBus } from './cluster/bus.js';
 import { listen } from './server.js';
 import { startCheckpointer } from './store/checkpointer.js';
-import { openDatabase } from './store/database.js';
+import { DatabaseUrlError, openDatabase } from './store/database.js';
 import { makePrivate } from './store/private-files.js';
 import { docStoreOf } from './store/doc-stores.js';
 import { redisFanout } from './sync/fanout.js';
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   // SQLite's WAL is folded into the file off the event loop; PostgreSQL does its own.
   const checkpointer = database.sqlite ? startCheckpointer(database.sqlite) : null;
   const secretsKey = loadSecretsKey(dataDir, process.env.ORRERY_SECRETS_KEY);
+  // Every instance on one database shares the installation id and the secrets key.
+  const installationId = await settleInstallation(database.db, dataDir, secretsKey);
   const testClock = testClockFromEnv(process.env);
   const redisUrl = process.env.ORRERY_REDIS_URL?.trim();
   const bus = redisUrl ? redisBus(redisUrl, consoleLogger) : localBus(consoleLogger);
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     dataDir,
     log: consoleLogger,
     secretsKey,
+    installationId,
     limits: readSyncLimits(process.env),
   });
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
@@ -118,7 +123,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(
-    `[sync-server] ${err instanceof ConfigError || err instanceof SecretBoxError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    `[sync-server] ${err instanceof ConfigError || err instanceof SecretBoxError || err instanceof InstallationError || err instanceof DatabaseUrlError || err instanceof MigrationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
   );
   process.exit(1);
 });
