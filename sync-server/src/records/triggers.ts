@@ -210,9 +210,19 @@ export class Triggers {
     return res.numUpdatedRows > 0n;
   }
 
-  async recordEvent(event: Omit<TriggerEvent, 'id'>): Promise<TriggerEvent> {
+  async recordEvent(received: Omit<TriggerEvent, 'id'>): Promise<TriggerEvent> {
     const id = newId();
+    let event = received;
     await this.db.transaction().execute(async (trx) => {
+      // Events list newest first: one received in the same millisecond as the
+      // last is stamped a millisecond after it, so the order is the arrival order.
+      const last = await trx
+        .selectFrom('trigger_events')
+        .select((eb) => eb.fn.max('received_at').as('at'))
+        .where('trigger_id', '=', received.triggerId)
+        .executeTakeFirst();
+      const at = last?.at ?? null;
+      if (at !== null && Number(at) >= received.receivedAt) event = { ...received, receivedAt: Number(at) + 1 };
       await trx
         .insertInto('trigger_events')
         .values({
