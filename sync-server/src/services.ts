@@ -31,7 +31,7 @@ export interface ServiceDeps {
   /** The records and the document log: SQLite or PostgreSQL (store/database.ts). */
   database: Database;
   docs: DocStore;
-  /** Attachments live under <dataDir>/attachments. */
+  /** 0.1's attachment files are read from <dataDir>/attachments. */
   dataDir: string;
   log: Logger;
   clock?: () => number;
@@ -91,7 +91,9 @@ export function createServices(deps: ServiceDeps): Services {
   const accounts = new Accounts(db, clock);
   const sessions = new Sessions(db, clock);
   const catalog = new Catalog(db, clock);
-  const attachments = new Attachments(db, path.join(deps.dataDir, 'attachments'), clock);
+  // Only an embedded install can have 0.1's attachment files; on PostgreSQL every byte is in the database.
+  const legacyAttachments = deps.database.engine === 'sqlite' ? path.join(deps.dataDir, 'attachments') : null;
+  const attachments = new Attachments(deps.database.db, legacyAttachments, clock);
   const triggers = new Triggers(db, clock);
   const builds = new Builds(db, clock);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));

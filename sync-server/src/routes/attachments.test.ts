@@ -62,7 +62,12 @@ describe('attachments', () => {
       mediaType: 'text/plain',
       size: 5,
     });
-    expect(existsSync(path.join(t.dir, 'attachments', sha.slice(0, 2), sha))).toBe(true);
+    // The bytes live in the database every instance reaches, not in a folder of this one.
+    expect(existsSync(path.join(t.dir, 'attachments', sha.slice(0, 2), sha))).toBe(false);
+    const back = await fetch(`${t.url}/api/attachments/${sha}`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect([back.status, await back.text(), back.headers.get('content-length')]).toEqual([200, 'hello', '5']);
 
     expect((await upload('shot.png', PNG)).body.attachment).toMatchObject({
       kind: 'image',

@@ -5,6 +5,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database, Engine } from '../database.js';
 import { initial } from './0001-initial.js';
 import { docHeads } from './0002-doc-heads.js';
+import { attachmentBlobs } from './0050-attachment-blobs.js';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -12,6 +13,7 @@ export type EngineMigration = (engine: Engine) => Migration;
 const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-doc-heads': docHeads,
+  '0050-attachment-blobs': attachmentBlobs,
 };
 
 export class MigrationError extends Error {}
