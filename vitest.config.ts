@@ -19,6 +19,26 @@ export default defineConfig({
         },
       },
       {
+        // The same suites again with every test server on PostgreSQL (testing/engines.ts);
+        // what only concerns one engine, or starts its own servers, runs once above.
+        extends: true,
+        test: {
+          name: 'sync-server-postgres',
+          include: ['sync-server/src/**/*.test.ts'],
+          exclude: [
+            'sync-server/src/store/sqlite-*.test.ts',
+            'sync-server/src/store/checkpointer.test.ts',
+            'sync-server/src/store/postgres-*.test.ts',
+            'sync-server/src/cluster/**',
+            'sync-server/src/testing/**',
+            'sync-server/src/main*.test.ts',
+          ],
+          env: { ORRERY_TEST_ENGINE: 'postgres' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'runner',

@@ -5,9 +5,7 @@
 //
 //   npm run bench -w sync-server
 //   BENCH_SECONDS (8), BENCH_REPEAT (2), BENCH_CLIENTS (1000,4000), BENCH_SERVERS (orrery,reference)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +14,7 @@ import { SessionDoc } from '@orrery/shared';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { fmt, freePort, median, percentile, rssKiB, sleep, spawnServer, waitSynced } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '..');
@@ -31,44 +30,7 @@ const WRITE_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Each server runs this many times, alternating, and the median run is reported: the machine is shared. */
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
 const ADMIN = { email: 'bench@example.com', password: 'benchmark password' };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 process.setMaxListeners(0);
-
-function rssKiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function spawnServer(args, env, ready) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = ready.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve({ child, match: m });
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`server exited: ${out}`));
-      }
-    }, 50);
-  });
-}
 
 async function startOrrery() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'orrery-bench-'));
@@ -155,11 +117,6 @@ async function startReference() {
   };
 }
 
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 async function run(server, { clients, docs }) {
   const names = await server.makeDocs(docs);
   await sleep(1500);
@@ -241,22 +198,6 @@ async function run(server, { clients, docs }) {
   };
 }
 
-/** Each figure's median over the runs (the lower middle for an even count). */
-function median(list) {
-  if (!list.length) return undefined;
-  const out = {};
-  for (const key of Object.keys(list[0])) {
-    const values = list.map((x) => x[key]).sort((a, b) => a - b);
-    out[key] = values[Math.floor((values.length - 1) / 2)];
-  }
-  return out;
-}
-
-function waitSynced(p) {
-  return p.synced ? Promise.resolve() : new Promise((r) => p.once('sync', r));
-}
-
-const fmt = (n, d = 2) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(d));
 console.log(
   `Broadcast benchmark: ${WRITE_SECONDS} s of writes per run, one update per document per second; the median of ${REPEAT} alternating runs per server.`,
 );

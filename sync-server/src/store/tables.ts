@@ -112,6 +112,11 @@ export interface Grants {
   user_id: string;
 }
 
+export interface Installation {
+  key: string;
+  value: string;
+}
+
 export interface Invitations {
   accepted_at: number | null;
   accepted_by: string | null;
@@ -290,6 +295,7 @@ export interface Tables {
   environments: Environments;
   experts: Experts;
   grants: Grants;
+  installation: Installation;
   invitations: Invitations;
   jobs: Jobs;
   model_base_urls: ModelBaseUrls;

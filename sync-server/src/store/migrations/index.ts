@@ -6,6 +6,7 @@ import type { Database, Engine } from '../database.js';
 import { initial } from './0001-initial.js';
 import { docHeads } from './0002-doc-heads.js';
 import { attachmentBlobs } from './0050-attachment-blobs.js';
+import { installation } from './0060-installation.js';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-doc-heads': docHeads,
   '0050-attachment-blobs': attachmentBlobs,
+  '0060-installation': installation,
 };
 
 export class MigrationError extends Error {}
