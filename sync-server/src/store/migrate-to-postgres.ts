@@ -79,6 +79,7 @@ export async function migrateToPostgres(options: {
         }
       }
       await fillDocHeads(sqlite, trx);
+      await advanceSequences(trx, tables);
       Object.assign(
         report,
         await copyAttachmentFiles(sqlite, trx, path.join(options.dataDir, 'attachments')),
@@ -196,6 +197,25 @@ async function fillDocHeads(sqlite: SqliteConnection, trx: Records): Promise<voi
       .values(heads.slice(at, at + BATCH_ROWS))
       .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') })))
       .execute();
+  }
+}
+
+/**
+ * A column PostgreSQL numbers itself (serial or identity; none in today's
+ * schema) must go on from the copied rows' largest value, or the next insert
+ * would collide with a copied row.
+ */
+async function advanceSequences(trx: Records, tables: string[]): Promise<void> {
+  const { rows } = await sql<{ table_name: string; column_name: string }>`
+    SELECT table_name, column_name FROM information_schema.columns
+    WHERE table_schema = current_schema() AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')`.execute(
+    trx,
+  );
+  for (const { table_name, column_name } of rows.filter((r) => tables.includes(r.table_name))) {
+    await sql`SELECT setval(pg_get_serial_sequence(${table_name}, ${column_name}),
+      COALESCE((SELECT MAX(${sql.ref(column_name)}) FROM ${sql.table(table_name)}), 0) + 1, false)`.execute(
+      trx,
+    );
   }
 }
 
