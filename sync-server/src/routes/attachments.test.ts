@@ -86,6 +86,17 @@ describe('attachments', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('streams back an attachment of several stored parts whole', async () => {
+    const image = Buffer.concat([PNG, Buffer.alloc(2.5 * 1024 * 1024, 5)]);
+    const up = await upload('large.png', image, 'image/png', `?session=${sessionId}`);
+    expect(up.status).toBe(201);
+    const res = await fetch(`${t.url}/api/attachments/${up.body.attachment.id}?session=${sessionId}`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(res.headers.get('content-length')).toBe(String(image.length));
+    expect(Buffer.from(await res.arrayBuffer()).equals(image)).toBe(true);
+  });
+
   it('never turns a name into a path', async () => {
     const res = await upload('../../etc/passwd', 'root:x:0:0');
     expect(res.body.attachment.name).toBe('passwd');

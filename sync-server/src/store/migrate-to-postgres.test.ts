@@ -3,7 +3,7 @@
 // in 0.1's files) moved into a private PostgreSQL, then served from there.
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,6 +164,19 @@ describe('npm run migrate -- --to postgres://…', () => {
       await server.close();
       await database.close();
     }
+  }, 120_000);
+
+  it('moves a data folder written by release 0.1, its attachment files included', async () => {
+    const old = mkdtempSync(path.join(tmpdir(), 'orrery-migrate-0.1-'));
+    dirs.push(old);
+    cpSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'data-0.1'), old, {
+      recursive: true,
+    });
+    const target = await (await testPostgres()).createDatabase();
+    const result = await migrate(old, '--to', target);
+    expect(result.out).toContain('1 documents');
+    expect(result.out).toContain('1 attachment files moved into the database');
+    expect(result.code).toBe(0);
   }, 120_000);
 
   it('refuses a database that already holds data, and leaves it as it was', async () => {
