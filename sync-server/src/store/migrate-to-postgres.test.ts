@@ -3,7 +3,8 @@
 // in 0.1's files) moved into a private PostgreSQL, then served from there.
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,6 +178,14 @@ describe('npm run migrate -- --to postgres://…', () => {
     expect(result.out).toContain('1 documents');
     expect(result.out).toContain('1 attachment files moved into the database');
     expect(result.code).toBe(0);
+    // The folder stays as 0.1 left it, so 0.1 could still open it: no new schema, no leftover copy.
+    const left = new BetterSqlite3(path.join(old, 'orrery.sqlite'), { readonly: true });
+    const tables = left
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all();
+    left.close();
+    expect(tables.map((t) => t.name)).not.toContain('attachment_blobs');
+    expect(readdirSync(old).filter((f) => f.includes('moving'))).toEqual([]);
   }, 120_000);
 
   it('refuses a database that already holds data, and leaves it as it was', async () => {

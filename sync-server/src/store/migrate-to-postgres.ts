@@ -2,10 +2,10 @@
 // the data folder) into an empty PostgreSQL database: every table's rows in
 // one transaction, in foreign-key order, then a check that both sides hold
 // the same rows and every document the same Yjs state. Nothing is written to
-// the target unless it all fits; the SQLite install is left as it was (bar
-// the schema steps any start of the new release makes).
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+// the target unless it all fits; the SQLite install is left as it was.
+import BetterSqlite3 from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import * as Y from 'yjs';
@@ -52,10 +52,12 @@ export async function migrateToPostgres(options: {
       `there is no Orrery database at ${file}: set ORRERY_DATA_DIR to the data folder to move`,
     );
   const target = openTarget(options.url);
+  const snapshot = path.join(options.dataDir, `orrery.sqlite.moving-${randomBytes(4).toString('hex')}`);
   let source: Database | null = null;
   try {
     await reach(target);
-    source = await openDatabase({ file });
+    await snapshotOf(file, snapshot);
+    source = await openDatabase({ file: snapshot });
     const sqlite = source.sqlite!;
     const tables = tablesInOrder(sqlite);
     await refuseNonEmpty(target, tables);
@@ -93,6 +95,23 @@ export async function migrateToPostgres(options: {
   } finally {
     await source?.close();
     await target.close();
+    for (const f of [snapshot, `${snapshot}-wal`, `${snapshot}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+/**
+ * The move reads a consistent copy taken with SQLite's online backup (a
+ * server still writing cannot tear it), brought up to date there: the
+ * install itself is left exactly as it was, so the release it came from
+ * still opens it.
+ */
+async function snapshotOf(file: string, to: string): Promise<void> {
+  const raw = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    raw.pragma('busy_timeout = 10000');
+    await raw.backup(to);
+  } finally {
+    raw.close();
   }
 }
 
