@@ -188,6 +188,33 @@ describe('npm run migrate -- --to postgres://…', () => {
     expect(readdirSync(old).filter((f) => f.includes('moving'))).toEqual([]);
   }, 120_000);
 
+  it('takes a consistent copy while a server on the install still writes', async () => {
+    const live = mkdtempSync(path.join(tmpdir(), 'orrery-migrate-live-'));
+    dirs.push(live);
+    cpSync(dir, live, { recursive: true });
+    const t = await startTestServer({ engine: 'sqlite', dir: live });
+    let stop = false;
+    let written = 0;
+    const writer = (async () => {
+      for (let i = 0; !stop && i < 500; i += 1) {
+        const res = await t.api(owner.token, 'POST', `/api/sessions/${sessionIds[1]}/messages`, {
+          text: `m${i}`,
+        });
+        expect(res.status).toBe(201);
+        written += 1;
+      }
+    })();
+    try {
+      while (written < 3) await new Promise((r) => setTimeout(r, 10));
+      const result = await migrate(live, '--to', await (await testPostgres()).createDatabase());
+      expect([result.code, result.out]).toEqual([0, expect.stringContaining('3 documents')]);
+    } finally {
+      stop = true;
+      await writer;
+      await t.close();
+    }
+  }, 120_000);
+
   it('refuses a database that already holds data, and leaves it as it was', async () => {
     const url = await (await testPostgres()).createDatabase();
     expect((await migrate(dir, '--to', url)).code).toBe(0);
