@@ -7,7 +7,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '@orrery/shared';
 import { parseTrustedProxies } from './auth/client-address.js';
-import type { ThrottleLimits } from './auth/login-throttle.js';
+import type { LoginThrottle, ThrottleLimits } from './auth/login-throttle.js';
 import { ApiError } from './errors.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
@@ -46,6 +46,8 @@ export interface AppOptions {
   trustedProxies?: string | undefined;
   /** Sign-in attempt limits; tests lower them. */
   loginThrottle?: ThrottleLimits | undefined;
+  /** Where sign-in attempts are counted: Redis when several instances share the limits; this process by default. */
+  loginAttempts?: LoginThrottle | undefined;
   /** How long commit, push, pull request, patch and restore wait for a runner (default 120 s). */
   actionWaitMs?: number | undefined;
 }
@@ -72,7 +74,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.use('/api/*', async (c, next) => {
     const header = c.req.header('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
-    c.set('principal', token ? s.accounts.resolve(token) : null);
+    c.set('principal', token ? await s.accounts.resolve(token) : null);
     await next();
   });
   app.use(
@@ -95,6 +97,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
     authRoutes(s, {
       trustedProxies: parseTrustedProxies(options.trustedProxies),
       throttle: options.loginThrottle,
+      attempts: options.loginAttempts,
     }),
   );
   api.route('/', userRoutes(s));

@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrap } from './bootstrap.js';
 import { silentLogger } from './log.js';
 import { createServices, type Services } from './services.js';
-import { openDatabase } from './store/database.js';
+import { openDatabase, type Database } from './store/database.js';
+import { docStoreOf } from './store/doc-stores.js';
 import { SqliteDocStore } from './store/sqlite-doc-store.js';
+import { testEngine, testPostgres } from './testing/engines.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,5 +100,51 @@ describe('first run', () => {
     await expect(bootstrap((await fresh()).s, { ORRERY_ADMIN_PASSWORD: 'short' }, () => {})).rejects.toThrow(
       'at least 10 characters',
     );
+  });
+});
+
+/** Two instances on one database: two SQLite connections to one file, or two PostgreSQL pools. */
+async function twoInstances(): Promise<[Services, Services]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'orrery-boot-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const url = testEngine() === 'postgres' ? await (await testPostgres()).createDatabase() : null;
+  const open = () => openDatabase({ url, file: path.join(dir, 'orrery.sqlite') });
+  const databases: Database[] = [await open(), await open()];
+  return databases.map((database) => {
+    const s = createServices({
+      database,
+      docs: docStoreOf(database),
+      dataDir: dir,
+      log: silentLogger,
+    });
+    cleanups.push(async () => {
+      await s.close();
+      await database.close();
+    });
+    return s;
+  }) as [Services, Services];
+}
+
+describe('first run on two instances starting at once', () => {
+  it('makes one organisation and one admin, which both use; the password is printed by one', async () => {
+    const [a, b] = await twoInstances();
+    const lines: string[] = [];
+    const boots = await Promise.all([
+      bootstrap(a, {}, (l) => lines.push(l)),
+      bootstrap(b, {}, (l) => lines.push(l)),
+    ]);
+    expect(boots[0].orgId).toBe(boots[1].orgId);
+    expect(boots[0].admin).toEqual(boots[1].admin);
+    const printed = boots.filter((boot) => boot.generatedPassword !== null);
+    expect(printed).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('First run'))).toHaveLength(1);
+    expect(
+      await a.accounts.checkPassword('admin@orrery.local', printed[0]!.generatedPassword!),
+    ).toMatchObject({
+      id: boots[0].admin.id,
+    });
+    const database = a.database.db;
+    expect(await database.selectFrom('organisations').select('id').execute()).toHaveLength(1);
+    expect(await database.selectFrom('users').select('id').execute()).toHaveLength(1);
   });
 });

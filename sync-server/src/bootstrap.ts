@@ -22,7 +22,7 @@ export async function bootstrap(
   env: BootstrapEnv,
   print: (line: string) => void,
 ): Promise<Bootstrapped> {
-  let org = s.accounts.firstOrganisation();
+  let org = await s.accounts.firstOrganisation();
   let generatedPassword: string | null = null;
   if (!org) {
     const email = Email.parse(env.ORRERY_ADMIN_EMAIL?.trim() || 'admin@orrery.local');
@@ -30,26 +30,30 @@ export async function bootstrap(
     if (given !== undefined && given !== '' && !Password.safeParse(given).success) {
       throw new Error('ORRERY_ADMIN_PASSWORD must be at least 10 characters.');
     }
-    const password = given || (generatedPassword = generatePassword());
-    org = s.accounts.createOrganisation(env.ORRERY_ORG_NAME?.trim() || 'My organisation');
-    await s.accounts.createUser({ orgId: org.id, email, name: 'Admin', role: 'admin', password });
-    if (generatedPassword) {
+    const generated = generatePassword();
+    const password = given || generated;
+    // Another instance starting on the same database at this moment may make them first: then this one uses theirs.
+    const made = await s.accounts.createFirstOrganisation(env.ORRERY_ORG_NAME?.trim() || 'My organisation', {
+      email,
+      name: 'Admin',
+      password,
+    });
+    org = made?.organisation ?? (await s.accounts.firstOrganisation());
+    if (!org)
+      throw new Error('The first organisation could not be made or read back; the database is damaged.');
+    if (made && !given) {
+      generatedPassword = generated;
       print(
         `First run: created the admin account. Sign in with email ${email} and password ${generatedPassword}`,
       );
       print(
         '(This password is shown once; set ORRERY_ADMIN_EMAIL / ORRERY_ADMIN_PASSWORD before the first run to choose your own.)',
       );
-    } else {
+    } else if (made) {
       print(`First run: created the admin account ${email} with the password from ORRERY_ADMIN_PASSWORD.`);
     }
   }
-  const admin = s.db
-    .prepare<[string], { id: string }>(
-      "SELECT id FROM users WHERE org_id = ? AND role = 'admin' ORDER BY created_at LIMIT 1",
-    )
-    .get(org.id);
-  const adminUser = admin ? s.accounts.user(admin.id) : null;
+  const adminUser = await s.accounts.firstAdmin(org.id);
   if (!adminUser) throw new Error(`The organisation ${org.name} has no admin; the database is damaged.`);
   seedBuiltIns(s.catalog, adminUser);
   return { orgId: org.id, admin: adminUser, generatedPassword };

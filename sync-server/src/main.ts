@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
 import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
+import { connectLoginThrottle } from './auth/redis-login-throttle.js';
 import { createServices } from './services.js';
 import { localBus, redisBus } from './cluster/bus.js';
 import { listen } from './server.js';
@@ -51,9 +52,9 @@ async function main(): Promise<void> {
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 
   // A fresh token for the runner beside us on every start; the previous one stops working.
-  for (const id of services.accounts.revokeServiceTokensNamed(orgId, LOCAL_RUNNER))
+  for (const id of await services.accounts.revokeServiceTokensNamed(orgId, LOCAL_RUNNER))
     services.hub.closeToken(id);
-  const { token } = services.accounts.issueServiceToken(orgId, LOCAL_RUNNER);
+  const { token } = await services.accounts.issueServiceToken(orgId, LOCAL_RUNNER);
   const tokenFile = path.join(dataDir, 'runner.token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);
@@ -61,7 +62,12 @@ async function main(): Promise<void> {
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const webDir = process.env.ORRERY_WEB_DIR?.trim() || path.resolve(packageDir, '../desktop/dist/renderer');
   const hostname = process.env.ORRERY_HOST?.trim() || '127.0.0.1';
+  // Several instances count sign-in attempts together, so the limits hold whichever instance a guess reaches.
+  const signIns = redisUrl
+    ? connectLoginThrottle(redisUrl, services.clock, (line) => console.warn(`[sync-server] ${line}`))
+    : null;
   const server = await listen(services, {
+    loginAttempts: signIns?.throttle,
     port: config.port,
     hostname,
     webDir,
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
       .then(() => checkpointer?.stop())
       .then(() => database.close())
       .then(() => bus.close())
+      .then(() => signIns?.close())
       .then(() => {
         process.exit(0);
       })

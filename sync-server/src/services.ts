@@ -88,7 +88,7 @@ export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? Date.now;
   const db = deps.database.sqlite!;
   const bus = deps.bus ?? localBus(deps.log);
-  const accounts = new Accounts(db, clock);
+  const accounts = new Accounts(deps.database.db, clock);
   const sessions = new Sessions(db, clock);
   const catalog = new Catalog(db, clock);
   // Only an embedded install can have 0.1's attachment files; on PostgreSQL every byte is in the database.
@@ -140,9 +140,9 @@ export function createServices(deps: ServiceDeps): Services {
     store: deps.docs,
     log: deps.log,
     limits: { ...DEFAULT_SYNC_LIMITS, ...deps.limits },
-    resolve: async (token) => accounts.resolve(token),
+    resolve: (token) => accounts.resolve(token),
     access: docAccess,
-    tokenLive: async (id) => accounts.tokenLive(id),
+    tokenLive: (id) => accounts.tokenLive(id),
     clock,
     onChanged: (name, doc) => {
       const parsed = parseDocName(name);
@@ -205,8 +205,8 @@ export function createServices(deps: ServiceDeps): Services {
       builds.close();
       await hub.close();
     },
-    teammates: new Teammates(db, clock),
-    invitations: new Invitations(db, accounts, clock),
+    teammates: new Teammates(deps.database.db, clock),
+    invitations: new Invitations(deps.database.db, clock),
     changes: new ChangesRecords(db, clock),
   };
 }

@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { OrreryClient, Transport, type User } from '@orrery/shared';
+import type { LoginThrottle } from './auth/login-throttle.js';
 import { bootstrap } from './bootstrap.js';
 import { silentLogger, type Logger } from './log.js';
 import { createServices, type Services } from './services.js';
@@ -38,7 +39,7 @@ export interface TestServer {
   admin: Person;
   /** Adds someone to the organisation (or another one) and signs them in. */
   person(name: string, options?: { orgId?: string; role?: 'admin' | 'member' }): Promise<Person>;
-  serviceToken(orgId?: string): string;
+  serviceToken(orgId?: string): Promise<string>;
   api<T = unknown>(
     token: string | null,
     method: string,
@@ -63,6 +64,8 @@ export async function startTestServer(
     log?: Logger;
     /** SQLite, or PostgreSQL; by default ORRERY_TEST_ENGINE's (testing/engines.ts). */
     engine?: Engine;
+    /** Where sign-in attempts are counted (a Redis one to play several instances); this process by default. */
+    loginAttempts?: LoginThrottle;
   } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
@@ -86,6 +89,7 @@ export async function startTestServer(
     enhanceWaitMs: options.enhanceWaitMs,
     actionWaitMs: options.actionWaitMs,
     trustedProxies: options.trustedProxies,
+    loginAttempts: options.loginAttempts,
   });
   // Raw on purpose (any status, bodies the schemas would refuse), but through the shared transport.
   const api = async <T>(token: string | null, method: string, route: string, body?: unknown) => {
@@ -99,7 +103,10 @@ export async function startTestServer(
     const isJson = res.headers.get('content-type')?.includes('json');
     return { status: res.status, body: (isJson && text ? JSON.parse(text) : text || null) as T };
   };
-  const signIn = (user: User) => ({ user, token: services.accounts.issueUserToken(user).token });
+  const signIn = async (user: User) => ({
+    user,
+    token: (await services.accounts.issueUserToken(user)).token,
+  });
   let counter = 0;
   return {
     dir,
@@ -110,7 +117,7 @@ export async function startTestServer(
     url: server.url,
     wsUrl: `${server.url.replace('http', 'ws')}/sync`,
     orgId: boot.orgId,
-    admin: signIn(boot.admin),
+    admin: await signIn(boot.admin),
     async person(name, opts = {}) {
       counter += 1;
       const user = await services.accounts.createUser({
@@ -122,8 +129,8 @@ export async function startTestServer(
       });
       return signIn(user);
     },
-    serviceToken(orgId = boot.orgId) {
-      return services.accounts.issueServiceToken(orgId, `test runner ${++counter}`).token;
+    async serviceToken(orgId = boot.orgId) {
+      return (await services.accounts.issueServiceToken(orgId, `test runner ${++counter}`)).token;
     },
     api,
     client: (token) => new OrreryClient({ baseUrl: server.url, token }),

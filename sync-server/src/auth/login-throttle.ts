@@ -13,9 +13,13 @@
 // - per address across all accounts (loose): one address cannot try a
 //   password at thousands of accounts, nor flush its own counts out of memory.
 // Successful sign-ins do not count.
+//
+// One process counts in memory (MemoryLoginThrottle); several sync servers
+// count together in Redis (redis-login-throttle.ts), so a guesser spreading
+// tries over the instances behind a load balancer meets the same limits.
 const MAX_TRACKED = 10_000;
 /** How long a successful sign-in makes its address "known" for that account. */
-const KNOWN_FOR_MS = 30 * 24 * 60 * 60 * 1000;
+export const KNOWN_FOR_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface ThrottleLimits {
   perClient: number;
@@ -37,9 +41,12 @@ export interface Attempt {
   account: string;
   address: string;
   at: number;
+  /** Tells this attempt from others counted in the same millisecond. */
+  id: string;
 }
 
-const keysOf = (a: Pick<Attempt, 'client' | 'account' | 'address'>) => [
+/** The counts an attempt goes into: per client and account, per account, per address. */
+export const keysOf = (a: Pick<Attempt, 'client' | 'account' | 'address'>) => [
   a.client,
   a.account,
   `address:${a.address}`,
@@ -47,7 +54,20 @@ const keysOf = (a: Pick<Attempt, 'client' | 'account' | 'address'>) => [
 
 export type Reservation = { attempt: Attempt } | { retryAfterMs: number };
 
-export class LoginThrottle {
+export interface LoginThrottle {
+  /** Counts an attempt now, or says how long to wait when the limit is reached. */
+  reserve(address: string, email: string): Promise<Reservation>;
+  /** The password matched: this address starts afresh and is known to the account. */
+  succeeded(attempt: Attempt): Promise<void>;
+}
+
+/** The keys an attempt is counted under (the account key is also the known-addresses key's stem). */
+export function attemptKeys(address: string, email: string): Pick<Attempt, 'client' | 'account' | 'address'> {
+  const account = `account:${email.trim().toLowerCase()}`;
+  return { client: `client:${address}|${account}`, account, address };
+}
+
+export class MemoryLoginThrottle implements LoginThrottle {
   private readonly attempts = new Map<string, number[]>();
   /** Per account: the addresses that signed in to it, and when they last did. */
   private readonly known = new Map<string, Map<string, number>>();
@@ -57,10 +77,17 @@ export class LoginThrottle {
     private readonly limits: ThrottleLimits = DEFAULT_THROTTLE,
   ) {}
 
-  /** Counts an attempt now, or says how long to wait when the limit is reached. */
-  reserve(address: string, email: string): Reservation {
-    const account = `account:${email.trim().toLowerCase()}`;
-    const client = `client:${address}|${account}`;
+  reserve(address: string, email: string): Promise<Reservation> {
+    return Promise.resolve(this.reserveNow(address, email));
+  }
+
+  succeeded(attempt: Attempt): Promise<void> {
+    this.forget(attempt);
+    return Promise.resolve();
+  }
+
+  private reserveNow(address: string, email: string): Reservation {
+    const { client, account } = attemptKeys(address, email);
     const now = this.clock();
     const known = this.isKnown(account, address, now);
     const retryAfterMs = Math.max(
@@ -69,13 +96,12 @@ export class LoginThrottle {
       this.waitFor(`address:${address}`, this.limits.perAddress, now),
     );
     if (retryAfterMs > 0) return { retryAfterMs };
-    const attempt = { client, account, address, at: now };
+    const attempt = { client, account, address, at: now, id: String(now) };
     for (const key of keysOf(attempt)) this.record(key, now);
     return { attempt };
   }
 
-  /** The password matched: this address starts afresh and is known to the account. */
-  succeeded(attempt: Attempt): void {
+  private forget(attempt: Attempt): void {
     this.attempts.delete(attempt.client);
     for (const key of keysOf(attempt).slice(1)) {
       const list = this.attempts.get(key);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   // The queue reads this clock, so leases can expire without waiting.
   t = await startTestServer({ clock: () => now });
   owner = await t.person('Ada');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
   expertId = (await t.api<{ experts: { id: string }[] }>(owner.token, 'GET', '/api/experts')).body.experts[0]!
     .id;
 });

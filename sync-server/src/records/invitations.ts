@@ -1,13 +1,17 @@
 // One-time invitation links. The token is shown once to the admin who made
 // it; only its sha256 is stored, so a copy of the database opens no account.
 // Accepting claims the invitation and creates the account in one transaction:
-// a link used twice at once makes one account.
+// the claim is one UPDATE that only a pending invitation passes, so a link
+// used twice at once (on one instance or two) makes one account.
 import { INVITATION_TTL_MS, type Invitation, type Role, type User } from '@orrery/shared';
+import type { Transaction } from 'kysely';
 import { hashToken, newId, newToken } from '../auth/secrets.js';
-import type { Db } from '../store/db.js';
-import type { Accounts } from './accounts.js';
+import type { Records } from '../store/database.js';
+import type { Tables } from '../store/tables.js';
+import { insertUser } from './accounts.js';
+import { lockOrganisation } from './organisation-lock.js';
 
-interface InvitationRow {
+export interface InvitationRow {
   id: string;
   org_id: string;
   email: string;
@@ -26,12 +30,30 @@ export type TokenState =
   | { state: 'expired' | 'accepted' | 'revoked'; row: InvitationRow }
   | { state: 'unknown' };
 
-const SELECT = `SELECT i.*, u.name AS inviter_name FROM invitations i JOIN users u ON u.id = i.invited_by`;
+const withInviter = (db: Records) =>
+  db
+    .selectFrom('invitations as i')
+    .innerJoin('users as u', 'u.id', 'i.invited_by')
+    .select([
+      'i.id',
+      'i.org_id',
+      'i.email',
+      'i.role',
+      'i.invited_by',
+      'u.name as inviter_name',
+      'i.created_at',
+      'i.expires_at',
+      'i.revoked_at',
+      'i.accepted_at',
+    ])
+    .$narrowType<{ role: Role }>();
+
+/** Thrown inside accept's transaction to undo the claim when the email has an account. */
+class Taken extends Error {}
 
 export class Invitations {
   constructor(
-    private readonly db: Db,
-    private readonly accounts: Accounts,
+    private readonly db: Records,
     private readonly clock: () => number,
   ) {}
 
@@ -48,65 +70,75 @@ export class Invitations {
     };
   }
 
-  /** A new link for this email; an earlier link still pending for it stops working. */
-  create(by: User, email: string, role: Role): { invitation: Invitation; token: string } {
+  /** A new link for this email; an earlier link still pending for it stops working (one pending link per email). */
+  async create(by: User, email: string, role: Role): Promise<{ invitation: Invitation; token: string }> {
     const token = newToken();
     const id = newId();
     const now = this.clock();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE invitations SET revoked_at = ?
-           WHERE org_id = ? AND email = ? AND revoked_at IS NULL AND accepted_at IS NULL`,
-        )
-        .run(now, by.orgId, email);
-      this.db
-        .prepare(
-          `INSERT INTO invitations (id, org_id, email, role, token_hash, invited_by, created_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, by.orgId, email, role, hashToken(token), by.id, now, now + INVITATION_TTL_MS);
-    })();
-    return { invitation: this.toInvitation(this.row(id)!), token };
-  }
-
-  private row(id: string): InvitationRow | undefined {
-    return this.db.prepare<[string], InvitationRow>(`${SELECT} WHERE i.id = ?`).get(id);
+    await this.db.transaction().execute(async (trx) => {
+      // Two admins inviting one email at once: the second waits, then revokes the first's link.
+      await lockOrganisation(trx, by.orgId);
+      await trx
+        .updateTable('invitations')
+        .set({ revoked_at: now })
+        .where('org_id', '=', by.orgId)
+        .where('email', '=', email)
+        .where('revoked_at', 'is', null)
+        .where('accepted_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('invitations')
+        .values({
+          id,
+          org_id: by.orgId,
+          email,
+          role,
+          token_hash: hashToken(token),
+          invited_by: by.id,
+          created_at: now,
+          expires_at: now + INVITATION_TTL_MS,
+        })
+        .execute();
+    });
+    const row = await withInviter(this.db).where('i.id', '=', id).executeTakeFirstOrThrow();
+    return { invitation: this.toInvitation(row), token };
   }
 
   /** Pending, expired and accepted invitations, newest first (revoked ones are gone). */
-  list(orgId: string): Invitation[] {
-    return this.db
-      .prepare<[string], InvitationRow>(
-        `${SELECT} WHERE i.org_id = ? AND i.revoked_at IS NULL ORDER BY i.created_at DESC`,
-      )
-      .all(orgId)
-      .map((r) => this.toInvitation(r));
+  async list(orgId: string): Promise<Invitation[]> {
+    const rows = await withInviter(this.db)
+      .where('i.org_id', '=', orgId)
+      .where('i.revoked_at', 'is', null)
+      .orderBy('i.created_at', 'desc')
+      .execute();
+    return rows.map((r) => this.toInvitation(r));
   }
 
   /** The organisation of the account with this email, if there is one (emails are unique on a server). */
-  organisationOfEmail(email: string): string | null {
-    return (
-      this.db.prepare<[string], { org_id: string }>('SELECT org_id FROM users WHERE email = ?').get(email)
-        ?.org_id ?? null
-    );
+  async organisationOfEmail(email: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('org_id')
+      .where('email', '=', email)
+      .executeTakeFirst();
+    return row?.org_id ?? null;
   }
 
   /** Revokes an invitation not yet accepted; false when there is none. */
-  revoke(orgId: string, id: string): boolean {
-    const res = this.db
-      .prepare(
-        `UPDATE invitations SET revoked_at = ?
-         WHERE id = ? AND org_id = ? AND revoked_at IS NULL AND accepted_at IS NULL`,
-      )
-      .run(this.clock(), id, orgId);
-    return res.changes > 0;
+  async revoke(orgId: string, id: string): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('invitations')
+      .set({ revoked_at: this.clock() })
+      .where('id', '=', id)
+      .where('org_id', '=', orgId)
+      .where('revoked_at', 'is', null)
+      .where('accepted_at', 'is', null)
+      .executeTakeFirst();
+    return numUpdatedRows > 0n;
   }
 
-  byToken(token: string): TokenState {
-    const row = this.db
-      .prepare<[Buffer], InvitationRow>(`${SELECT} WHERE i.token_hash = ?`)
-      .get(hashToken(token));
+  async byToken(token: string, db: Records = this.db): Promise<TokenState> {
+    const row = await withInviter(db).where('i.token_hash', '=', hashToken(token)).executeTakeFirst();
     if (!row) return { state: 'unknown' };
     if (row.revoked_at !== null) return { state: 'revoked', row };
     if (row.accepted_at !== null) return { state: 'accepted', row };
@@ -116,32 +148,49 @@ export class Invitations {
 
   /**
    * Claims a pending invitation and makes its account, or returns why not.
-   * `passwordHash` is computed before (scrypt is slow and asynchronous).
+   * `passwordHash` is computed before (scrypt is slow, and no transaction waits on it).
    */
-  accept(
+  async accept(
     token: string,
     name: string,
     passwordHash: string,
-  ): User | Exclude<TokenState['state'], 'pending'> | 'taken' {
-    return this.db.transaction(() => {
-      const found = this.byToken(token);
-      if (found.state !== 'pending') return found.state;
-      const { row } = found;
-      if (this.accounts.emailTaken(row.email)) return 'taken' as const;
-      const now = this.clock();
-      const claimed = this.db
-        .prepare(
-          `UPDATE invitations SET accepted_at = ?
-           WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?`,
-        )
-        .run(now, row.id, now);
-      if (claimed.changes === 0) return 'accepted' as const;
-      const user = this.accounts.insertUser(
-        { orgId: row.org_id, email: row.email, name, role: row.role },
-        passwordHash,
-      );
-      this.db.prepare('UPDATE invitations SET accepted_by = ? WHERE id = ?').run(user.id, row.id);
-      return user;
-    })();
+  ): Promise<User | Exclude<TokenState['state'], 'pending'> | 'taken'> {
+    try {
+      return await this.db.transaction().execute((trx) => this.claim(trx, token, name, passwordHash));
+    } catch (err) {
+      if (err instanceof Taken) return 'taken';
+      throw err;
+    }
+  }
+
+  private async claim(
+    trx: Transaction<Tables>,
+    token: string,
+    name: string,
+    passwordHash: string,
+  ): Promise<User | Exclude<TokenState['state'], 'pending'>> {
+    const found = await this.byToken(token, trx);
+    if (found.state !== 'pending') return found.state;
+    const { row } = found;
+    const now = this.clock();
+    // A second accept at the same time waits on this row, then finds it accepted.
+    const claimed = await trx
+      .updateTable('invitations')
+      .set({ accepted_at: now })
+      .where('id', '=', row.id)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows === 0n) return 'accepted';
+    const user = await insertUser(
+      trx,
+      { orgId: row.org_id, email: row.email, name, role: row.role },
+      passwordHash,
+      now,
+    );
+    if (!user) throw new Taken();
+    await trx.updateTable('invitations').set({ accepted_by: user.id }).where('id', '=', row.id).execute();
+    return user;
   }
 }

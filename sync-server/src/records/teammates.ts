@@ -1,16 +1,20 @@
 // The people of an organisation as admins manage them: roles, deactivation,
 // and giving a deactivated person's sessions to someone else. Every change
 // that could leave the organisation without an active admin is checked in
-// the same transaction as the change, so two admins demoting each other at
-// once cannot both succeed.
+// the same transaction as the change, with the organisation's row locked, so
+// two admins demoting each other at once (on any instances) cannot both succeed.
 import type { Member, Role } from '@orrery/shared';
-import { currentClock, nextClock, type Db } from '../store/db.js';
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
+import { currentClock, nextClock } from '../store/change-clock.js';
+import { lockOrganisation } from './organisation-lock.js';
+import type { Records } from '../store/database.js';
+import type { Tables } from '../store/tables.js';
 
 interface MemberRow {
   id: string;
   name: string;
   email: string;
-  role: Role;
+  role: string;
   created_at: number;
   last_active_at: number | null;
   deactivated_at: number | null;
@@ -20,7 +24,7 @@ const toMember = (r: MemberRow): Member => ({
   id: r.id,
   name: r.name,
   email: r.email,
-  role: r.role,
+  role: r.role as Role,
   createdAt: r.created_at,
   lastActiveAt: r.last_active_at,
   deactivatedAt: r.deactivated_at,
@@ -28,75 +32,75 @@ const toMember = (r: MemberRow): Member => ({
 
 // When someone was last active is when they last used any of their sign-ins
 // (each token's last use is written at most once a minute as it is checked).
-const COLUMNS = `id, name, email, role, created_at, deactivated_at,
-  (SELECT MAX(last_used_at) FROM tokens WHERE tokens.user_id = users.id AND kind = 'user') AS last_active_at`;
+const lastActive = (eb: ExpressionBuilder<Tables, 'users'>) =>
+  eb
+    .selectFrom('tokens')
+    .select((t) => t.fn.max('tokens.last_used_at').as('m'))
+    .whereRef('tokens.user_id', '=', 'users.id')
+    .where('tokens.kind', '=', 'user')
+    .$castTo<number | null>()
+    .as('last_active_at');
+
+const membersOf = (db: Records) =>
+  db.selectFrom('users').select(['id', 'name', 'email', 'role', 'created_at', 'deactivated_at', lastActive]);
 
 /** Why a change was refused, for the route to put into words. */
 export type Refusal = 'not-found' | 'last-admin' | 'deactivated';
 
 export class Teammates {
   constructor(
-    private readonly db: Db,
+    private readonly db: Records,
     private readonly clock: () => number,
   ) {}
 
   /** Everyone of the organisation: active people first, by name. */
-  list(orgId: string): Member[] {
-    return this.db
-      .prepare<[string], MemberRow>(
-        `SELECT ${COLUMNS} FROM users WHERE org_id = ?
-         ORDER BY deactivated_at IS NOT NULL, name COLLATE NOCASE`,
-      )
-      .all(orgId)
-      .map(toMember);
+  async list(orgId: string): Promise<Member[]> {
+    const rows = await membersOf(this.db)
+      .where('org_id', '=', orgId)
+      .orderBy(sql`case when deactivated_at is null then 0 else 1 end`)
+      .orderBy(sql`lower(name)`)
+      .execute();
+    return rows.map(toMember);
   }
 
-  member(orgId: string, id: string): Member | null {
-    const row = this.db
-      .prepare<[string, string], MemberRow>(`SELECT ${COLUMNS} FROM users WHERE id = ? AND org_id = ?`)
-      .get(id, orgId);
-    return row ? toMember(row) : null;
+  member(orgId: string, id: string, db: Records = this.db): Promise<Member | null> {
+    return membersOf(db)
+      .where('id', '=', id)
+      .where('org_id', '=', orgId)
+      .executeTakeFirst()
+      .then((row) => (row ? toMember(row) : null));
   }
 
-  /** Whether someone other than `except` is an active admin of the organisation. */
-  private otherAdmin(orgId: string, except: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `SELECT 1 FROM users WHERE org_id = ? AND id != ? AND role = 'admin' AND deactivated_at IS NULL LIMIT 1`,
-        )
-        .get(orgId, except) !== undefined
-    );
-  }
-
-  setRole(orgId: string, id: string, role: Role): Member | Refusal {
-    return this.db.transaction((): Member | Refusal => {
-      const member = this.member(orgId, id);
+  async setRole(orgId: string, id: string, role: Role): Promise<Member | Refusal> {
+    return this.db.transaction().execute(async (trx): Promise<Member | Refusal> => {
+      await lockOrganisation(trx, orgId);
+      const member = await this.member(orgId, id, trx);
       if (!member) return 'not-found';
       const demotesActiveAdmin = member.role === 'admin' && role !== 'admin' && member.deactivatedAt === null;
-      if (demotesActiveAdmin && !this.otherAdmin(orgId, id)) return 'last-admin';
-      this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, id);
+      if (demotesActiveAdmin && !(await otherAdmin(trx, orgId, id))) return 'last-admin';
+      await trx.updateTable('users').set({ role }).where('id', '=', id).execute();
       return { ...member, role };
-    })();
+    });
   }
 
   /** Marks them deactivated; the caller revokes their sign-ins and closes their sockets. */
-  deactivate(orgId: string, id: string): Member | Refusal {
-    return this.db.transaction((): Member | Refusal => {
-      const member = this.member(orgId, id);
+  async deactivate(orgId: string, id: string): Promise<Member | Refusal> {
+    return this.db.transaction().execute(async (trx): Promise<Member | Refusal> => {
+      await lockOrganisation(trx, orgId);
+      const member = await this.member(orgId, id, trx);
       if (!member) return 'not-found';
       if (member.deactivatedAt !== null) return member;
-      if (member.role === 'admin' && !this.otherAdmin(orgId, id)) return 'last-admin';
+      if (member.role === 'admin' && !(await otherAdmin(trx, orgId, id))) return 'last-admin';
       const at = this.clock();
-      this.db.prepare('UPDATE users SET deactivated_at = ? WHERE id = ?').run(at, id);
+      await trx.updateTable('users').set({ deactivated_at: at }).where('id', '=', id).execute();
       return { ...member, deactivatedAt: at };
-    })();
+    });
   }
 
-  reactivate(orgId: string, id: string): Member | Refusal {
-    const member = this.member(orgId, id);
+  async reactivate(orgId: string, id: string): Promise<Member | Refusal> {
+    const member = await this.member(orgId, id);
     if (!member) return 'not-found';
-    this.db.prepare('UPDATE users SET deactivated_at = NULL WHERE id = ?').run(id);
+    await this.db.updateTable('users').set({ deactivated_at: null }).where('id', '=', id).execute();
     return { ...member, deactivatedAt: null };
   }
 
@@ -105,29 +109,48 @@ export class Teammates {
    * them are dropped (owning includes viewing), and the lists of everyone see
    * the change through the sessions' change clock. Returns the ids moved.
    */
-  reassignSessions(orgId: string, fromId: string, toId: string): string[] | Refusal {
-    return this.db.transaction((): string[] | Refusal => {
-      const to = this.member(orgId, toId);
-      if (!this.member(orgId, fromId) || !to) return 'not-found';
+  async reassignSessions(orgId: string, fromId: string, toId: string): Promise<string[] | Refusal> {
+    return this.db.transaction().execute(async (trx): Promise<string[] | Refusal> => {
+      const to = await this.member(orgId, toId, trx);
+      if (!(await this.member(orgId, fromId, trx)) || !to) return 'not-found';
       if (to.deactivatedAt !== null) return 'deactivated';
-      const ids = this.db
-        .prepare<[string, string], { id: string }>(
-          'SELECT id FROM sessions WHERE org_id = ? AND owner_id = ?',
-        )
-        .all(orgId, fromId)
-        .map((r) => r.id);
+      const rows = await trx
+        .selectFrom('sessions')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('owner_id', '=', fromId)
+        .execute();
+      const ids = rows.map((r) => r.id);
       const now = this.clock();
       for (const id of ids) {
-        this.db
-          .prepare('UPDATE sessions SET owner_id = ?, updated_at = ?, clock = ? WHERE id = ?')
-          .run(toId, now, nextClock(this.db), id);
-        this.db.prepare('DELETE FROM grants WHERE session_id = ? AND user_id = ?').run(id, toId);
+        const clock = await nextClock(trx);
+        await trx
+          .updateTable('sessions')
+          .set({ owner_id: toId, updated_at: now, clock })
+          .where('id', '=', id)
+          .execute();
+        await trx.deleteFrom('grants').where('session_id', '=', id).where('user_id', '=', toId).execute();
         // The former owner may no longer see a private one: their list is told.
-        this.db
-          .prepare('INSERT INTO session_removals (session_id, org_id, user_id, clock) VALUES (?, ?, ?, ?)')
-          .run(id, orgId, fromId, currentClock(this.db));
+        await trx
+          .insertInto('session_removals')
+          .values({ session_id: id, org_id: orgId, user_id: fromId, clock: await currentClock(trx) })
+          .execute();
       }
       return ids;
-    })();
+    });
   }
+}
+
+/** Whether someone other than `except` is an active admin of the organisation. */
+async function otherAdmin(trx: Transaction<Tables>, orgId: string, except: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', '<>', except)
+    .where('role', '=', 'admin')
+    .where('deactivated_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

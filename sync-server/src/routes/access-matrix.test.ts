@@ -391,8 +391,8 @@ beforeAll(async () => {
   const revoked = await t.person('Revoked');
   spare = await t.person('Spare');
   viewerUserId = viewer.user.id;
-  spareServiceTokenId = t.services.accounts.issueServiceToken(t.orgId, 'spare').id;
-  const other = t.services.accounts.createOrganisation('Elsewhere');
+  spareServiceTokenId = (await t.services.accounts.issueServiceToken(t.orgId, 'spare')).id;
+  const other = await t.services.accounts.createOrganisation('Elsewhere');
   const outsider = await t.person('Outsider', { orgId: other.id });
   Object.assign(tokens, {
     owner: owner.token,
@@ -401,7 +401,7 @@ beforeAll(async () => {
     revokedViewer: revoked.token,
     otherOrg: outsider.token,
     anonymous: null,
-    runner: t.serviceToken(),
+    runner: await t.serviceToken(),
   });
   expertId = (await t.api<{ experts: { id: string }[] }>(owner.token, 'GET', '/api/experts')).body.experts[0]!
     .id;

@@ -105,7 +105,7 @@ describe('sign-ins', () => {
   });
 
   it('is for people: a runner token is refused', async () => {
-    const res = await t.api(t.serviceToken(), 'GET', '/api/me/sign-ins');
+    const res = await t.api(await t.serviceToken(), 'GET', '/api/me/sign-ins');
     expect(res.status).toBe(403);
   });
 });

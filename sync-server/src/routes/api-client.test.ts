@@ -107,7 +107,7 @@ describe('the shared API client', () => {
   });
 
   it('leaves a cancelled request cancelled rather than calling it offline', async () => {
-    const runner = t.client(t.serviceToken());
+    const runner = t.client(await t.serviceToken());
     const stop = new AbortController();
     const claim = runner.runner.claim({ runnerId: 'r1', waitMs: 30_000 }, stop.signal);
     stop.abort();

@@ -11,7 +11,12 @@ import {
 } from '@orrery/shared';
 import type { BlockList } from 'node:net';
 import { clientAddress } from '../auth/client-address.js';
-import { LoginThrottle, retryMessage, type ThrottleLimits } from '../auth/login-throttle.js';
+import {
+  MemoryLoginThrottle,
+  retryMessage,
+  type LoginThrottle,
+  type ThrottleLimits,
+} from '../auth/login-throttle.js';
 import { ApiError, badRequest, forbidden, notFound, unauthenticated } from '../errors.js';
 import type { Services } from '../services.js';
 import { IdParam, body, errors, json, principalOf, router, security, userOf } from './common.js';
@@ -20,11 +25,13 @@ export interface AuthOptions {
   /** Proxies whose X-Forwarded-For names the client. */
   trustedProxies: BlockList;
   throttle?: ThrottleLimits | undefined;
+  /** Where sign-in attempts are counted; by default in this process (with `throttle`'s limits). */
+  attempts?: LoginThrottle | undefined;
 }
 
 export function authRoutes(s: Services, options: AuthOptions) {
   const app = router();
-  const throttle = new LoginThrottle(s.clock, options.throttle);
+  const throttle = options.attempts ?? new MemoryLoginThrottle(s.clock, options.throttle);
   let warnedAboutProxy = options.trustedProxies.rules.length > 0;
 
   app.openapi(
@@ -50,23 +57,23 @@ export function authRoutes(s: Services, options: AuthOptions) {
         );
       }
       // Counted before the (slow) password check, so parallel guesses cannot overtake the count.
-      const reserved = throttle.reserve(clientAddress(c, options.trustedProxies), email);
+      const reserved = await throttle.reserve(clientAddress(c, options.trustedProxies), email);
       if ('retryAfterMs' in reserved) {
         c.header('Retry-After', String(Math.ceil(reserved.retryAfterMs / 1000)));
         throw new ApiError(429, 'rate_limited', retryMessage(reserved.retryAfterMs));
       }
       const user = await s.accounts.checkPassword(email, password);
       if (!user) throw unauthenticated('That email and password do not match an account.');
-      throttle.succeeded(reserved.attempt);
+      await throttle.succeeded(reserved.attempt);
       // Said only to someone who knows the password, so it tells a stranger nothing.
-      if (s.accounts.isDeactivated(user.id)) {
-        const org = s.accounts.organisation(user.orgId).name;
+      if (await s.accounts.isDeactivated(user.id)) {
+        const org = (await s.accounts.organisation(user.orgId)).name;
         throw forbidden(
           `Your account in ${org} was deactivated by an admin, so you cannot sign in. Ask an admin of ${org} to reactivate it.`,
         );
       }
-      const { token, expiresAt } = s.accounts.issueUserToken(user, c.req.header('user-agent') ?? null);
-      return c.json({ token, expiresAt, user, organisation: s.accounts.organisation(user.orgId) }, 200);
+      const { token, expiresAt } = await s.accounts.issueUserToken(user, c.req.header('user-agent') ?? null);
+      return c.json({ token, expiresAt, user, organisation: await s.accounts.organisation(user.orgId) }, 200);
     },
   );
 
@@ -78,9 +85,9 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 204: { description: 'Signed out' }, 401: errors[401] },
     }),
-    (c) => {
+    async (c) => {
       const p = principalOf(c);
-      s.accounts.revokeToken(p.orgId, p.tokenId);
+      await s.accounts.revokeToken(p.orgId, p.tokenId);
       s.hub.closeToken(p.tokenId);
       return c.body(null, 204);
     },
@@ -94,9 +101,9 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 200: json(MeResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      return c.json({ user, organisation: s.accounts.organisation(user.orgId) }, 200);
+      return c.json({ user, organisation: await s.accounts.organisation(user.orgId) }, 200);
     },
   );
 
@@ -109,10 +116,10 @@ export function authRoutes(s: Services, options: AuthOptions) {
       request: body(UpdateMeRequest),
       responses: { 200: json(MeResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const me = userOf(c);
-      const user = s.accounts.rename(me.id, c.req.valid('json').name);
-      return c.json({ user, organisation: s.accounts.organisation(user.orgId) }, 200);
+      const user = await s.accounts.rename(me.id, c.req.valid('json').name);
+      return c.json({ user, organisation: await s.accounts.organisation(user.orgId) }, 200);
     },
   );
 
@@ -136,7 +143,7 @@ export function authRoutes(s: Services, options: AuthOptions) {
       const me = userOf(c);
       const { currentPassword, newPassword } = c.req.valid('json');
       // The same count as sign-in: a stolen token must not become a way to guess the password.
-      const reserved = throttle.reserve(clientAddress(c, options.trustedProxies), me.email);
+      const reserved = await throttle.reserve(clientAddress(c, options.trustedProxies), me.email);
       if ('retryAfterMs' in reserved) {
         c.header('Retry-After', String(Math.ceil(reserved.retryAfterMs / 1000)));
         throw new ApiError(429, 'rate_limited', retryMessage(reserved.retryAfterMs));
@@ -145,9 +152,9 @@ export function authRoutes(s: Services, options: AuthOptions) {
         throw badRequest('The current password is not right.', {
           currentPassword: 'is not your current password',
         });
-      throttle.succeeded(reserved.attempt);
+      await throttle.succeeded(reserved.attempt);
       await s.accounts.setPassword(me.id, newPassword);
-      for (const id of s.accounts.revokeOtherSignIns(me.id, p.tokenId)) s.hub.closeToken(id);
+      for (const id of await s.accounts.revokeOtherSignIns(me.id, p.tokenId)) s.hub.closeToken(id);
       return c.body(null, 204);
     },
   );
@@ -160,10 +167,10 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 200: json(SignInsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const p = principalOf(c);
       const me = userOf(c);
-      const signIns = s.accounts.signIns(me.id).map((x) => ({ ...x, current: x.id === p.tokenId }));
+      const signIns = (await s.accounts.signIns(me.id)).map((x) => ({ ...x, current: x.id === p.tokenId }));
       return c.json({ signIns }, 200);
     },
   );
@@ -177,11 +184,11 @@ export function authRoutes(s: Services, options: AuthOptions) {
       request: { params: IdParam },
       responses: { 204: { description: 'Signed out' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const me = userOf(c);
       const { id } = c.req.valid('param');
       // Someone else's sign-in answers as an unknown one: ids do not tell who is signed in.
-      if (!s.accounts.revokeSignIn(me.id, id)) throw notFound(`You have no live sign-in ${id}.`);
+      if (!(await s.accounts.revokeSignIn(me.id, id))) throw notFound(`You have no live sign-in ${id}.`);
       s.hub.closeToken(id);
       return c.body(null, 204);
     },
@@ -195,10 +202,10 @@ export function authRoutes(s: Services, options: AuthOptions) {
       security,
       responses: { 200: json(SignOutOthersResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const p = principalOf(c);
       const me = userOf(c);
-      const ids = s.accounts.revokeOtherSignIns(me.id, p.tokenId);
+      const ids = await s.accounts.revokeOtherSignIns(me.id, p.tokenId);
       for (const id of ids) s.hub.closeToken(id);
       return c.json({ signedOut: ids.length }, 200);
     },

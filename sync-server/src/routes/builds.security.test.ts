@@ -11,7 +11,7 @@ let runner: string;
 beforeAll(async () => {
   t = await startTestServer();
   member = await t.person('Mia');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
 });
 afterAll(() => t.close());
 
@@ -62,7 +62,7 @@ describe('Environment builds: access', () => {
       lines: [{ stream: 'stdout', text: 'forged' }],
     });
     expect(wrongLease.status).toBe(409);
-    const elsewhere = t.serviceToken(t.services.accounts.createOrganisation('Elsewhere').id);
+    const elsewhere = await t.serviceToken((await t.services.accounts.createOrganisation('Elsewhere')).id);
     const otherOrg = await t.api(elsewhere, 'POST', `/api/runner/builds/${job.buildId}/report`, {
       leaseToken: job.leaseToken,
       lines: [{ stream: 'stdout', text: 'forged' }],

@@ -10,7 +10,7 @@ let runner: string;
 beforeAll(async () => {
   t = await startTestServer();
   member = await t.person('Mia');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
 });
 afterAll(() => t.close());
 

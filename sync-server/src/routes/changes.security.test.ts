@@ -24,7 +24,7 @@ const kit = changesKit(
 beforeAll(async () => {
   t = await startTestServer({ actionWaitMs: 30_000 });
   owner = await t.person('Ada');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
   await t.api(owner.token, 'PUT', '/api/secrets/private/DEPLOY_KEY', { value: SECRET });
   await t.api(owner.token, 'PUT', '/api/repository-credentials/private/GITHUB_DEPLOY', {
     host: 'github.com',
@@ -64,7 +64,7 @@ describe('access to a session’s changes', () => {
     await kit.report(id, { repositories: [repositoryChanges('app')] });
     const stranger = await t.person('Eve');
     const otherOrg = await t.person('Mallory', {
-      orgId: t.services.accounts.createOrganisation('Elsewhere').id,
+      orgId: (await t.services.accounts.createOrganisation('Elsewhere')).id,
     });
     for (const who of [stranger, otherOrg]) {
       for (const path of reads(id)) {
@@ -112,7 +112,7 @@ describe('access to a session’s changes', () => {
 
   it('takes reports only from a runner of the session’s organisation', async () => {
     const id = await kit.startSession(owner);
-    const elsewhere = t.serviceToken(t.services.accounts.createOrganisation('Elsewhere').id);
+    const elsewhere = await t.serviceToken((await t.services.accounts.createOrganisation('Elsewhere')).id);
     const report = { repositories: [repositoryChanges('app')] };
     expect(await kit.report(id, report, elsewhere)).toEqual({
       status: 404,

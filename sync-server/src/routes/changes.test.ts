@@ -29,7 +29,7 @@ beforeAll(async () => {
   owner = await t.person('Ada');
   member = await t.person('Bea');
   viewer = await t.person('Cy');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
   await t.api(owner.token, 'PUT', '/api/repository-credentials/private/GITHUB_DEPLOY', {
     host: 'github.com',
     kind: 'https-token',

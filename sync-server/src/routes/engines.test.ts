@@ -11,7 +11,7 @@ let runner: string;
 beforeAll(async () => {
   t = await startTestServer({ clock: () => now });
   member = await t.person('Mia');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
 });
 afterAll(() => t.close());
 
@@ -49,7 +49,7 @@ describe('Docker engine health', () => {
   });
 
   it('keeps organisations apart', async () => {
-    const elsewhere = t.services.accounts.createOrganisation('Elsewhere');
+    const elsewhere = await t.services.accounts.createOrganisation('Elsewhere');
     const otherAdmin = await t.person('Oz', { orgId: elsewhere.id, role: 'admin' });
     const seen = await t.api<EnginesResponse>(otherAdmin.token, 'GET', '/api/engines');
     expect(seen.status).toBe(200);

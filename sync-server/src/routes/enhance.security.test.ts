@@ -18,7 +18,7 @@ let expertId: string;
 beforeAll(async () => {
   t = await startTestServer({ enhanceWaitMs: 30_000 });
   owner = await t.person('Ada');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
   expertId = (await t.api<{ experts: { id: string }[] }>(owner.token, 'GET', '/api/experts')).body.experts[0]!
     .id;
   await t.api(owner.token, 'PUT', '/api/secrets/private/DEPLOY_KEY', { value: SECRET });

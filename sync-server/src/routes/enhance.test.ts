@@ -10,7 +10,7 @@ let expertId: string;
 beforeAll(async () => {
   t = await startTestServer({ enhanceWaitMs: 1500 });
   owner = await t.person('Ada');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
   expertId = (await t.api<{ experts: { id: string }[] }>(owner.token, 'GET', '/api/experts')).body.experts[0]!
     .id;
 });

@@ -49,12 +49,12 @@ export function grantRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const owner = userOf(c);
       const { id, userId } = c.req.valid('param');
       const row = ownedRow(s, owner, id);
-      const teammate = s.accounts.user(userId);
-      if (!teammate || teammate.orgId !== owner.orgId || s.accounts.isDeactivated(teammate.id))
+      const teammate = await s.accounts.user(userId);
+      if (!teammate || teammate.orgId !== owner.orgId || (await s.accounts.isDeactivated(teammate.id)))
         throw notFound(`No teammate ${userId} in your organisation.`);
       if (teammate.id === owner.id) throw badRequest('You own this session already.');
       s.sessions.grant(row, teammate.id, owner.id);

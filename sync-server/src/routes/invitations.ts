@@ -24,8 +24,11 @@ export function invitationRoutes(s: Services) {
   const base = { tags: ['Invitations'] };
 
   /** What the invitee's page says when the link no longer works. */
-  const unusable = (state: Exclude<TokenState['state'], 'pending'> | 'taken', orgId?: string): ApiError => {
-    const org = orgId ? s.accounts.organisation(orgId).name : null;
+  const unusable = async (
+    state: Exclude<TokenState['state'], 'pending'> | 'taken',
+    orgId?: string,
+  ): Promise<ApiError> => {
+    const org = orgId ? (await s.accounts.organisation(orgId)).name : null;
     const ask = org ? `Ask an admin of ${org} for a new invitation.` : 'Ask an admin for a new invitation.';
     const messages = {
       unknown: `This invitation link is not valid; check that it was copied whole. ${ask}`,
@@ -50,9 +53,9 @@ export function invitationRoutes(s: Services) {
       summary: 'Invitations of your organisation: pending, expired and accepted (admins)',
       responses: { 200: json(InvitationsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
-      return c.json({ invitations: s.invitations.list(admin.orgId) }, 200);
+      return c.json({ invitations: await s.invitations.list(admin.orgId) }, 200);
     },
   );
 
@@ -72,12 +75,12 @@ export function invitationRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       const { email, role } = c.req.valid('json');
-      const existingOrg = s.invitations.organisationOfEmail(email);
+      const existingOrg = await s.invitations.organisationOfEmail(email);
       if (existingOrg) {
-        const org = s.accounts.organisation(admin.orgId).name;
+        const org = (await s.accounts.organisation(admin.orgId)).name;
         const [message, field] =
           existingOrg === admin.orgId
             ? [`${email} is already a member of ${org}.`, `${org} already has a member with this email.`]
@@ -87,7 +90,7 @@ export function invitationRoutes(s: Services) {
               ];
         throw new ApiError(409, 'conflict', message, { email: field });
       }
-      return c.json(s.invitations.create(admin, email, role), 201);
+      return c.json(await s.invitations.create(admin, email, role), 201);
     },
   );
 
@@ -101,10 +104,11 @@ export function invitationRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 204: { description: 'Revoked' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       const { id } = c.req.valid('param');
-      if (!s.invitations.revoke(admin.orgId, id)) throw notFound(`No invitation ${id} that is still open.`);
+      if (!(await s.invitations.revoke(admin.orgId, id)))
+        throw notFound(`No invitation ${id} that is still open.`);
       return c.body(null, 204);
     },
   );
@@ -123,14 +127,14 @@ export function invitationRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
-      const found = s.invitations.byToken(c.req.valid('json').token);
+    async (c) => {
+      const found = await s.invitations.byToken(c.req.valid('json').token);
       if (found.state !== 'pending')
-        throw unusable(found.state, 'row' in found ? found.row.org_id : undefined);
+        throw await unusable(found.state, 'row' in found ? found.row.org_id : undefined);
       const { row } = found;
       return c.json(
         {
-          organisation: { name: s.accounts.organisation(row.org_id).name },
+          organisation: { name: (await s.accounts.organisation(row.org_id)).name },
           email: row.email,
           role: row.role,
           expiresAt: row.expires_at,
@@ -157,15 +161,15 @@ export function invitationRoutes(s: Services) {
     }),
     async (c) => {
       const { token, name, password } = c.req.valid('json');
-      const before = s.invitations.byToken(token);
+      const before = await s.invitations.byToken(token);
       if (before.state !== 'pending')
-        throw unusable(before.state, 'row' in before ? before.row.org_id : undefined);
+        throw await unusable(before.state, 'row' in before ? before.row.org_id : undefined);
       const hash = await hashPassword(password);
-      const result = s.invitations.accept(token, name, hash);
-      if (typeof result === 'string') throw unusable(result, before.row.org_id);
-      const { token: bearer, expiresAt } = s.accounts.issueUserToken(result);
+      const result = await s.invitations.accept(token, name, hash);
+      if (typeof result === 'string') throw await unusable(result, before.row.org_id);
+      const { token: bearer, expiresAt } = await s.accounts.issueUserToken(result);
       return c.json(
-        { token: bearer, expiresAt, user: result, organisation: s.accounts.organisation(result.orgId) },
+        { token: bearer, expiresAt, user: result, organisation: await s.accounts.organisation(result.orgId) },
         200,
       );
     },

@@ -22,8 +22,8 @@ afterAll(() => t.close());
 
 const expertNamed = (name: string) => experts.find((e) => e.name === name)!.id;
 /** What a runner sends with its engine health, through the client the runner itself uses. */
-const report = (runnerId: string, providers: ('anthropic' | 'openai' | 'shell')[]) =>
-  t.client(t.serviceToken()).runner.reportEngines({ runnerId, engines: [], providers });
+const report = async (runnerId: string, providers: ('anthropic' | 'openai' | 'shell')[]) =>
+  t.client(await t.serviceToken()).runner.reportEngines({ runnerId, engines: [], providers });
 const providers = async (token: string) =>
   (await t.api<ModelProvidersResponse>(token, 'GET', '/api/model-providers')).body.providers;
 const start = (expertName: string) =>
@@ -80,14 +80,14 @@ describe('model providers', () => {
   });
 
   it('keeps organisations apart and needs a sign-in', async () => {
-    const elsewhere = t.services.accounts.createOrganisation('Elsewhere');
+    const elsewhere = await t.services.accounts.createOrganisation('Elsewhere');
     const outsider = await t.person('Oz', { orgId: elsewhere.id });
     expect((await providers(outsider.token)).every((p) => p.available)).toBe(true);
     expect((await t.api(null, 'GET', '/api/model-providers')).status).toBe(401);
   });
 
   it('never carries keys in a report', async () => {
-    const withKey = await t.api(t.serviceToken(), 'POST', '/api/runner/engines', {
+    const withKey = await t.api(await t.serviceToken(), 'POST', '/api/runner/engines', {
       runnerId: 'r',
       engines: [],
       providers: ['anthropic'],

@@ -100,7 +100,7 @@ describe('stored model provider keys', () => {
   });
 
   it('reaches runners only, in the session context, and makes Anthropic available once a runner is connected', async () => {
-    await call(t.serviceToken(), 'POST', '/api/runner/engines', {
+    await call(await t.serviceToken(), 'POST', '/api/runner/engines', {
       runnerId: 'no-keys',
       engines: [],
       providers: ['shell'],
@@ -120,7 +120,7 @@ describe('stored model provider keys', () => {
     expect(session.status).toBe(201);
     // The one place the key leaves the server (not kept in `answers`: it is meant to be there).
     const ctx = await t.api<SessionContext>(
-      t.serviceToken(),
+      await t.serviceToken(),
       'GET',
       `/api/runner/sessions/${session.body.session.id}/context`,
     );

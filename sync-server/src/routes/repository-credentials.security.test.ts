@@ -62,8 +62,9 @@ async function contextOn(owner: Person, environmentId: string): Promise<SessionC
       prompt: 'hi',
     })
   ).body.session;
-  return (await t.api<SessionContext>(t.serviceToken(), 'GET', `/api/runner/sessions/${session.id}/context`))
-    .body;
+  return (
+    await t.api<SessionContext>(await t.serviceToken(), 'GET', `/api/runner/sessions/${session.id}/context`)
+  ).body;
 }
 
 describe('repository credentials', () => {

@@ -42,8 +42,9 @@ async function contextOf(owner: Person): Promise<SessionContext> {
       prompt: 'hi',
     })
   ).body.session;
-  return (await t.api<SessionContext>(t.serviceToken(), 'GET', `/api/runner/sessions/${session.id}/context`))
-    .body;
+  return (
+    await t.api<SessionContext>(await t.serviceToken(), 'GET', `/api/runner/sessions/${session.id}/context`)
+  ).body;
 }
 
 describe('secret names that run code', () => {

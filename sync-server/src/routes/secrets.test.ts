@@ -17,7 +17,7 @@ beforeAll(async () => {
   t = await startTestServer();
   member = await t.person('Bea');
   teammate = await t.person('Cy');
-  const elsewhere = t.services.accounts.createOrganisation('Elsewhere');
+  const elsewhere = await t.services.accounts.createOrganisation('Elsewhere');
   outsider = await t.person('Dee', { orgId: elsewhere.id, role: 'admin' });
 });
 
@@ -41,8 +41,9 @@ async function contextOf(owner: Person): Promise<SessionContext> {
   const session = (
     await t.api<SessionResponse>(owner.token, 'POST', '/api/sessions', { expertId, prompt: 'hi' })
   ).body.session;
-  return (await t.api<SessionContext>(t.serviceToken(), 'GET', `/api/runner/sessions/${session.id}/context`))
-    .body;
+  return (
+    await t.api<SessionContext>(await t.serviceToken(), 'GET', `/api/runner/sessions/${session.id}/context`)
+  ).body;
 }
 
 describe('secrets', () => {

@@ -19,7 +19,7 @@ const kit = changesKit(
 beforeAll(async () => {
   t = await startTestServer({ actionWaitMs: 30_000 });
   owner = await t.person('Ada');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
 });
 afterAll(() => t.close());
 
@@ -267,9 +267,10 @@ describe('shipping through a runner', () => {
     const quick = await startTestServer({ actionWaitMs: 300 });
     try {
       const ada = await quick.person('Ada');
+      const quickRunner = await quick.serviceToken();
       const quickKit = changesKit(
         () => quick,
-        () => quick.serviceToken(),
+        () => quickRunner,
       );
       const id = await quickKit.startSession(ada);
       const res = await quick.api(ada.token, 'POST', `/api/sessions/${id}/changes/commit`, {

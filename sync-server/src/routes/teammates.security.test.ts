@@ -15,7 +15,7 @@ beforeAll(async () => {
   t = await startTestServer();
   member = await t.person('Mo');
   target = await t.person('Tia');
-  const other = t.services.accounts.createOrganisation('Elsewhere');
+  const other = await t.services.accounts.createOrganisation('Elsewhere');
   outsider = await t.person('Oz', { orgId: other.id, role: 'admin' });
 });
 afterAll(() => t.close());
@@ -93,7 +93,7 @@ describe('managing teammates', () => {
   });
 
   it('refuses runners (service tokens) every teammate route', async () => {
-    const service = t.serviceToken();
+    const service = await t.serviceToken();
     for (const [method, path, body] of [['GET', '/api/teammates'], ...adminRoutes('x')] as const) {
       expect((await t.api(service, method, path, body)).status).toBe(403);
     }

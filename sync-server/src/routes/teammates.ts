@@ -22,21 +22,22 @@ import { adminOf } from './users.js';
 export function teammateRoutes(s: Services) {
   const app = router();
   const base = { security, tags: ['Teammates'] };
-  const orgName = (user: User) => s.accounts.organisation(user.orgId).name;
+  const orgName = async (user: User) => (await s.accounts.organisation(user.orgId)).name;
 
   /** Puts a refusal into words; `member` is who the change was about. */
-  const refuse = (admin: User, id: string, refusal: Refusal): never => {
-    const member = s.teammates.member(admin.orgId, id);
+  const refuse = async (admin: User, id: string, refusal: Refusal): Promise<never> => {
+    const member = await s.teammates.member(admin.orgId, id);
     if (refusal === 'not-found' || !member) throw notFound(`No teammate ${id} in your organisation.`);
     if (refusal === 'deactivated')
       throw badRequest(`${member.name} is deactivated; choose someone active.`, {
         toUserId: 'is deactivated',
       });
+    const org = await orgName(admin);
     throw conflict(
-      `${member.name} is the only admin of ${orgName(admin)}. Make someone else an admin first, so that ${orgName(admin)} keeps one.`,
+      `${member.name} is the only admin of ${org}. Make someone else an admin first, so that ${org} keeps one.`,
     );
   };
-  const answer = (admin: User, id: string, result: Member | Refusal) =>
+  const answer = async (admin: User, id: string, result: Member | Refusal) =>
     typeof result === 'string' ? refuse(admin, id, result) : { member: result };
 
   app.openapi(
@@ -47,7 +48,7 @@ export function teammateRoutes(s: Services) {
       summary: 'Everyone in your organisation, with role and when they were last active',
       responses: { 200: json(MembersResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json({ members: s.teammates.list(userOf(c).orgId) }, 200),
+    async (c) => c.json({ members: await s.teammates.list(userOf(c).orgId) }, 200),
   );
 
   app.openapi(
@@ -66,11 +67,11 @@ export function teammateRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       const { id } = c.req.valid('param');
-      const result = s.teammates.setRole(admin.orgId, id, c.req.valid('json').role);
-      return c.json(answer(admin, id, result), 200);
+      const result = await s.teammates.setRole(admin.orgId, id, c.req.valid('json').role);
+      return c.json(await answer(admin, id, result), 200);
     },
   );
 
@@ -90,11 +91,11 @@ export function teammateRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       const { id } = c.req.valid('param');
-      const result = answer(admin, id, s.teammates.deactivate(admin.orgId, id));
-      for (const tokenId of s.accounts.revokeUserTokens(id)) s.hub.closeToken(tokenId);
+      const result = await answer(admin, id, await s.teammates.deactivate(admin.orgId, id));
+      for (const tokenId of await s.accounts.revokeUserTokens(id)) s.hub.closeToken(tokenId);
       return c.json(result, 200);
     },
   );
@@ -108,10 +109,10 @@ export function teammateRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(MemberResponse), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       const { id } = c.req.valid('param');
-      return c.json(answer(admin, id, s.teammates.reactivate(admin.orgId, id)), 200);
+      return c.json(await answer(admin, id, await s.teammates.reactivate(admin.orgId, id)), 200);
     },
   );
 
@@ -134,13 +135,13 @@ export function teammateRoutes(s: Services) {
       const admin = adminOf(userOf(c));
       const { id } = c.req.valid('param');
       const { toUserId } = c.req.valid('json');
-      const from = s.teammates.member(admin.orgId, id);
+      const from = await s.teammates.member(admin.orgId, id);
       if (!from) throw notFound(`No teammate ${id} in your organisation.`);
       if (from.deactivatedAt === null)
         throw badRequest(`${from.name} is active and owns their sessions. Deactivate them first.`);
       if (toUserId === id)
         throw badRequest('Choose someone else to give the sessions to.', { toUserId: 'is the same person' });
-      const moved = s.teammates.reassignSessions(admin.orgId, id, toUserId);
+      const moved = await s.teammates.reassignSessions(admin.orgId, id, toUserId);
       if (typeof moved === 'string') return refuse(admin, toUserId, moved);
       s.hub.ownersChanged();
       // Sockets open on them now have the new owner's access (and the old owner's ends).
@@ -159,10 +160,10 @@ export function teammateRoutes(s: Services) {
       request: body(RenameOrganisationRequest),
       responses: { 200: json(OrganisationResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       return c.json(
-        { organisation: s.accounts.renameOrganisation(admin.orgId, c.req.valid('json').name) },
+        { organisation: await s.accounts.renameOrganisation(admin.orgId, c.req.valid('json').name) },
         200,
       );
     },

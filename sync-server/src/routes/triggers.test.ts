@@ -23,7 +23,7 @@ beforeAll(async () => {
   t = await startTestServer({ clock: () => now });
   owner = await t.person('Ada');
   teammate = await t.person('Bea');
-  runner = t.serviceToken();
+  runner = await t.serviceToken();
   const shell = (await t.api<{ experts: Expert[] }>(owner.token, 'GET', '/api/experts')).body.experts[0]!;
   // A personal Expert: its manual sessions are private, its trigger sessions shared.
   expert = (

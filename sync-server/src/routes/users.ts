@@ -12,6 +12,7 @@ import {
 } from '@orrery/shared';
 import { z } from 'zod';
 import { conflict, forbidden, notFound } from '../errors.js';
+import { EmailTakenError } from '../records/accounts.js';
 import type { Services } from '../services.js';
 import { body, errors, json, router, security, userOf } from './common.js';
 
@@ -37,10 +38,10 @@ export function userRoutes(s: Services) {
       },
       responses: { 200: json(TeammatesResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
       const { q, limit } = c.req.valid('query');
-      const users = s.accounts.searchTeammates(user.orgId, q.trim(), limit);
+      const users = await s.accounts.searchTeammates(user.orgId, q.trim(), limit);
       return c.json({ users: users.map((u) => ({ id: u.id, name: u.name, email: u.email })) }, 200);
     },
   );
@@ -63,9 +64,14 @@ export function userRoutes(s: Services) {
     async (c) => {
       const admin = adminOf(userOf(c));
       const input = c.req.valid('json');
-      if (s.accounts.emailTaken(input.email)) throw conflict(`${input.email} already has an account.`);
-      const user = await s.accounts.createUser({ ...input, orgId: admin.orgId });
-      return c.json({ user }, 201);
+      const taken = () => conflict(`${input.email} already has an account.`);
+      if (await s.accounts.emailTaken(input.email)) throw taken();
+      try {
+        return c.json({ user: await s.accounts.createUser({ ...input, orgId: admin.orgId }) }, 201);
+      } catch (err) {
+        // Made by another request between the check and the insert.
+        throw err instanceof EmailTakenError ? taken() : err;
+      }
     },
   );
 
@@ -77,9 +83,9 @@ export function userRoutes(s: Services) {
       security,
       responses: { 200: json(ServiceTokensResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
-      return c.json({ tokens: s.accounts.serviceTokens(admin.orgId) }, 200);
+      return c.json({ tokens: await s.accounts.serviceTokens(admin.orgId) }, 200);
     },
   );
 
@@ -97,9 +103,9 @@ export function userRoutes(s: Services) {
         403: errors[403],
       },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
-      return c.json(s.accounts.issueServiceToken(admin.orgId, c.req.valid('json').name), 201);
+      return c.json(await s.accounts.issueServiceToken(admin.orgId, c.req.valid('json').name), 201);
     },
   );
 
@@ -112,10 +118,11 @@ export function userRoutes(s: Services) {
       request: { params: z.object({ id: Id }) },
       responses: { 204: { description: 'Revoked' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const admin = adminOf(userOf(c));
       const { id } = c.req.valid('param');
-      if (!s.accounts.revokeToken(admin.orgId, id, 'service')) throw notFound(`No live service token ${id}.`);
+      if (!(await s.accounts.revokeToken(admin.orgId, id, 'service')))
+        throw notFound(`No live service token ${id}.`);
       s.hub.closeToken(id);
       return c.body(null, 204);
     },

@@ -251,7 +251,7 @@ describe('bad frames on /sync', () => {
     const sv = Y.encodeStateVector(base);
     new SessionDoc(base).addNotice({ id: 'b', turnId: null, level: 'info', text: 'b', now: 2 });
     // Notices are the runner's to write.
-    const early = await raw(name, t.serviceToken());
+    const early = await raw(name, await t.serviceToken());
     const greeting = early.messages.length;
     expect(await sendAndProbe(early, updateFrame(Y.encodeStateAsUpdate(base, sv)))).toBe('alive');
     expect(early.messages.slice(greeting).some((m) => m[0] === 0 && m[1] === 0)).toBe(true);

@@ -155,7 +155,7 @@ describe('storage quotas', () => {
       // After a restart the total is read from the store: a third session has no room either.
       t = await startTestServer({ dir, limits });
       try {
-        const me = { user: owner.user, token: t.services.accounts.issueUserToken(owner.user).token };
+        const me = { user: owner.user, token: (await t.services.accounts.issueUserToken(owner.user)).token };
         const created = await t.api<{ error: { message: string } }>(me.token, 'POST', '/api/sessions', {
           expertId: (await t.api<{ experts: { id: string }[] }>(me.token, 'GET', '/api/experts')).body
             .experts[0]!.id,
@@ -201,7 +201,7 @@ describe('storage quotas', () => {
         const owner = await t.person('Olivia Owner');
         const name = await newSession(t, owner);
         expect(await topUp(t, owner, name.slice('session/'.length))).toMatch(/This session is full/);
-        const runner = connect(t, name, t.serviceToken());
+        const runner = connect(t, name, await t.serviceToken());
         await synced(runner);
         const closed = closeCode(runner);
         const notes = new SessionDoc(runner.doc);

@@ -27,7 +27,7 @@ describe('rooms and storage', () => {
       .body.session.id;
     const name = sessionDocName(id);
     // The runner writes the transcript; the owner follows it.
-    const a = connect(t, name, t.serviceToken());
+    const a = connect(t, name, await t.serviceToken());
     const b = connect(t, name, owner.token);
     await Promise.all([synced(a), synced(b)]);
     for (let i = 0; i < 25; i += 1) {

@@ -156,7 +156,7 @@ describe('sync over y-websocket', () => {
   it('opens a user document for that user alone', async () => {
     expect(await tryUpgrade(t, userDocName(owner.user.id), owner.token)).toBe('open');
     expect(await tryUpgrade(t, userDocName(owner.user.id), member.token)).toBe(403);
-    expect(await tryUpgrade(t, userDocName(owner.user.id), t.serviceToken())).toBe(403);
+    expect(await tryUpgrade(t, userDocName(owner.user.id), await t.serviceToken())).toBe(403);
     expect(await tryUpgrade(t, userDocName(owner.user.id), null)).toBe(401);
     expect(await tryUpgrade(t, 'nonsense/x', owner.token)).toBe(404);
   });

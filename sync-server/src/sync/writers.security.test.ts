@@ -33,7 +33,7 @@ beforeAll(async () => {
   owner = await t.person('Olivia Owner');
   teammate = await t.person('Tom Teammate');
   viewer = await t.person('Vic Viewer');
-  runnerToken = t.serviceToken();
+  runnerToken = await t.serviceToken();
   expertId = (await t.api<{ experts: { id: string }[] }>(owner.token, 'GET', '/api/experts')).body.experts[0]!
     .id;
   // y-websocket reports a permission-denied answer as a console warning naming the socket's URL.

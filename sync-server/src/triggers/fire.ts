@@ -19,7 +19,7 @@ export async function fire(
   payloadText: string,
 ): Promise<TriggerEvent> {
   const receivedAt = s.clock();
-  const owner = s.accounts.user(trigger.ownerId);
+  const owner = await s.accounts.user(trigger.ownerId);
   try {
     if (!owner) throw new Error('the person who made this trigger no longer has an account');
     const { session } = await startSession(s, owner, {
