@@ -5,6 +5,8 @@
 import { ConfigError, readConfig } from '@orrery/shared';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
+import { InstallationError } from './installation.js';
 import { MigrateError, migrateToPostgres } from './store/migrate-to-postgres.js';
 
 const USAGE = 'usage: npm run migrate -w sync-server -- --to postgres://user:password@host:5432/database';
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
   const report = await migrateToPostgres({
     dataDir,
     url: to,
+    secretsKey: () => loadSecretsKey(dataDir, process.env.ORRERY_SECRETS_KEY),
     log: (line) => console.log(`[migrate] ${line}`),
   });
   const rows = Object.values(report.rows).reduce((a, b) => a + b, 0);
@@ -46,7 +49,13 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof MigrateError || err instanceof ConfigError) console.error(`[migrate] ${err.message}`);
+    if (
+      err instanceof MigrateError ||
+      err instanceof ConfigError ||
+      err instanceof SecretBoxError ||
+      err instanceof InstallationError
+    )
+      console.error(`[migrate] ${err.message}`);
     else console.error('[migrate] failed:', err);
     process.exit(1);
   },

@@ -4,7 +4,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,6 +186,15 @@ describe('npm run migrate -- --to postgres://…', () => {
     left.close();
     expect(tables.map((t) => t.name)).not.toContain('attachment_blobs');
     expect(readdirSync(old).filter((f) => f.includes('moving'))).toEqual([]);
+    // Its installation id goes with it, so servers in other data folders keep its Environment snapshots.
+    const moved = await openDatabase({ url: target, file: '' });
+    const id = await moved.db
+      .selectFrom('installation')
+      .select('value')
+      .where('key', '=', 'id')
+      .executeTakeFirst();
+    await moved.close();
+    expect(id?.value).toBe(readFileSync(path.join(old, 'installation-id'), 'utf8').trim());
   }, 120_000);
 
   it('takes a consistent copy while a server on the install still writes', async () => {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import * as Y from 'yjs';
+import { settleInstallation } from '../installation.js';
 import { legacyFileOf, partsOf } from '../records/attachments.js';
 import {
   DatabaseUrlError,
@@ -43,6 +44,8 @@ type Row = Record<string, unknown>;
 export async function migrateToPostgres(options: {
   dataDir: string;
   url: string;
+  /** The install's secrets key (main.ts's: ORRERY_SECRETS_KEY or <dataDir>/secrets.key), read once the install is found. */
+  secretsKey: () => Buffer;
   log?: (line: string) => void;
 }): Promise<MigrateReport> {
   const log = options.log ?? (() => {});
@@ -58,6 +61,10 @@ export async function migrateToPostgres(options: {
     await reach(target);
     await snapshotOf(file, snapshot);
     source = await openDatabase({ file: snapshot });
+    // The installation's id and key check go with it (an install that never ran
+    // this release has neither yet), so servers in other data folders keep the
+    // Environment snapshots and refuse a different key.
+    await settleInstallation(source.db, options.dataDir, options.secretsKey());
     const sqlite = source.sqlite!;
     const tables = tablesInOrder(sqlite);
     await refuseNonEmpty(target, tables);
