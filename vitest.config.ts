@@ -45,6 +45,12 @@ export default defineConfig({
         test: {
           name: 'runner',
           include: ['runner/src/**/*.test.ts'],
+          // eventsource-parser publishes a "source" condition pointing at TypeScript: vite transforms it, and the MCP SDK client that imports it.
+          server: {
+            deps: {
+              inline: [/@modelcontextprotocol\/sdk\/dist\/esm\/client\/streamableHttp/, 'eventsource-parser'],
+            },
+          },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

@@ -29,6 +29,8 @@ export interface DaemonDeps {
   repositories?: TurnDeps['repositories'];
   /** Following and shipping the agent's changes (the Changes panel, checkpoints, pull requests). */
   changes?: TurnDeps['changes'];
+  /** Where remote MCP servers may be (ORRERY_MCP_URLS). */
+  egress?: TurnDeps['egress'];
   now: () => number;
   log: (message: string, fields?: Record<string, unknown>) => void;
   runnerId: string;
@@ -351,6 +353,7 @@ export class RunnerDaemon {
           log: this.deps.log,
           ...(this.deps.repositories ? { repositories: this.deps.repositories } : {}),
           ...(this.deps.changes ? { changes: this.deps.changes } : {}),
+          ...(this.deps.egress ? { egress: this.deps.egress } : {}),
         },
         lease,
       );

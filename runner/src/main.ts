@@ -52,7 +52,7 @@ const config = (() => {
 const serverUrl = (env.ORRERY_SERVER_URL?.trim() || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
 const token = readToken();
 const keys = providerKeysFromEnv(env);
-// Where the runner itself may connect: ORRERY_MODEL_BASE_URLS, ORRERY_GIT_HOSTS (see egress/policy.ts).
+// Where the runner itself may connect: ORRERY_MODEL_BASE_URLS, ORRERY_GIT_HOSTS, ORRERY_MCP_URLS (see egress/policy.ts).
 const egressLists = egressListsFromEnv(env);
 const egress = (() => {
   try {
@@ -133,6 +133,7 @@ const daemon = new RunnerDaemon({
   peers,
   environments,
   modelFor: modelFactory(keys, egress),
+  egress,
   repositories: { localRepositories: config.localRepos, egress },
   // Pushes and pull requests go from here with the repository credentials, under the same egress rule as clones.
   changes: changeKit(

@@ -247,6 +247,8 @@ export type EnhanceRequest = z.infer<typeof EnhanceRequest>;
 export const EnhanceResponse = z.strictObject({
   text: z.string(),
   by: z.enum(['model', 'deterministic']),
+  /** What the enhancer found to add, or that it found nothing (the text is then the prompt as it was). */
+  note: z.string().max(1000).optional(),
 });
 export type EnhanceResponse = z.infer<typeof EnhanceResponse>;
 

@@ -67,6 +67,42 @@ describe('Experts', () => {
     );
     expect(Object.keys(fields).sort()).toEqual(['capabilities.tools.0', 'model.provider']);
   });
+
+  it('list MCP servers with names that can prefix tool names, each once', () => {
+    const withServers = (mcpServers: unknown[]) =>
+      ExpertInput.safeParse({
+        name: 'Tracker',
+        instructions: 'Use the tracker.',
+        model: { provider: 'anthropic', name: 'claude-sonnet-4-5' },
+        capabilities: { tools: [], mcpServers },
+        defaultEnvironmentId: null,
+        scope: 'personal',
+      });
+    const ok = withServers([
+      {
+        transport: 'stdio',
+        name: 'tickets',
+        command: 'node',
+        args: ['server.mjs'],
+        env: { TOKEN: 'API_TOKEN' },
+      },
+      {
+        transport: 'http',
+        name: 'linear',
+        url: 'https://mcp.linear.app/mcp',
+        headers: { Authorization: 'LINEAR' },
+      },
+    ]);
+    expect(ok.success).toBe(true);
+    expect(
+      Object.keys(fieldsOf(withServers([{ transport: 'stdio', name: 'has space', command: 'x' }]))),
+    ).toEqual(['capabilities.mcpServers.0.name']);
+    expect(
+      Object.keys(fieldsOf(withServers([{ transport: 'http', name: 'web', url: 'not a url' }]))),
+    ).toEqual(['capabilities.mcpServers.0.url']);
+    const twice = { transport: 'http', name: 'same', url: 'https://a.example/mcp' };
+    expect(fieldsOf(withServers([twice, twice]))['capabilities.mcpServers']).toMatch(/must differ/);
+  });
 });
 
 describe('requests', () => {

@@ -71,8 +71,42 @@ export const ModelRef = z.strictObject({
   name: z.string().max(200),
   /** OpenAI-compatible servers only: where the chat completions API lives. */
   baseUrl: z.url().optional(),
+  /** The model's context window in tokens, when the runner's table of known models does not know it. */
+  contextWindow: z.int().min(1_000).max(10_000_000).optional(),
 });
 export type ModelRef = z.infer<typeof ModelRef>;
+
+/** What an MCP server is called: the prefix of its tools' names (`name__tool`). */
+export const McpServerName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, "_" or "-"');
+
+/** A header or variable whose value is one of the session owner's secrets, named here, never written in the Expert. */
+const FromSecrets = z.record(z.string().min(1).max(128), z.string().min(1).max(128));
+
+/**
+ * An MCP server whose tools the Expert may use: a program started inside the
+ * session's Environment speaking MCP on stdin/stdout, or a remote Streamable
+ * HTTP server on a place an administrator allows (ORRERY_MCP_URLS).
+ */
+export const McpServer = z.discriminatedUnion('transport', [
+  z.strictObject({
+    transport: z.literal('stdio'),
+    name: McpServerName,
+    command: z.string().min(1).max(1000),
+    args: z.array(z.string().max(4000)).max(50).default([]),
+    /** Variable name → the name of a secret whose value it gets. */
+    env: FromSecrets.optional(),
+  }),
+  z.strictObject({
+    transport: z.literal('http'),
+    name: McpServerName,
+    url: z.url(),
+    /** Header name → the name of a secret whose value it carries. */
+    headers: FromSecrets.optional(),
+  }),
+]);
+export type McpServer = z.infer<typeof McpServer>;
 
 export const Capabilities = z.strictObject({
   tools: z.array(ToolName).max(ALL_TOOLS.length),
@@ -84,6 +118,12 @@ export const Capabilities = z.strictObject({
    * (DEFAULT_APPROVAL).
    */
   approval: z.array(ToolName).max(ALL_TOOLS.length).optional(),
+  /** MCP servers whose tools are offered beside the built-in ones; names are unique. */
+  mcpServers: z
+    .array(McpServer)
+    .max(10)
+    .refine((list) => new Set(list.map((s) => s.name)).size === list.length, 'MCP server names must differ')
+    .optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 

@@ -56,6 +56,8 @@ export const EnhanceResult = z.strictObject({
   text: z.string().max(100_000),
   /** Who wrote it: the Expert's model, or the deterministic enhancer. */
   by: z.enum(['model', 'deterministic']),
+  /** What the enhancer found to add, or that it found nothing (the text is then the prompt as it was). */
+  note: z.string().max(1000).optional(),
 });
 export type EnhanceResult = z.infer<typeof EnhanceResult>;
 

@@ -46,8 +46,8 @@ describe('first run', () => {
       role: 'admin',
     });
 
-    const experts = s.catalog.experts(boot.admin);
-    const envs = s.catalog.environments(boot.admin);
+    const experts = await s.catalog.experts(boot.admin);
+    const envs = await s.catalog.environments(boot.admin);
     expect(envs).toMatchObject([
       { name: 'Default', image: 'orrery/env-base:bookworm', repositories: [], scope: 'organisation' },
     ]);
@@ -84,7 +84,7 @@ describe('first run', () => {
     const second = await bootstrap(s, {}, (l) => again.push(l));
     expect(again).toEqual([]);
     expect(second.generatedPassword).toBeNull();
-    expect(s.catalog.experts(boot.admin)).toHaveLength(5);
+    expect(await s.catalog.experts(boot.admin)).toHaveLength(5);
   });
 
   it('uses ORRERY_ADMIN_EMAIL and ORRERY_ADMIN_PASSWORD when given', async () => {

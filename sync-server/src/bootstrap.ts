@@ -55,6 +55,6 @@ export async function bootstrap(
   }
   const adminUser = await s.accounts.firstAdmin(org.id);
   if (!adminUser) throw new Error(`The organisation ${org.name} has no admin; the database is damaged.`);
-  seedBuiltIns(s.catalog, adminUser);
+  await seedBuiltIns(s.catalog, adminUser);
   return { orgId: org.id, admin: adminUser, generatedPassword };
 }

@@ -115,26 +115,49 @@ export const BUILT_IN_EXPERTS: ExpertSeed[] = [
   },
 ];
 
-/** Creates whichever built-ins the organisation lacks, owned by the given admin. */
-export function seedBuiltIns(
+/**
+ * Creates whichever built-ins the organisation lacks, owned by the given admin.
+ * Two servers starting at once may both try: the unique key per built-in lets
+ * one win, and the other takes the row it made.
+ */
+export async function seedBuiltIns(
   catalog: Catalog,
   admin: User,
   seeds: { environments: EnvironmentSeed[]; experts: ExpertSeed[] } = {
     environments: BUILT_IN_ENVIRONMENTS,
     experts: BUILT_IN_EXPERTS,
   },
-): void {
+): Promise<void> {
   for (const seed of seeds.environments) {
-    if (!catalog.builtIn('environment', admin.orgId, seed.key))
-      catalog.createEnvironment(admin, seed.input, seed.key);
+    await seedOnce(catalog, 'environment', admin.orgId, seed.key, () =>
+      catalog.createEnvironment(admin, seed.input, seed.key),
+    );
   }
   for (const seed of seeds.experts) {
-    if (catalog.builtIn('expert', admin.orgId, seed.key)) continue;
-    const env = seed.environmentKey ? catalog.builtIn('environment', admin.orgId, seed.environmentKey) : null;
-    catalog.createExpert(
-      admin,
-      ExpertInputSchema.parse({ ...seed.input, defaultEnvironmentId: env }),
-      seed.key,
+    const env = seed.environmentKey
+      ? await catalog.builtIn('environment', admin.orgId, seed.environmentKey)
+      : null;
+    await seedOnce(catalog, 'expert', admin.orgId, seed.key, () =>
+      catalog.createExpert(
+        admin,
+        ExpertInputSchema.parse({ ...seed.input, defaultEnvironmentId: env }),
+        seed.key,
+      ),
     );
+  }
+}
+
+async function seedOnce(
+  catalog: Catalog,
+  kind: 'expert' | 'environment',
+  orgId: string,
+  key: string,
+  create: () => Promise<unknown>,
+): Promise<void> {
+  if (await catalog.builtIn(kind, orgId, key)) return;
+  try {
+    await create();
+  } catch (err) {
+    if (!(await catalog.builtIn(kind, orgId, key))) throw err;
   }
 }

@@ -27,6 +27,8 @@ import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
 
+type TurnWanted = 'queued' | 'unfinished' | null;
+
 export interface ServiceDeps {
   /** The records and the document log: SQLite or PostgreSQL (store/database.ts). */
   database: Database;
@@ -70,6 +72,8 @@ export interface Services {
   engines: EngineBoard;
   hub: SyncHub;
   docAccess(principal: Principal, docName: string): Promise<DocAccess | null>;
+  /** Queues a session's turn unless the session is gone (also when it goes meanwhile); false then. */
+  queueTurn(sessionId: string): Promise<boolean>;
   /**
    * After a restart: sessions whose documents changed since their last
    * snapshot (the ones active before the stop) get the turn job they need,
@@ -89,8 +93,8 @@ export function createServices(deps: ServiceDeps): Services {
   const db = deps.database.sqlite!;
   const bus = deps.bus ?? localBus(deps.log);
   const accounts = new Accounts(deps.database.db, clock);
-  const sessions = new Sessions(db, clock);
-  const catalog = new Catalog(db, clock);
+  const sessions = new Sessions(deps.database.db, clock);
+  const catalog = new Catalog(deps.database.db, clock);
   // Only an embedded install can have 0.1's attachment files; on PostgreSQL every byte is in the database.
   const legacyAttachments = deps.database.engine === 'sqlite' ? path.join(deps.dataDir, 'attachments') : null;
   const attachments = new Attachments(deps.database.db, legacyAttachments, clock);
@@ -107,31 +111,52 @@ export function createServices(deps: ServiceDeps): Services {
     if (!doc) return null;
     if (doc.kind === 'user')
       return principal.kind === 'user' && principal.user.id === doc.id ? 'read-write' : null;
-    const row = sessions.row(doc.id);
+    const row = await sessions.row(doc.id);
     return row ? sessions.docAccess(principal, row) : null;
   };
 
+  // A delete that lands between reading the row and queueing has dropped the
+  // session's turns already: a turn queued after it is dropped here.
+  const queueTurn = async (sessionId: string): Promise<boolean> => {
+    const row = await sessions.row(sessionId);
+    if (!row) return false;
+    jobs.enqueue(row.org_id, 'turn', sessionId);
+    if (await sessions.row(sessionId)) return true;
+    jobs.dropTurns(sessionId);
+    return false;
+  };
+
+  // What a session document says about turns, read synchronously inside the
+  // hub's callback; the records are asked afterwards (ensureTurn).
+  const turnWanted = (doc: Y.Doc): TurnWanted => {
+    const session = new SessionDoc(doc);
+    if (session.queue().length > 0) return 'queued';
+    return session.turn().state !== 'idle' ? 'unfinished' : null;
+  };
   // A session needs a runner when messages wait in its queue, or when its turn
   // says "running" but no runner holds the lease (it was interrupted).
-  const needsTurn = (sessionId: string, doc: Y.Doc): boolean => {
-    const session = new SessionDoc(doc);
-    if (session.queue().length > 0) return true;
-    return session.turn().state !== 'idle' && !jobs.hasLiveTurn(sessionId);
-  };
+  const needsTurn = (sessionId: string, wanted: TurnWanted): boolean =>
+    wanted === 'queued' || (wanted === 'unfinished' && !jobs.hasLiveTurn(sessionId));
   // Runs after every change to a session document: the cheap checks come first.
-  const ensureTurn = (sessionId: string, doc: Y.Doc) => {
-    if (!needsTurn(sessionId, doc) || jobs.hasOpenTurn(sessionId)) return;
-    const row = sessions.row(sessionId);
-    if (row) jobs.enqueue(row.org_id, 'turn', sessionId);
+  const ensureTurn = async (sessionId: string, wanted: TurnWanted): Promise<void> => {
+    if (!needsTurn(sessionId, wanted) || jobs.hasOpenTurn(sessionId)) return;
+    await queueTurn(sessionId);
+  };
+  const checkTurn = (sessionId: string, wanted: TurnWanted, when: string) => {
+    if (!wanted) return;
+    ensureTurn(sessionId, wanted).catch((err: unknown) =>
+      deps.log.error(`jobs: could not check session ${sessionId} ${when}: ${String(err)}`),
+    );
   };
 
   const jobs: JobQueue = new JobQueue(db, clock, (sessionId) => {
-    if (!sessions.row(sessionId)) return;
-    hub
-      .read(sessionDocName(sessionId), (doc) => ensureTurn(sessionId, doc))
-      .catch((err: unknown) =>
-        deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
-      );
+    const check = async () => {
+      if (!(await sessions.row(sessionId))) return;
+      checkTurn(sessionId, await hub.read(sessionDocName(sessionId), turnWanted), 'after its turn');
+    };
+    check().catch((err: unknown) =>
+      deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
+    );
   });
 
   jobs.onBuildDone = (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
@@ -146,19 +171,16 @@ export function createServices(deps: ServiceDeps): Services {
     clock,
     onChanged: (name, doc) => {
       const parsed = parseDocName(name);
-      if (parsed?.kind === 'session') ensureTurn(parsed.id, doc);
+      if (parsed?.kind === 'session') checkTurn(parsed.id, turnWanted(doc), 'after a change');
     },
     ownerOf: async (name) => {
       const parsed = parseDocName(name);
       if (!parsed) return null;
-      return parsed.kind === 'user' ? parsed.id : (sessions.row(parsed.id)?.owner_id ?? null);
+      return parsed.kind === 'user' ? parsed.id : ((await sessions.row(parsed.id))?.owner_id ?? null);
     },
     docsOf: async (userId) => [
       userDocName(userId),
-      ...db
-        .prepare<[string], { id: string }>('SELECT id FROM sessions WHERE owner_id = ?')
-        .all(userId)
-        .map((r) => sessionDocName(r.id)),
+      ...(await sessions.idsOwnedBy(userId)).map(sessionDocName),
     ],
   });
 
@@ -182,6 +204,7 @@ export function createServices(deps: ServiceDeps): Services {
     engines: new EngineBoard(clock),
     hub,
     docAccess,
+    queueTurn,
     async recoverTurns() {
       const names = db
         .prepare<[], { name: string }>(`SELECT DISTINCT name FROM doc_updates WHERE name LIKE 'session/%'`)
@@ -190,9 +213,9 @@ export function createServices(deps: ServiceDeps): Services {
       let queued = 0;
       for (const name of names) {
         const id = parseDocName(name)?.id;
-        const row = id ? sessions.row(id) : undefined;
+        const row = id ? await sessions.row(id) : undefined;
         if (!id || !row) continue;
-        const needed = await hub.read(name, (doc) => needsTurn(id, doc));
+        const needed = needsTurn(id, await hub.read(name, turnWanted));
         if (needed) {
           jobs.enqueue(row.org_id, 'turn', id);
           queued += 1;
@@ -207,6 +230,6 @@ export function createServices(deps: ServiceDeps): Services {
     },
     teammates: new Teammates(deps.database.db, clock),
     invitations: new Invitations(deps.database.db, clock),
-    changes: new ChangesRecords(db, clock),
+    changes: new ChangesRecords(deps.database.db, clock, deps.database.engine),
   };
 }

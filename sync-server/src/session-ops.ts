@@ -32,22 +32,22 @@ export interface StartSession {
 }
 
 /** The session a user may open, or 404 (a session you may not see does not exist for you). */
-export function visibleRow(s: Services, user: User, id: string): SessionRow {
-  const row = s.sessions.row(id);
-  if (!row || s.sessions.accessOf(user.id, row) === null || row.org_id !== user.orgId) {
+export async function visibleRow(s: Services, user: User, id: string): Promise<SessionRow> {
+  const row = await s.sessions.row(id);
+  if (!row || row.org_id !== user.orgId || (await s.sessions.accessOf(user.id, row)) === null) {
     throw notFound(`No session ${id} that you can open.`);
   }
   return row;
 }
 
-export function ownedRow(s: Services, user: User, id: string): SessionRow {
-  const row = visibleRow(s, user, id);
+export async function ownedRow(s: Services, user: User, id: string): Promise<SessionRow> {
+  const row = await visibleRow(s, user, id);
   if (row.owner_id !== user.id) throw forbidden('Only the owner of this session may do this.');
   return row;
 }
 
-export function itemFor(s: Services, user: User, id: string): SessionListItem {
-  const item = s.sessions.item(user.id, user.orgId, id);
+export async function itemFor(s: Services, user: User, id: string): Promise<SessionListItem> {
+  const item = await s.sessions.item(user.id, user.orgId, id);
   if (!item) throw notFound(`No session ${id} that you can open.`);
   return item;
 }
@@ -58,7 +58,7 @@ export async function startSession(
   user: User,
   start: StartSession,
 ): Promise<{ session: SessionListItem; skipped: SkippedAttachment[] }> {
-  const expert = s.catalog.expert(user, start.expertId);
+  const expert = await s.catalog.expert(user, start.expertId);
   // Refused here rather than failing on the runner: the same sentence Home shows beside the Expert.
   const unavailable = expertUnavailableReason(
     expert.model,
@@ -70,14 +70,14 @@ export async function startSession(
   let environmentId: string | null;
   if (start.environmentId !== undefined) {
     environmentId = start.environmentId;
-    if (environmentId) s.catalog.environment(user, environmentId);
+    if (environmentId) await s.catalog.environment(user, environmentId);
   } else {
     const fallback = expert.defaultEnvironmentId;
-    environmentId = fallback && s.catalog.environmentLive(user.orgId, fallback) ? fallback : null;
+    environmentId = fallback && (await s.catalog.environmentLive(user.orgId, fallback)) ? fallback : null;
   }
   const origin = start.origin ?? 'manual';
   const id = newId();
-  s.sessions.create({
+  await s.sessions.create({
     id,
     orgId: user.orgId,
     ownerId: user.id,
@@ -97,14 +97,14 @@ export async function startSession(
     await enqueueMessage(s, user, id, start.prompt, accepted, source);
   } catch (err) {
     // The person's storage is full: no empty session is left behind by the refusal.
-    const row = err instanceof QuotaError ? s.sessions.row(id) : null;
+    const row = err instanceof QuotaError ? await s.sessions.row(id) : null;
     if (row) {
-      s.sessions.delete(row);
+      await s.sessions.delete(row);
       await s.hub.remove(sessionDocName(id));
     }
     throw err;
   }
-  return { session: itemFor(s, user, id), skipped };
+  return { session: await itemFor(s, user, id), skipped };
 }
 
 async function enqueueMessage(
@@ -121,8 +121,13 @@ async function enqueueMessage(
       .init()
       .enqueue({ id: messageId, authorId: user.id, createdAt: s.clock(), text, attachments, source });
   });
-  const row = s.sessions.row(sessionId);
-  if (row) s.jobs.enqueue(row.org_id, 'turn', sessionId);
+  // The session may have been deleted while the message was written: its
+  // document is removed again (the delete removed it before, or will not see
+  // this write), and the sender hears that the session is gone.
+  if (!(await s.queueTurn(sessionId))) {
+    await s.hub.remove(sessionDocName(sessionId));
+    throw notFound(`No session ${sessionId} that you can open.`);
+  }
   return messageId;
 }
 
@@ -133,7 +138,7 @@ export async function sendMessage(
   text: string,
   refs: AttachmentRef[],
 ) {
-  ownedRow(s, user, sessionId);
+  await ownedRow(s, user, sessionId);
   const { accepted, skipped } = await s.attachments.judgeMessage(user.id, sessionId, refs);
   if (!text.trim() && accepted.length === 0) {
     throw badRequest(
@@ -146,18 +151,19 @@ export async function sendMessage(
 }
 
 export async function setVisibility(s: Services, row: SessionRow, visibility: Visibility): Promise<void> {
-  s.sessions.setVisibility(row, visibility);
+  if (!(await s.sessions.setVisibility(row, visibility)))
+    throw notFound(`No session ${row.id} that you can open.`);
   await s.hub.recheck(sessionDocName(row.id));
 }
 
 export async function revokeGrant(s: Services, row: SessionRow, userId: string): Promise<boolean> {
-  const revoked = s.sessions.revoke(row, userId);
+  const revoked = await s.sessions.revoke(row, userId);
   if (revoked) await s.hub.recheck(sessionDocName(row.id));
   return revoked;
 }
 
 export async function deleteSession(s: Services, row: SessionRow): Promise<void> {
-  s.sessions.delete(row);
+  if (!(await s.sessions.delete(row))) return;
   s.jobs.dropTurns(row.id);
   await s.hub.remove(sessionDocName(row.id));
   s.jobs.enqueue(row.org_id, 'remove_environment', row.id);

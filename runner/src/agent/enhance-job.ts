@@ -13,13 +13,20 @@ import type {
   OrgModels,
   TranscriptEntry,
 } from '@orrery/shared';
-import { Redactor, type EnvironmentManager } from '../environments/index.js';
-import { enhanceDeterministically, enhanceWithModel, type EnhanceInput } from './enhance.js';
+import { Redactor, shellQuote, type EnvironmentManager } from '../environments/index.js';
+import {
+  enhanceDeterministically,
+  enhanceWithModel,
+  symbolsNamed,
+  type EnhanceInput,
+  type SymbolHit,
+} from './enhance.js';
 import { ModelError, type ModelClient } from './model.js';
 
 const LISTING_TIMEOUT_MS = 1_500;
 const MODEL_TIMEOUT_MS = 30_000;
 const MAX_FILES = 2_000;
+const MAX_SYMBOL_LINES = 40;
 const CACHE_LIMIT = 200;
 
 export interface Codebase {
@@ -94,9 +101,10 @@ export async function runEnhance(
     (k): k is string => !!k,
   );
   const redactor = new Redactor([...Object.values(context.secrets ?? {}), ...orgKeys]);
-  const [transcript, codebase] = await Promise.all([
+  const [transcript, codebase, symbols] = await Promise.all([
     deps.transcript(),
     gatherCodebase(payload.sessionId, context.environment, context.ownerId, deps),
+    findSymbols(payload.sessionId, symbolsNamed(payload.text), deps.environments),
   ]);
   const input: EnhanceInput = {
     prompt: payload.text,
@@ -105,6 +113,7 @@ export async function runEnhance(
     ),
     files: codebase.files.map((f) => redactor.redact(f)),
     readme: codebase.readme === null ? null : redactor.redact(codebase.readme),
+    symbols: symbols.map((h) => ({ ...h, path: redactor.redact(h.path) })),
   };
   let model: ModelClient | null = null;
   if (context.expert.model.provider !== 'shell') {
@@ -115,7 +124,10 @@ export async function runEnhance(
       if (!(error instanceof ModelError && error.kind === 'no_key')) throw error;
     }
   }
-  if (!model) return { text: redactor.redact(enhanceDeterministically(input)), by: 'deterministic' };
+  if (!model) {
+    const found = enhanceDeterministically(input);
+    return { text: redactor.redact(found.text), by: 'deterministic', note: redactor.redact(found.note) };
+  }
   const text = await enhanceWithModel(model, input, AbortSignal.timeout(MODEL_TIMEOUT_MS));
   return { text: redactor.redact(text), by: 'model' };
 }
@@ -169,4 +181,36 @@ async function listWorkspace(environments: EnvironmentManager, sessionId: string
     files: listing.stdout.split('\n').filter(Boolean),
     readme: readme.stdout.trim() ? readme.stdout : null,
   };
+}
+
+/** Where the symbols the prompt names occur, read live from a running container; none otherwise. */
+async function findSymbols(
+  sessionId: string | null,
+  names: string[],
+  environments: EnvironmentManager,
+): Promise<SymbolHit[]> {
+  if (!sessionId || !names.length || environments.status(sessionId) !== 'running') return [];
+  try {
+    const patterns = names.map((n) => `-e ${shellQuote(n)}`).join(' ');
+    const result = await environments.exec(sessionId, {
+      command: `cd /workspace && grep -rnIw -m 2 --exclude-dir=.git --exclude-dir=node_modules --exclude-dir=.orrery ${patterns} . | head -n ${MAX_SYMBOL_LINES}`,
+      timeoutMs: LISTING_TIMEOUT_MS,
+    });
+    const hits: SymbolHit[] = [];
+    for (const line of result.stdout.split('\n')) {
+      const m = /^\.\/(.+?):(\d+):(.*)$/.exec(line);
+      if (!m) continue;
+      const name = names.find((n) => new RegExp(`(^|[^\\w$])${escapeRegExp(n)}($|[^\\w$])`).test(m[3]!));
+      if (name && !hits.some((h) => h.name === name && h.path === m[1])) {
+        hits.push({ name, path: m[1]!, line: Number(m[2]) });
+      }
+    }
+    return hits;
+  } catch {
+    return [];
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -36,11 +36,11 @@ afterAll(async () => {
 });
 
 describe('enhance prompt', () => {
-  it('without a model, grounds the rewrite in the conversation and the file tree within 3 seconds', async () => {
+  it('without a model, adds only what it found in the session’s workspace, within 3 seconds', async () => {
     const created = await server.api<SessionResponse>(admin, 'POST', '/api/sessions', {
       expertId: shell.id,
       prompt:
-        'mkdir -p src/billing && echo x > src/billing/invoice.ts && printf "# Ledger\\n\\nTracks invoices for small shops.\\n" > README.md && echo made',
+        'mkdir -p src/billing && printf "export function roundCents(x) {\\n  return x;\\n}\\n" > src/billing/invoice.ts && printf "# Ledger\\n\\nTracks invoices for small shops.\\n" > README.md && echo made',
     });
     const sessionId = created.body.session.id;
     const watch = watchSession(server, admin, sessionId);
@@ -54,17 +54,31 @@ describe('enhance prompt', () => {
     }
     const started = Date.now();
     const res = await server.api<EnhanceResponse>(admin, 'POST', '/api/enhance', {
-      text: 'fix invoice rounding',
+      text: 'fix invoice rounding in roundCents',
       sessionId,
     });
     const elapsed = Date.now() - started;
     expect(res.status).toBe(200);
-    expect(res.body.by).toBe('deterministic');
-    expect(res.body.text.startsWith('fix invoice rounding')).toBe(true);
-    expect(res.body.text).toContain('src/billing/invoice.ts');
-    expect(res.body.text).toContain('Tracks invoices for small shops.');
-    expect(res.body.text).toContain('mkdir -p src/billing');
+    expect(res.body).toEqual({
+      text: [
+        'fix invoice rounding in roundCents',
+        '',
+        'Found in the workspace and session:',
+        '- `src/billing/invoice.ts`',
+        '- `roundCents` appears in `src/billing/invoice.ts:1`',
+      ].join('\n'),
+      by: 'deterministic',
+      note: 'Added 1 file and 1 symbol.',
+    });
     expect(elapsed).toBeLessThan(3_000);
+
+    const nothing = await server.api<EnhanceResponse>(admin, 'POST', '/api/enhance', {
+      text: 'what is the weather tomorrow',
+      sessionId,
+    });
+    expect(nothing.status).toBe(200);
+    expect(nothing.body.text).toBe('what is the weather tomorrow');
+    expect(nothing.body.note).toMatch(/^Found nothing to add/);
   });
 
   it('with a model, returns the model’s rewrite on Home, before any session exists', async () => {

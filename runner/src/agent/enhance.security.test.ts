@@ -71,12 +71,12 @@ beforeAll(async () => {
   expect((await server.api(owner, 'PUT', '/api/secrets/private/API_TOKEN', { value: TOKEN })).status).toBe(
     200,
   );
-  // The owner's workspace: a file named after the token and a README that quotes it.
+  // The owner's workspace: files named after the token and a README that quotes it.
   const created = await server.api<SessionResponse>(owner, 'POST', '/api/sessions', {
     expertId: shell.id,
     visibility: 'shared',
     prompt:
-      'mkdir -p src/vault && echo x > src/vault/ledger.ts && touch "src/vault/$API_TOKEN.key" && printf "# Vault\\n\\nKeeps the ledger; the deploy token is $API_TOKEN for now.\\n" > README.md && echo made',
+      'mkdir -p src/vault && echo x > src/vault/ledger.ts && touch "src/vault/$API_TOKEN.key" "src/vault/ledger.$API_TOKEN.bak" && printf "# Vault\\n\\nKeeps the ledger; the deploy token is $API_TOKEN for now.\\n\\n## Ledger rotation with $API_TOKEN\\n" > README.md && echo made',
   });
   sessionId = created.body.session.id;
   const watch = watchSession(server, owner, sessionId);
@@ -100,7 +100,8 @@ describe('enhance prompt', () => {
     const res = await enhance(owner, { text: 'fix the vault ledger', sessionId });
     expect(res.status).toBe(200);
     expect(res.body.text).toContain('src/vault/ledger.ts');
-    expect(res.body.text).toContain('Keeps the ledger; the deploy token is [redacted] for now.');
+    expect(res.body.text).toContain('src/vault/ledger.[redacted].bak');
+    expect(res.body.text).toContain('“Ledger rotation with [redacted]”');
     expect(res.body.text).not.toContain(TOKEN);
   });
 

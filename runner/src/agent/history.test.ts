@@ -93,4 +93,29 @@ describe('rebuilding the model conversation from a transcript', () => {
     expect(history[2]?.parts[0]).toMatchObject({ type: 'tool_result', isError: true });
     expect(JSON.stringify(history[2])).toContain('interrupted before it finished');
   });
+  it('sends a long tool output as its head and tail with a note where it was cut', async () => {
+    const output = `START\n${'middle line\n'.repeat(5_000)}FINISH`;
+    const history = await buildHistory(
+      [
+        { ...base, kind: 'user', id: 'u1', authorId: 'a', text: 'build', attachments: [] },
+        {
+          ...base,
+          kind: 'tool',
+          id: 'c1',
+          name: 'run_command',
+          input: '{}',
+          output,
+          status: 'done',
+          exitCode: 0,
+          durationMs: 1,
+        },
+      ],
+      { ...options, maxToolResultChars: 1_000 },
+    );
+    const sent = (history[2]?.parts[0] as { content: string }).content;
+    expect(sent.startsWith('exit code: 0\nSTART')).toBe(true);
+    expect(sent.endsWith('FINISH')).toBe(true);
+    expect(sent).toMatch(/\[… \d+ characters cut here; the full output is in the transcript …\]/);
+    expect(sent.length).toBeLessThan(1_200);
+  });
 });

@@ -13,6 +13,21 @@ export interface HistoryOptions {
   loadImage: ImageLoader;
   /** Where attachments are placed in the Environment, for the text the model reads. */
   attachmentPath: (attachment: AttachmentRef) => string;
+  /** Tool outputs longer than this reach the model as their head and tail (MAX_RESULT_CHARS when unset). */
+  maxToolResultChars?: number;
+}
+
+/**
+ * A long output's head and tail with a note where it was cut: the command's
+ * start (what ran) and its end (how it ended) are what the model needs. The
+ * transcript keeps the whole output.
+ */
+export function trimOutput(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.4);
+  const tail = max - head;
+  const cut = text.length - head - tail;
+  return `${text.slice(0, head)}\n[… ${cut} characters cut here; the full output is in the transcript …]\n${text.slice(-tail)}`;
 }
 
 export async function buildHistory(
@@ -20,6 +35,7 @@ export async function buildHistory(
   options: HistoryOptions,
 ): Promise<ChatMessage[]> {
   const messages: ChatMessage[] = [];
+  const max = options.maxToolResultChars ?? MAX_RESULT_CHARS;
   let assistant: Part[] = [];
   let results: Part[] = [];
 
@@ -47,8 +63,8 @@ export async function buildHistory(
         assistant.push({ type: 'tool_use', id: entry.id, name: entry.name, input: parseInput(entry.input) });
         const content =
           entry.status === 'interrupted' || entry.status === 'cancelled'
-            ? `The tool call was ${entry.status} before it finished. Output so far:\n${entry.output.slice(-MAX_RESULT_CHARS)}`
-            : entry.output.slice(-MAX_RESULT_CHARS) || '(no output)';
+            ? `The tool call was ${entry.status} before it finished. Output so far:\n${trimOutput(entry.output, max)}`
+            : trimOutput(entry.output, max) || '(no output)';
         results.push({
           type: 'tool_result',
           toolUseId: entry.id,

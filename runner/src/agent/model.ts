@@ -1,5 +1,8 @@
 // A provider-neutral view of a chat with tools. Adapters translate it to
 // each provider's official SDK; the turn loop only sees this.
+import type { CallUsage } from '@orrery/shared';
+
+export type { CallUsage } from '@orrery/shared';
 
 export type Part =
   | { type: 'text'; text: string }
@@ -35,7 +38,16 @@ export interface ModelResponse {
   /** Text and tool_use parts, in order. */
   parts: Part[];
   stopReason: StopReason;
+  /** Tokens the call used, from the provider's usage fields (zeros where it reports none). */
+  usage: CallUsage;
 }
+
+export const NO_USAGE: CallUsage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+};
 
 export interface ModelClient {
   readonly provider: string;

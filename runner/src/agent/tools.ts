@@ -4,6 +4,7 @@
 import type { ToolName } from '@orrery/shared';
 import { z } from 'zod';
 import { ADVISOR_TOOLS, type AdvisorContext, type AdvisorTool } from './advisor-tools.js';
+import type { McpTools } from './mcp/connections.js';
 import type { ToolSpec } from './model.js';
 import { shellQuote } from '../environments/index.js';
 import { resolvePath, type Workspace } from './workspace.js';
@@ -19,6 +20,8 @@ export interface ToolContext {
   advisor?: AdvisorContext;
   /** Committing and opening pull requests, done by the runner (it holds the credentials); absent where it cannot. */
   ship?: ShipContext;
+  /** The tools of the Expert's MCP servers connected for this turn. */
+  mcp?: McpTools;
 }
 
 /** The same path a person's Commit and Open pull request take (runner/src/changes). */
@@ -329,8 +332,10 @@ export async function runTool(
   allowed: readonly ToolName[],
   ctx: ToolContext,
 ): Promise<ToolOutcome> {
+  if (ctx.mcp?.has(name)) return ctx.mcp.call(name, rawInput, ctx);
   if (!(allowed as readonly string[]).includes(name)) {
-    return fail(`There is no tool named ${name}. Available: ${allowed.join(', ')}.`);
+    const offered = [...allowed, ...(ctx.mcp?.specs.map((s) => s.name) ?? [])];
+    return fail(`There is no tool named ${name}. Available: ${offered.join(', ')}.`);
   }
   const t = TOOLS[name as ToolName] as Tool<z.ZodType>;
   const parsed = t.input.safeParse(rawInput);

@@ -5,6 +5,8 @@
 import {
   indentedCodeBlock,
   needsApproval,
+  recordCallUsage,
+  type CallUsage,
   type AttachmentRef,
   type SessionContext,
   type SessionDoc,
@@ -19,10 +21,13 @@ import {
   type EnvironmentManager,
 } from '../environments/index.js';
 import { TextBatcher } from './batcher.js';
+import { contextWindowOf, ModelContext } from './context.js';
 import { buildHistory } from './history.js';
-import { ModelError, type ModelClient, type Part } from './model.js';
+import { ModelError, type ChatMessage, type ModelClient, type ModelResponse, type Part } from './model.js';
 import type { InspectRules } from './inspect-repository.js';
 import { runTool, toolSpecs } from './tools.js';
+import { openMcpTools, type McpTools } from './mcp/connections.js';
+import { EgressPolicy } from '../egress/policy.js';
 import { workspaceFor, type Workspace } from './workspace.js';
 import { toolCanChangeFiles } from '../changes/tracker.js';
 import {
@@ -51,6 +56,8 @@ export interface TurnDeps {
   repositories?: InspectRules;
   /** The Changes panel, checkpoints and shipping; absent where the runner offers none. */
   changes?: ChangeKit;
+  /** Where remote MCP servers may be (ORRERY_MCP_URLS); absent, none are. */
+  egress?: EgressPolicy;
 }
 
 export function environmentDefinition(
@@ -278,34 +285,85 @@ async function runModelTurn(
 ): Promise<void> {
   const model = deps.modelFor(ctx.expert, ctx.models);
   const allowed: readonly ToolName[] = ctx.expert.capabilities.tools;
-  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
-    if (signal.aborted) return;
-    const history = await buildHistory(doc.transcript(), {
+  const mcp = await openMcpTools({
+    servers: ctx.expert.capabilities.mcpServers ?? [],
+    secrets: ctx.secrets,
+    egress: deps.egress ?? EgressPolicy.of(),
+    whose: `the Expert "${ctx.expert.name}"`,
+    attach: (options) => workspace.attach(options),
+    signal,
+    notice: (text) =>
+      doc.addNotice({
+        id: randomUUID(),
+        turnId,
+        level: 'warning',
+        text: redactor.redact(text),
+        now: deps.now(),
+      }),
+  });
+  try {
+    await modelRounds(doc, ctx, workspace, turnId, redactor, signal, deps, changes, model, allowed, mcp);
+  } finally {
+    await mcp.close();
+  }
+}
+
+async function modelRounds(
+  doc: SessionDoc,
+  ctx: SessionContext,
+  workspace: Workspace,
+  turnId: string,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: TurnDeps,
+  changes: SessionChangeTools | null,
+  model: ModelClient,
+  allowed: readonly ToolName[],
+  mcp: McpTools,
+): Promise<void> {
+  const used = (usage: CallUsage) =>
+    recordCallUsage(doc.doc, { turnId, model: model.model, usage, now: deps.now() }, doc.origin);
+  const context = new ModelContext(doc, {
+    model,
+    window: contextWindowOf(ctx.expert.model),
+    now: deps.now,
+    notice: (text) => doc.addNotice({ id: randomUUID(), turnId, level: 'info', text, now: deps.now() }),
+    onUsage: used,
+  });
+  const history = (entries: Parameters<typeof buildHistory>[0]) =>
+    buildHistory(entries, {
       acceptsImages: model.acceptsImages,
       attachmentPath,
+      maxToolResultChars: context.toolResultChars(),
       loadImage: async (a) => Buffer.from(await deps.loadAttachment(ctx.session.id, a)).toString('base64'),
     });
-    let writer: ReturnType<SessionDoc['startAgentMessage']> | null = null;
-    const batch = new TextBatcher((t) => {
-      writer ??= doc.startAgentMessage(randomUUID(), turnId, deps.now());
-      writer.append(t);
-    });
-    const text = redactor.stream((t) => batch.push(t));
-    let response;
-    try {
-      response = await model.complete({
-        system: systemPrompt(ctx),
-        messages: history,
-        tools: toolSpecs(allowed),
-        maxTokens: MAX_TOKENS,
-        signal,
-        onText: (delta) => text.push(delta),
-      });
-    } finally {
-      text.end();
-      batch.flush();
-      (writer as ReturnType<SessionDoc['startAgentMessage']> | null)?.finish();
+  const base = { system: systemPrompt(ctx), tools: [...toolSpecs(allowed), ...mcp.specs] };
+  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
+    if (signal.aborted) return;
+    let response: ModelResponse | undefined;
+    // A provider that counts more tokens than we thought refuses the prompt: once more, shorter.
+    for (const tighter of [false, true]) {
+      const prompt = await context.prompt(base, history, signal, tighter);
+      try {
+        response = await streamCall(
+          doc,
+          model,
+          { ...base, messages: prompt.messages },
+          context,
+          turnId,
+          redactor,
+          signal,
+          deps,
+        );
+      } catch (error) {
+        if (!tighter && error instanceof ModelError && error.kind === 'context_too_long') continue;
+        throw error;
+      }
+      context.observe(prompt.estimate, response.usage);
+      used(response.usage);
+      break;
     }
+    if (!response) return;
     const calls = response.parts.filter(
       (p): p is Extract<Part, { type: 'tool_use' }> => p.type === 'tool_use',
     );
@@ -323,7 +381,7 @@ async function runModelTurn(
     }
     for (const call of calls) {
       if (signal.aborted) return;
-      await runToolCall(doc, call, allowed, workspace, turnId, redactor, signal, deps, ctx, changes);
+      await runToolCall(doc, call, allowed, workspace, turnId, redactor, signal, deps, ctx, changes, mcp);
     }
   }
   doc.addNotice({
@@ -333,6 +391,38 @@ async function runModelTurn(
     text: `The agent stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls. Send a message to let it continue.`,
     now: deps.now(),
   });
+}
+
+/** One model call, its text streamed into the transcript as it arrives. */
+async function streamCall(
+  doc: SessionDoc,
+  model: ModelClient,
+  prompt: { system: string; tools: ReturnType<typeof toolSpecs>; messages: ChatMessage[] },
+  context: ModelContext,
+  turnId: string,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: TurnDeps,
+): Promise<ModelResponse> {
+  let writer: ReturnType<SessionDoc['startAgentMessage']> | null = null;
+  const batch = new TextBatcher((t) => {
+    writer ??= doc.startAgentMessage(randomUUID(), turnId, deps.now());
+    writer.append(t);
+  });
+  const text = redactor.stream((t) => batch.push(t));
+  try {
+    return await model.complete({
+      ...prompt,
+      maxTokens: context.maxOutputTokens(MAX_TOKENS),
+      // A signal of its own: the SDK leaves a listener on it per call, and a turn makes many.
+      signal: AbortSignal.any([signal]),
+      onText: (delta) => text.push(delta),
+    });
+  } finally {
+    text.end();
+    batch.flush();
+    (writer as ReturnType<SessionDoc['startAgentMessage']> | null)?.finish();
+  }
 }
 
 async function runToolCall(
@@ -346,6 +436,7 @@ async function runToolCall(
   deps: TurnDeps,
   ctx: SessionContext,
   changes: SessionChangeTools | null,
+  mcp?: McpTools,
 ): Promise<void> {
   const started = deps.now();
   const entry = doc.startToolCall({
@@ -380,6 +471,7 @@ async function runToolCall(
     changes && deps.changes ? shipContext(doc, ctx, changes, deps.changes, turnId, deps, signal) : undefined;
   const outcome = await runTool(call.name, call.input, allowed, {
     ...(ship ? { ship } : {}),
+    ...(mcp ? { mcp } : {}),
     workspace,
     signal,
     onOutput: (c) => out.push(c),

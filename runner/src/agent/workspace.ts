@@ -1,9 +1,18 @@
 // What tools need from a session's Environment: the Environment manager,
 // bound to one session.
-import type { EnvironmentManager, ExecOptions, ExecResult, FileEntry } from '../environments/index.js';
+import type {
+  AttachedProcess,
+  AttachOptions,
+  EnvironmentManager,
+  ExecOptions,
+  ExecResult,
+  FileEntry,
+} from '../environments/index.js';
 
 export interface Workspace {
   exec(options: ExecOptions): Promise<ExecResult>;
+  /** A program with its stdin held open (stdio MCP servers). */
+  attach(options: AttachOptions): Promise<AttachedProcess>;
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, content: Uint8Array | string): Promise<void>;
   listFiles(path: string, options?: { recursive?: boolean; limit?: number }): Promise<FileEntry[]>;
@@ -16,6 +25,10 @@ export function workspaceFor(manager: EnvironmentManager, sessionId: string): Wo
     exec: (options) => {
       manager.touch(sessionId);
       return manager.exec(sessionId, options).finally(() => manager.touch(sessionId));
+    },
+    attach: (options) => {
+      manager.touch(sessionId);
+      return manager.attach(sessionId, options);
     },
     readFile: (path) => {
       manager.touch(sessionId);

@@ -12,7 +12,8 @@ import { Redactor } from './redact.js';
 import { usableSecrets } from './refused-names.js';
 import type { LiveRun, SessionEntry } from './session-entry.js';
 import { supervise, type RunStarter } from './supervise.js';
-import type { ExecOptions, ExecResult, FileEntry } from './types.js';
+import { attachProcess } from './attached.js';
+import type { AttachedProcess, AttachOptions, ExecOptions, ExecResult, FileEntry } from './types.js';
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** How much of a command line is kept in the runner's state for "interrupted" notes. */
@@ -43,6 +44,29 @@ export class Commands {
       return await this.runOnce(entry, run, options);
     } finally {
       this.release(entry, run);
+    }
+  }
+
+  async attach(entry: SessionEntry, options: AttachOptions): Promise<AttachedProcess> {
+    for (const name of Object.keys(options.env ?? {})) {
+      if (!VARIABLE_NAME.test(name))
+        throw new EnvironmentError('bad_request', `"${name}" is not a variable name`);
+    }
+    const run = await this.admit(entry, { command: options.argv.join(' ') });
+    try {
+      return await attachProcess(
+        this.core.container(entry),
+        {
+          argv: options.argv,
+          cwd: options.cwd ?? this.core.config.workspace,
+          env: { ...entry.secrets, ...usableSecrets(options.env ?? {}, this.core.log) },
+          user: this.core.user,
+        },
+        () => this.release(entry, run),
+      );
+    } catch (error) {
+      this.release(entry, run);
+      throw error;
     }
   }
 

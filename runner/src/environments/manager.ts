@@ -26,6 +26,8 @@ import type {
   BuildLogEntry,
   EnvironmentDefinition,
   EnvironmentManager,
+  AttachedProcess,
+  AttachOptions,
   ExecOptions,
   ExecResult,
   FileEntry,
@@ -186,6 +188,10 @@ export class DockerEnvironmentManager implements EnvironmentManager {
 
   async exec(sessionId: string, options: ExecOptions): Promise<ExecResult> {
     return this.commands.exec(this.known(sessionId), options);
+  }
+
+  async attach(sessionId: string, options: AttachOptions): Promise<AttachedProcess> {
+    return this.commands.attach(this.known(sessionId), options);
   }
 
   async readFile(sessionId: string, path: string): Promise<Uint8Array> {

@@ -48,6 +48,22 @@ export interface StatusChange {
   notice?: { text: string; level: 'warning' | 'error' };
 }
 
+export interface AttachOptions {
+  argv: string[];
+  cwd?: string;
+  /** Added to the session's secrets, which every command gets. */
+  env?: Record<string, string>;
+}
+
+export interface AttachedProcess {
+  write(data: string): Promise<void>;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** The exit code once the process ended (null when it could not be read). */
+  exited: Promise<number | null>;
+  close(): void;
+}
+
 export interface ExecOptions {
   /** Run through `bash -lc`. */
   command: string;
@@ -130,6 +146,12 @@ export interface EnvironmentManager {
     repositoryCredentials?: Record<string, RunnerRepositoryCredential>,
   ): Promise<void>;
   exec(sessionId: string, options: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts a program (no shell) in the running container with its stdin held
+   * open, for protocols over standard streams. It holds off the idle pause
+   * until it exits or is closed.
+   */
+  attach(sessionId: string, options: AttachOptions): Promise<AttachedProcess>;
   readFile(sessionId: string, path: string): Promise<Uint8Array>;
   /** Writes as the non-root user, creating parent folders. */
   writeFile(sessionId: string, path: string, content: Uint8Array | string): Promise<void>;

@@ -2,8 +2,12 @@
 // the real wire formats — Anthropic Messages and OpenAI chat completions,
 // both streamed as server-sent events — so the official SDKs and our
 // adapters run unchanged against it. Each request takes the next scripted reply.
+// It reports usage as the real APIs do, derives cached tokens from the
+// prompt's prefixes and, given a context window, refuses prompts that do not
+// fit it with the real APIs' errors (scripted-model-accounting.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { contextError, PromptCache, tokensOf, type Accounting } from './scripted-model-accounting.js';
 
 export type ScriptedReply =
   | {
@@ -23,6 +27,10 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
   receivedAt: number;
+  /** The input tokens the server counted, as it reports them (also for refused requests). */
+  usage: Accounting;
+  /** Refused: the prompt did not fit the context window. */
+  refused: boolean;
 }
 
 export class ScriptedModelServer {
@@ -35,13 +43,19 @@ export class ScriptedModelServer {
   fallback: ScriptedReply = { text: 'Done.' };
   /** Delay between streamed chunks, in ms (0 = as fast as possible). */
   chunkDelayMs = 0;
+  /** The model's context window in tokens; prompts beyond it are refused. Null: no limit. */
+  contextWindow: number | null = null;
+  /** What the provider holds in its prompt cache. */
+  readonly cache = new PromptCache();
 
-  /** Forgets unused replies and recorded requests. */
+  /** Forgets unused replies, recorded requests, the cache and the window. */
   reset(): this {
     this.replies.length = 0;
     this.requests.length = 0;
     this.seen.length = 0;
     this.chunkDelayMs = 0;
+    this.contextWindow = null;
+    this.cache.clear();
     return this;
   }
 
@@ -79,14 +93,28 @@ export class ScriptedModelServer {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     const recorded: RecordedRequest = {
       format,
       path: url,
       headers: req.headers,
-      body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>,
+      body,
       receivedAt: performance.now(),
+      usage: this.cache.account(format, body),
+      refused: false,
     };
     this.requests.push(recorded);
+    const prompt = recorded.usage.promptTokens;
+    const tooLong =
+      this.contextWindow === null
+        ? null
+        : contextError(format, this.contextWindow, prompt, Number(body.max_tokens ?? 0));
+    if (tooLong) {
+      // Refused before the model runs: no scripted reply is used up.
+      recorded.refused = true;
+      res.writeHead(tooLong.status, { 'content-type': 'application/json' }).end(JSON.stringify(tooLong.body));
+      return;
+    }
     let reply = this.replies.shift() ?? this.fallback;
     while (typeof reply === 'function') reply = reply(recorded);
     if ('rawBody' in reply) {
@@ -95,7 +123,11 @@ export class ScriptedModelServer {
     }
     if ('status' in reply) return this.error(res, format, reply);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const events = format === 'anthropic' ? anthropicEvents(reply) : openaiEvents(reply);
+    const output = Math.max(1, tokensOf([reply.text ?? '', reply.toolCalls ?? []]));
+    const events =
+      format === 'anthropic'
+        ? anthropicEvents(reply, recorded.usage, output)
+        : openaiEvents(reply, wantsUsage(body) ? { ...recorded.usage, output } : null);
     for (const event of events) {
       res.write(event);
       if (this.chunkDelayMs) await new Promise((r) => setTimeout(r, this.chunkDelayMs));
@@ -133,7 +165,12 @@ function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-function anthropicEvents(reply: Scripted): string[] {
+function wantsUsage(body: Record<string, unknown>): boolean {
+  const options = body.stream_options as { include_usage?: unknown } | undefined;
+  return options?.include_usage === true;
+}
+
+function anthropicEvents(reply: Scripted, usage: Accounting, output: number): string[] {
   const out = [
     sse('message_start', {
       type: 'message_start',
@@ -145,7 +182,12 @@ function anthropicEvents(reply: Scripted): string[] {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: 1, output_tokens: 1 },
+        usage: {
+          input_tokens: usage.inputTokens,
+          cache_read_input_tokens: usage.cachedInputTokens,
+          cache_creation_input_tokens: usage.cacheWriteTokens,
+          output_tokens: 1,
+        },
       },
     }),
   ];
@@ -195,14 +237,14 @@ function anthropicEvents(reply: Scripted): string[] {
     sse('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stop, stop_sequence: null },
-      usage: { output_tokens: 5 },
+      usage: { output_tokens: output },
     }),
   );
   out.push(sse('message_stop', { type: 'message_stop' }));
   return out;
 }
 
-function openaiEvents(reply: Scripted): string[] {
+function openaiEvents(reply: Scripted, usage: (Accounting & { output: number }) | null): string[] {
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     `data: ${JSON.stringify({
       id: 'chatcmpl-scripted',
@@ -225,6 +267,24 @@ function openaiEvents(reply: Scripted): string[] {
   });
   const finish = reply.toolCalls?.length ? 'tool_calls' : reply.stop === 'max_tokens' ? 'length' : 'stop';
   out.push(chunk({}, finish));
+  if (usage) {
+    // The real API's last chunk: no choices, the usage of the whole call.
+    out.push(
+      `data: ${JSON.stringify({
+        id: 'chatcmpl-scripted',
+        object: 'chat.completion.chunk',
+        created: 0,
+        model: 'scripted',
+        choices: [],
+        usage: {
+          prompt_tokens: usage.inputTokens,
+          completion_tokens: usage.output,
+          total_tokens: usage.inputTokens + usage.output,
+          prompt_tokens_details: { cached_tokens: usage.cachedInputTokens },
+        },
+      })}\n\n`,
+    );
+  }
   out.push('data: [DONE]\n\n');
   return out;
 }

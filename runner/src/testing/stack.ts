@@ -169,6 +169,8 @@ export async function startRunner(
     localRepositories?: string[];
     /** Git hosts the runner may fetch from (ORRERY_GIT_HOSTS); the public forges by default. */
     gitHosts?: string[];
+    /** Remote MCP servers an administrator allows (ORRERY_MCP_URLS). */
+    mcpUrls?: string[];
     /** False: the manager starts (and adopts containers) but the daemon claims no work until daemon.start(). */
     claiming?: boolean;
   } = {},
@@ -203,6 +205,7 @@ export async function startRunner(
       egress: EgressPolicy.of({ git: options.gitHosts }),
     },
     changes: changeKit(client, createShipper({ egress: EgressPolicy.of({ git: options.gitHosts }) })),
+    egress: EgressPolicy.of({ mcp: options.mcpUrls }),
     now: () => Date.now(),
     log: (m, f) => {
       if (process.env.ORRERY_TEST_LOG) console.error(m, f);

@@ -21,6 +21,10 @@ export const SESSION_KEYS = {
   checkpoints: 'checkpoints',
   /** The owner's answers to tool calls that wait for approval, by tool call id. */
   approvals: 'approvals',
+  /** Tokens the model calls of each turn used, by turn id (session-usage.ts). */
+  usage: 'usage',
+  /** What the runner keeps for the model: the summary of earlier turns (session-usage.ts). */
+  modelContext: 'modelContext',
   turnCurrent: 'current',
   stopRequested: 'stopRequested',
 } as const;

@@ -16,6 +16,10 @@
 // | `checkpoints`  | checkpoints of the workspace     | —                                   | add, remove                |
 // | `approvals`    | answers to tool calls waiting    | add ('approve' or 'deny')           | add, remove                |
 // |                | for approval                     |                                     |                            |
+// | `usage`        | tokens each turn's model calls   | —                                   | add, remove                |
+// |                | used (session-usage.ts)          |                                     |                            |
+// | `model-context`| the summary of earlier turns the | —                                   | add, remove                |
+// |                | model reads instead of them      |                                     |                            |
 //
 // Pull requests and restores are transcript entries (the runner's). A
 // person restores, commits, pushes and opens pull requests through REST
@@ -37,7 +41,9 @@ export type SessionPart =
   | 'environment'
   | 'changes'
   | 'checkpoints'
-  | 'approvals';
+  | 'approvals'
+  | 'usage'
+  | 'model-context';
 
 /** Who writes: a person (by user id) or a runner speaking with a service token. */
 export type Writer = { kind: 'person'; userId: string } | { kind: 'runner' };
@@ -54,6 +60,8 @@ export const SESSION_WRITERS: Readonly<Record<SessionPart, { add: Kinds; remove:
   changes: { add: ['runner'], remove: ['runner'] },
   checkpoints: { add: ['runner'], remove: ['runner'] },
   approvals: { add: ['person', 'runner'], remove: ['runner'] },
+  usage: { add: ['runner'], remove: ['runner'] },
+  'model-context': { add: ['runner'], remove: ['runner'] },
 };
 
 /** The part a root type (and, for the turn map, a key of it) belongs to; null for no part. */
@@ -75,6 +83,10 @@ export function sessionPartOf(root: string, key: string | null): SessionPart | n
       return 'checkpoints';
     case K.approvals:
       return 'approvals';
+    case K.usage:
+      return 'usage';
+    case K.modelContext:
+      return 'model-context';
     default:
       return null;
   }
@@ -89,7 +101,9 @@ export function refuseSessionWrite(part: SessionPart, writer: Writer, what: 'add
     part === 'environment' ||
     part === 'meta' ||
     part === 'changes' ||
-    part === 'checkpoints'
+    part === 'checkpoints' ||
+    part === 'usage' ||
+    part === 'model-context'
     ? `only the runner writes the session's ${PART_NAMES[part]}; send a message or ask to stop instead`
     : `you may not change the session's ${PART_NAMES[part]}`;
 }
@@ -104,6 +118,8 @@ const PART_NAMES: Record<SessionPart, string> = {
   changes: 'changes summary',
   checkpoints: 'checkpoints',
   approvals: 'approvals',
+  usage: 'token usage',
+  'model-context': 'summary for the model',
 };
 
 /**

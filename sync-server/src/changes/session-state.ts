@@ -21,8 +21,8 @@ import { redactorOf, type Redact } from './redact.js';
  * The session owner's secrets and the repository credentials its Environment
  * names: what a runner holds for the session, so what its reports could carry.
  */
-export function redactorFor(s: Services, row: SessionRow): Redact {
-  const environment = environmentOf(s, row);
+export async function redactorFor(s: Services, row: SessionRow): Promise<Redact> {
+  const environment = await environmentOf(s, row);
   const credentials = s.repositoryCredentials.forRunner(
     row.org_id,
     row.owner_id,
@@ -34,7 +34,7 @@ export function redactorFor(s: Services, row: SessionRow): Redact {
   ]);
 }
 
-export function environmentOf(s: Services, row: SessionRow): Environment | null {
+export async function environmentOf(s: Services, row: SessionRow): Promise<Environment | null> {
   return row.environment_id ? s.catalog.environmentForRunner(row.org_id, row.environment_id) : null;
 }
 
@@ -85,15 +85,15 @@ export function repositoryAt(
 }
 
 /** The ship draft of one repository of the session, unredacted; null when the session has no such repository. */
-export function shipDraftOf(
+export async function shipDraftOf(
   s: Services,
   row: SessionRow,
   repo: string,
   doc: DocState,
   repositories: readonly RepositoryChanges[],
-): ShipDraft | null {
+): Promise<ShipDraft | null> {
   const changes = repositories.find((r) => r.path === repo) ?? null;
-  const repository = repositoryAt(environmentOf(s, row), repo, changes?.url ?? null);
+  const repository = repositoryAt(await environmentOf(s, row), repo, changes?.url ?? null);
   if (!changes && !repository) return null;
   return draftShip({
     repo,

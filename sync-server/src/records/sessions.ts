@@ -1,5 +1,10 @@
 // Session records: who owns a session, who may open it, and the change clock
 // that lets clients cache the list and ask only for what changed.
+//
+// Every write that moves a session's clock takes the next clock value first,
+// in the same transaction: on PostgreSQL that row lock orders the writers (and
+// always being taken first, it cannot deadlock with a session row), so a
+// reader that saw clock C has seen every change up to C.
 import type {
   Session,
   SessionAccess,
@@ -8,7 +13,10 @@ import type {
   SessionOrigin,
   Visibility,
 } from '@orrery/shared';
-import { currentClock, nextClock, type Db } from '../store/db.js';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { currentClock, nextClock } from '../store/change-clock.js';
+import type { Records } from '../store/database.js';
+import type { Tables } from '../store/tables.js';
 import type { Principal } from './accounts.js';
 
 export interface SessionRow {
@@ -61,21 +69,40 @@ const toItem = (r: ListRow): SessionListItem => ({
   access: r.access,
 });
 
-// Every query that lists sessions for a user goes through these two fragments,
-// so the list, changes-since and single reads agree on who sees what.
-const SELECT_ITEM = `
-  SELECT s.*, u.name AS owner_name, json_extract(e.body, '$.name') AS expert_name,
-    CASE WHEN s.owner_id = @me THEN 'owner' WHEN s.visibility = 'shared' THEN 'member' ELSE 'viewer' END AS access
-  FROM sessions s JOIN users u ON u.id = s.owner_id LEFT JOIN experts e ON e.id = s.expert_id`;
-const VISIBLE = `s.org_id = @org AND (s.owner_id = @me OR s.visibility = 'shared'
-  OR EXISTS (SELECT 1 FROM grants g WHERE g.session_id = s.id AND g.user_id = @me))`;
+type SessionsEb = ExpressionBuilder<Tables & { s: Tables['sessions'] }, 's'>;
 
-const FILTERS: Record<SessionFilter, string> = {
-  all: 's.archived = 0',
-  mine: 's.owner_id = @me AND s.archived = 0',
-  shared: 's.owner_id != @me AND s.archived = 0',
-  archived: 's.archived = 1',
+// Every query that lists sessions for a user goes through these conditions,
+// so the list, changes-since and single reads agree on who sees what.
+const visible =
+  (me: string, org: string) =>
+  (eb: SessionsEb): Expression<SqlBool> =>
+    eb.and([
+      eb('s.org_id', '=', org),
+      eb.or([
+        eb('s.owner_id', '=', me),
+        eb('s.visibility', '=', 'shared'),
+        eb.exists(
+          eb
+            .selectFrom('grants as g')
+            .select('g.user_id')
+            .whereRef('g.session_id', '=', 's.id')
+            .where('g.user_id', '=', me),
+        ),
+      ]),
+    ]);
+
+const FILTERS: Record<SessionFilter, (me: string) => (eb: SessionsEb) => Expression<SqlBool>> = {
+  all: () => (eb) => eb('s.archived', '=', 0),
+  mine: (me) => (eb) => eb.and([eb('s.owner_id', '=', me), eb('s.archived', '=', 0)]),
+  shared: (me) => (eb) => eb.and([eb('s.owner_id', '!=', me), eb('s.archived', '=', 0)]),
+  archived: () => (eb) => eb('s.archived', '=', 1),
 };
+
+/** A title search: case-insensitive on both engines (SQLite's LIKE is, PostgreSQL's is not). */
+const titleMatches =
+  (q: string) =>
+  (eb: SessionsEb): Expression<SqlBool> =>
+    eb(sql`lower(${eb.ref('s.title')})`, 'like', sql`lower(${likePattern(q)}) escape '\\'`);
 
 export interface NewSession {
   id: string;
@@ -92,200 +119,276 @@ export interface NewSession {
 
 export class Sessions {
   constructor(
-    private readonly db: Db,
+    private readonly db: Records,
     private readonly clock: () => number,
   ) {}
 
-  row(id: string): SessionRow | null {
-    return this.db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?').get(id) ?? null;
+  async row(id: string): Promise<SessionRow | null> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return (row as SessionRow | undefined) ?? null;
   }
 
   /** How a principal may use a session's document; null when not at all. */
-  docAccess(principal: Principal, row: SessionRow): DocAccess | null {
+  async docAccess(principal: Principal, row: SessionRow): Promise<DocAccess | null> {
     if (row.org_id !== principal.orgId) return null;
     if (principal.kind === 'service') return 'read-write';
-    const access = this.accessOf(principal.user.id, row);
+    const access = await this.accessOf(principal.user.id, row);
     if (access === null) return null;
     return access === 'owner' ? 'read-write' : 'read-only';
   }
 
-  accessOf(userId: string, row: SessionRow): SessionAccess | null {
+  async accessOf(userId: string, row: SessionRow): Promise<SessionAccess | null> {
     if (row.owner_id === userId) return 'owner';
     if (row.visibility === 'shared') return 'member';
-    return this.hasGrant(row.id, userId) ? 'viewer' : null;
+    return (await this.hasGrant(row.id, userId)) ? 'viewer' : null;
   }
 
-  hasGrant(sessionId: string, userId: string): boolean {
-    return (
-      this.db.prepare('SELECT 1 FROM grants WHERE session_id = ? AND user_id = ?').get(sessionId, userId) !==
-      undefined
-    );
+  async hasGrant(sessionId: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('grants')
+      .select('user_id')
+      .where('session_id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
-  create(input: NewSession): void {
+  async create(input: NewSession): Promise<void> {
     const now = this.clock();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO sessions (id, org_id, owner_id, expert_id, environment_id, title, visibility, archived, origin,
-            trigger_id, auto_archive, created_at, updated_at, clock)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.id,
-          input.orgId,
-          input.ownerId,
-          input.expertId,
-          input.environmentId,
-          input.title,
-          input.visibility,
-          input.origin,
-          input.triggerId,
-          input.autoArchive ? 1 : 0,
-          now,
-          now,
-          nextClock(this.db),
-        );
-    })();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: input.id,
+          org_id: input.orgId,
+          owner_id: input.ownerId,
+          expert_id: input.expertId,
+          environment_id: input.environmentId,
+          title: input.title,
+          visibility: input.visibility,
+          archived: 0,
+          origin: input.origin,
+          trigger_id: input.triggerId,
+          auto_archive: input.autoArchive ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+          clock: await nextClock(trx),
+        })
+        .execute();
+    });
+  }
+
+  /** Sessions with their owner's and Expert's names and the user's access, as lists show them. */
+  private items(me: string, org: string) {
+    return this.db
+      .selectFrom('sessions as s')
+      .where(visible(me, org))
+      .innerJoin('users as u', 'u.id', 's.owner_id')
+      .leftJoin('experts as e', 'e.id', 's.expert_id')
+      .selectAll('s')
+      .select((eb) => [
+        'u.name as owner_name',
+        'e.name as expert_name',
+        eb
+          .case()
+          .when('s.owner_id', '=', me)
+          .then('owner')
+          .when('s.visibility', '=', 'shared')
+          .then('member')
+          .else('viewer')
+          .end()
+          .as('access'),
+      ]);
   }
 
   /** The session as the user sees it in lists, or null when they may not open it. */
-  item(userId: string, orgId: string, id: string): SessionListItem | null {
-    const row = this.db
-      .prepare<{ me: string; org: string; id: string }, ListRow>(
-        `${SELECT_ITEM} WHERE s.id = @id AND ${VISIBLE}`,
-      )
-      .get({ me: userId, org: orgId, id });
-    return row ? toItem(row) : null;
+  async item(userId: string, orgId: string, id: string): Promise<SessionListItem | null> {
+    const row = await this.items(userId, orgId).where('s.id', '=', id).executeTakeFirst();
+    return row ? toItem(row as ListRow) : null;
   }
 
-  list(
+  async list(
     userId: string,
     orgId: string,
     query: { filter: SessionFilter; q?: string | undefined; limit: number; offset: number },
-  ): { sessions: SessionListItem[]; total: number; clock: number } {
-    const params = { me: userId, org: orgId, q: query.q?.trim() ? likePattern(query.q.trim()) : null };
-    const where = `WHERE ${VISIBLE} AND ${FILTERS[query.filter]} AND (@q IS NULL OR s.title LIKE @q ESCAPE '\\')`;
-    return this.db.transaction(() => {
-      const total = (
-        this.db
-          .prepare<typeof params, { n: number }>(`SELECT COUNT(*) AS n FROM sessions s ${where}`)
-          .get(params) ?? {
-          n: 0,
-        }
-      ).n;
-      const rows = this.db
-        .prepare<typeof params & { limit: number; offset: number }, ListRow>(
-          `${SELECT_ITEM} ${where} ORDER BY s.updated_at DESC, s.id LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...params, limit: query.limit, offset: query.offset });
-      return { sessions: rows.map(toItem), total, clock: currentClock(this.db) };
-    })();
+  ): Promise<{ sessions: SessionListItem[]; total: number; clock: number }> {
+    // The clock is read first: whatever the rows show is at least that recent.
+    const clock = await currentClock(this.db);
+    const q = query.q?.trim();
+    const filter = FILTERS[query.filter](userId);
+    const search = (eb: SessionsEb) => (q ? titleMatches(q)(eb) : eb.lit(true));
+    const [count, rows] = await Promise.all([
+      this.db
+        .selectFrom('sessions as s')
+        .where(visible(userId, orgId))
+        .where(filter)
+        .where(search)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+      this.items(userId, orgId)
+        .where(filter)
+        .where(search)
+        .orderBy('s.updated_at', 'desc')
+        .orderBy('s.id')
+        .limit(query.limit)
+        .offset(query.offset)
+        .execute(),
+    ]);
+    return { sessions: rows.map((r) => toItem(r as ListRow)), total: Number(count.n), clock };
   }
 
-  changesSince(
+  async changesSince(
     userId: string,
     orgId: string,
     since: number,
-  ): { changed: SessionListItem[]; removed: string[]; clock: number } {
-    return this.db.transaction(() => {
-      const changed = this.db
-        .prepare<{ me: string; org: string; since: number }, ListRow>(
-          `${SELECT_ITEM} WHERE s.clock > @since AND ${VISIBLE} ORDER BY s.clock`,
-        )
-        .all({ me: userId, org: orgId, since })
-        .map(toItem);
-      const seen = new Set(changed.map((s) => s.id));
-      const candidates = this.db
-        .prepare<[string, number, string], { session_id: string }>(
-          `SELECT DISTINCT session_id FROM session_removals
-           WHERE org_id = ? AND clock > ? AND (user_id IS NULL OR user_id = ?)`,
-        )
-        .all(orgId, since, userId);
-      const removed = candidates
-        .map((r) => r.session_id)
-        .filter((id) => !seen.has(id) && this.item(userId, orgId, id) === null);
-      return { changed, removed, clock: currentClock(this.db) };
-    })();
+  ): Promise<{ changed: SessionListItem[]; removed: string[]; clock: number }> {
+    const clock = await currentClock(this.db);
+    const changed = (
+      await this.items(userId, orgId).where('s.clock', '>', since).orderBy('s.clock').execute()
+    ).map((r) => toItem(r as ListRow));
+    const seen = new Set(changed.map((s) => s.id));
+    const candidates = await this.db
+      .selectFrom('session_removals')
+      .select('session_id')
+      .distinct()
+      .where('org_id', '=', orgId)
+      .where('clock', '>', since)
+      .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]))
+      .execute();
+    const unseen = candidates.map((r) => r.session_id).filter((id) => !seen.has(id));
+    // A removal the user can see past (shared again, granted again) is no removal for them.
+    const stillVisible = new Set(
+      unseen.length === 0
+        ? []
+        : (
+            await this.db
+              .selectFrom('sessions as s')
+              .where(visible(userId, orgId))
+              .where('s.id', 'in', unseen)
+              .select('s.id')
+              .execute()
+          ).map((r) => r.id),
+    );
+    return { changed, removed: unseen.filter((id) => !stillVisible.has(id)), clock };
   }
 
-  private touch(id: string, set: string, ...values: unknown[]): void {
-    this.db
-      .prepare(`UPDATE sessions SET ${set}, updated_at = ?, clock = ? WHERE id = ?`)
-      .run(...values, this.clock(), nextClock(this.db), id);
+  /**
+   * Changes a session and moves its clock, in one transaction with `more`;
+   * false when the session is gone (nothing else is done then).
+   */
+  private async touch(
+    id: string,
+    set: { title?: string; archived?: number; visibility?: Visibility },
+    more?: (trx: Records, clock: number) => Promise<void>,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const clock = await nextClock(trx);
+      const changed = await trx
+        .updateTable('sessions')
+        .set({ ...set, updated_at: this.clock(), clock })
+        .where('id', '=', id)
+        .returning('id')
+        .executeTakeFirst();
+      if (!changed) return false;
+      if (more) await more(trx, clock);
+      return true;
+    });
   }
 
-  private recordRemoval(row: SessionRow, userId: string | null): void {
-    this.db
-      .prepare('INSERT INTO session_removals (session_id, org_id, user_id, clock) VALUES (?, ?, ?, ?)')
-      .run(row.id, row.org_id, userId, currentClock(this.db));
+  private static async recordRemoval(
+    trx: Records,
+    row: SessionRow,
+    userId: string | null,
+    clock: number,
+  ): Promise<void> {
+    await trx
+      .insertInto('session_removals')
+      .values({ session_id: row.id, org_id: row.org_id, user_id: userId, clock })
+      .execute();
   }
 
-  setTitle(id: string, title: string): void {
-    this.db.transaction(() => this.touch(id, 'title = ?', title))();
+  /** Each returns false when the session is gone. */
+  async setTitle(id: string, title: string): Promise<boolean> {
+    return this.touch(id, { title });
   }
 
-  setArchived(id: string, archived: boolean): void {
-    this.db.transaction(() => this.touch(id, 'archived = ?', archived ? 1 : 0))();
+  async setArchived(id: string, archived: boolean): Promise<boolean> {
+    return this.touch(id, { archived: archived ? 1 : 0 });
   }
 
-  setVisibility(row: SessionRow, visibility: Visibility): void {
-    this.db.transaction(() => {
-      this.touch(row.id, 'visibility = ?', visibility);
-      if (visibility === 'private') this.recordRemoval(row, null);
-    })();
+  async setVisibility(row: SessionRow, visibility: Visibility): Promise<boolean> {
+    return this.touch(row.id, { visibility }, async (trx, clock) => {
+      if (visibility === 'private') await Sessions.recordRemoval(trx, row, null, clock);
+    });
   }
 
-  grants(sessionId: string): { userId: string; name: string; email: string; grantedAt: number }[] {
-    return this.db
-      .prepare<[string], { user_id: string; name: string; email: string; created_at: number }>(
-        `SELECT g.user_id, u.name, u.email, g.created_at FROM grants g JOIN users u ON u.id = g.user_id
-         WHERE g.session_id = ? ORDER BY g.created_at`,
-      )
-      .all(sessionId)
-      .map((r) => ({ userId: r.user_id, name: r.name, email: r.email, grantedAt: r.created_at }));
+  async grants(
+    sessionId: string,
+  ): Promise<{ userId: string; name: string; email: string; grantedAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('grants as g')
+      .innerJoin('users as u', 'u.id', 'g.user_id')
+      .select(['g.user_id', 'u.name', 'u.email', 'g.created_at'])
+      .where('g.session_id', '=', sessionId)
+      .orderBy('g.created_at')
+      .execute();
+    return rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, grantedAt: r.created_at }));
   }
 
-  grant(row: SessionRow, userId: string, grantedBy: string): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO grants (session_id, user_id, granted_by, created_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT DO NOTHING`,
-        )
-        .run(row.id, userId, grantedBy, this.clock());
-      this.touch(row.id, 'title = title');
-    })();
+  /** Idempotent; false when the session is gone. */
+  async grant(row: SessionRow, userId: string, grantedBy: string): Promise<boolean> {
+    // The session row is updated (and so locked) before the grant is added: a delete waits or wins.
+    return this.touch(row.id, {}, async (trx) => {
+      await trx
+        .insertInto('grants')
+        .values({ session_id: row.id, user_id: userId, granted_by: grantedBy, created_at: this.clock() })
+        .onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing())
+        .execute();
+    });
   }
 
   /** Returns false when there was no such grant. */
-  revoke(row: SessionRow, userId: string): boolean {
-    return this.db.transaction(() => {
-      const res = this.db
-        .prepare('DELETE FROM grants WHERE session_id = ? AND user_id = ?')
-        .run(row.id, userId);
-      if (res.changes === 0) return false;
-      this.touch(row.id, 'title = title');
-      this.recordRemoval(row, userId);
+  async revoke(row: SessionRow, userId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const clock = await nextClock(trx);
+      const res = await trx
+        .deleteFrom('grants')
+        .where('session_id', '=', row.id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (res.numDeletedRows === 0n) return false;
+      await trx
+        .updateTable('sessions')
+        .set({ updated_at: this.clock(), clock })
+        .where('id', '=', row.id)
+        .execute();
+      await Sessions.recordRemoval(trx, row, userId, clock);
       return true;
-    })();
+    });
   }
 
-  delete(row: SessionRow): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM grants WHERE session_id = ?').run(row.id);
-      this.db.prepare('DELETE FROM sessions WHERE id = ?').run(row.id);
-      nextClock(this.db);
-      this.recordRemoval(row, null);
-    })();
+  /** Returns false when it was gone already. */
+  async delete(row: SessionRow): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const clock = await nextClock(trx);
+      await trx.deleteFrom('grants').where('session_id', '=', row.id).execute();
+      const res = await trx.deleteFrom('sessions').where('id', '=', row.id).executeTakeFirst();
+      if (res.numDeletedRows === 0n) return false;
+      await Sessions.recordRemoval(trx, row, null, clock);
+      return true;
+    });
   }
 
   /** Every session id of an organisation with a turn that may need a runner (for the start-up sweep). */
-  idsOfOrg(orgId: string): string[] {
-    return this.db
-      .prepare<[string], { id: string }>('SELECT id FROM sessions WHERE org_id = ?')
-      .all(orgId)
-      .map((r) => r.id);
+  async idsOfOrg(orgId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('sessions').select('id').where('org_id', '=', orgId).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The ids of the sessions a user owns. */
+  async idsOwnedBy(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('sessions').select('id').where('owner_id', '=', userId).execute();
+    return rows.map((r) => r.id);
   }
 }
 

@@ -61,7 +61,7 @@ export function attachmentRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const { session } = c.req.valid('query');
-      if (session) ownedRow(s, user, session);
+      if (session) await ownedRow(s, user, session);
       let name: string;
       try {
         name = decodeURIComponent(c.req.valid('header')['x-file-name']);
@@ -106,12 +106,12 @@ export function attachmentRoutes(s: Services) {
       const missing = notFound('No such attachment in a session you can read.');
       let allowed = false;
       if (session) {
-        const row = s.sessions.row(session);
+        const row = await s.sessions.row(session);
         const readable =
           row &&
           (p.kind === 'service'
             ? row.org_id === p.orgId
-            : s.sessions.accessOf(p.user.id, row) !== null && row.org_id === p.orgId);
+            : row.org_id === p.orgId && (await s.sessions.accessOf(p.user.id, row)) !== null);
         allowed = !!readable && (await s.attachments.inSession(sha256, session));
       }
       if (!allowed && p.kind === 'user') allowed = await s.attachments.uploadedBy(sha256, p.user.id);

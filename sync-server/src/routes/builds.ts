@@ -53,9 +53,9 @@ export function buildRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      const environment = s.catalog.environmentToChange(user, c.req.valid('param').id);
+      const environment = await s.catalog.environmentToChange(user, c.req.valid('param').id);
       return c.json({ build: queueBuild(s, environment, 'manual', user.id) }, 201);
     },
   );
@@ -69,8 +69,8 @@ export function buildRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(BuildsResponse), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
-      const environment = s.catalog.environment(userOf(c), c.req.valid('param').id);
+    async (c) => {
+      const environment = await s.catalog.environment(userOf(c), c.req.valid('param').id);
       return c.json({ builds: s.builds.list(environment.id), inUse: s.builds.inUse(environment.id) }, 200);
     },
   );
@@ -88,22 +88,22 @@ export function buildRoutes(s: Services) {
       const user = userOf(c);
       const { id } = c.req.valid('param');
       const { after, waitMs } = c.req.valid('query');
-      const readable = () => {
+      const readable = async () => {
         const row = s.builds.row(id);
         // One answer for "no such build" and "not yours to see", as for Environments.
         if (!row || row.org_id !== user.orgId) hiddenBuild(id);
         try {
-          s.catalog.environment(user, row.environment_id);
+          await s.catalog.environment(user, row.environment_id);
         } catch {
           hiddenBuild(id);
         }
         return row;
       };
-      let row = readable();
+      let row = await readable();
       const ended = () => row.status === 'ready' || row.status === 'failed';
       if (waitMs > 0 && row.lines <= after && !ended()) {
         await s.builds.changed(id, waitMs, c.req.raw.signal);
-        row = readable();
+        row = await readable();
       }
       const { lines, dropped } = s.builds.log(id, after);
       return c.json({ build: s.builds.get(id) ?? hiddenBuild(id), lines, dropped }, 200);
@@ -120,12 +120,12 @@ export function buildRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(BuildContext), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const id = c.req.valid('param').id;
       const row = s.builds.row(id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such build in your organisation.');
-      const current = s.catalog.environmentForRunner(row.org_id, row.environment_id);
+      const current = await s.catalog.environmentForRunner(row.org_id, row.environment_id);
       if (!current) throw notFound('The Environment of this build no longer exists.');
       const environment = { ...current, ...s.builds.definitionOf(row) };
       const repositoryCredentials = s.repositoryCredentials.forRunner(

@@ -26,7 +26,7 @@ export function expertRoutes(s: Services) {
       summary: 'Experts you may use',
       responses: { 200: json(ExpertsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json({ experts: s.catalog.experts(userOf(c)) }, 200),
+    async (c) => c.json({ experts: await s.catalog.experts(userOf(c)) }, 200),
   );
   app.openapi(
     createRoute({
@@ -44,7 +44,7 @@ export function expertRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => c.json({ expert: s.catalog.createExpert(userOf(c), c.req.valid('json')) }, 201),
+    async (c) => c.json({ expert: await s.catalog.createExpert(userOf(c), c.req.valid('json')) }, 201),
   );
   app.openapi(
     createRoute({
@@ -55,7 +55,7 @@ export function expertRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(ExpertResponse), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => c.json({ expert: s.catalog.expert(userOf(c), c.req.valid('param').id) }, 200),
+    async (c) => c.json({ expert: await s.catalog.expert(userOf(c), c.req.valid('param').id) }, 200),
   );
   app.openapi(
     createRoute({
@@ -75,7 +75,7 @@ export function expertRoutes(s: Services) {
     }),
     async (c) => {
       const patch = await presentFields(c, c.req.valid('json'));
-      return c.json({ expert: s.catalog.updateExpert(userOf(c), c.req.valid('param').id, patch) }, 200);
+      return c.json({ expert: await s.catalog.updateExpert(userOf(c), c.req.valid('param').id, patch) }, 200);
     },
   );
   app.openapi(
@@ -93,8 +93,8 @@ export function expertRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
-      s.catalog.deleteExpert(userOf(c), c.req.valid('param').id);
+    async (c) => {
+      await s.catalog.deleteExpert(userOf(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -113,7 +113,7 @@ export function environmentRoutes(s: Services) {
       summary: 'Environments you may use',
       responses: { 200: json(EnvironmentsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json({ environments: s.catalog.environments(userOf(c)) }, 200),
+    async (c) => c.json({ environments: await s.catalog.environments(userOf(c)) }, 200),
   );
   app.openapi(
     createRoute({
@@ -130,11 +130,11 @@ export function environmentRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
       const input = c.req.valid('json');
       s.repositoryCredentials.checkRepositories(user, input.repositories);
-      const environment = s.catalog.createEnvironment(user, input);
+      const environment = await s.catalog.createEnvironment(user, input);
       buildIfChanged(s, environment, user.id, true);
       return c.json({ environment }, 201);
     },
@@ -148,7 +148,8 @@ export function environmentRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(EnvironmentResponse), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => c.json({ environment: s.catalog.environment(userOf(c), c.req.valid('param').id) }, 200),
+    async (c) =>
+      c.json({ environment: await s.catalog.environment(userOf(c), c.req.valid('param').id) }, 200),
   );
   app.openapi(
     createRoute({
@@ -170,7 +171,7 @@ export function environmentRoutes(s: Services) {
       const user = userOf(c);
       const patch = await presentFields(c, c.req.valid('json'));
       if (patch.repositories) s.repositoryCredentials.checkRepositories(user, patch.repositories);
-      const environment = s.catalog.updateEnvironment(user, c.req.valid('param').id, patch);
+      const environment = await s.catalog.updateEnvironment(user, c.req.valid('param').id, patch);
       buildIfChanged(s, environment, user.id, false);
       return c.json({ environment }, 200);
     },
@@ -190,8 +191,8 @@ export function environmentRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
-      s.catalog.deleteEnvironment(userOf(c), c.req.valid('param').id);
+    async (c) => {
+      await s.catalog.deleteEnvironment(userOf(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

@@ -24,10 +24,10 @@ import { IdParam, body, errors, json, router, security, serviceOf, userOf } from
 const MIB = 1024 * 1024;
 
 /** The last report as the caller may see it (404 for a session they cannot open). */
-function readable(s: Services, user: User, id: string) {
-  const row = visibleRow(s, user, id);
-  const redact = redactorFor(s, row);
-  const { repositories, computedAt } = s.changes.get(row.id);
+async function readable(s: Services, user: User, id: string) {
+  const row = await visibleRow(s, user, id);
+  const redact = await redactorFor(s, row);
+  const { repositories, computedAt } = await s.changes.get(row.id);
   return { row, redact, repositories: repositories.map((r) => redactRepository(r, redact)), computedAt };
 }
 
@@ -67,11 +67,12 @@ export function changesRoutes(s: Services) {
         413: errors[413],
       },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
-      const row = s.sessions.row(c.req.valid('param').id);
+      const row = await s.sessions.row(c.req.valid('param').id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
-      s.changes.replace(row.id, redactReport(c.req.valid('json'), redactorFor(s, row)));
+      const report = redactReport(c.req.valid('json'), await redactorFor(s, row));
+      if (!(await s.changes.replace(row.id, report))) throw notFound('No such session in your organisation.');
       return c.body(null, 204);
     },
   );
@@ -85,8 +86,8 @@ export function changesRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(SessionChanges), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
-      const { repositories, computedAt } = readable(s, userOf(c), c.req.valid('param').id);
+    async (c) => {
+      const { repositories, computedAt } = await readable(s, userOf(c), c.req.valid('param').id);
       return c.json({ repositories, computedAt }, 200);
     },
   );
@@ -106,16 +107,16 @@ export function changesRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const { repo, path } = c.req.valid('query');
-      const { row, redact, repositories, computedAt } = readable(s, userOf(c), c.req.valid('param').id);
+      const { row, redact, repositories, computedAt } = await readable(s, userOf(c), c.req.valid('param').id);
       const file = repositories.find((r) => r.path === repo)?.files.find((f) => f.path === path);
       if (!file || computedAt === null) {
         throw notFound(
           `${path} is not among the changed files of ${repo || 'the workspace'} in this session's last report.`,
         );
       }
-      const kept = file.diff === 'kept' ? s.changes.patch(row.id, repo, path) : null;
+      const kept = file.diff === 'kept' ? await s.changes.patch(row.id, repo, path) : null;
       return c.json({ repo, file, patch: kept === null ? null : redact(kept), computedAt }, 200);
     },
   );
@@ -137,8 +138,8 @@ export function changesRoutes(s: Services) {
     }),
     async (c) => {
       const { repo } = c.req.valid('query');
-      const { row, redact, repositories } = readable(s, userOf(c), c.req.valid('param').id);
-      const draft = shipDraftOf(s, row, repo, await readDoc(s, row), repositories);
+      const { row, redact, repositories } = await readable(s, userOf(c), c.req.valid('param').id);
+      const draft = await shipDraftOf(s, row, repo, await readDoc(s, row), repositories);
       if (!draft) throw notFound(`${repo || 'The workspace'} is not a repository of this session.`);
       return c.json(redactDraft(draft, redact), 200);
     },

@@ -21,27 +21,27 @@ interface Target {
   ownerId: string;
 }
 
-function targetOf(
+async function targetOf(
   s: Services,
   user: User,
   principal: ReturnType<typeof principalOf>,
   request: EnhanceRequest,
-): Target {
+): Promise<Target> {
   if (request.sessionId) {
-    const row = visibleRow(s, user, request.sessionId);
+    const row = await visibleRow(s, user, request.sessionId);
     // The same decision as for writing the session's queue.
-    if (s.sessions.docAccess(principal, row) !== 'read-write')
+    if ((await s.sessions.docAccess(principal, row)) !== 'read-write')
       throw forbidden('Only people who may send messages in this session can enhance prompts in it.');
     // The session's own Expert may be its owner's personal one; the session makes it usable here.
     const expert = request.expertId
-      ? s.catalog.expert(user, request.expertId)
-      : s.catalog.expertForRunner(row.org_id, row.expert_id);
+      ? await s.catalog.expert(user, request.expertId)
+      : await s.catalog.expertForRunner(row.org_id, row.expert_id);
     if (!expert) throw notFound('The Expert of this session no longer exists; choose another.');
     return { expert, sessionId: row.id, ownerId: row.owner_id };
   }
   if (!request.expertId)
     throw badRequest('Choose an Expert to enhance with.', { expertId: 'is required without a session' });
-  return { expert: s.catalog.expert(user, request.expertId), sessionId: null, ownerId: user.id };
+  return { expert: await s.catalog.expert(user, request.expertId), sessionId: null, ownerId: user.id };
 }
 
 export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
@@ -67,7 +67,7 @@ export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
     async (c) => {
       const user = userOf(c);
       const request = c.req.valid('json');
-      const { expert, sessionId, ownerId } = targetOf(s, user, principalOf(c), request);
+      const { expert, sessionId, ownerId } = await targetOf(s, user, principalOf(c), request);
       const jobId = s.jobs.enqueueEnhance(user.orgId, {
         text: request.text,
         expertId: expert.id,

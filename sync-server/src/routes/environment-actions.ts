@@ -26,8 +26,8 @@ export function environmentActionRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
-      const row = ownedRow(s, userOf(c), c.req.valid('param').id);
+    async (c) => {
+      const row = await ownedRow(s, userOf(c), c.req.valid('param').id);
       if (!row.environment_id) throw badRequest('This session has no Environment.');
       const { action } = c.req.valid('json');
       s.jobs.enqueue(row.org_id, action === 'pause' ? 'pause_environment' : 'restart_environment', row.id);

@@ -12,8 +12,8 @@ const GrantParams = z.object({ id: Id, userId: Id });
 export function grantRoutes(s: Services) {
   const app = router();
   const base = { security, tags: ['Sessions'] };
-  const list = (sessionId: string) => ({
-    grants: s.sessions.grants(sessionId).map((g) => ({
+  const list = async (sessionId: string) => ({
+    grants: (await s.sessions.grants(sessionId)).map((g) => ({
       user: { id: g.userId, name: g.name, email: g.email },
       grantedAt: g.grantedAt,
     })),
@@ -28,9 +28,9 @@ export function grantRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(GrantsResponse), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
-      const row = ownedRow(s, userOf(c), c.req.valid('param').id);
-      return c.json(list(row.id), 200);
+    async (c) => {
+      const row = await ownedRow(s, userOf(c), c.req.valid('param').id);
+      return c.json(await list(row.id), 200);
     },
   );
 
@@ -52,12 +52,13 @@ export function grantRoutes(s: Services) {
     async (c) => {
       const owner = userOf(c);
       const { id, userId } = c.req.valid('param');
-      const row = ownedRow(s, owner, id);
+      const row = await ownedRow(s, owner, id);
       const teammate = await s.accounts.user(userId);
       if (!teammate || teammate.orgId !== owner.orgId || (await s.accounts.isDeactivated(teammate.id)))
         throw notFound(`No teammate ${userId} in your organisation.`);
       if (teammate.id === owner.id) throw badRequest('You own this session already.');
-      s.sessions.grant(row, teammate.id, owner.id);
+      if (!(await s.sessions.grant(row, teammate.id, owner.id)))
+        throw notFound(`No session ${id} that you can open.`);
       return c.body(null, 204);
     },
   );
@@ -73,7 +74,7 @@ export function grantRoutes(s: Services) {
     }),
     async (c) => {
       const { id, userId } = c.req.valid('param');
-      const row = ownedRow(s, userOf(c), id);
+      const row = await ownedRow(s, userOf(c), id);
       if (!(await revokeGrant(s, row, userId)))
         throw notFound(`${userId} has no viewer access to this session.`);
       return c.body(null, 204);

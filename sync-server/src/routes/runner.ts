@@ -102,14 +102,14 @@ export function runnerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(SessionContext), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
-      const row = s.sessions.row(c.req.valid('param').id);
+      const row = await s.sessions.row(c.req.valid('param').id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
-      const expert = s.catalog.expertForRunner(row.org_id, row.expert_id);
+      const expert = await s.catalog.expertForRunner(row.org_id, row.expert_id);
       if (!expert) throw notFound(`The Expert ${row.expert_id} of this session no longer exists.`);
       const current = row.environment_id
-        ? s.catalog.environmentForRunner(row.org_id, row.environment_id)
+        ? await s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
       // The last good build stays in use while a newer one is queued, running or failed.
       const environment = current && s.builds.asInUse(current);
@@ -143,12 +143,12 @@ export function runnerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(ExpertContext), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
-      const expert = s.catalog.expertForRunner(runner.orgId, c.req.valid('param').id);
+      const expert = await s.catalog.expertForRunner(runner.orgId, c.req.valid('param').id);
       if (!expert) throw notFound('No such Expert in your organisation.');
       const current = expert.defaultEnvironmentId
-        ? s.catalog.environmentForRunner(runner.orgId, expert.defaultEnvironmentId)
+        ? await s.catalog.environmentForRunner(runner.orgId, expert.defaultEnvironmentId)
         : null;
       return c.json(
         {
@@ -170,12 +170,12 @@ export function runnerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 204: { description: 'Noted' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
-      const row = s.sessions.row(c.req.valid('param').id);
+      const row = await s.sessions.row(c.req.valid('param').id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such session in your organisation.');
       if (row.origin === 'trigger' && row.auto_archive === 1 && row.archived === 0)
-        s.sessions.setArchived(row.id, true);
+        await s.sessions.setArchived(row.id, true);
       return c.body(null, 204);
     },
   );

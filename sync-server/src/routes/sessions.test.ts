@@ -227,4 +227,26 @@ describe('sessions API', () => {
     );
     expect(empty.status).toBe(400);
   });
+
+  it('leaves neither a document nor a turn behind when messages arrive while the session is deleted', async () => {
+    for (let round = 0; round < 8; round++) {
+      const s = await create(owner, `Doomed ${round}`);
+      const send = () => t.api(owner.token, 'POST', `/api/sessions/${s.id}/messages`, { text: 'more' });
+      const sends = Array.from({ length: 12 }, send);
+      const deleted = await t.api(owner.token, 'DELETE', `/api/sessions/${s.id}`);
+      const more = Array.from({ length: 4 }, send);
+      expect(deleted.status).toBe(204);
+      // Each message was either queued before the delete, or told that the session is gone.
+      for (const sent of await Promise.all([...sends, ...more])) expect([201, 404]).toContain(sent.status);
+      const name = sessionDocName(s.id);
+      const stored = await t.database.db
+        .selectFrom('doc_updates')
+        .select('seq')
+        .where('name', '=', name)
+        .execute();
+      expect(stored).toEqual([]);
+      const jobs = t.services.jobs.open(t.orgId).filter((j) => j.sessionId === s.id);
+      expect(jobs.map((j) => j.kind)).toEqual(['remove_environment']);
+    }
+  });
 });

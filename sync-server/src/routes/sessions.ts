@@ -14,6 +14,7 @@ import {
   SessionsResponse,
   VisibilityRequest,
 } from '@orrery/shared';
+import { notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import {
   deleteSession,
@@ -24,6 +25,9 @@ import {
   startSession,
 } from '../session-ops.js';
 import { IdParam, body, errors, json, router, security, userOf } from './common.js';
+
+/** A session deleted between reading it and changing it. */
+const gone = (id: string) => notFound(`No session ${id} that you can open.`);
 
 export function sessionRoutes(s: Services) {
   const app = router();
@@ -46,9 +50,9 @@ export function sessionRoutes(s: Services) {
       request: { query: SessionsQuery },
       responses: { 200: json(SessionsResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      return c.json(s.sessions.list(user.id, user.orgId, c.req.valid('query')), 200);
+      return c.json(await s.sessions.list(user.id, user.orgId, c.req.valid('query')), 200);
     },
   );
 
@@ -61,9 +65,9 @@ export function sessionRoutes(s: Services) {
       request: { query: ChangesQuery },
       responses: { 200: json(ChangesResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      return c.json(s.sessions.changesSince(user.id, user.orgId, c.req.valid('query').since), 200);
+      return c.json(await s.sessions.changesSince(user.id, user.orgId, c.req.valid('query').since), 200);
     },
   );
 
@@ -97,7 +101,7 @@ export function sessionRoutes(s: Services) {
       request: { params: IdParam },
       responses: owned,
     }),
-    (c) => c.json({ session: itemFor(s, userOf(c), c.req.valid('param').id) }, 200),
+    async (c) => c.json({ session: await itemFor(s, userOf(c), c.req.valid('param').id) }, 200),
   );
 
   app.openapi(
@@ -109,11 +113,11 @@ export function sessionRoutes(s: Services) {
       request: { params: IdParam, ...body(RenameSessionRequest) },
       responses: owned,
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      const row = ownedRow(s, user, c.req.valid('param').id);
-      s.sessions.setTitle(row.id, c.req.valid('json').title);
-      return c.json({ session: itemFor(s, user, row.id) }, 200);
+      const row = await ownedRow(s, user, c.req.valid('param').id);
+      if (!(await s.sessions.setTitle(row.id, c.req.valid('json').title))) throw gone(row.id);
+      return c.json({ session: await itemFor(s, user, row.id) }, 200);
     },
   );
 
@@ -130,11 +134,11 @@ export function sessionRoutes(s: Services) {
         request: { params: IdParam },
         responses: owned,
       }),
-      (c) => {
+      async (c) => {
         const user = userOf(c);
-        const row = ownedRow(s, user, c.req.valid('param').id);
-        s.sessions.setArchived(row.id, archived);
-        return c.json({ session: itemFor(s, user, row.id) }, 200);
+        const row = await ownedRow(s, user, c.req.valid('param').id);
+        if (!(await s.sessions.setArchived(row.id, archived))) throw gone(row.id);
+        return c.json({ session: await itemFor(s, user, row.id) }, 200);
       },
     );
   }
@@ -151,9 +155,9 @@ export function sessionRoutes(s: Services) {
     }),
     async (c) => {
       const user = userOf(c);
-      const row = ownedRow(s, user, c.req.valid('param').id);
+      const row = await ownedRow(s, user, c.req.valid('param').id);
       await setVisibility(s, row, c.req.valid('json').visibility);
-      return c.json({ session: itemFor(s, user, row.id) }, 200);
+      return c.json({ session: await itemFor(s, user, row.id) }, 200);
     },
   );
 
@@ -167,7 +171,7 @@ export function sessionRoutes(s: Services) {
       responses: { 204: { description: 'Deleted' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
     async (c) => {
-      const row = ownedRow(s, userOf(c), c.req.valid('param').id);
+      const row = await ownedRow(s, userOf(c), c.req.valid('param').id);
       await deleteSession(s, row);
       return c.body(null, 204);
     },

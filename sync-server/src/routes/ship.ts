@@ -75,8 +75,8 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
   /** The session, when the caller may act in it, with its document as it is now. */
   const actionable = async (c: Context<AppEnv>, id: string) => {
     const user = userOf(c);
-    const row = visibleRow(s, user, id);
-    if (s.sessions.docAccess(principalOf(c), row) !== 'read-write') {
+    const row = await visibleRow(s, user, id);
+    if ((await s.sessions.docAccess(principalOf(c), row)) !== 'read-write') {
       throw forbidden(
         'Only people who may send messages in this session can restore, commit, push or open pull requests in it.',
       );
@@ -100,7 +100,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
     const author = { name: requester.name, email: requester.email };
     const jobId = s.jobs.enqueueAction(row.org_id, row.id, action, requester.id, author);
     const outcome = await s.jobs.outcome(jobId, waitMs, c.req.raw.signal);
-    const redact = redactorFor(s, row);
+    const redact = await redactorFor(s, row);
     if (!outcome) {
       throw new ApiError(
         503,
@@ -126,8 +126,8 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
   };
 
   /** Where a push goes when nobody names a branch: the draft's (the session's own branch, or a new one). */
-  const defaults = (row: SessionRow, repo: string, doc: DocState) => {
-    const draft = shipDraftOf(s, row, repo, doc, s.changes.get(row.id).repositories);
+  const defaults = async (row: SessionRow, repo: string, doc: DocState) => {
+    const draft = await shipDraftOf(s, row, repo, doc, (await s.changes.get(row.id)).repositories);
     return {
       branch: draft?.branch ?? sessionBranchName(row.title, row.id),
       base: draft?.baseBranch ?? null,
@@ -162,7 +162,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
     async (c) => {
       const { user, row, doc } = await actionable(c, c.req.valid('param').id);
       const request = c.req.valid('json');
-      const branch = request.branch ?? defaults(row, request.repo, doc).branch;
+      const branch = request.branch ?? (await defaults(row, request.repo, doc)).branch;
       return c.json(await perform(c, row, user, { action: 'push', repo: request.repo, branch }), 200);
     },
   );
@@ -179,7 +179,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
     async (c) => {
       const { user, row, doc } = await actionable(c, c.req.valid('param').id);
       const request = c.req.valid('json');
-      const fallback = defaults(row, request.repo, doc);
+      const fallback = await defaults(row, request.repo, doc);
       const into = request.base ?? fallback.base;
       if (!into) {
         throw new ApiError(

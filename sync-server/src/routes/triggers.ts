@@ -69,9 +69,9 @@ export function triggerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(TriggersResponse), 401: errors[401], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      const expert = s.catalog.expert(user, c.req.valid('param').id);
+      const expert = await s.catalog.expert(user, c.req.valid('param').id);
       const all = s.triggers.forExpert(user.orgId, expert.id);
       return c.json(
         { triggers: user.role === 'admin' ? all : all.filter((t) => t.ownerId === user.id) },
@@ -89,9 +89,9 @@ export function triggerRoutes(s: Services) {
       request: { params: IdParam, ...body(CreateTriggerRequest) },
       responses: { 201: json(TriggerResponse), 400: errors[400], 401: errors[401], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const user = userOf(c);
-      const expert = s.catalog.expert(user, c.req.valid('param').id);
+      const expert = await s.catalog.expert(user, c.req.valid('param').id);
       const input = c.req.valid('json');
       const next = input.kind === 'schedule' ? scheduleNext(s, input) : null;
       const { trigger, secret } = s.triggers.create(user.orgId, user.id, expert.id, input, next);

@@ -99,6 +99,7 @@ export interface Experts {
   created_at: number;
   deleted_at: number | null;
   id: string;
+  name: Defaulted<string>;
   org_id: string;
   owner_id: string;
   scope: string;

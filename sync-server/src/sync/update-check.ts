@@ -2,7 +2,7 @@
 // applied: it must decode, name only the document's own root types, and
 // depend only on what the server already has (or brings itself); in a
 // session document, its writer must own the parts it changes.
-import { SessionDoc, UserDoc, type Writer } from '@orrery/shared';
+import { contextSummary, SessionDoc, sessionUsage, UserDoc, type Writer } from '@orrery/shared';
 import * as Y from 'yjs';
 import { judgeWriter } from './writer-check.js';
 
@@ -23,6 +23,8 @@ export const ROOTS = {
     session.changes();
     session.checkpoints();
     session.approval('');
+    sessionUsage(d);
+    contextSummary(d);
   }),
   user: rootsOf((d) => new UserDoc(d).init().snapshot()),
 } as const;

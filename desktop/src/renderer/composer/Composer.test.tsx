@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
-import { Composer, PROMPT_PLACEHOLDER } from './Composer.js';
+import { Composer, PROMPT_PLACEHOLDER, SHELL_ENHANCE_OFF } from './Composer.js';
 
 describe('Composer', () => {
   it('sends on Enter, keeps a new line on Shift+Enter, and clears once sent', async () => {
@@ -66,7 +66,7 @@ describe('Composer commands and enhance', () => {
         onSubmit={async () => true}
         enhance={async (t) => {
           if (fail) throw new Error('No runner answered.');
-          return `Please: ${t.trim()}`;
+          return { text: `Please: ${t.trim()}` };
         }}
       />,
     );
@@ -81,5 +81,37 @@ describe('Composer commands and enhance', () => {
     await userEvent.keyboard('{Control>}e{/Control}');
     await expect.element(page.getByRole('alert')).toHaveTextContent('No runner answered.');
     await expect.element(box).toHaveValue('  two  spaces ');
+  });
+
+  it('keeps the text and says so when the enhancer found nothing to add', async () => {
+    const note = 'Found nothing to add: nothing in the workspace matches the prompt. Your text is unchanged.';
+    await render(<Composer onSubmit={async () => true} enhance={async (t) => ({ text: t, note })} />);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await userEvent.fill(box, 'what is the weather');
+    await userEvent.click(page.getByRole('button', { name: 'Enhance prompt' }));
+    await expect.element(page.getByRole('status')).toHaveTextContent(note);
+    await expect.element(box).toHaveValue('what is the weather');
+    // Typing on clears the note.
+    await userEvent.type(box, '?');
+    await expect.element(page.getByRole('status')).not.toBeInTheDocument();
+  });
+
+  it('is off for the Shell Expert: the button is disabled with the reason, and Ctrl+E does nothing', async () => {
+    const asked: string[] = [];
+    await render(
+      <Composer
+        onSubmit={async () => true}
+        enhance={async (t) => (asked.push(t), { text: `Please: ${t}` })}
+        enhanceOff={SHELL_ENHANCE_OFF}
+      />,
+    );
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await userEvent.fill(box, 'ls -la');
+    const button = page.getByRole('button', { name: 'Enhance prompt' });
+    await expect.element(button).toBeDisabled();
+    await expect.element(button).toHaveAttribute('title', 'the Shell Expert runs your text as a command');
+    await userEvent.keyboard('{Control>}e{/Control}');
+    await expect.element(box).toHaveValue('ls -la');
+    expect(asked).toEqual([]);
   });
 });

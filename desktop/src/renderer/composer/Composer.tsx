@@ -36,9 +36,14 @@ export interface ComposerProps {
   commands?: SlashCommand[];
   /** Rewrites the prompt; without it there is no Enhance button. */
   enhance?: Enhancer;
+  /** Why enhancing makes no sense here: the button stays, disabled, with this as its tooltip, and ⌘E does nothing. */
+  enhanceOff?: string | undefined;
   /** Uploads one attachment; without it there is no attach control. */
   upload?: Uploader;
 }
+
+/** Why the Shell Expert has no Enhance: a rewritten prompt would run as bash. */
+export const SHELL_ENHANCE_OFF = 'the Shell Expert runs your text as a command';
 
 export function Composer(props: ComposerProps) {
   const { onSubmit, onTextChange, disabled = false, commands = [], upload } = props;
@@ -122,7 +127,7 @@ export function Composer(props: ComposerProps) {
     }
     if (isMod(e) && e.key.toLowerCase() === 'e' && enhancer.available) {
       e.preventDefault();
-      void enhancer.enhance(text);
+      if (!props.enhanceOff) void enhancer.enhance(text);
       return;
     }
     if (isMod(e) && !e.shiftKey && e.key.toLowerCase() === 'z' && enhancer.restore(text)) {
@@ -177,7 +182,7 @@ export function Composer(props: ComposerProps) {
         onChange={(e) => {
           change(e.target.value);
           setMenu({ active: 0, dismissedFor: menu.dismissedFor });
-          enhancer.clearError();
+          enhancer.clear();
         }}
         onKeyDown={onKeyDown}
         onPaste={(e) => {
@@ -188,7 +193,7 @@ export function Composer(props: ComposerProps) {
         }}
       />
       <AttachmentTray items={attachments.items} onRemove={attachments.remove} />
-      {(notes.length > 0 || info || enhancer.busy) && (
+      {(notes.length > 0 || info || enhancer.busy || enhancer.note) && (
         <div className="composer-notes" aria-live="polite">
           {enhancer.busy && (
             <p role="status" className="muted">
@@ -203,6 +208,11 @@ export function Composer(props: ComposerProps) {
           {info && (
             <p className="composer-info" role="status">
               {info}
+            </p>
+          )}
+          {enhancer.note && (
+            <p className="composer-info" role="status">
+              {enhancer.note}
             </p>
           )}
         </div>
@@ -238,8 +248,8 @@ export function Composer(props: ComposerProps) {
             type="button"
             className={`icon-button enhance-button${enhancer.busy ? ' busy' : ''}`}
             aria-label="Enhance prompt"
-            title={`Enhance prompt (${modKey('E')}); ${modKey('Z')} restores your text`}
-            disabled={disabled || enhancer.busy || !text.trim()}
+            title={props.enhanceOff ?? `Enhance prompt (${modKey('E')}); ${modKey('Z')} restores your text`}
+            disabled={disabled || enhancer.busy || !text.trim() || !!props.enhanceOff}
             onClick={() => void enhancer.enhance(text)}
           >
             <SparkleIcon />

@@ -1,22 +1,28 @@
 // Enhance prompt with its own one-step undo: after the text is replaced by the
 // enhanced prompt, ⌘Z / Ctrl+Z brings back the exact original (the text box's
-// native undo does not survive a value set by script).
+// native undo does not survive a value set by script). What the enhancer says
+// it added, or that it found nothing (the text then stays as it was), shows
+// under the box.
 import { useRef, useState } from 'react';
 import { describeError } from '../api/api-error.js';
 
-export type Enhancer = (text: string) => Promise<string>;
+export type Enhancer = (text: string) => Promise<{ text: string; note?: string | undefined }>;
 
 export function useEnhance(enhancer: Enhancer | undefined, setText: (text: string) => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const undo = useRef<{ original: string; enhanced: string } | null>(null);
 
   async function enhance(text: string) {
     if (!enhancer || busy || !text.trim()) return;
     setBusy(true);
     setError(null);
+    setNote(null);
     try {
-      const enhanced = await enhancer(text);
+      const { text: enhanced, note } = await enhancer(text);
+      setNote(note ?? null);
+      if (enhanced === text) return;
       undo.current = { original: text, enhanced };
       setText(enhanced);
     } catch (e) {
@@ -35,5 +41,9 @@ export function useEnhance(enhancer: Enhancer | undefined, setText: (text: strin
     return true;
   }
 
-  return { available: !!enhancer, busy, error, clearError: () => setError(null), enhance, restore };
+  const clear = () => {
+    setError(null);
+    setNote(null);
+  };
+  return { available: !!enhancer, busy, error, note, clear, enhance, restore };
 }

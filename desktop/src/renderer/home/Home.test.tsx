@@ -99,4 +99,25 @@ describe('Home', () => {
     expect((await loopbackRequests(port)).filter((p) => p.startsWith('/api/sessions'))).toEqual([]);
     await expect.element(prompt).toHaveValue('Fix the flaky test');
   });
+
+  it('turns Enhance off for the Shell Expert, whose text runs as a command, and on again for a model', async () => {
+    const services = await createTestServices({
+      account: { ...testAccount(), serverUrl: `http://127.0.0.1:${port}` },
+    });
+    stop = () => services.stop();
+    await renderWithServices(<Home />, services);
+
+    await userEvent.click(page.getByRole('radio', { name: /Shell/ }));
+    await userEvent.fill(page.getByRole('textbox', { name: 'Describe the task for Shell' }), 'ls -la');
+    const button = page.getByRole('button', { name: 'Enhance prompt' });
+    await expect.element(button).toBeDisabled();
+    await expect.element(button).toHaveAttribute('title', 'the Shell Expert runs your text as a command');
+    await userEvent.keyboard('{Control>}e{/Control}');
+    expect((await loopbackRequests(port)).filter((p) => p.startsWith('/api/enhance'))).toEqual([]);
+
+    await userEvent.click(page.getByRole('radio', { name: /Local model/ }));
+    await userEvent.fill(page.getByRole('textbox', { name: 'Describe the task for Local model' }), 'fix it');
+    await expect.element(button).toBeEnabled();
+    await expect.element(button).not.toHaveAttribute('title', 'the Shell Expert runs your text as a command');
+  });
 });

@@ -6,7 +6,7 @@ import { describeError } from '../api/api-error.js';
 import { navigate } from '../app/router.js';
 import { useServices } from '../app/services-context.js';
 import type { Uploader } from '../composer/attachments/use-attachments.js';
-import { Composer } from '../composer/Composer.js';
+import { Composer, SHELL_ENHANCE_OFF } from '../composer/Composer.js';
 import type { SlashCommand } from '../composer/slash-commands.js';
 import { useDraft } from '../composer/use-draft.js';
 import { useUi } from '../state/store.js';
@@ -42,8 +42,7 @@ export function Home() {
     },
   ];
   const upload: Uploader = (file, options) => api.uploadAttachment(file, file.name, options);
-  const enhance = (text: string) =>
-    api.enhance({ text, ...(chosen ? { expertId: chosen.id } : {}) }).then((r) => r.text);
+  const enhance = (text: string) => api.enhance({ text, ...(chosen ? { expertId: chosen.id } : {}) });
 
   async function start(prompt: string, attachments: AttachmentRef[]): Promise<boolean> {
     if (!chosen) return false;
@@ -149,6 +148,7 @@ export function Home() {
           autoFocus
           commands={commands}
           enhance={enhance}
+          enhanceOff={chosen?.model.provider === 'shell' ? SHELL_ENHANCE_OFF : undefined}
           upload={upload}
         />
       </div>

@@ -6,7 +6,8 @@ import { useCallback, useEffect, useMemo } from 'react';
 import { describeError, isOffline } from '../api/api-error.js';
 import { useServices } from '../app/services-context.js';
 import type { Uploader } from '../composer/attachments/use-attachments.js';
-import { Composer, type SubmitResult } from '../composer/Composer.js';
+import { Composer, SHELL_ENHANCE_OFF, type SubmitResult } from '../composer/Composer.js';
+import { useExperts } from '../home/use-experts.js';
 import { QueuedMessages } from '../composer/QueuedMessages.js';
 import { useSessionCommands } from '../composer/session-commands.js';
 import { useDraft } from '../composer/use-draft.js';
@@ -114,7 +115,11 @@ function OpenSession({ session }: { session: SessionListItem }) {
     }
   }
 
-  const enhance = (text: string) => api.enhance({ text, sessionId: session.id }).then((r) => r.text);
+  const enhance = (text: string) => api.enhance({ text, sessionId: session.id });
+  const experts = useExperts();
+  const shellExpert =
+    experts.status === 'ready' &&
+    experts.experts.some((e) => e.id === session.expertId && e.model.provider === 'shell');
   const upload: Uploader = (file, options) =>
     api.uploadAttachment(file, file.name, { sessionId: session.id, ...options });
 
@@ -179,6 +184,7 @@ function OpenSession({ session }: { session: SessionListItem }) {
             disabledReason="This session is archived. Unarchive it to send messages."
             commands={commands}
             enhance={enhance}
+            enhanceOff={shellExpert ? SHELL_ENHANCE_OFF : undefined}
             upload={upload}
             actions={
               running && view.sessionDoc ? (

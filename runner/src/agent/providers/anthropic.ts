@@ -1,6 +1,16 @@
-// Anthropic Messages through the official SDK: streaming, tool use, images.
+// Anthropic Messages through the official SDK: streaming, tool use, images,
+// and prompt caching: breakpoints on the tools, the system prompt and the
+// conversation's end, so the next call reads all of it from the cache.
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatMessage, ModelClient, ModelRequest, ModelResponse, Part, StopReason } from '../model.js';
+import type {
+  CallUsage,
+  ChatMessage,
+  ModelClient,
+  ModelRequest,
+  ModelResponse,
+  Part,
+  StopReason,
+} from '../model.js';
 import { toModelError } from './errors.js';
 
 export interface AnthropicOptions {
@@ -8,6 +18,8 @@ export interface AnthropicOptions {
   model: string;
   baseUrl?: string | undefined;
   maxRetries?: number;
+  /** Cache breakpoints on (the default); off only to measure what caching saves. */
+  promptCaching?: boolean;
 }
 
 type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
@@ -18,9 +30,11 @@ export class AnthropicClient implements ModelClient {
   readonly model: string;
   private readonly client: Anthropic;
   private readonly baseUrl: string;
+  private readonly caching: boolean;
 
   constructor(options: AnthropicOptions) {
     this.model = options.model;
+    this.caching = options.promptCaching ?? true;
     this.baseUrl = options.baseUrl ?? 'https://api.anthropic.com';
     this.client = new Anthropic({
       apiKey: options.apiKey,
@@ -37,12 +51,26 @@ export class AnthropicClient implements ModelClient {
         {
           model: this.model,
           max_tokens: request.maxTokens,
-          system: request.system,
-          messages: request.messages.map(toAnthropicMessage),
-          tools: request.tools.map((t) => ({
+          // The API refuses an empty text block; no system prompt is no block.
+          ...(request.system
+            ? {
+                system: [
+                  {
+                    type: 'text' as const,
+                    text: request.system,
+                    ...(this.caching ? { cache_control: EPHEMERAL } : {}),
+                  },
+                ],
+              }
+            : {}),
+          messages: this.caching
+            ? withConversationBreakpoints(request.messages.map(toAnthropicMessage))
+            : request.messages.map(toAnthropicMessage),
+          tools: request.tools.map((t, i, all) => ({
             name: t.name,
             description: t.description,
             input_schema: t.inputSchema as Anthropic.Messages.Tool.InputSchema,
+            ...(this.caching && i === all.length - 1 ? { cache_control: EPHEMERAL } : {}),
           })),
           stream: true,
         },
@@ -63,8 +91,17 @@ async function collect(
   // Tool inputs arrive as JSON fragments per content block.
   const json = new Map<number, string>();
   let stopReason: StopReason = 'other';
+  const usage: CallUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
   for await (const event of stream) {
     switch (event.type) {
+      case 'message_start': {
+        const u = event.message.usage;
+        usage.inputTokens = u.input_tokens;
+        usage.outputTokens = u.output_tokens;
+        usage.cachedInputTokens = u.cache_read_input_tokens ?? 0;
+        usage.cacheWriteTokens = u.cache_creation_input_tokens ?? 0;
+        break;
+      }
       case 'content_block_start': {
         const block = event.content_block;
         if (block.type === 'text') {
@@ -93,12 +130,39 @@ async function collect(
       }
       case 'message_delta':
         stopReason = mapStop(event.delta.stop_reason);
+        // Cumulative for the message, so it replaces the count message_start had.
+        usage.outputTokens = event.usage.output_tokens;
         break;
       default:
         break;
     }
   }
-  return { parts: parts.filter(Boolean), stopReason };
+  return { parts: parts.filter(Boolean), stopReason, usage };
+}
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * Breakpoints at the end of the conversation and at the end of the previous
+ * call's (two messages earlier: its answer and the results came since), so a
+ * call reads what the last one wrote and writes what the next will read.
+ */
+function withConversationBreakpoints(
+  messages: Anthropic.Messages.MessageParam[],
+): Anthropic.Messages.MessageParam[] {
+  for (const at of [messages.length - 1, messages.length - 3]) {
+    const content = messages[at]?.content;
+    if (!Array.isArray(content) || !content.length) continue;
+    const last = content[content.length - 1]!;
+    if (
+      last.type === 'text' ||
+      last.type === 'tool_result' ||
+      last.type === 'tool_use' ||
+      last.type === 'image'
+    )
+      content[content.length - 1] = { ...last, cache_control: EPHEMERAL };
+  }
+  return messages;
 }
 
 function mapStop(reason: string | null): StopReason {

@@ -1,7 +1,17 @@
 // OpenAI-compatible chat completions through the official SDK: streaming and
-// tools, with a configurable base URL so local model servers work too.
+// tools, with a configurable base URL so local model servers work too. The
+// request keeps a stable prefix (system, then tools, then the conversation in
+// order) so servers that cache prompts by prefix reuse it.
 import OpenAI from 'openai';
-import type { ChatMessage, ModelClient, ModelRequest, ModelResponse, Part, StopReason } from '../model.js';
+import type {
+  CallUsage,
+  ChatMessage,
+  ModelClient,
+  ModelRequest,
+  ModelResponse,
+  Part,
+  StopReason,
+} from '../model.js';
 import { toModelError } from './errors.js';
 
 export interface OpenAIOptions {
@@ -54,6 +64,8 @@ export class OpenAIClient implements ModelClient {
               }
             : {}),
           stream: true,
+          // Usage arrives in a last chunk only when asked for.
+          stream_options: { include_usage: true },
         },
         { signal: request.signal },
       );
@@ -75,7 +87,15 @@ async function collect(
   let text = '';
   const calls = new Map<number, { id: string; name: string; args: string }>();
   let stopReason: StopReason = 'other';
+  const usage: CallUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
   for await (const chunk of stream) {
+    if (chunk.usage) {
+      // prompt_tokens counts the cached ones too; ours are the two apart.
+      const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
+      usage.cachedInputTokens = cached;
+      usage.inputTokens = Math.max(0, chunk.usage.prompt_tokens - cached);
+      usage.outputTokens = chunk.usage.completion_tokens;
+    }
     const choice = chunk.choices[0];
     if (!choice) continue;
     const delta = choice.delta;
@@ -103,7 +123,7 @@ async function collect(
     });
   }
   if (calls.size && stopReason !== 'max_tokens') stopReason = 'tool_use';
-  return { parts, stopReason };
+  return { parts, stopReason, usage };
 }
 
 function mapStop(reason: string): StopReason {

@@ -52,10 +52,30 @@ describe.each(clients)('%s through the official SDK', (_name, make) => {
     const res = await make().complete(req);
     expect(req.streamed.length).toBeGreaterThan(1);
     expect(req.streamed.join('')).toBe('Here are the files you asked for.');
+    const counted = server.requests[0]!.usage;
     expect(res).toEqual({
       parts: [{ type: 'text', text: 'Here are the files you asked for.' }],
       stopReason: 'end_turn',
+      // The provider's usage fields, as the server counted the call.
+      usage: {
+        inputTokens: counted.promptTokens - counted.cachedInputTokens - counted.cacheWriteTokens,
+        outputTokens: expect.any(Number) as number,
+        cachedInputTokens: counted.cachedInputTokens,
+        cacheWriteTokens: counted.cacheWriteTokens,
+      },
     });
+    expect(res.usage.inputTokens + res.usage.cacheWriteTokens).toBeGreaterThan(0);
+    expect(res.usage.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('is refused with context_too_long by a provider whose window the prompt passes', async () => {
+    server.contextWindow = 1_000;
+    const error = (await make()
+      .complete(request({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'x'.repeat(8_000) }] }] }))
+      .catch((e: unknown) => e)) as ModelError;
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error.kind).toBe('context_too_long');
+    expect(server.requests.map((r) => r.refused)).toEqual([true]);
   });
 
   it('returns tool calls with their parsed input', async () => {

@@ -5,6 +5,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database, Engine } from '../database.js';
 import { initial } from './0001-initial.js';
 import { docHeads } from './0002-doc-heads.js';
+import { expertNames } from './0020-expert-names.js';
 import { attachmentBlobs } from './0050-attachment-blobs.js';
 import { installation } from './0060-installation.js';
 
@@ -14,6 +15,7 @@ export type EngineMigration = (engine: Engine) => Migration;
 const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-doc-heads': docHeads,
+  '0020-expert-names': expertNames,
   '0050-attachment-blobs': attachmentBlobs,
   '0060-installation': installation,
 };

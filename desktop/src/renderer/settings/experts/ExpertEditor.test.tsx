@@ -8,7 +8,7 @@ import { ApiClient } from '../../api/api-client.js';
 import { startOrreryServer, stopOrreryServer } from '../../testing/browser-commands.js';
 import { createTestServices, renderWithServices, testAccount } from '../../testing/test-services.js';
 import { ExpertEditor } from './ExpertEditor.js';
-import { expertDrafts } from './expert-form.js';
+import { expertDrafts, formOf, inputOf } from './expert-form.js';
 
 const ME = 'me-the-editor';
 const now = Date.now();
@@ -200,5 +200,29 @@ describe('Expert editor: asking before a tool is used', () => {
     } finally {
       await stopOrreryServer(started.url);
     }
+  });
+
+  it('lists the Expert’s MCP servers and keeps them when the form is saved', async () => {
+    const mcpServers: NonNullable<ExpertListItem['capabilities']['mcpServers']> = [
+      { transport: 'stdio', name: 'tickets', command: 'node', args: ['/opt/mcp/tickets.mjs'] },
+      {
+        transport: 'http',
+        name: 'tracker',
+        url: 'https://mcp.example.com/mcp',
+        headers: { Authorization: 'TRACKER_AUTH' },
+      },
+    ];
+    const withServers = expert({ capabilities: { tools: ['read_file'], integrations: [], mcpServers } });
+    await renderEditor('x1', [withServers]);
+    const list = page.getByRole('list', { name: 'MCP servers' });
+    await expect
+      .element(list.getByRole('listitem').first())
+      .toHaveTextContent('tickets runs in the Environment: node /opt/mcp/tickets.mjs');
+    await expect
+      .element(list.getByRole('listitem').last())
+      .toHaveTextContent('tracker at https://mcp.example.com/mcp (with the secrets TRACKER_AUTH)');
+    expect(inputOf({ ...formOf(withServers), description: 'Changed' }).capabilities.mcpServers).toEqual(
+      mcpServers,
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   ModelProvider,
   type Environment,
   type ExpertListItem,
+  type McpServer,
 } from '@orrery/shared';
 import { useState, type FormEvent } from 'react';
 import { navigate, settingsHref } from '../../app/router.js';
@@ -180,6 +181,7 @@ export function ExpertEditor({ item, experts, environments, onSaved, onDuplicate
               </div>
             ))}
           </fieldset>
+          {form.mcpServers?.length ? <McpServerList servers={form.mcpServers} /> : null}
           <Field
             label="Default Environment"
             hint="Where its sessions run unless one is chosen when starting."
@@ -304,4 +306,33 @@ function ModelFields({
 function formLevel(errors: FieldErrors): string | undefined {
   const fields = Object.keys(errors).filter((k) => k !== '');
   return fields.length ? 'Check the fields marked above.' : errors[''];
+}
+
+/** The MCP servers the Expert lists, as its capabilities say (set through the API for now). */
+function McpServerList({ servers }: { servers: readonly McpServer[] }) {
+  return (
+    <section className="expert-tools" aria-labelledby="expert-mcp-heading">
+      <h3 id="expert-mcp-heading">MCP servers</h3>
+      <p className="muted">
+        Their tools are offered as <code>server__tool</code> beside the ones above.
+      </p>
+      <ul aria-label="MCP servers">
+        {servers.map((server) => (
+          <li key={server.name}>
+            <code>{server.name}</code>{' '}
+            {server.transport === 'stdio'
+              ? `runs in the Environment: ${[server.command, ...server.args].join(' ')}`
+              : `at ${server.url}`}
+            {secretsNote(server)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Which of the owner's secrets a server takes its headers or variables from (names only). */
+function secretsNote(server: McpServer): string {
+  const names = Object.values((server.transport === 'stdio' ? server.env : server.headers) ?? {});
+  return names.length ? ` (with the secrets ${names.join(', ')})` : '';
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_APPROVAL,
   ExpertInput,
   type Expert,
+  type McpServer,
   type ModelProvider,
   type Scope,
   type ToolName,
@@ -26,6 +27,8 @@ export interface ExpertForm {
   integrations: string[];
   /** Tools whose every call waits for the owner's approval; null: the default (DEFAULT_APPROVAL). */
   approval: ToolName[] | null;
+  /** Kept as they were (the editor lists them but does not edit them yet); absent in drafts from before. */
+  mcpServers?: McpServer[];
 }
 
 export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
@@ -71,6 +74,7 @@ export function formOf(expert: Expert): ExpertForm {
     scope: expert.scope,
     integrations: [...expert.capabilities.integrations],
     approval: expert.capabilities.approval ? [...expert.capabilities.approval] : null,
+    ...(expert.capabilities.mcpServers ? { mcpServers: [...expert.capabilities.mcpServers] } : {}),
   };
 }
 
@@ -103,6 +107,7 @@ export function inputOf(form: ExpertForm): ExpertInput {
       tools: form.tools,
       integrations: form.integrations,
       ...(form.approval ? { approval: form.approval } : {}),
+      ...(form.mcpServers?.length ? { mcpServers: form.mcpServers } : {}),
     },
     defaultEnvironmentId: form.defaultEnvironmentId,
     scope: form.scope,
