@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Engine } from '../store/database.js';
-import { testEngine, testPostgres } from '../testing/engines.js';
+import { testPostgres } from '../testing/engines.js';
 import { ATTACHMENT_PART_BYTES, Attachments } from './attachments.js';
 
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -44,8 +44,7 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-// On the engine of the test project (ORRERY_TEST_ENGINE): the suite runs once per engine.
-describe.each([testEngine()])('attachments on %s', (engine) => {
+describe.each(['sqlite', 'postgres'] as const)('attachments on %s', (engine) => {
   it('stores an upload in the database, in parts, and streams it back whole', async () => {
     const where = await place(engine);
     const { database, attachments } = await instance(where);
