@@ -32,6 +32,8 @@ export default defineConfig({
             'sync-server/src/cluster/**',
             'sync-server/src/testing/**',
             'sync-server/src/main*.test.ts',
+            'sync-server/src/**/*.cluster.test.ts',
+            'sync-server/src/**/claim-run.test.ts',
             // Each names the engines it moves between.
             'sync-server/src/store/{migrate-to-postgres,upgrade-0.1,backup}.test.ts',
           ],

@@ -3,25 +3,26 @@
 // ORRERY_DATA_DIR, serves the API, sync and web app, writes a fresh runner
 // token, and flushes everything on SIGTERM / SIGINT.
 import { ConfigError, readConfig } from '@orrery/shared';
-import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.js';
 import { consoleLogger } from './log.js';
 import { SecretBoxError, loadSecretsKey } from './auth/secret-box.js';
+import { InstallationError, settleInstallation } from './installation.js';
+import { MigrationError } from './store/migrations/index.js';
+import { renewLocalRunnerToken } from './runner-token.js';
 import { connectLoginThrottle } from './auth/redis-login-throttle.js';
 import { createServices } from './services.js';
 import { localBus, redisBus } from './cluster/bus.js';
 import { listen } from './server.js';
 import { startCheckpointer } from './store/checkpointer.js';
-import { openDatabase } from './store/database.js';
+import { DatabaseUrlError, openDatabase } from './store/database.js';
 import { makePrivate } from './store/private-files.js';
 import { docStoreOf } from './store/doc-stores.js';
+import { redisFanout } from './sync/fanout.js';
 import { readSyncLimits } from './sync/limits.js';
 import { TriggerScheduler } from './triggers/scheduler.js';
 import { testClockFromEnv } from './triggers/test-clock.js';
-
-const LOCAL_RUNNER = 'local runner';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
@@ -36,28 +37,34 @@ async function main(): Promise<void> {
   // SQLite's WAL is folded into the file off the event loop; PostgreSQL does its own.
   const checkpointer = database.sqlite ? startCheckpointer(database.sqlite) : null;
   const secretsKey = loadSecretsKey(dataDir, process.env.ORRERY_SECRETS_KEY);
+  // Every instance on one database shares the installation id and the secrets key.
+  const installationId = await settleInstallation(database.db, dataDir, secretsKey);
   const testClock = testClockFromEnv(process.env);
   const redisUrl = process.env.ORRERY_REDIS_URL?.trim();
   const bus = redisUrl ? redisBus(redisUrl, consoleLogger) : localBus(consoleLogger);
+  // Document updates to and from the other instances; one process needs none.
+  const fanout = redisUrl ? redisFanout(redisUrl, consoleLogger) : undefined;
   const services = createServices({
     bus,
+    ...(fanout ? { fanout } : {}),
     ...(testClock ? { clock: testClock.now } : {}),
     database,
     docs: docStoreOf(database),
     dataDir,
     log: consoleLogger,
     secretsKey,
+    installationId,
     limits: readSyncLimits(process.env),
   });
   const { orgId } = await bootstrap(services, process.env, (line) => console.log(`[sync-server] ${line}`));
 
-  // A fresh token for the runner beside us on every start; the previous one stops working.
-  for (const id of await services.accounts.revokeServiceTokensNamed(orgId, LOCAL_RUNNER))
-    services.hub.closeToken(id);
-  const { token } = await services.accounts.issueServiceToken(orgId, LOCAL_RUNNER);
-  const tokenFile = path.join(dataDir, 'runner.token');
-  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-  chmodSync(tokenFile, 0o600);
+  // A fresh token for the runner beside us on every start; our previous one (only ours) stops working.
+  await renewLocalRunnerToken({
+    accounts: services.accounts,
+    orgId,
+    dataDir,
+    closeToken: (id) => services.hub.closeToken(id),
+  });
 
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const webDir = process.env.ORRERY_WEB_DIR?.trim() || path.resolve(packageDir, '../desktop/dist/renderer');
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
       .then(() => server.close())
       .then(() => checkpointer?.stop())
       .then(() => database.close())
+      .then(() => fanout?.close())
       .then(() => bus.close())
       .then(() => signIns?.close())
       .then(() => {
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(
-    `[sync-server] ${err instanceof ConfigError || err instanceof SecretBoxError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    `[sync-server] ${err instanceof ConfigError || err instanceof SecretBoxError || err instanceof InstallationError || err instanceof DatabaseUrlError || err instanceof MigrationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
   );
   process.exit(1);
 });

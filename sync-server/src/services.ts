@@ -25,6 +25,7 @@ import { loadInstallationId } from './installation.js';
 import type { Database } from './store/database.js';
 import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
+import type { Fanout } from './sync/fanout.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
 
 type TurnWanted = 'queued' | 'unfinished' | null;
@@ -44,6 +45,8 @@ export interface ServiceDeps {
   installationId?: string;
   /** Control events between sync-server instances (cluster/bus.ts); by default this process alone. */
   bus?: Bus;
+  /** Document updates between instances (sync/fanout.ts); none in one process. */
+  fanout?: Fanout;
 }
 
 export interface Services {
@@ -98,12 +101,12 @@ export function createServices(deps: ServiceDeps): Services {
   // Only an embedded install can have 0.1's attachment files; on PostgreSQL every byte is in the database.
   const legacyAttachments = deps.database.engine === 'sqlite' ? path.join(deps.dataDir, 'attachments') : null;
   const attachments = new Attachments(deps.database.db, legacyAttachments, clock);
-  const triggers = new Triggers(db, clock);
-  const builds = new Builds(db, clock);
+  const triggers = new Triggers(deps.database.db, clock);
+  const builds = new Builds(deps.database.db, clock, bus);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));
-  const secrets = new Secrets(db, secretBox, clock, deps.log);
-  const repositoryCredentials = new RepositoryCredentials(db, secretBox, clock, deps.log);
-  const modelSettings = new ModelSettings(db, secretBox, clock, deps.log);
+  const secrets = new Secrets(deps.database.db, secretBox, clock, deps.log);
+  const repositoryCredentials = new RepositoryCredentials(deps.database.db, secretBox, clock, deps.log);
+  const modelSettings = new ModelSettings(deps.database.db, secretBox, clock, deps.log);
   const installationId = deps.installationId ?? loadInstallationId(deps.dataDir);
 
   const docAccess = async (principal: Principal, name: string): Promise<DocAccess | null> => {
@@ -120,9 +123,9 @@ export function createServices(deps: ServiceDeps): Services {
   const queueTurn = async (sessionId: string): Promise<boolean> => {
     const row = await sessions.row(sessionId);
     if (!row) return false;
-    jobs.enqueue(row.org_id, 'turn', sessionId);
+    await jobs.enqueue(row.org_id, 'turn', sessionId);
     if (await sessions.row(sessionId)) return true;
-    jobs.dropTurns(sessionId);
+    await jobs.dropTurns(sessionId);
     return false;
   };
 
@@ -135,11 +138,11 @@ export function createServices(deps: ServiceDeps): Services {
   };
   // A session needs a runner when messages wait in its queue, or when its turn
   // says "running" but no runner holds the lease (it was interrupted).
-  const needsTurn = (sessionId: string, wanted: TurnWanted): boolean =>
-    wanted === 'queued' || (wanted === 'unfinished' && !jobs.hasLiveTurn(sessionId));
+  const needsTurn = async (sessionId: string, wanted: TurnWanted): Promise<boolean> =>
+    wanted === 'queued' || (wanted === 'unfinished' && !(await jobs.hasLiveTurn(sessionId)));
   // Runs after every change to a session document: the cheap checks come first.
   const ensureTurn = async (sessionId: string, wanted: TurnWanted): Promise<void> => {
-    if (!needsTurn(sessionId, wanted) || jobs.hasOpenTurn(sessionId)) return;
+    if (!(await needsTurn(sessionId, wanted)) || (await jobs.hasOpenTurn(sessionId))) return;
     await queueTurn(sessionId);
   };
   const checkTurn = (sessionId: string, wanted: TurnWanted, when: string) => {
@@ -149,20 +152,28 @@ export function createServices(deps: ServiceDeps): Services {
     );
   };
 
-  const jobs: JobQueue = new JobQueue(db, clock, (sessionId) => {
-    const check = async () => {
-      if (!(await sessions.row(sessionId))) return;
-      checkTurn(sessionId, await hub.read(sessionDocName(sessionId), turnWanted), 'after its turn');
-    };
-    check().catch((err: unknown) =>
-      deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
-    );
-  });
+  const jobs: JobQueue = new JobQueue(
+    deps.database,
+    clock,
+    bus,
+    (sessionId) => {
+      const check = async () => {
+        if (!(await sessions.row(sessionId))) return;
+        checkTurn(sessionId, await hub.read(sessionDocName(sessionId), turnWanted), 'after its turn');
+      };
+      check().catch((err: unknown) =>
+        deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
+      );
+    },
+    (message) => deps.log.error(message),
+  );
 
-  jobs.onBuildDone = (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
+  jobs.onBuildDone = async (buildId, outcome, detail) => builds.jobEnded(buildId, outcome, detail);
 
   const hub: SyncHub = new SyncHub({
     store: deps.docs,
+    bus,
+    ...(deps.fanout ? { fanout: deps.fanout } : {}),
     log: deps.log,
     limits: { ...DEFAULT_SYNC_LIMITS, ...deps.limits },
     resolve: (token) => accounts.resolve(token),
@@ -206,25 +217,22 @@ export function createServices(deps: ServiceDeps): Services {
     docAccess,
     queueTurn,
     async recoverTurns() {
-      const names = db
-        .prepare<[], { name: string }>(`SELECT DISTINCT name FROM doc_updates WHERE name LIKE 'session/%'`)
-        .all()
-        .map((r) => r.name);
+      const names = await deps.docs.loggedNames('session/');
       let queued = 0;
       for (const name of names) {
         const id = parseDocName(name)?.id;
         const row = id ? await sessions.row(id) : undefined;
         if (!id || !row) continue;
-        const needed = needsTurn(id, await hub.read(name, turnWanted));
+        const needed = await needsTurn(id, await hub.read(name, turnWanted));
         if (needed) {
-          jobs.enqueue(row.org_id, 'turn', id);
+          await jobs.enqueue(row.org_id, 'turn', id);
           queued += 1;
         }
       }
       return queued;
     },
     async close() {
-      jobs.close();
+      await jobs.close();
       builds.close();
       await hub.close();
     },

@@ -62,7 +62,7 @@ export async function startSession(
   // Refused here rather than failing on the runner: the same sentence Home shows beside the Expert.
   const unavailable = expertUnavailableReason(
     expert.model,
-    s.engines.providers(user.orgId, s.modelSettings.stored(user.orgId)),
+    s.engines.providers(user.orgId, await s.modelSettings.stored(user.orgId)),
   );
   if (unavailable) throw conflict(`The Expert "${expert.name}" cannot run now. ${unavailable}`);
   // A chosen Environment must be one the user may use; the Expert's own default
@@ -92,7 +92,7 @@ export async function startSession(
   const { accepted, skipped } = await s.attachments.judgeMessage(user.id, id, start.attachments);
   try {
     // A trigger's message says so in the transcript, rather than passing as its owner's.
-    const trigger = origin === 'trigger' && start.triggerId ? s.triggers.get(start.triggerId) : null;
+    const trigger = origin === 'trigger' && start.triggerId ? await s.triggers.get(start.triggerId) : null;
     const source: MessageSource | null = trigger ? { kind: 'trigger', name: trigger.name } : null;
     await enqueueMessage(s, user, id, start.prompt, accepted, source);
   } catch (err) {
@@ -164,7 +164,7 @@ export async function revokeGrant(s: Services, row: SessionRow, userId: string):
 
 export async function deleteSession(s: Services, row: SessionRow): Promise<void> {
   if (!(await s.sessions.delete(row))) return;
-  s.jobs.dropTurns(row.id);
+  await s.jobs.dropTurns(row.id);
   await s.hub.remove(sessionDocName(row.id));
-  s.jobs.enqueue(row.org_id, 'remove_environment', row.id);
+  await s.jobs.enqueue(row.org_id, 'remove_environment', row.id);
 }

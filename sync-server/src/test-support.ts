@@ -12,7 +12,9 @@ import { bootstrap } from './bootstrap.js';
 import { silentLogger, type Logger } from './log.js';
 import { createServices, type Services } from './services.js';
 import { listen, type RunningServer } from './server.js';
-import type { Database, Engine } from './store/database.js';
+import { localBus, redisBus } from './cluster/bus.js';
+import { openDatabase, type Database, type Engine } from './store/database.js';
+import { redisFanout } from './sync/fanout.js';
 import { openTestDatabase, testEngine } from './testing/engines.js';
 import type { Db } from './store/db.js';
 import { docStoreOf } from './store/doc-stores.js';
@@ -64,18 +66,29 @@ export async function startTestServer(
     log?: Logger;
     /** SQLite, or PostgreSQL; by default ORRERY_TEST_ENGINE's (testing/engines.ts). */
     engine?: Engine;
+    /** A PostgreSQL database another test server uses too (a second instance), instead of a fresh one. */
+    databaseUrl?: string;
+    /** Control events and document updates through this Redis, as with ORRERY_REDIS_URL. */
+    redisUrl?: string;
     /** Where sign-in attempts are counted (a Redis one to play several instances); this process by default. */
     loginAttempts?: LoginThrottle;
   } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'orrery-sync-'));
-  const database = await openTestDatabase(options.engine ?? testEngine(), dir);
+  const database = options.databaseUrl
+    ? await openDatabase({ url: options.databaseUrl, file: '' })
+    : await openTestDatabase(options.engine ?? testEngine(), dir);
   const db = database.sqlite!;
+  const log = options.log ?? silentLogger;
+  const bus = options.redisUrl ? redisBus(options.redisUrl, log) : localBus(log);
+  const fanout = options.redisUrl ? redisFanout(options.redisUrl, log) : undefined;
   const services = createServices({
+    bus,
+    ...(fanout ? { fanout } : {}),
     database,
     docs: docStoreOf(database),
     dataDir: dir,
-    log: options.log ?? silentLogger,
+    log,
     limits: options.limits,
     clock: options.clock,
   });
@@ -136,6 +149,8 @@ export async function startTestServer(
     client: (token) => new OrreryClient({ baseUrl: server.url, token }),
     async close() {
       await server.close();
+      await fanout?.close();
+      await bus.close();
       await database.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },

@@ -23,13 +23,13 @@ import { redactorOf, type Redact } from './redact.js';
  */
 export async function redactorFor(s: Services, row: SessionRow): Promise<Redact> {
   const environment = await environmentOf(s, row);
-  const credentials = s.repositoryCredentials.forRunner(
+  const credentials = await s.repositoryCredentials.forRunner(
     row.org_id,
     row.owner_id,
     environment?.repositories ?? [],
   );
   return redactorOf([
-    ...Object.values(s.secrets.forSession(row.org_id, row.owner_id)),
+    ...Object.values(await s.secrets.forSession(row.org_id, row.owner_id)),
     ...Object.values(credentials).map((c) => c.value),
   ]);
 }
@@ -103,7 +103,7 @@ export async function shipDraftOf(
     changes,
     repository,
     credential: repository
-      ? s.repositoryCredentials.forRepository(row.org_id, row.owner_id, repository)
+      ? await s.repositoryCredentials.forRepository(row.org_id, row.owner_id, repository)
       : null,
     pushed: doc.pushed,
   });

@@ -6,7 +6,7 @@ import {
   type SessionResponse,
 } from '@orrery/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, startTestServer, synced, waitFor, type Person, type TestServer } from '../test-support.js';
+import { connect, startTestServer, synced, type Person, type TestServer } from '../test-support.js';
 
 let t: TestServer;
 let owner: Person;
@@ -23,6 +23,14 @@ const claim = async (waitMs = 0) =>
     .job;
 const complete = (id: string, leaseToken: string) =>
   t.api(runner, 'POST', `/api/runner/jobs/${id}/complete`, { leaseToken, outcome: 'done' });
+type OpenJobs = Awaited<ReturnType<TestServer['services']['jobs']['open']>>;
+async function waitForJobs(check: (jobs: OpenJobs) => boolean, ms: number, what: string) {
+  const deadline = Date.now() + ms;
+  while (!check(await t.services.jobs.open(t.orgId))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 /** What a runner does with a turn job: take every queued message into a turn. */
 async function runTurns(sessionId: string) {
   await t.services.hub.write(sessionDocName(sessionId), (doc, origin) => {
@@ -110,12 +118,12 @@ describe('the job queue', () => {
     await drain();
     const s = await newSession('first');
     await t.api(owner.token, 'POST', `/api/sessions/${s.id}/messages`, { text: 'second' });
-    expect(t.services.jobs.open(t.orgId).filter((j) => j.sessionId === s.id)).toHaveLength(1);
+    expect((await t.services.jobs.open(t.orgId)).filter((j) => j.sessionId === s.id)).toHaveLength(1);
     const job = await claim();
     await runTurns(s.id);
     await complete(job!.id, job!.leaseToken);
     await new Promise((r) => setTimeout(r, 50));
-    expect(t.services.jobs.open(t.orgId)).toEqual([]);
+    expect(await t.services.jobs.open(t.orgId)).toEqual([]);
 
     // The owner queues a message directly in the document (y-websocket): a turn job appears.
     const client = connect(t, sessionDocName(s.id), owner.token);
@@ -127,7 +135,7 @@ describe('the job queue', () => {
       text: 'third',
       attachments: [],
     });
-    await waitFor(() => t.services.jobs.open(t.orgId).some((j) => j.sessionId === s.id), 5000, 'a turn job');
+    await waitForJobs((jobs) => jobs.some((j) => j.sessionId === s.id), 5000, 'a turn job');
     client.destroy();
   });
 
@@ -141,19 +149,19 @@ describe('the job queue', () => {
     );
     // A message arrives while the runner still holds the lease; no second job is made.
     await t.api(owner.token, 'POST', `/api/sessions/${s.id}/messages`, { text: 'more' });
-    expect(t.services.jobs.open(t.orgId)).toHaveLength(1);
+    expect(await t.services.jobs.open(t.orgId)).toHaveLength(1);
     // The runner completes without seeing it: the queue is not empty, so a new job appears.
     await complete(job!.id, job!.leaseToken);
-    await waitFor(() => t.services.jobs.open(t.orgId).length === 1, 5000, 'a follow-up job');
+    await waitForJobs((jobs) => jobs.length === 1, 5000, 'a follow-up job');
     await drain();
-    expect(t.services.jobs.open(t.orgId)).toEqual([]);
+    expect(await t.services.jobs.open(t.orgId)).toEqual([]);
     // A turn that says "running" while no runner holds a lease was interrupted: it needs a runner.
     await t.services.hub.write(sessionDocName(s.id), (doc, origin) => {
       const d = new SessionDoc(doc, origin);
       d.enqueue({ id: 'x', authorId: owner.user.id, createdAt: now, text: 'x', attachments: [] });
       d.beginTurn('t2', now);
     });
-    await waitFor(() => t.services.jobs.open(t.orgId).length === 1, 5000, 'a job for the interrupted turn');
+    await waitForJobs((jobs) => jobs.length === 1, 5000, 'a job for the interrupted turn');
   });
 
   it('archives a session from an auto-archiving trigger when the runner reports it finished', async () => {

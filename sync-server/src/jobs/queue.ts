@@ -1,228 +1,234 @@
 // The job queue runners claim work from: a job is leased to one runner at a
 // time; a lease that is not renewed expires and the job can be claimed again.
+// Several sync servers share one queue: a claim takes its row in one locking
+// statement, so exactly one runner gets each job, and the bus (cluster/bus.ts)
+// tells every instance when a job is queued or ends, so a runner's long-poll
+// and a caller's wait are answered whichever instance they are on.
+//
 // An enhance job carries a person's prompt and brings back text from inside
-// their Environment: its result goes straight to the waiting caller and is
-// never stored, and its prompt is dropped once the job ends. A session action
-// (restore, commit, push, pull request, patch) travels the same way.
-import {
-  LEASE_MS,
-  type EnhancePayload,
-  type EnhanceResult,
-  type Job,
-  type JobKind,
-  type SessionAction,
-  type SessionActionFailure,
-  type SessionActionResult,
-} from '@orrery/shared';
-import { randomBytes } from 'node:crypto';
+// their Environment; a session action (restore, commit, push, pull request,
+// patch) travels the same way. Their answer goes to the waiting caller: in
+// memory when the caller waits on the instance the runner reported to, else
+// through the job's row until the waiter reads it (then it is cleared); the
+// prompt is dropped once the job ends.
+import { LEASE_MS, type EnhancePayload, type Job, type JobKind, type SessionAction } from '@orrery/shared';
+import { sql } from 'kysely';
+import type { Bus } from '../cluster/bus.js';
 import { conflict } from '../errors.js';
 import { newId } from '../auth/secrets.js';
-import type { Db } from '../store/db.js';
+import type { Database, Records } from '../store/database.js';
+import {
+  OPEN,
+  WAITED_FOR,
+  claimOldest,
+  forgetWaitedFor,
+  insertJob,
+  takeOutcome,
+  untilNextExpiry,
+  withdraw,
+  type JobAnswer,
+  type JobOutcome,
+} from './rows.js';
 
-interface JobRow {
-  id: string;
-  org_id: string;
-  kind: JobKind;
-  session_id: string;
-  state: 'pending' | 'leased' | 'done' | 'failed';
-  lease_token: string | null;
-  lease_expires_at: number | null;
-  attempts: number;
-  payload: string | null;
-}
+export type { JobAnswer, JobOutcome } from './rows.js';
 
-export interface JobOutcome {
-  outcome: 'done' | 'failed';
-  detail: string;
-  result: EnhanceResult | null;
-  /** A 'session_action' job's answer, or why it failed in a way people can act on. */
-  actionResult?: SessionActionResult | null;
-  failure?: SessionActionFailure | null;
-}
+/**
+ * Longer than any caller waits (routes/ship.ts's 2 minutes): on PostgreSQL a
+ * starting instance ends only waited-for jobs this old, the others may belong
+ * to a caller on another instance.
+ */
+const LONGEST_WAIT_MS = 5 * 60_000;
+const SWEEP_MS = 60_000;
 
-/** What a runner hands back with completion besides the outcome. */
-export interface JobAnswer {
-  result?: EnhanceResult | undefined;
-  actionResult?: SessionActionResult | undefined;
-  failure?: SessionActionFailure | undefined;
-}
-
-/** Jobs someone waits for over HTTP: after a restart of the server nobody does. */
-const WAITED_FOR = `('enhance', 'session_action')`;
+/** Bus channels: the org whose queue gained a job; the id of a job that ended. */
+const ENQUEUED = 'jobs:enqueued';
+const ENDED = 'jobs:ended';
 
 interface Waiter {
   orgId: string;
-  kinds: readonly JobKind[];
   wake: () => void;
 }
 
+interface OutcomeWaiter {
+  /** Settles the wait with this outcome, or reads the row for it (null: it has not ended). */
+  settle(outcome: JobOutcome | null): void;
+  recheck(): void;
+}
+
 export class JobQueue {
+  private readonly db: Records;
   private readonly waiters = new Set<Waiter>();
   /** Callers waiting for a job's outcome (enhance and session action requests), by job id. */
-  private readonly outcomes = new Map<string, (outcome: JobOutcome) => void>();
+  private readonly outcomes = new Map<string, OutcomeWaiter>();
+  private readonly unsubscribe: (() => void)[];
+  /** Old waited-for jobs are ended before anything else touches the queue. */
+  private readonly ready: Promise<void>;
+  private readonly sweeper: NodeJS.Timeout;
   /** After a build job ends: its build record is closed if the runner left it open. */
-  onBuildDone: (buildId: string, outcome: 'done' | 'failed', detail: string) => void = () => {};
+  onBuildDone: (buildId: string, outcome: 'done' | 'failed', detail: string) => Promise<void> = () =>
+    Promise.resolve();
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly clock: () => number,
+    private readonly bus: Bus,
     /** After a turn job completes: the session may have gained messages meanwhile. */
     private readonly onTurnDone: (sessionId: string) => void = () => {},
+    private readonly onError: (message: string) => void = () => {},
   ) {
-    this.forgetWaitedForJobs();
-  }
-
-  /**
-   * Enhance and session action jobs of an earlier run of the server: nobody
-   * waits for them any more, so they end, and what they carried (kept in
-   * plain text by older versions) is dropped.
-   */
-  private forgetWaitedForJobs(): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = CASE WHEN state IN ('pending', 'leased') THEN 'failed' ELSE state END,
-         detail = CASE WHEN state IN ('pending', 'leased') THEN 'nobody waits for it any more' ELSE detail END,
-         payload = NULL, result = NULL, lease_token = NULL, updated_at = ?
-         WHERE kind IN ${WAITED_FOR} AND (payload IS NOT NULL OR result IS NOT NULL OR state IN ('pending', 'leased'))`,
-      )
-      .run(this.clock());
+    this.db = database.db;
+    this.unsubscribe = [
+      bus.subscribe(ENQUEUED, (orgId) => this.wakeWaiters(orgId)),
+      bus.subscribe(ENDED, (jobId) => this.outcomes.get(jobId)?.recheck()),
+    ];
+    const now = clock();
+    this.ready = forgetWaitedFor(
+      this.db,
+      // SQLite has one server, so all of them; on PostgreSQL another instance's caller may wait for a recent one.
+      database.engine === 'sqlite' ? Number.MAX_SAFE_INTEGER : now - LONGEST_WAIT_MS,
+      now,
+    ).catch((err: unknown) => this.onError(`jobs: could not end the jobs of an earlier run: ${String(err)}`));
+    // An answer left on a row by a caller that died on another instance is dropped once no wait can last so long.
+    this.sweeper = setInterval(() => {
+      forgetWaitedFor(this.db, this.clock() - LONGEST_WAIT_MS, this.clock()).catch((err: unknown) =>
+        this.onError(`jobs: could not drop what old jobs carried: ${String(err)}`),
+      );
+    }, SWEEP_MS);
+    this.sweeper.unref();
   }
 
   /** Adds a job; for 'turn' at most one open job per session exists, so this is idempotent. */
-  enqueue(orgId: string, kind: JobKind, sessionId: string): void {
+  async enqueue(orgId: string, kind: JobKind, sessionId: string): Promise<void> {
     // Most calls find the job already there (every change to a busy session asks); reading is cheaper than writing.
-    if (kind === 'turn' && this.hasOpenTurn(sessionId)) return;
-    const now = this.clock();
-    const res = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO jobs (id, org_id, kind, session_id, state, attempts, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      )
-      .run(newId(), orgId, kind, sessionId, now, now);
-    if (res.changes) this.wakeWaiters();
+    if (kind === 'turn' && (await this.hasOpenTurn(sessionId))) return;
+    // The unique partial index jobs_one_turn keeps one open turn job per session.
+    const added = await insertJob(this.db, { id: newId(), orgId, kind, sessionId, now: this.clock() });
+    if (added) this.announce(orgId);
   }
 
   /** Whether a turn job for the session waits or runs. */
-  hasOpenTurn(sessionId: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `SELECT 1 FROM jobs WHERE session_id = ? AND kind = 'turn' AND state IN ('pending', 'leased')`,
-        )
-        .get(sessionId) !== undefined
-    );
+  async hasOpenTurn(sessionId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('session_id', '=', sessionId)
+      .where('kind', '=', 'turn')
+      .where('state', 'in', OPEN)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Adds an enhance job; its session is '' when enhancing on Home. */
-  enqueueEnhance(orgId: string, payload: EnhancePayload): string {
+  async enqueueEnhance(orgId: string, payload: EnhancePayload): Promise<string> {
+    await this.ready;
     const id = newId();
-    const now = this.clock();
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
-         VALUES (?, ?, 'enhance', ?, 'pending', 0, ?, ?, ?)`,
-      )
-      .run(id, orgId, payload.sessionId ?? '', JSON.stringify(payload), now, now);
-    this.wakeWaiters();
+    const sessionId = payload.sessionId ?? '';
+    await insertJob(this.db, { id, orgId, kind: 'enhance', sessionId, payload, now: this.clock() });
+    this.announce(orgId);
     return id;
   }
 
   /**
    * Adds a session action job (a person's restore, commit, push, pull request
    * or patch) and returns its id; refused while another action of the
-   * session waits or runs, so two never move the same repository at once.
+   * session waits or runs, so two never move the same repository at once
+   * (the unique partial index jobs_one_action decides, whichever instance asks).
    */
-  enqueueAction(
+  async enqueueAction(
     orgId: string,
     sessionId: string,
     action: SessionAction,
     requesterId: string,
     author?: { name: string; email: string },
-  ): string {
+  ): Promise<string> {
+    await this.ready;
     const id = newId();
+    const payload = { action, requesterId, author };
     const now = this.clock();
-    this.db.transaction(() => {
-      const open = this.db
-        .prepare(
-          `SELECT 1 FROM jobs WHERE session_id = ? AND kind = 'session_action' AND state IN ('pending', 'leased')`,
-        )
-        .get(sessionId);
-      if (open)
-        throw conflict(
-          "Another action on this session's repositories is still running; wait for it to finish.",
-        );
-      this.db
-        .prepare(
-          `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
-           VALUES (?, ?, 'session_action', ?, 'pending', 0, ?, ?, ?)`,
-        )
-        .run(id, orgId, sessionId, JSON.stringify({ action, requesterId, author }), now, now);
-    })();
-    this.wakeWaiters();
+    if (!(await insertJob(this.db, { id, orgId, kind: 'session_action', sessionId, payload, now })))
+      throw conflict(
+        "Another action on this session's repositories is still running; wait for it to finish.",
+      );
+    this.announce(orgId);
     return id;
   }
 
   /** Adds a build job for an Environment build record; returns the job's id. */
-  enqueueBuild(orgId: string, buildId: string): string {
+  async enqueueBuild(orgId: string, buildId: string): Promise<string> {
     const id = newId();
-    const now = this.clock();
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
-         VALUES (?, ?, 'build_environment', '', 'pending', 0, ?, ?, ?)`,
-      )
-      .run(id, orgId, JSON.stringify({ buildId }), now, now);
-    this.wakeWaiters();
+    const payload = { buildId };
+    await insertJob(this.db, {
+      id,
+      orgId,
+      kind: 'build_environment',
+      sessionId: '',
+      payload,
+      now: this.clock(),
+    });
+    this.announce(orgId);
     return id;
   }
 
   /**
    * Waits for a job's outcome; null when none came in time (or the caller went
    * away), and then the job is withdrawn, so no runner wastes work on it and
-   * one working on it loses its lease.
+   * one working on it loses its lease. The runner may report to any instance:
+   * when told (or when the time is up) this one reads the job's row.
    */
   outcome(jobId: string, waitMs: number, signal?: AbortSignal): Promise<JobOutcome | null> {
     return new Promise((resolve) => {
-      const finish = (outcome: JobOutcome | null) => {
+      let settled = false;
+      const settle = (outcome: JobOutcome | null) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', abandon);
         this.outcomes.delete(jobId);
-        if (outcome === null) {
-          this.db
-            .prepare(
-              `UPDATE jobs SET state = 'failed', detail = 'nobody waits for it any more', payload = NULL,
-               lease_token = NULL, updated_at = ? WHERE id = ? AND state IN ('pending', 'leased')`,
-            )
-            .run(this.clock(), jobId);
-        }
         resolve(outcome);
       };
-      const abandon = () => finish(null);
+      const recheck = () => {
+        takeOutcome(this.db, jobId)
+          .then((outcome) => outcome && settle(outcome))
+          .catch((err: unknown) => this.onError(`jobs: could not read job ${jobId}: ${String(err)}`));
+      };
+      const abandon = () => {
+        if (settled) return;
+        withdraw(this.db, jobId, this.clock())
+          // It may have ended just before: then its answer is there.
+          .then(async (withdrawn) => settle(withdrawn ? null : await takeOutcome(this.db, jobId)))
+          .catch((err: unknown) => {
+            this.onError(`jobs: could not withdraw job ${jobId}: ${String(err)}`);
+            settle(null);
+          });
+      };
       const timer = setTimeout(abandon, waitMs);
       signal?.addEventListener('abort', abandon);
-      this.outcomes.set(jobId, finish);
+      this.outcomes.set(jobId, { settle, recheck });
     });
   }
 
   /** Whether a runner holds a live lease on this session's turn job. */
-  hasLiveTurn(sessionId: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `SELECT 1 FROM jobs WHERE session_id = ? AND kind = 'turn' AND state = 'leased' AND lease_expires_at > ?`,
-        )
-        .get(sessionId, this.clock()) !== undefined
-    );
+  async hasLiveTurn(sessionId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('session_id', '=', sessionId)
+      .where('kind', '=', 'turn')
+      .where('state', '=', 'leased')
+      .where('lease_expires_at', '>', this.clock())
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Open turn jobs of a deleted session will never run. */
-  dropTurns(sessionId: string): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'failed', detail = 'the session was deleted', updated_at = ?
-         WHERE session_id = ? AND kind = 'turn' AND state IN ('pending', 'leased')`,
-      )
-      .run(this.clock(), sessionId);
+  async dropTurns(sessionId: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ state: 'failed', detail: 'the session was deleted', updated_at: this.clock() })
+      .where('session_id', '=', sessionId)
+      .where('kind', '=', 'turn')
+      .where('state', 'in', OPEN)
+      .execute();
   }
 
   /** Claims the oldest claimable job, waiting up to waitMs for one. */
@@ -233,162 +239,171 @@ export class JobQueue {
     waitMs: number,
     signal?: AbortSignal,
   ): Promise<Job | null> {
+    await this.ready;
     const deadline = this.clock() + waitMs;
     for (;;) {
-      const job = this.claimNow(orgId, runnerId, kinds);
-      if (job) return job;
-      const left = deadline - this.clock();
-      if (left <= 0 || signal?.aborted) return null;
-      await this.wait(orgId, kinds, Math.min(left, this.untilNextExpiry(orgId) ?? left), signal);
+      // Registered before looking, so a job queued meanwhile still wakes this wait.
+      const waiting = this.waitFor(orgId, signal);
+      try {
+        const job =
+          kinds.length > 0 ? await claimOldest(this.database, orgId, runnerId, kinds, this.clock()) : null;
+        const left = deadline - this.clock();
+        if (job || left <= 0 || signal?.aborted) return job;
+        waiting.arm(Math.min(left, (await untilNextExpiry(this.db, orgId, this.clock())) ?? left));
+        await waiting.woken;
+      } finally {
+        waiting.cancel();
+      }
     }
   }
 
-  private claimNow(orgId: string, runnerId: string, kinds: readonly JobKind[]): Job | null {
-    return this.db.transaction(() => {
-      const now = this.clock();
-      const row = this.db
-        .prepare<[string, string, number], JobRow>(
-          `SELECT * FROM jobs WHERE org_id = ? AND kind IN (SELECT value FROM json_each(?))
-           AND (state = 'pending' OR (state = 'leased' AND lease_expires_at <= ?))
-           ORDER BY created_at LIMIT 1`,
-        )
-        .get(orgId, JSON.stringify(kinds), now);
-      if (!row) return null;
-      const leaseToken = randomBytes(18).toString('base64url');
-      const leaseExpiresAt = now + LEASE_MS;
-      this.db
-        .prepare(
-          `UPDATE jobs SET state = 'leased', lease_token = ?, lease_expires_at = ?, runner_id = ?,
-           attempts = attempts + 1, updated_at = ? WHERE id = ?`,
-        )
-        .run(leaseToken, leaseExpiresAt, runnerId, now, row.id);
-      const carried = row.payload ? (JSON.parse(row.payload) as unknown) : undefined;
-      const build = row.kind === 'build_environment' ? (carried as { buildId: string }) : undefined;
-      const payload = row.kind === 'enhance' ? (carried as EnhancePayload | undefined) : undefined;
-      const asked =
-        row.kind === 'session_action'
-          ? (carried as Pick<Job, 'action' | 'requesterId' | 'author'> | undefined)
-          : undefined;
-      return {
-        id: row.id,
-        kind: row.kind,
-        sessionId: row.session_id || null,
-        ...(payload ? { payload } : {}),
-        ...(build ? { buildId: build.buildId } : {}),
-        ...(asked ? { action: asked.action, requesterId: asked.requesterId } : {}),
-        ...(asked?.author ? { author: asked.author } : {}),
-        leaseToken,
-        leaseExpiresAt,
-        attempts: row.attempts,
-      };
-    })();
+  /** A wait woken by a job queued for the org (on any instance), by `signal`, or after the time armed. */
+  private waitFor(orgId: string, signal?: AbortSignal) {
+    let timer: NodeJS.Timeout | undefined;
+    let resolveWoken!: () => void;
+    const woken = new Promise<void>((resolve) => (resolveWoken = resolve));
+    const done = () => {
+      clearTimeout(timer);
+      this.waiters.delete(waiter);
+      signal?.removeEventListener('abort', done);
+      resolveWoken();
+    };
+    const waiter: Waiter = { orgId, wake: done };
+    this.waiters.add(waiter);
+    signal?.addEventListener('abort', done);
+    return {
+      woken,
+      arm: (ms: number) => (timer = setTimeout(done, ms)),
+      cancel: done,
+    };
   }
 
-  private untilNextExpiry(orgId: string): number | null {
-    const row = this.db
-      .prepare<[string, number], { at: number | null }>(
-        `SELECT MIN(lease_expires_at) AS at FROM jobs WHERE org_id = ? AND state = 'leased' AND lease_expires_at > ?`,
-      )
-      .get(orgId, this.clock());
-    return row?.at == null ? null : Math.max(10, row.at - this.clock() + 5);
+  private wakeWaiters(orgId?: string): void {
+    for (const w of [...this.waiters]) if (orgId === undefined || w.orgId === orgId) w.wake();
   }
 
-  private wait(orgId: string, kinds: readonly JobKind[], ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const waiter: Waiter = { orgId, kinds, wake: done };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done);
-      this.waiters.add(waiter);
-    });
+  /** A job was queued: this instance's runners hear it now, the others' through the bus. */
+  private announce(orgId: string): void {
+    this.wakeWaiters(orgId);
+    this.publish(ENQUEUED, orgId);
   }
 
-  private wakeWaiters(): void {
-    for (const w of [...this.waiters]) w.wake();
-  }
-
-  private leased(orgId: string, jobId: string, leaseToken: string): JobRow {
-    const row = this.db
-      .prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE id = ? AND org_id = ?')
-      .get(jobId, orgId);
-    if (
-      !row ||
-      row.state !== 'leased' ||
-      row.lease_token !== leaseToken ||
-      (row.lease_expires_at ?? 0) <= this.clock()
-    ) {
-      throw conflict(
-        'This lease was lost (it expired or another runner claimed the job); stop working on it.',
-      );
-    }
-    return row;
+  private publish(channel: string, message: string): void {
+    this.bus
+      .publish(channel, message)
+      .catch((err: unknown) => this.onError(`jobs: could not publish on ${channel}: ${String(err)}`));
   }
 
   /** Throws conflict unless the caller holds the job's live lease. */
-  checkLease(orgId: string, jobId: string, leaseToken: string): void {
-    this.leased(orgId, jobId, leaseToken);
+  async checkLease(orgId: string, jobId: string, leaseToken: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('id', '=', jobId)
+      .where('org_id', '=', orgId)
+      .where('state', '=', 'leased')
+      .where('lease_token', '=', leaseToken)
+      .where('lease_expires_at', '>', this.clock())
+      .executeTakeFirst();
+    if (!row) throw leaseLost();
   }
 
-  heartbeat(orgId: string, jobId: string, leaseToken: string): number {
-    return this.db.transaction(() => {
-      this.leased(orgId, jobId, leaseToken);
-      const leaseExpiresAt = this.clock() + LEASE_MS;
-      this.db
-        .prepare('UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?')
-        .run(leaseExpiresAt, this.clock(), jobId);
-      return leaseExpiresAt;
-    })();
+  async heartbeat(orgId: string, jobId: string, leaseToken: string): Promise<number> {
+    const now = this.clock();
+    const leaseExpiresAt = now + LEASE_MS;
+    const res = await this.db
+      .updateTable('jobs')
+      .set({ lease_expires_at: leaseExpiresAt, updated_at: now })
+      .where('id', '=', jobId)
+      .where('org_id', '=', orgId)
+      .where('state', '=', 'leased')
+      .where('lease_token', '=', leaseToken)
+      .where('lease_expires_at', '>', now)
+      .executeTakeFirst();
+    if (!res.numUpdatedRows) throw leaseLost();
+    return leaseExpiresAt;
   }
 
-  complete(
+  async complete(
     orgId: string,
     jobId: string,
     leaseToken: string,
     outcome: 'done' | 'failed',
     detail: string,
     answer: JobAnswer = {},
-  ): void {
-    const row = this.db.transaction(() => {
-      const row = this.leased(orgId, jobId, leaseToken);
-      // The result only travels to the caller below; the prompt is no longer needed.
-      this.db
-        .prepare(
-          'UPDATE jobs SET state = ?, detail = ?, payload = NULL, result = NULL, lease_token = NULL, updated_at = ? WHERE id = ?',
-        )
-        .run(outcome, detail, this.clock(), jobId);
-      return row;
-    })();
+  ): Promise<void> {
+    const now = this.clock();
+    const waiter = this.outcomes.get(jobId);
+    const hasAnswer =
+      answer.result !== undefined || answer.actionResult !== undefined || answer.failure !== undefined;
+    // The prompt is no longer needed; the answer rides on the row only when its caller waits elsewhere.
+    const row = await this.db
+      .updateTable('jobs')
+      .set({
+        state: outcome,
+        detail,
+        // A build's payload names its build, for onBuildDone below; the others' are dropped.
+        payload: sql<string | null>`CASE WHEN kind = 'build_environment' THEN payload ELSE NULL END`,
+        result: !waiter && hasAnswer ? JSON.stringify(answer) : null,
+        lease_token: null,
+        updated_at: now,
+      })
+      .where('id', '=', jobId)
+      .where('org_id', '=', orgId)
+      .where('state', '=', 'leased')
+      .where('lease_token', '=', leaseToken)
+      .where('lease_expires_at', '>', now)
+      .returning(['kind', 'session_id', 'payload'])
+      .executeTakeFirst();
+    if (!row) throw leaseLost();
+    if (waiter) {
+      waiter.settle({
+        outcome,
+        detail,
+        result: answer.result ?? null,
+        actionResult: answer.actionResult ?? null,
+        failure: answer.failure ?? null,
+      });
+    } else if ((WAITED_FOR as readonly string[]).includes(row.kind)) {
+      this.publish(ENDED, jobId);
+    }
     if (row.kind === 'turn') this.onTurnDone(row.session_id);
     if (row.kind === 'build_environment' && row.payload) {
-      this.onBuildDone((JSON.parse(row.payload) as { buildId: string }).buildId, outcome, detail);
+      await this.onBuildDone((JSON.parse(row.payload) as { buildId: string }).buildId, outcome, detail);
     }
-    this.outcomes.get(jobId)?.({
-      outcome,
-      detail,
-      result: answer.result ?? null,
-      actionResult: answer.actionResult ?? null,
-      failure: answer.failure ?? null,
-    });
   }
 
   /** Jobs waiting or running, for tests and diagnostics. */
-  open(orgId: string): { id: string; kind: JobKind; sessionId: string | null; state: string }[] {
-    return this.db
-      .prepare<[string], JobRow>(
-        `SELECT * FROM jobs WHERE org_id = ? AND state IN ('pending', 'leased') ORDER BY created_at`,
-      )
-      .all(orgId)
-      .map((r) => ({ id: r.id, kind: r.kind, sessionId: r.session_id || null, state: r.state }));
+  async open(
+    orgId: string,
+  ): Promise<{ id: string; kind: JobKind; sessionId: string | null; state: string }[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['id', 'kind', 'session_id', 'state'])
+      .where('org_id', '=', orgId)
+      .where('state', 'in', OPEN)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind as JobKind,
+      sessionId: r.session_id || null,
+      state: r.state,
+    }));
   }
 
-  close(): void {
+  /** Runners' waits end; callers waiting here are told, and their jobs withdrawn. */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const off of this.unsubscribe) off();
     this.wakeWaiters();
-    for (const finish of [...this.outcomes.values()])
-      finish({ outcome: 'failed', detail: 'the server is shutting down', result: null });
+    const waited = [...this.outcomes.entries()];
+    for (const [, waiter] of waited)
+      waiter.settle({ outcome: 'failed', detail: 'the server is shutting down', result: null });
+    await Promise.all(waited.map(([jobId]) => withdraw(this.db, jobId, this.clock()).catch(() => false)));
   }
+}
+
+function leaseLost() {
+  return conflict('This lease was lost (it expired or another runner claimed the job); stop working on it.');
 }

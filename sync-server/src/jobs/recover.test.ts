@@ -40,16 +40,15 @@ describe('after a restart', () => {
     t.db.prepare(`DELETE FROM jobs WHERE session_id = ?`).run(session.id);
 
     expect(await t.services.recoverTurns()).toBe(1);
-    const turns = () =>
-      t.services.jobs
-        .open(t.orgId)
+    const turns = async () =>
+      (await t.services.jobs.open(t.orgId))
         .filter((j) => j.kind === 'turn')
         .map((j) => j.sessionId)
         .sort();
-    expect(turns()).toEqual([session.id, other.id].sort());
+    expect(await turns()).toEqual([session.id, other.id].sort());
     // Run again, it adds nothing: one turn job per session.
     await t.services.recoverTurns();
-    expect(turns()).toHaveLength(2);
+    expect(await turns()).toHaveLength(2);
     client.destroy();
   });
 });

@@ -6,7 +6,7 @@ import type { KeyedProvider, ModelKeySummary, ModelSettingsResponse, OrgModels, 
 import { SecretBoxError, type SecretBox } from '../auth/secret-box.js';
 import { forbidden, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Db } from '../store/db.js';
+import type { Records } from '../store/database.js';
 
 const PROVIDERS: readonly KeyedProvider[] = ['anthropic', 'openai'];
 const LABEL: Record<KeyedProvider, string> = { anthropic: 'Anthropic', openai: 'OpenAI-compatible' };
@@ -20,15 +20,15 @@ interface KeyRow {
 
 export class ModelSettings {
   constructor(
-    private readonly db: Db,
+    private readonly db: Records,
     private readonly box: SecretBox,
     private readonly clock: () => number,
     private readonly log: Logger,
   ) {}
 
   /** What anyone of the organisation may see: which keys are set, by whom, when; and the base URLs. */
-  summary(orgId: string): ModelSettingsResponse {
-    const rows = this.keyRows(orgId);
+  async summary(orgId: string): Promise<ModelSettingsResponse> {
+    const rows = await this.keyRows(orgId);
     const keys = PROVIDERS.map((provider): ModelKeySummary => {
       const row = rows.find((r) => r.provider === provider);
       return {
@@ -38,53 +38,74 @@ export class ModelSettings {
         updatedAt: row?.updated_at ?? null,
       };
     });
-    return { keys, baseUrls: this.baseUrls(orgId) };
+    return { keys, baseUrls: await this.baseUrls(orgId) };
   }
 
-  putKey(user: User, provider: KeyedProvider, value: string): ModelKeySummary {
+  async putKey(user: User, provider: KeyedProvider, value: string): Promise<ModelKeySummary> {
     this.mustBeAdmin(user);
     const now = this.clock();
-    this.db
-      .prepare(
-        `INSERT INTO model_provider_keys (org_id, provider, sealed, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (org_id, provider) DO UPDATE SET
-           sealed = excluded.sealed, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    await this.db
+      .insertInto('model_provider_keys')
+      .values({
+        org_id: user.orgId,
+        provider,
+        sealed: this.box.seal(value, context(user.orgId, provider)),
+        updated_at: now,
+        updated_by: user.id,
+      })
+      .onConflict((oc) =>
+        oc.columns(['org_id', 'provider']).doUpdateSet((eb) => ({
+          sealed: eb.ref('excluded.sealed'),
+          updated_at: eb.ref('excluded.updated_at'),
+          updated_by: eb.ref('excluded.updated_by'),
+        })),
       )
-      .run(user.orgId, provider, this.box.seal(value, context(user.orgId, provider)), now, user.id);
+      .execute();
     this.log.info(`The ${LABEL[provider]} API key of organisation ${user.orgId} was set by ${user.id}.`);
     return { provider, set: true, updatedBy: user.name, updatedAt: now };
   }
 
-  removeKey(user: User, provider: KeyedProvider): void {
+  async removeKey(user: User, provider: KeyedProvider): Promise<void> {
     this.mustBeAdmin(user);
-    const { changes } = this.db
-      .prepare('DELETE FROM model_provider_keys WHERE org_id = ? AND provider = ?')
-      .run(user.orgId, provider);
-    if (!changes) throw notFound(`No ${LABEL[provider]} API key is stored.`);
+    const res = await this.db
+      .deleteFrom('model_provider_keys')
+      .where('org_id', '=', user.orgId)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+    if (!res.numDeletedRows) throw notFound(`No ${LABEL[provider]} API key is stored.`);
   }
 
-  setBaseUrls(user: User, baseUrls: string[]): ModelSettingsResponse {
+  async setBaseUrls(user: User, baseUrls: string[]): Promise<ModelSettingsResponse> {
     this.mustBeAdmin(user);
     const unique = [...new Set(baseUrls)];
-    this.db
-      .prepare(
-        `INSERT INTO model_base_urls (org_id, urls, updated_at, updated_by) VALUES (?, ?, ?, ?)
-         ON CONFLICT (org_id) DO UPDATE SET
-           urls = excluded.urls, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    await this.db
+      .insertInto('model_base_urls')
+      .values({
+        org_id: user.orgId,
+        urls: JSON.stringify(unique),
+        updated_at: this.clock(),
+        updated_by: user.id,
+      })
+      .onConflict((oc) =>
+        oc.column('org_id').doUpdateSet((eb) => ({
+          urls: eb.ref('excluded.urls'),
+          updated_at: eb.ref('excluded.updated_at'),
+          updated_by: eb.ref('excluded.updated_by'),
+        })),
       )
-      .run(user.orgId, JSON.stringify(unique), this.clock(), user.id);
+      .execute();
     return this.summary(user.orgId);
   }
 
   /** The providers with a stored key, for availability. */
-  stored(orgId: string): KeyedProvider[] {
-    return this.keyRows(orgId).map((r) => r.provider);
+  async stored(orgId: string): Promise<KeyedProvider[]> {
+    return (await this.keyRows(orgId)).map((r) => r.provider);
   }
 
   /** What a runner gets for this organisation's sessions. A key that no longer opens is left out and logged. */
-  forRunner(orgId: string): OrgModels {
-    const models: OrgModels = { baseUrls: this.baseUrls(orgId) };
-    for (const row of this.keyRows(orgId)) {
+  async forRunner(orgId: string): Promise<OrgModels> {
+    const models: OrgModels = { baseUrls: await this.baseUrls(orgId) };
+    for (const row of await this.keyRows(orgId)) {
       try {
         const value = this.box.open(row.sealed, context(orgId, row.provider));
         if (row.provider === 'anthropic') models.anthropicApiKey = value;
@@ -99,19 +120,23 @@ export class ModelSettings {
     return models;
   }
 
-  private keyRows(orgId: string): KeyRow[] {
-    return this.db
-      .prepare<[string], KeyRow>(
-        `SELECT k.provider, k.sealed, k.updated_at, u.name AS updated_by_name
-         FROM model_provider_keys k JOIN users u ON u.id = k.updated_by WHERE k.org_id = ? ORDER BY k.provider`,
-      )
-      .all(orgId);
+  private async keyRows(orgId: string): Promise<KeyRow[]> {
+    const rows = await this.db
+      .selectFrom('model_provider_keys as k')
+      .innerJoin('users as u', 'u.id', 'k.updated_by')
+      .select(['k.provider', 'k.sealed', 'k.updated_at', 'u.name as updated_by_name'])
+      .where('k.org_id', '=', orgId)
+      .orderBy('k.provider')
+      .execute();
+    return rows as KeyRow[];
   }
 
-  private baseUrls(orgId: string): string[] {
-    const row = this.db
-      .prepare<[string], { urls: string }>('SELECT urls FROM model_base_urls WHERE org_id = ?')
-      .get(orgId);
+  private async baseUrls(orgId: string): Promise<string[]> {
+    const row = await this.db
+      .selectFrom('model_base_urls')
+      .select('urls')
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
     return row ? (JSON.parse(row.urls) as string[]) : [];
   }
 

@@ -19,7 +19,8 @@ import {
 import { SecretBoxError, type SecretBox } from '../auth/secret-box.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Db } from '../store/db.js';
+import { sql } from 'kysely';
+import type { Records } from '../store/database.js';
 
 /** The owner column of the organisation's shared credentials. */
 const SHARED = '';
@@ -36,48 +37,53 @@ interface Row {
 
 export class RepositoryCredentials {
   constructor(
-    private readonly db: Db,
+    private readonly db: Records,
     private readonly box: SecretBox,
     private readonly clock: () => number,
     private readonly log: Logger,
   ) {}
 
   /** The caller's private credentials and the organisation's shared ones: never their values. */
-  list(user: User): RepositoryCredentialSummary[] {
-    return this.rows(user.orgId, user.id).map(summary);
+  async list(user: User): Promise<RepositoryCredentialSummary[]> {
+    return (await this.rows(user.orgId, user.id)).map(summary);
   }
 
-  put(
+  async put(
     user: User,
     scope: SecretScope,
     name: string,
     input: PutRepositoryCredentialRequest,
-  ): RepositoryCredentialSummary {
+  ): Promise<RepositoryCredentialSummary> {
     const owner = this.ownerFor(user, scope);
     const problem = valueProblem(input.kind, input.value);
     if (problem) throw new ApiError(400, 'validation_failed', `The value ${problem}.`, { value: problem });
     const now = this.clock();
     // Unsaid, the host tells (github.com, gitlab.com); a self-hosted forge is named by the person.
     const forge = input.forge === undefined ? forgeOfHost(input.host) : input.forge;
-    this.db
-      .prepare(
-        `INSERT INTO repository_credentials (org_id, owner_id, name, host, kind, forge, sealed, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (org_id, owner_id, name) DO UPDATE SET host = excluded.host, kind = excluded.kind,
-           forge = excluded.forge, sealed = excluded.sealed, updated_at = excluded.updated_at,
-           updated_by = excluded.updated_by`,
-      )
-      .run(
-        user.orgId,
-        owner,
+    await this.db
+      .insertInto('repository_credentials')
+      .values({
+        org_id: user.orgId,
+        owner_id: owner,
         name,
-        input.host,
-        input.kind,
+        host: input.host,
+        kind: input.kind,
         forge,
-        this.box.seal(input.value, context(user.orgId, owner, name, input.host, input.kind)),
-        now,
-        user.id,
-      );
+        sealed: this.box.seal(input.value, context(user.orgId, owner, name, input.host, input.kind)),
+        updated_at: now,
+        updated_by: user.id,
+      })
+      .onConflict((oc) =>
+        oc.columns(['org_id', 'owner_id', 'name']).doUpdateSet((eb) => ({
+          host: eb.ref('excluded.host'),
+          kind: eb.ref('excluded.kind'),
+          forge: eb.ref('excluded.forge'),
+          sealed: eb.ref('excluded.sealed'),
+          updated_at: eb.ref('excluded.updated_at'),
+          updated_by: eb.ref('excluded.updated_by'),
+        })),
+      )
+      .execute();
     return summary({
       owner_id: owner,
       name,
@@ -89,12 +95,15 @@ export class RepositoryCredentials {
     });
   }
 
-  remove(user: User, scope: SecretScope, name: string): void {
+  async remove(user: User, scope: SecretScope, name: string): Promise<void> {
     const owner = this.ownerFor(user, scope);
-    const { changes } = this.db
-      .prepare('DELETE FROM repository_credentials WHERE org_id = ? AND owner_id = ? AND name = ?')
-      .run(user.orgId, owner, name);
-    if (!changes) throw notFound(`There is no ${scope} repository credential named ${name}.`);
+    const res = await this.db
+      .deleteFrom('repository_credentials')
+      .where('org_id', '=', user.orgId)
+      .where('owner_id', '=', owner)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (!res.numDeletedRows) throw notFound(`There is no ${scope} repository credential named ${name}.`);
   }
 
   /**
@@ -102,9 +111,9 @@ export class RepositoryCredentials {
    * that does not exist for them, or one bound to another host than the
    * repository's URL. The answer names the field to change.
    */
-  checkRepositories(user: User, repositories: readonly Repository[]): void {
+  async checkRepositories(user: User, repositories: readonly Repository[]): Promise<void> {
     const fields: Record<string, string> = {};
-    const visible = this.visible(user.orgId, user.id);
+    const visible = await this.visible(user.orgId, user.id);
     repositories.forEach((repo, i) => {
       if (!repo.credential) return;
       const field = `repositories.${i}.credential`;
@@ -131,21 +140,23 @@ export class RepositoryCredentials {
    * the repository is on the credential's host (whoever wrote the
    * Environment, a credential never goes to a host it was not made for).
    */
-  forRunner(
+  async forRunner(
     orgId: string,
     ownerId: string,
     repositories: readonly Repository[],
-  ): Record<string, RunnerRepositoryCredential> {
-    const visible = this.visible(orgId, ownerId);
+  ): Promise<Record<string, RunnerRepositoryCredential>> {
+    const visible = await this.visible(orgId, ownerId);
     const out: Record<string, RunnerRepositoryCredential> = {};
     for (const repo of repositories) {
       const row = repo.credential ? visible.get(repo.credential) : undefined;
       if (!row || out[row.name] || repositoryHost(repo.url) !== row.host) continue;
-      const sealed = this.db
-        .prepare<[string, string, string], { sealed: Buffer }>(
-          'SELECT sealed FROM repository_credentials WHERE org_id = ? AND owner_id = ? AND name = ?',
-        )
-        .get(orgId, row.owner_id, row.name);
+      const sealed = await this.db
+        .selectFrom('repository_credentials')
+        .select('sealed')
+        .where('org_id', '=', orgId)
+        .where('owner_id', '=', row.owner_id)
+        .where('name', '=', row.name)
+        .executeTakeFirst();
       if (!sealed) continue;
       try {
         const value = this.box.open(
@@ -169,33 +180,45 @@ export class RepositoryCredentials {
    * by the same rule as forRunner (named, resolved for the owner, on its
    * host), without its value; null when there is none.
    */
-  forRepository(
+  async forRepository(
     orgId: string,
     ownerId: string,
     repo: Repository,
-  ): { name: string; host: string; forge: Forge | null } | null {
-    const row = repo.credential ? this.visible(orgId, ownerId).get(repo.credential) : undefined;
+  ): Promise<{ name: string; host: string; forge: Forge | null } | null> {
+    const row = repo.credential ? (await this.visible(orgId, ownerId)).get(repo.credential) : undefined;
     if (!row || repositoryHost(repo.url) !== row.host) return null;
     return { name: row.name, host: row.host, forge: row.forge };
   }
 
   /** By name, what `ownerId` may use: their private credential over the shared one. */
-  private visible(orgId: string, ownerId: string): Map<string, Row> {
+  private async visible(orgId: string, ownerId: string): Promise<Map<string, Row>> {
     const byName = new Map<string, Row>();
-    for (const row of this.rows(orgId, ownerId)) {
+    for (const row of await this.rows(orgId, ownerId)) {
       if (!byName.has(row.name) || row.owner_id !== SHARED) byName.set(row.name, row);
     }
     return byName;
   }
 
-  private rows(orgId: string, ownerId: string): Row[] {
-    return this.db
-      .prepare(
-        `SELECT c.owner_id, c.name, c.host, c.kind, c.forge, c.updated_at, u.name AS updated_by_name
-         FROM repository_credentials c JOIN users u ON u.id = c.updated_by
-         WHERE c.org_id = ? AND c.owner_id IN (?, ?) ORDER BY c.name, c.owner_id`,
-      )
-      .all(orgId, ownerId, SHARED) as Row[];
+  private async rows(orgId: string, ownerId: string): Promise<Row[]> {
+    const rows = await this.db
+      .selectFrom('repository_credentials as c')
+      .innerJoin('users as u', 'u.id', 'c.updated_by')
+      .select([
+        'c.owner_id',
+        'c.name',
+        'c.host',
+        'c.kind',
+        'c.forge',
+        'c.updated_at',
+        'u.name as updated_by_name',
+      ])
+      .where('c.org_id', '=', orgId)
+      .where('c.owner_id', 'in', [ownerId, SHARED])
+      .orderBy(sql`lower(c.name)`)
+      .orderBy('c.name')
+      .orderBy('c.owner_id')
+      .execute();
+    return rows as Row[];
   }
 
   private ownerFor(user: User, scope: SecretScope): string {

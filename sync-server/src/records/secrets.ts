@@ -7,7 +7,8 @@ import { secretNameProblem, type SecretScope, type SecretSummary, type User } fr
 import { SecretBoxError, type SecretBox } from '../auth/secret-box.js';
 import { forbidden, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Db } from '../store/db.js';
+import { sql } from 'kysely';
+import type { Records } from '../store/database.js';
 
 /** The owner column of the organisation's shared secrets. */
 const SHARED = '';
@@ -22,53 +23,74 @@ interface SummaryRow {
 
 export class Secrets {
   constructor(
-    private readonly db: Db,
+    private readonly db: Records,
     private readonly box: SecretBox,
     private readonly clock: () => number,
     private readonly log: Logger,
   ) {}
 
   /** The caller's private secrets and the organisation's shared ones: names only. */
-  list(user: User): SecretSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT s.owner_id, s.name, s.updated_at, s.updated_by, u.name AS updated_by_name
-         FROM secrets s JOIN users u ON u.id = s.updated_by
-         WHERE s.org_id = ? AND s.owner_id IN (?, ?) ORDER BY s.name, s.owner_id`,
-      )
-      .all(user.orgId, user.id, SHARED) as SummaryRow[];
+  async list(user: User): Promise<SecretSummary[]> {
+    const rows: SummaryRow[] = await this.db
+      .selectFrom('secrets as s')
+      .innerJoin('users as u', 'u.id', 's.updated_by')
+      .select(['s.owner_id', 's.name', 's.updated_at', 's.updated_by', 'u.name as updated_by_name'])
+      .where('s.org_id', '=', user.orgId)
+      .where('s.owner_id', 'in', [user.id, SHARED])
+      .orderBy(sql`lower(s.name)`)
+      .orderBy('s.name')
+      .orderBy('s.owner_id')
+      .execute();
     const mine = new Set(rows.filter((r) => r.owner_id === user.id).map((r) => r.name));
     return rows.map((r) => this.summary(r, r.owner_id === SHARED && mine.has(r.name)));
   }
 
   /** Sets (or replaces) a value; shared secrets are the admins' to change. */
-  put(user: User, scope: SecretScope, name: string, value: string): SecretSummary {
+  async put(user: User, scope: SecretScope, name: string, value: string): Promise<SecretSummary> {
     const owner = this.ownerFor(user, scope);
     const now = this.clock();
-    this.db
-      .prepare(
-        `INSERT INTO secrets (org_id, owner_id, name, sealed, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (org_id, owner_id, name) DO UPDATE SET
-           sealed = excluded.sealed, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    await this.db
+      .insertInto('secrets')
+      .values({
+        org_id: user.orgId,
+        owner_id: owner,
+        name,
+        sealed: this.box.seal(value, context(user.orgId, owner, name)),
+        updated_at: now,
+        updated_by: user.id,
+      })
+      .onConflict((oc) =>
+        oc.columns(['org_id', 'owner_id', 'name']).doUpdateSet((eb) => ({
+          sealed: eb.ref('excluded.sealed'),
+          updated_at: eb.ref('excluded.updated_at'),
+          updated_by: eb.ref('excluded.updated_by'),
+        })),
       )
-      .run(user.orgId, owner, name, this.box.seal(value, context(user.orgId, owner, name)), now, user.id);
+      .execute();
     const overridden =
       scope === 'shared' &&
-      !!this.db
-        .prepare('SELECT 1 FROM secrets WHERE org_id = ? AND owner_id = ? AND name = ?')
-        .get(user.orgId, user.id, name);
+      (await this.db
+        .selectFrom('secrets')
+        .select('name')
+        .where('org_id', '=', user.orgId)
+        .where('owner_id', '=', user.id)
+        .where('name', '=', name)
+        .executeTakeFirst()) !== undefined;
     return this.summary(
       { owner_id: owner, name, updated_at: now, updated_by: user.id, updated_by_name: user.name },
       overridden,
     );
   }
 
-  remove(user: User, scope: SecretScope, name: string): void {
+  async remove(user: User, scope: SecretScope, name: string): Promise<void> {
     const owner = this.ownerFor(user, scope);
-    const { changes } = this.db
-      .prepare('DELETE FROM secrets WHERE org_id = ? AND owner_id = ? AND name = ?')
-      .run(user.orgId, owner, name);
-    if (!changes) throw notFound(`There is no ${scope} secret named ${name}.`);
+    const res = await this.db
+      .deleteFrom('secrets')
+      .where('org_id', '=', user.orgId)
+      .where('owner_id', '=', owner)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (!res.numDeletedRows) throw notFound(`There is no ${scope} secret named ${name}.`);
   }
 
   /**
@@ -76,13 +98,18 @@ export class Secrets {
    * shared secrets, then the owner's private ones over them. A value that no
    * longer opens (the server's key was replaced) is left out and logged by name.
    */
-  forSession(orgId: string, ownerId: string): Record<string, string> {
-    const rows = this.db
-      .prepare(
-        `SELECT owner_id, name, sealed FROM secrets WHERE org_id = ? AND owner_id IN (?, ?)
-         ORDER BY CASE owner_id WHEN ? THEN 0 ELSE 1 END`,
-      )
-      .all(orgId, SHARED, ownerId, SHARED) as { owner_id: string; name: string; sealed: Buffer }[];
+  async forSession(orgId: string, ownerId: string): Promise<Record<string, string>> {
+    const found = await this.db
+      .selectFrom('secrets')
+      .select(['owner_id', 'name', 'sealed'])
+      .where('org_id', '=', orgId)
+      .where('owner_id', 'in', [SHARED, ownerId])
+      .execute();
+    // Shared ones first, so the owner's private ones win.
+    const rows = [
+      ...found.filter((r) => r.owner_id === SHARED),
+      ...found.filter((r) => r.owner_id !== SHARED),
+    ];
     const values: Record<string, string> = {};
     for (const row of rows) {
       // Saved before such names were refused: a shell or the loader would run it as code.

@@ -9,7 +9,9 @@ import type {
 } from '@orrery/shared';
 import { timingSafeEqual } from 'node:crypto';
 import { hashToken, newId, newToken } from '../auth/secrets.js';
-import type { Db } from '../store/db.js';
+import type { Updateable } from 'kysely';
+import type { Records } from '../store/database.js';
+import type { Triggers as TriggersTable } from '../store/tables.js';
 
 /** Payloads are kept for inspection up to this size; larger ones are refused at the door. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -83,157 +85,177 @@ function toEvent(r: EventRow): TriggerEvent {
 
 export class Triggers {
   constructor(
-    private readonly db: Db,
+    private readonly db: Records,
     private readonly clock: () => number,
   ) {}
 
   /** Creates a trigger; a webhook's secret comes back once, here. */
-  create(
+  async create(
     orgId: string,
     ownerId: string,
     expertId: string,
     input: CreateTriggerRequest,
     nextRunAt: number | null,
-  ): { trigger: Trigger; secret: string | null } {
+  ): Promise<{ trigger: Trigger; secret: string | null }> {
     const id = newId();
     const secret = input.kind === 'webhook' ? newToken() : null;
-    this.db
-      .prepare(
-        `INSERT INTO triggers (id, org_id, expert_id, owner_id, kind, name, enabled, auto_archive, filter, cron, timezone,
-           prompt, secret_hash, next_run_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    const schedule = input.kind === 'schedule' ? input : null;
+    await this.db
+      .insertInto('triggers')
+      .values({
         id,
-        orgId,
-        expertId,
-        ownerId,
-        input.kind,
-        input.name,
-        input.enabled ? 1 : 0,
-        input.autoArchive ? 1 : 0,
-        input.kind === 'webhook' && input.filter ? JSON.stringify(input.filter) : null,
-        input.kind === 'schedule' ? input.cron : null,
-        input.kind === 'schedule' ? input.timezone : null,
-        input.kind === 'schedule' ? input.prompt : null,
-        secret ? hashToken(secret) : null,
-        nextRunAt,
-        this.clock(),
-      );
-    return { trigger: this.get(id)!, secret };
+        org_id: orgId,
+        expert_id: expertId,
+        owner_id: ownerId,
+        kind: input.kind,
+        name: input.name,
+        enabled: input.enabled ? 1 : 0,
+        auto_archive: input.autoArchive ? 1 : 0,
+        filter: input.kind === 'webhook' && input.filter ? JSON.stringify(input.filter) : null,
+        cron: schedule?.cron ?? null,
+        timezone: schedule?.timezone ?? null,
+        prompt: schedule?.prompt ?? null,
+        secret_hash: secret ? hashToken(secret) : null,
+        next_run_at: nextRunAt,
+        created_at: this.clock(),
+      })
+      .execute();
+    return { trigger: (await this.get(id))!, secret };
   }
 
-  get(id: string): Trigger | null {
-    const row = this.row(id);
+  async get(id: string): Promise<Trigger | null> {
+    const row = await this.row(id);
     return row ? toTrigger(row) : null;
   }
 
-  nextRunAt(id: string): number | null {
-    return this.row(id)?.next_run_at ?? null;
+  async nextRunAt(id: string): Promise<number | null> {
+    return (await this.row(id))?.next_run_at ?? null;
   }
 
-  forExpert(orgId: string, expertId: string): Trigger[] {
-    return this.db
-      .prepare<[string, string], TriggerRow>(
-        'SELECT * FROM triggers WHERE org_id = ? AND expert_id = ? ORDER BY created_at',
-      )
-      .all(orgId, expertId)
-      .map(toTrigger);
+  async forExpert(orgId: string, expertId: string): Promise<Trigger[]> {
+    const rows = await this.db
+      .selectFrom('triggers')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('expert_id', '=', expertId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return (rows as TriggerRow[]).map(toTrigger);
   }
 
-  update(id: string, patch: UpdateTriggerRequest, nextRunAt: number | null): Trigger {
-    const sets: string[] = [];
-    const args: unknown[] = [];
-    const set = (column: string, value: unknown) => {
-      sets.push(`${column} = ?`);
-      args.push(value);
-    };
-    if (patch.name !== undefined) set('name', patch.name);
-    if (patch.enabled !== undefined) set('enabled', patch.enabled ? 1 : 0);
-    if (patch.autoArchive !== undefined) set('auto_archive', patch.autoArchive ? 1 : 0);
-    if (patch.filter !== undefined) set('filter', patch.filter ? JSON.stringify(patch.filter) : null);
-    if (patch.cron !== undefined) set('cron', patch.cron);
-    if (patch.timezone !== undefined) set('timezone', patch.timezone);
-    if (patch.prompt !== undefined) set('prompt', patch.prompt);
-    set('next_run_at', nextRunAt);
-    this.db.prepare(`UPDATE triggers SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
-    return this.get(id)!;
+  async update(id: string, patch: UpdateTriggerRequest, nextRunAt: number | null): Promise<Trigger> {
+    const set: Updateable<TriggersTable> = { next_run_at: nextRunAt };
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
+    if (patch.autoArchive !== undefined) set.auto_archive = patch.autoArchive ? 1 : 0;
+    if (patch.filter !== undefined) set.filter = patch.filter ? JSON.stringify(patch.filter) : null;
+    if (patch.cron !== undefined) set.cron = patch.cron;
+    if (patch.timezone !== undefined) set.timezone = patch.timezone;
+    if (patch.prompt !== undefined) set.prompt = patch.prompt;
+    await this.db.updateTable('triggers').set(set).where('id', '=', id).execute();
+    return (await this.get(id))!;
   }
 
-  remove(id: string): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM trigger_events WHERE trigger_id = ?').run(id);
-      this.db.prepare('DELETE FROM triggers WHERE id = ?').run(id);
-    })();
+  async remove(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('trigger_events').where('trigger_id', '=', id).execute();
+      await trx.deleteFrom('triggers').where('id', '=', id).execute();
+    });
   }
 
-  rotateSecret(id: string): string {
+  async rotateSecret(id: string): Promise<string> {
     const secret = newToken();
-    this.db.prepare('UPDATE triggers SET secret_hash = ? WHERE id = ?').run(hashToken(secret), id);
+    await this.db
+      .updateTable('triggers')
+      .set({ secret_hash: hashToken(secret) })
+      .where('id', '=', id)
+      .execute();
     return secret;
   }
 
   /** Whether the presented secret is the webhook's, compared in constant time. */
-  secretMatches(id: string, presented: string): boolean {
-    const stored = this.row(id)?.secret_hash;
+  async secretMatches(id: string, presented: string): Promise<boolean> {
+    const stored = (await this.row(id))?.secret_hash;
     if (!stored) return false;
     const given = hashToken(presented);
     return given.length === stored.length && timingSafeEqual(given, stored);
   }
 
-  /** Enabled schedules whose time has come. */
-  due(now: number): Trigger[] {
-    return this.db
-      .prepare<[number], TriggerRow>(
-        `SELECT * FROM triggers WHERE kind = 'schedule' AND enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ?
-         ORDER BY next_run_at`,
-      )
-      .all(now)
-      .map(toTrigger);
+  /** Enabled schedules whose time has come, with the time each was due. */
+  async due(now: number): Promise<{ trigger: Trigger; dueAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('triggers')
+      .selectAll()
+      .where('kind', '=', 'schedule')
+      .where('enabled', '=', 1)
+      .where('next_run_at', 'is not', null)
+      .where('next_run_at', '<=', now)
+      .orderBy('next_run_at')
+      .execute();
+    return (rows as TriggerRow[]).map((r) => ({ trigger: toTrigger(r), dueAt: r.next_run_at! }));
   }
 
-  setNextRun(id: string, at: number | null): void {
-    this.db.prepare('UPDATE triggers SET next_run_at = ? WHERE id = ?').run(at, id);
+  /**
+   * Moves a due schedule on to its next time if it is still due at `dueAt`:
+   * of several instances ticking at once, the one whose update lands fires it.
+   */
+  async claimRun(id: string, dueAt: number, next: number | null): Promise<boolean> {
+    const res = await this.db
+      .updateTable('triggers')
+      .set({ next_run_at: next })
+      .where('id', '=', id)
+      .where('next_run_at', '=', dueAt)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
   }
 
-  recordEvent(event: Omit<TriggerEvent, 'id'>): TriggerEvent {
+  async recordEvent(event: Omit<TriggerEvent, 'id'>): Promise<TriggerEvent> {
     const id = newId();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO trigger_events (id, trigger_id, received_at, payload, session_id, outcome, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('trigger_events')
+        .values({
           id,
-          event.triggerId,
-          event.receivedAt,
-          event.payload,
-          event.sessionId,
-          event.outcome,
-          event.detail,
-        );
+          trigger_id: event.triggerId,
+          received_at: event.receivedAt,
+          payload: event.payload,
+          session_id: event.sessionId,
+          outcome: event.outcome,
+          detail: event.detail,
+        })
+        .execute();
       // Keep the newest events of each trigger; older ones go.
-      this.db
-        .prepare(
-          `DELETE FROM trigger_events WHERE trigger_id = ? AND id NOT IN (
-             SELECT id FROM trigger_events WHERE trigger_id = ? ORDER BY received_at DESC, rowid DESC LIMIT ?)`,
-        )
-        .run(event.triggerId, event.triggerId, EVENTS_KEPT);
-    })();
+      const kept = trx
+        .selectFrom('trigger_events')
+        .select('id')
+        .where('trigger_id', '=', event.triggerId)
+        .orderBy('received_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(EVENTS_KEPT);
+      await trx
+        .deleteFrom('trigger_events')
+        .where('trigger_id', '=', event.triggerId)
+        .where('id', 'not in', kept)
+        .execute();
+    });
     return { id, ...event };
   }
 
-  events(triggerId: string, limit = 100): TriggerEvent[] {
-    return this.db
-      .prepare<[string, number], EventRow>(
-        'SELECT * FROM trigger_events WHERE trigger_id = ? ORDER BY received_at DESC, rowid DESC LIMIT ?',
-      )
-      .all(triggerId, limit)
-      .map(toEvent);
+  async events(triggerId: string, limit = 100): Promise<TriggerEvent[]> {
+    const rows = await this.db
+      .selectFrom('trigger_events')
+      .selectAll()
+      .where('trigger_id', '=', triggerId)
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return (rows as EventRow[]).map(toEvent);
   }
 
-  private row(id: string): TriggerRow | undefined {
-    return this.db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?').get(id);
+  private async row(id: string): Promise<TriggerRow | undefined> {
+    return (await this.db.selectFrom('triggers').selectAll().where('id', '=', id).executeTakeFirst()) as
+      TriggerRow | undefined;
   }
 }

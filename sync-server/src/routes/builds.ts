@@ -19,20 +19,26 @@ import type { Services } from '../services.js';
 import { IdParam, body, errors, json, router, security, serviceOf, userOf } from './common.js';
 
 /** Queues a build of the Environment as it is now, with the job a runner claims. */
-export function queueBuild(
+export async function queueBuild(
   s: Services,
   environment: Environment,
   trigger: BuildTrigger,
   requestedBy: string | null,
-): EnvironmentBuild {
-  const build = s.builds.create(environment, trigger, requestedBy);
-  s.builds.attachJob(build.id, s.jobs.enqueueBuild(environment.orgId, build.id));
+): Promise<EnvironmentBuild> {
+  const build = await s.builds.create(environment, trigger, requestedBy);
+  await s.builds.attachJob(build.id, await s.jobs.enqueueBuild(environment.orgId, build.id));
   return build;
 }
 
 /** After a create or change: a build when what the snapshot is made from changed. */
-export function buildIfChanged(s: Services, environment: Environment, by: string, created: boolean): void {
-  if (s.builds.needsBuild(environment)) queueBuild(s, environment, created ? 'created' : 'changed', by);
+export async function buildIfChanged(
+  s: Services,
+  environment: Environment,
+  by: string,
+  created: boolean,
+): Promise<void> {
+  if (await s.builds.needsBuild(environment))
+    await queueBuild(s, environment, created ? 'created' : 'changed', by);
 }
 
 export function buildRoutes(s: Services) {
@@ -56,7 +62,7 @@ export function buildRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const environment = await s.catalog.environmentToChange(user, c.req.valid('param').id);
-      return c.json({ build: queueBuild(s, environment, 'manual', user.id) }, 201);
+      return c.json({ build: await queueBuild(s, environment, 'manual', user.id) }, 201);
     },
   );
 
@@ -71,7 +77,10 @@ export function buildRoutes(s: Services) {
     }),
     async (c) => {
       const environment = await s.catalog.environment(userOf(c), c.req.valid('param').id);
-      return c.json({ builds: s.builds.list(environment.id), inUse: s.builds.inUse(environment.id) }, 200);
+      return c.json(
+        { builds: await s.builds.list(environment.id), inUse: await s.builds.inUse(environment.id) },
+        200,
+      );
     },
   );
 
@@ -89,7 +98,7 @@ export function buildRoutes(s: Services) {
       const { id } = c.req.valid('param');
       const { after, waitMs } = c.req.valid('query');
       const readable = async () => {
-        const row = s.builds.row(id);
+        const row = await s.builds.row(id);
         // One answer for "no such build" and "not yours to see", as for Environments.
         if (!row || row.org_id !== user.orgId) hiddenBuild(id);
         try {
@@ -105,8 +114,8 @@ export function buildRoutes(s: Services) {
         await s.builds.changed(id, waitMs, c.req.raw.signal);
         row = await readable();
       }
-      const { lines, dropped } = s.builds.log(id, after);
-      return c.json({ build: s.builds.get(id) ?? hiddenBuild(id), lines, dropped }, 200);
+      const { lines, dropped } = await s.builds.log(id, after);
+      return c.json({ build: (await s.builds.get(id)) ?? hiddenBuild(id), lines, dropped }, 200);
     },
   );
 
@@ -123,19 +132,19 @@ export function buildRoutes(s: Services) {
     async (c) => {
       const runner = serviceOf(c);
       const id = c.req.valid('param').id;
-      const row = s.builds.row(id);
+      const row = await s.builds.row(id);
       if (!row || row.org_id !== runner.orgId) throw notFound('No such build in your organisation.');
       const current = await s.catalog.environmentForRunner(row.org_id, row.environment_id);
       if (!current) throw notFound('The Environment of this build no longer exists.');
       const environment = { ...current, ...s.builds.definitionOf(row) };
-      const repositoryCredentials = s.repositoryCredentials.forRunner(
+      const repositoryCredentials = await s.repositoryCredentials.forRunner(
         row.org_id,
         row.requested_by ?? current.ownerId,
         environment.repositories,
       );
       return c.json(
         {
-          build: s.builds.get(id) ?? hiddenBuild(id),
+          build: (await s.builds.get(id)) ?? hiddenBuild(id),
           environment,
           installationId: s.installationId,
           repositoryCredentials,
@@ -162,15 +171,15 @@ export function buildRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const id = c.req.valid('param').id;
       const report = c.req.valid('json');
-      const row = s.builds.row(id);
+      const row = await s.builds.row(id);
       if (!row || row.org_id !== runner.orgId || !row.job_id)
         throw notFound('No such build in your organisation.');
-      s.jobs.checkLease(runner.orgId, row.job_id, report.leaseToken);
-      s.builds.report(id, report);
+      await s.jobs.checkLease(runner.orgId, row.job_id, report.leaseToken);
+      await s.builds.report(id, report);
       return c.body(null, 204);
     },
   );

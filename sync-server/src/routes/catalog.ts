@@ -133,9 +133,9 @@ export function environmentRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const input = c.req.valid('json');
-      s.repositoryCredentials.checkRepositories(user, input.repositories);
+      await s.repositoryCredentials.checkRepositories(user, input.repositories);
       const environment = await s.catalog.createEnvironment(user, input);
-      buildIfChanged(s, environment, user.id, true);
+      await buildIfChanged(s, environment, user.id, true);
       return c.json({ environment }, 201);
     },
   );
@@ -170,9 +170,9 @@ export function environmentRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const patch = await presentFields(c, c.req.valid('json'));
-      if (patch.repositories) s.repositoryCredentials.checkRepositories(user, patch.repositories);
+      if (patch.repositories) await s.repositoryCredentials.checkRepositories(user, patch.repositories);
       const environment = await s.catalog.updateEnvironment(user, c.req.valid('param').id, patch);
-      buildIfChanged(s, environment, user.id, false);
+      await buildIfChanged(s, environment, user.id, false);
       return c.json({ environment }, 200);
     },
   );

@@ -56,7 +56,8 @@ const actions = (id: string) =>
     ['POST', `/api/sessions/${id}/checkpoints/cp-1/restore`, undefined],
   ] as const;
 
-const openActions = () => t.services.jobs.open(t.orgId).filter((j) => j.kind === 'session_action');
+const openActions = async () =>
+  (await t.services.jobs.open(t.orgId)).filter((j) => j.kind === 'session_action');
 
 describe('access to a session’s changes', () => {
   it('is none for a stranger: the same 404 as for a missing session, on every read and action', async () => {
@@ -76,7 +77,7 @@ describe('access to a session’s changes', () => {
       for (const [method, path, body] of actions(id))
         expect((await t.api(who.token, method, path, body)).status).toBe(404);
     }
-    expect(openActions()).toEqual([]);
+    expect(await openActions()).toEqual([]);
   });
 
   it('is read-only for viewers and shared members: they read the changes, and every action is 403', async () => {
@@ -107,7 +108,7 @@ describe('access to a session’s changes', () => {
         });
       }
     }
-    expect(openActions()).toEqual([]);
+    expect(await openActions()).toEqual([]);
   });
 
   it('takes reports only from a runner of the session’s organisation', async () => {

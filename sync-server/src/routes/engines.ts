@@ -68,9 +68,9 @@ export function engineRoutes(s: Services) {
       summary: 'Which model providers can run now, and what an admin must do for those that cannot',
       responses: { 200: json(ModelProvidersResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const { orgId } = userOf(c);
-      return c.json({ providers: s.engines.providers(orgId, s.modelSettings.stored(orgId)) }, 200);
+      return c.json({ providers: s.engines.providers(orgId, await s.modelSettings.stored(orgId)) }, 200);
     },
   );
 

@@ -118,7 +118,7 @@ describe('enhance prompt on the server', () => {
       sessionId: shared.id,
     });
     expect(res.status).toBe(403);
-    expect(t.services.jobs.open(t.orgId).filter((j) => j.kind === 'enhance')).toEqual([]);
+    expect((await t.services.jobs.open(t.orgId)).filter((j) => j.kind === 'enhance')).toEqual([]);
   });
 });
 

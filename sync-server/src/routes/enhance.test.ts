@@ -97,7 +97,7 @@ describe('enhance prompt through a runner', () => {
         error: { code: 'engine_unavailable', message: 'No runner answered within 2 s; is a runner running?' },
       },
     });
-    expect(t.services.jobs.open(t.orgId).filter((j) => j.kind === 'enhance')).toEqual([]);
+    expect((await t.services.jobs.open(t.orgId)).filter((j) => j.kind === 'enhance')).toEqual([]);
   });
 
   it('needs an Expert or a session the caller can open', async () => {

@@ -68,15 +68,15 @@ export function enhanceRoutes(s: Services, waitMs = ENHANCE_WAIT_MS) {
       const user = userOf(c);
       const request = c.req.valid('json');
       const { expert, sessionId, ownerId } = await targetOf(s, user, principalOf(c), request);
-      const jobId = s.jobs.enqueueEnhance(user.orgId, {
+      const jobId = await s.jobs.enqueueEnhance(user.orgId, {
         text: request.text,
         expertId: expert.id,
         sessionId,
         requesterId: user.id,
       });
       const outcome = await s.jobs.outcome(jobId, waitMs, c.req.raw.signal);
-      const redact = (text: string) =>
-        redactValues(text, Object.values(s.secrets.forSession(user.orgId, ownerId)));
+      const values = Object.values(await s.secrets.forSession(user.orgId, ownerId));
+      const redact = (text: string) => redactValues(text, values);
       if (!outcome) {
         throw new ApiError(
           503,

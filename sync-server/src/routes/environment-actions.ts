@@ -30,7 +30,11 @@ export function environmentActionRoutes(s: Services) {
       const row = await ownedRow(s, userOf(c), c.req.valid('param').id);
       if (!row.environment_id) throw badRequest('This session has no Environment.');
       const { action } = c.req.valid('json');
-      s.jobs.enqueue(row.org_id, action === 'pause' ? 'pause_environment' : 'restart_environment', row.id);
+      await s.jobs.enqueue(
+        row.org_id,
+        action === 'pause' ? 'pause_environment' : 'restart_environment',
+        row.id,
+      );
       return c.body(null, 202);
     },
   );

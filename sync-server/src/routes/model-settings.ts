@@ -27,7 +27,7 @@ export function modelSettingsRoutes(s: Services) {
       summary: 'Which provider keys are stored (never the keys) and the allowed base URLs',
       responses: { 200: json(ModelSettingsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json(s.modelSettings.summary(userOf(c).orgId), 200),
+    async (c) => c.json(await s.modelSettings.summary(userOf(c).orgId), 200),
   );
   app.openapi(
     createRoute({
@@ -38,9 +38,9 @@ export function modelSettingsRoutes(s: Services) {
       request: { params: ProviderParam, ...body(PutModelKeyRequest) },
       responses: { 200: json(ModelKeySummary), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) =>
+    async (c) =>
       c.json(
-        s.modelSettings.putKey(userOf(c), c.req.valid('param').provider, c.req.valid('json').value),
+        await s.modelSettings.putKey(userOf(c), c.req.valid('param').provider, c.req.valid('json').value),
         200,
       ),
   );
@@ -53,8 +53,8 @@ export function modelSettingsRoutes(s: Services) {
       request: { params: ProviderParam },
       responses: { 204: { description: 'Removed' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
-      s.modelSettings.removeKey(userOf(c), c.req.valid('param').provider);
+    async (c) => {
+      await s.modelSettings.removeKey(userOf(c), c.req.valid('param').provider);
       return c.body(null, 204);
     },
   );
@@ -67,7 +67,7 @@ export function modelSettingsRoutes(s: Services) {
       request: body(PutModelBaseUrlsRequest),
       responses: { 200: json(ModelSettingsResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json(s.modelSettings.setBaseUrls(userOf(c), c.req.valid('json').baseUrls), 200),
+    async (c) => c.json(await s.modelSettings.setBaseUrls(userOf(c), c.req.valid('json').baseUrls), 200),
   );
   return app;
 }

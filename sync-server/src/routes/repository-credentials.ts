@@ -21,7 +21,7 @@ export function repositoryCredentialRoutes(s: Services) {
       summary: 'Your private repository credentials and your organisation’s shared ones (never their values)',
       responses: { 200: json(RepositoryCredentialsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json({ credentials: s.repositoryCredentials.list(userOf(c)) }, 200),
+    async (c) => c.json({ credentials: await s.repositoryCredentials.list(userOf(c)) }, 200),
   );
 
   app.openapi(
@@ -38,9 +38,9 @@ export function repositoryCredentialRoutes(s: Services) {
         403: errors[403],
       },
     }),
-    (c) => {
+    async (c) => {
       const { scope, name } = c.req.valid('param');
-      const credential = s.repositoryCredentials.put(userOf(c), scope, name, c.req.valid('json'));
+      const credential = await s.repositoryCredentials.put(userOf(c), scope, name, c.req.valid('json'));
       return c.json({ credential }, 200);
     },
   );
@@ -54,9 +54,9 @@ export function repositoryCredentialRoutes(s: Services) {
       request: { params: SecretParams },
       responses: { 204: { description: 'Removed' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const { scope, name } = c.req.valid('param');
-      s.repositoryCredentials.remove(userOf(c), scope, name);
+      await s.repositoryCredentials.remove(userOf(c), scope, name);
       return c.body(null, 204);
     },
   );

@@ -55,9 +55,9 @@ export function runnerRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
-      const leaseExpiresAt = s.jobs.heartbeat(
+      const leaseExpiresAt = await s.jobs.heartbeat(
         runner.orgId,
         c.req.valid('param').id,
         c.req.valid('json').leaseToken,
@@ -81,10 +81,10 @@ export function runnerRoutes(s: Services) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const runner = serviceOf(c);
       const { leaseToken, outcome, detail, result, actionResult, failure } = c.req.valid('json');
-      s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail, {
+      await s.jobs.complete(runner.orgId, c.req.valid('param').id, leaseToken, outcome, detail, {
         result,
         actionResult,
         failure,
@@ -112,9 +112,9 @@ export function runnerRoutes(s: Services) {
         ? await s.catalog.environmentForRunner(row.org_id, row.environment_id)
         : null;
       // The last good build stays in use while a newer one is queued, running or failed.
-      const environment = current && s.builds.asInUse(current);
-      const secrets = s.secrets.forSession(row.org_id, row.owner_id);
-      const repositoryCredentials = s.repositoryCredentials.forRunner(
+      const environment = current && (await s.builds.asInUse(current));
+      const secrets = await s.secrets.forSession(row.org_id, row.owner_id);
+      const repositoryCredentials = await s.repositoryCredentials.forRunner(
         row.org_id,
         row.owner_id,
         environment?.repositories ?? [],
@@ -127,7 +127,7 @@ export function runnerRoutes(s: Services) {
           secrets,
           installationId: s.installationId,
           repositoryCredentials,
-          models: s.modelSettings.forRunner(row.org_id),
+          models: await s.modelSettings.forRunner(row.org_id),
         },
         200,
       );
@@ -153,8 +153,8 @@ export function runnerRoutes(s: Services) {
       return c.json(
         {
           expert,
-          environment: current && s.builds.asInUse(current),
-          models: s.modelSettings.forRunner(runner.orgId),
+          environment: current && (await s.builds.asInUse(current)),
+          models: await s.modelSettings.forRunner(runner.orgId),
         },
         200,
       );

@@ -84,8 +84,8 @@ describe('secret names that run code', () => {
 
   it('a row stored before the rule is left out of sessions, yet still listed so its owner can remove it', async () => {
     // As an older server would have stored it.
-    t.services.secrets.put(member.user, 'private', 'BASH_ENV', PAYLOAD);
-    t.services.secrets.put(member.user, 'private', 'NPM_TOKEN', 'npm-token-value-123');
+    await t.services.secrets.put(member.user, 'private', 'BASH_ENV', PAYLOAD);
+    await t.services.secrets.put(member.user, 'private', 'NPM_TOKEN', 'npm-token-value-123');
     const context = await contextOf(member);
     expect(context.secrets).toEqual({ NPM_TOKEN: 'npm-token-value-123' });
     expect(await names(member)).toContain('BASH_ENV');

@@ -122,11 +122,11 @@ describe('secrets', () => {
     expect(statSync(path.join(t.dir, SECRETS_KEY_FILE)).mode & 0o777).toBe(0o600);
   });
 
-  it('left out (and named in the log) when the server’s key no longer opens them', () => {
+  it('left out (and named in the log) when the server’s key no longer opens them', async () => {
     const warnings: string[] = [];
     const log = { info: () => {}, warn: (m: string) => warnings.push(m), error: () => {} };
-    const otherKey = new Secrets(t.db, new SecretBox(Buffer.alloc(32, 7)), Date.now, log);
-    expect(otherKey.forSession(t.orgId, teammate.user.id)).toEqual({});
+    const otherKey = new Secrets(t.database.db, new SecretBox(Buffer.alloc(32, 7)), Date.now, log);
+    expect(await otherKey.forSession(t.orgId, teammate.user.id)).toEqual({});
     expect(warnings).toEqual([expect.stringContaining('The shared secret API_TOKEN of organisation')]);
     expect(warnings.join()).not.toContain(SHARED_VALUE);
   });

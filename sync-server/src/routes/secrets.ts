@@ -22,7 +22,7 @@ export function secretRoutes(s: Services) {
       summary: 'Your private secrets and your organisation’s shared ones (names only; values are write-only)',
       responses: { 200: json(SecretsResponse), 401: errors[401], 403: errors[403] },
     }),
-    (c) => c.json({ secrets: s.secrets.list(userOf(c)) }, 200),
+    async (c) => c.json({ secrets: await s.secrets.list(userOf(c)) }, 200),
   );
 
   app.openapi(
@@ -34,9 +34,9 @@ export function secretRoutes(s: Services) {
       request: { params: PutSecretParams, ...body(PutSecretRequest) },
       responses: { 200: json(SecretResponse), 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
-    (c) => {
+    async (c) => {
       const { scope, name } = c.req.valid('param');
-      return c.json({ secret: s.secrets.put(userOf(c), scope, name, c.req.valid('json').value) }, 200);
+      return c.json({ secret: await s.secrets.put(userOf(c), scope, name, c.req.valid('json').value) }, 200);
     },
   );
 
@@ -49,9 +49,9 @@ export function secretRoutes(s: Services) {
       request: { params: SecretParams },
       responses: { 204: { description: 'Removed' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
+    async (c) => {
       const { scope, name } = c.req.valid('param');
-      s.secrets.remove(userOf(c), scope, name);
+      await s.secrets.remove(userOf(c), scope, name);
       return c.body(null, 204);
     },
   );

@@ -61,7 +61,7 @@ describe('sessions API', () => {
     expect(queue.map((m) => [m.text.split('\n')[0], m.authorId])).toEqual([
       ['Fix the flaky login test in the payments service and explain the root cause please', owner.user.id],
     ]);
-    expect(t.services.jobs.open(t.orgId).filter((j) => j.sessionId === s.id)).toMatchObject([
+    expect((await t.services.jobs.open(t.orgId)).filter((j) => j.sessionId === s.id)).toMatchObject([
       { kind: 'turn', state: 'pending' },
     ]);
   });
@@ -198,7 +198,7 @@ describe('sessions API', () => {
     expect(await t.services.hub.missing(sessionDocName(s.id), new Uint8Array([0]))).toEqual(
       new Uint8Array([0, 0]),
     );
-    const jobs = t.services.jobs.open(t.orgId).filter((j) => j.sessionId === s.id);
+    const jobs = (await t.services.jobs.open(t.orgId)).filter((j) => j.sessionId === s.id);
     expect(jobs.map((j) => j.kind)).toEqual(['remove_environment']);
   });
 
@@ -245,7 +245,7 @@ describe('sessions API', () => {
         .where('name', '=', name)
         .execute();
       expect(stored).toEqual([]);
-      const jobs = t.services.jobs.open(t.orgId).filter((j) => j.sessionId === s.id);
+      const jobs = (await t.services.jobs.open(t.orgId)).filter((j) => j.sessionId === s.id);
       expect(jobs.map((j) => j.kind)).toEqual(['remove_environment']);
     }
   });

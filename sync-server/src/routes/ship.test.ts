@@ -110,7 +110,7 @@ describe('shipping through a runner', () => {
         },
       },
     });
-    expect(t.services.jobs.open(t.orgId).filter((j) => j.kind === 'session_action')).toEqual([]);
+    expect((await t.services.jobs.open(t.orgId)).filter((j) => j.kind === 'session_action')).toEqual([]);
   });
 
   it('hands out the patch as a file to download', async () => {
@@ -286,7 +286,9 @@ describe('shipping through a runner', () => {
           },
         },
       });
-      expect(quick.services.jobs.open(quick.orgId).filter((j) => j.kind === 'session_action')).toEqual([]);
+      expect(
+        (await quick.services.jobs.open(quick.orgId)).filter((j) => j.kind === 'session_action'),
+      ).toEqual([]);
     } finally {
       await quick.close();
     }

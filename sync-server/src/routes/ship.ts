@@ -82,7 +82,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
       );
     }
     const doc = await readDoc(s, row);
-    if (doc.turnActive || s.jobs.hasOpenTurn(row.id)) {
+    if (doc.turnActive || (await s.jobs.hasOpenTurn(row.id))) {
       throw conflict(
         'The agent is working in this session; wait for its turn to end (or stop it), then try again.',
       );
@@ -98,7 +98,7 @@ export function shipRoutes(s: Services, waitMs = ACTION_WAIT_MS) {
     action: Extract<SessionAction, { action: K }>,
   ): Promise<Done<K>> => {
     const author = { name: requester.name, email: requester.email };
-    const jobId = s.jobs.enqueueAction(row.org_id, row.id, action, requester.id, author);
+    const jobId = await s.jobs.enqueueAction(row.org_id, row.id, action, requester.id, author);
     const outcome = await s.jobs.outcome(jobId, waitMs, c.req.raw.signal);
     const redact = await redactorFor(s, row);
     if (!outcome) {

@@ -229,6 +229,6 @@ describe('schedule triggers', () => {
     const started = sessions.find((s) => s.triggerId === created.body.trigger.id)!;
     expect(started).toMatchObject({ origin: 'trigger', visibility: 'shared' });
     expect(await firstMessage(started.id)).toBe('Summarise yesterday’s failed builds.');
-    expect(t.services.triggers.nextRunAt(created.body.trigger.id)).toBe(Date.UTC(2026, 2, 3, 3, 0, 0));
+    expect(await t.services.triggers.nextRunAt(created.body.trigger.id)).toBe(Date.UTC(2026, 2, 3, 3, 0, 0));
   });
 });

@@ -36,8 +36,8 @@ import {
 
 const HookParams = z.object({ orgId: Id, triggerId: Id });
 
-function manageable(s: Services, user: User, id: string): Trigger {
-  const trigger = s.triggers.get(id);
+async function manageable(s: Services, user: User, id: string): Promise<Trigger> {
+  const trigger = await s.triggers.get(id);
   if (!trigger || trigger.orgId !== user.orgId) throw notFound(`No trigger ${id} in your organisation.`);
   if (trigger.ownerId !== user.id && user.role !== 'admin') {
     throw forbidden('Only the person who made this trigger, or an admin, may change it.');
@@ -72,7 +72,7 @@ export function triggerRoutes(s: Services) {
     async (c) => {
       const user = userOf(c);
       const expert = await s.catalog.expert(user, c.req.valid('param').id);
-      const all = s.triggers.forExpert(user.orgId, expert.id);
+      const all = await s.triggers.forExpert(user.orgId, expert.id);
       return c.json(
         { triggers: user.role === 'admin' ? all : all.filter((t) => t.ownerId === user.id) },
         200,
@@ -94,7 +94,7 @@ export function triggerRoutes(s: Services) {
       const expert = await s.catalog.expert(user, c.req.valid('param').id);
       const input = c.req.valid('json');
       const next = input.kind === 'schedule' ? scheduleNext(s, input) : null;
-      const { trigger, secret } = s.triggers.create(user.orgId, user.id, expert.id, input, next);
+      const { trigger, secret } = await s.triggers.create(user.orgId, user.id, expert.id, input, next);
       return c.json(
         {
           trigger,
@@ -123,7 +123,7 @@ export function triggerRoutes(s: Services) {
     }),
     async (c) => {
       const user = userOf(c);
-      const current = manageable(s, user, c.req.valid('param').id);
+      const current = await manageable(s, user, c.req.valid('param').id);
       const patch = await presentFields(c, c.req.valid('json'));
       if (current.kind === 'webhook' && (patch.cron || patch.prompt || patch.timezone)) {
         throw badRequest('A webhook has no schedule or prompt; its payload is the first message.');
@@ -132,7 +132,7 @@ export function triggerRoutes(s: Services) {
         throw badRequest('Only webhooks have filters.');
       const merged = { ...current, ...patch };
       const next = merged.kind === 'schedule' ? scheduleNext(s, merged) : null;
-      const trigger = s.triggers.update(current.id, patch, next);
+      const trigger = await s.triggers.update(current.id, patch, next);
       return c.json({ trigger, ...(trigger.kind === 'schedule' ? { nextRunAt: next } : {}) }, 200);
     },
   );
@@ -146,9 +146,9 @@ export function triggerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 204: { description: 'Deleted' }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
-      const trigger = manageable(s, userOf(c), c.req.valid('param').id);
-      s.triggers.remove(trigger.id);
+    async (c) => {
+      const trigger = await manageable(s, userOf(c), c.req.valid('param').id);
+      await s.triggers.remove(trigger.id);
       return c.body(null, 204);
     },
   );
@@ -168,10 +168,10 @@ export function triggerRoutes(s: Services) {
         404: errors[404],
       },
     }),
-    (c) => {
-      const trigger = manageable(s, userOf(c), c.req.valid('param').id);
+    async (c) => {
+      const trigger = await manageable(s, userOf(c), c.req.valid('param').id);
       if (trigger.kind !== 'webhook') throw badRequest('Only webhooks have secrets.');
-      const secret = s.triggers.rotateSecret(trigger.id);
+      const secret = await s.triggers.rotateSecret(trigger.id);
       return c.json({ trigger, webhook: { url: hookUrl(c, trigger), secret } }, 200);
     },
   );
@@ -185,9 +185,9 @@ export function triggerRoutes(s: Services) {
       request: { params: IdParam },
       responses: { 200: json(TriggerEventsResponse), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    (c) => {
-      const trigger = manageable(s, userOf(c), c.req.valid('param').id);
-      return c.json({ events: s.triggers.events(trigger.id) }, 200);
+    async (c) => {
+      const trigger = await manageable(s, userOf(c), c.req.valid('param').id);
+      return c.json({ events: await s.triggers.events(trigger.id) }, 200);
     },
   );
 
@@ -209,7 +209,7 @@ export function triggerRoutes(s: Services) {
     }),
     async (c) => {
       const { orgId, triggerId } = c.req.valid('param');
-      const trigger = s.triggers.get(triggerId);
+      const trigger = await s.triggers.get(triggerId);
       const header = c.req.header('authorization') ?? '';
       const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
       // The same answer for a wrong secret and an unknown hook: nothing to learn by probing.
@@ -218,7 +218,7 @@ export function triggerRoutes(s: Services) {
         trigger.kind !== 'webhook' ||
         trigger.orgId !== orgId ||
         !presented ||
-        !s.triggers.secretMatches(trigger.id, presented)
+        !(await s.triggers.secretMatches(trigger.id, presented))
       ) {
         throw unauthenticated('This webhook needs its secret: send "Authorization: Bearer <secret>".');
       }
@@ -234,7 +234,7 @@ export function triggerRoutes(s: Services) {
         throw badRequest('The payload is not valid JSON.');
       }
       if (!passesFilter(payload, trigger.filter)) {
-        const event = s.triggers.recordEvent({
+        const event = await s.triggers.recordEvent({
           triggerId: trigger.id,
           receivedAt: s.clock(),
           payload: text,

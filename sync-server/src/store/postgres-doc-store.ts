@@ -26,10 +26,6 @@ export class PostgresDocStore implements DocStore {
     return this.loadAfter(name, 0);
   }
 
-  /**
-   * The snapshot and the updates after `afterSeq` (all of them for 0), and
-   * where the log ends; what another instance committed is included.
-   */
   async loadAfter(name: string, afterSeq: number): Promise<StoredDoc> {
     return this.db.transaction().execute(async (trx) => {
       // One snapshot of the database for the three reads (REPEATABLE READ).
@@ -39,14 +35,13 @@ export class PostgresDocStore implements DocStore {
         .select('seq')
         .where('name', '=', name)
         .executeTakeFirst();
-      const snap =
-        afterSeq === 0
-          ? await trx
-              .selectFrom('doc_snapshots')
-              .select(['snapshot', 'through_seq'])
-              .where('name', '=', name)
-              .executeTakeFirst()
-          : undefined;
+      // Another instance may have folded updates after afterSeq into the snapshot (and out of the log).
+      const snap = await trx
+        .selectFrom('doc_snapshots')
+        .select(['snapshot', 'through_seq'])
+        .where('name', '=', name)
+        .where('through_seq', '>', afterSeq)
+        .executeTakeFirst();
       const log = await trx
         .selectFrom('doc_updates')
         .select(['seq', 'update_blob'])
@@ -169,6 +164,17 @@ export class PostgresDocStore implements DocStore {
       )
       .executeTakeFirstOrThrow();
     return Number(bytes);
+  }
+
+  async loggedNames(prefix: string): Promise<string[]> {
+    await this.settled();
+    const rows = await this.db
+      .selectFrom('doc_updates')
+      .select('name')
+      .distinct()
+      .where(sql<string>`substr(name, 1, ${prefix.length})`, '=', prefix)
+      .execute();
+    return rows.map((r) => r.name);
   }
 
   async exists(name: string): Promise<boolean> {

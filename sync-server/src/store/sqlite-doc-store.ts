@@ -20,6 +20,12 @@ export class SqliteDocStore implements DocStore {
       log: db.prepare<[string], { seq: number; update_blob: Buffer }>(
         'SELECT seq, update_blob FROM doc_updates WHERE name = ? ORDER BY seq',
       ),
+      logAfter: db.prepare<[string, number], { seq: number; update_blob: Buffer }>(
+        'SELECT seq, update_blob FROM doc_updates WHERE name = ? AND seq > ? ORDER BY seq',
+      ),
+      loggedNames: db.prepare<[number, string], { name: string }>(
+        'SELECT DISTINCT name FROM doc_updates WHERE substr(name, 1, ?) = ?',
+      ),
       lastSeq: db.prepare<[string], { seq: number | null }>(
         'SELECT MAX(seq) AS seq FROM doc_updates WHERE name = ?',
       ),
@@ -84,6 +90,24 @@ export class SqliteDocStore implements DocStore {
     const waiting = this.pending.filter((p) => p.name === name);
     for (const p of waiting) updates.push(p.update);
     return { updates, seq: this.lastSeq(name), logLength: log.length + waiting.length };
+  }
+
+  /** One process owns the log here, so this only matters to a room that missed nothing; kept for the interface. */
+  async loadAfter(name: string, afterSeq: number): Promise<StoredDoc> {
+    if (this.db.inTransaction) await this.free();
+    this.flush();
+    const snap = this.q.snapshot.get(name);
+    const log = this.q.logAfter.all(name, afterSeq);
+    const updates: Uint8Array[] = [];
+    if (snap && snap.through_seq > afterSeq) updates.push(new Uint8Array(snap.snapshot));
+    for (const row of log) updates.push(new Uint8Array(row.update_blob));
+    return { updates, seq: this.lastSeq(name), logLength: log.length };
+  }
+
+  async loggedNames(prefix: string): Promise<string[]> {
+    if (this.db.inTransaction) await this.free();
+    this.flush();
+    return this.q.loggedNames.all(prefix.length, prefix).map((r) => r.name);
   }
 
   append(name: string, update: Uint8Array): Promise<number> {

@@ -8,12 +8,16 @@ import * as Y from 'yjs';
 import { SyncCloseCode, parseDocName } from '@orrery/shared';
 import type { Principal } from '../records/accounts.js';
 import type { DocAccess } from '../records/sessions.js';
+import type { Bus } from '../cluster/bus.js';
 import type { DocStore } from '../store/doc-store.js';
 import type { Logger } from '../log.js';
+import { ClusterLink, type Control } from './cluster-link.js';
+import type { Fanout } from './fanout.js';
 import type { SyncLimits } from './limits.js';
 import { QuotaError, StorageQuota } from './quota.js';
 import { ProtocolError, Room, type Conn } from './room.js';
 import { ROOTS } from './update-check.js';
+import { bearer, refuse, safeDecode, toBytes } from './wire.js';
 
 export { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits.js';
 
@@ -38,6 +42,10 @@ export interface SyncHubDeps {
   ownerOf(name: string): Promise<string | null>;
   /** Every document of a person, for their storage total. */
   docsOf(userId: string): Promise<string[]>;
+  /** Control events and presence to the other instances (cluster/bus.ts); none in one process. */
+  bus?: Bus;
+  /** Document updates to and from the other instances (sync/fanout.ts); none in one process. */
+  fanout?: Fanout;
 }
 
 interface HeldRoom extends Room {
@@ -54,6 +62,7 @@ export class SyncHub {
   private pingTick = 0;
   private nextSlot = 0;
   private readonly quota: StorageQuota;
+  private readonly link: ClusterLink;
 
   constructor(private readonly deps: SyncHubDeps) {
     this.quota = new StorageQuota({
@@ -70,6 +79,50 @@ export class SyncHub {
     });
     this.pinger = setInterval(() => this.ping(), Math.max(1, deps.limits.pingIntervalMs / PING_SLICES));
     this.pinger.unref();
+    this.link = new ClusterLink(deps, {
+      entry: ({ name, seq, update }) => this.onRoom(name, (room) => room.receiveRemote(seq, update)),
+      resync: () => {
+        for (const name of this.rooms.keys()) this.onRoom(name, (room) => room.catchUp());
+      },
+      control: (control) => this.control(control),
+      awareness: (name, update) => this.onRoom(name, async (room) => room.presence.receiveRemote(update)),
+      awarenessWanted: (name) =>
+        this.onRoom(name, async (room) => {
+          const update = room.presence.local();
+          if (update) this.link.publishAwareness(name, update);
+        }),
+    });
+  }
+
+  // ── other instances ──
+
+  /** Runs `task` on the loaded room in its order, if the document is loaded here. */
+  private onRoom(name: string, task: (room: HeldRoom) => Promise<void>): void {
+    const room = this.rooms.get(name);
+    if (!room || room.gone) return;
+    room.ready
+      .then(() => room.serial.run(() => (room.gone ? undefined : task(room))))
+      .catch((err: unknown) =>
+        this.deps.log.error(`sync: ${name}: could not apply another instance's update: ${String(err)}`),
+      );
+  }
+
+  /** Does here what another instance asked; the sender did it itself already. */
+  private control(control: Control): void {
+    switch (control.kind) {
+      case 'recheck':
+        return void this.recheckHere(control.name).catch((err: unknown) =>
+          this.deps.log.error(`sync: ${control.name}: could not recheck access: ${String(err)}`),
+        );
+      case 'close-token':
+        return this.closeTokenHere(control.tokenId);
+      case 'remove':
+        return void this.drop(control.name, 'this document was deleted').catch((err: unknown) =>
+          this.deps.log.error(`sync: ${control.name}: could not close: ${String(err)}`),
+        );
+      case 'owners-changed':
+        return this.quota.forgetAll();
+    }
   }
 
   // ── upgrade ──
@@ -233,10 +286,21 @@ export class SyncHub {
       quota: this.quota,
       ownerOf: (n) => this.deps.ownerOf(n),
       onChanged: (r) => this.deps.onChanged(r.name, r.doc),
+      ...(this.link.fansOut
+        ? {
+            publish: (seq, update) => this.link.publishUpdate(name, seq, update),
+            publishAwareness: (update) => this.link.publishAwareness(name, update),
+          }
+        : {}),
     }) as HeldRoom;
     room.holds = 1;
     room.gone = false;
     room.ready = room.load();
+    if (this.link.fansOut)
+      void room.ready.then(
+        () => this.link.askAwareness(name),
+        () => {},
+      );
     this.rooms.set(name, room);
     return room.ready.then(
       () => room,
@@ -309,8 +373,13 @@ export class SyncHub {
 
   // ── access changes ──
 
-  /** Closes sockets on the document whose access ended; downgrades the rest when needed. */
+  /** Closes sockets on the document whose access ended, on every instance; downgrades the rest when needed. */
   async recheck(name: string): Promise<void> {
+    this.link.tell({ kind: 'recheck', name });
+    await this.recheckHere(name);
+  }
+
+  private async recheckHere(name: string): Promise<void> {
     const room = this.rooms.get(name);
     if (!room) return;
     for (const conn of [...room.conns]) {
@@ -323,8 +392,13 @@ export class SyncHub {
     }
   }
 
-  /** Closes every socket opened with that token (signed out, service token revoked). */
+  /** Closes every socket opened with that token (signed out, service token revoked), on every instance. */
   closeToken(tokenId: string): void {
+    this.link.tell({ kind: 'close-token', tokenId });
+    this.closeTokenHere(tokenId);
+  }
+
+  private closeTokenHere(tokenId: string): void {
     for (const conn of [...this.conns]) {
       if (conn.principal.tokenId === tokenId) this.closeConn(conn, SyncCloseCode.accessRevoked, 'signed out');
     }
@@ -332,28 +406,34 @@ export class SyncHub {
 
   /** Documents changed owner (sessions given to someone else): storage totals are read afresh. */
   ownersChanged(): void {
+    this.link.tell({ kind: 'owners-changed' });
     this.quota.forgetAll();
   }
 
-  /** The document was deleted: close its sockets and forget it. */
+  /** The document was deleted: close its sockets and forget it, on every instance. */
   async remove(name: string): Promise<void> {
-    const room = this.rooms.get(name);
-    if (room) {
-      for (const conn of [...room.conns])
-        this.closeConn(conn, SyncCloseCode.accessRevoked, 'this document was deleted');
-      room.gone = true;
-      this.rooms.delete(name);
-      await room.serial.drained();
-      room.destroy();
-    }
+    await this.drop(name, 'this document was deleted');
     await this.deps.store.remove(name);
+    this.link.tell({ kind: 'remove', name });
     // Its owner may be gone with it: everyone's total is read afresh when next needed.
     this.quota.forgetAll();
+  }
+
+  /** Closes the document's sockets here and unloads it without storing anything. */
+  private async drop(name: string, reason: string): Promise<void> {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    for (const conn of [...room.conns]) this.closeConn(conn, SyncCloseCode.accessRevoked, reason);
+    room.gone = true;
+    this.rooms.delete(name);
+    await room.serial.drained();
+    room.destroy();
   }
 
   /** Shutdown: flush every room into its snapshot, then close the sockets. */
   async close(): Promise<void> {
     clearInterval(this.pinger);
+    this.link.close();
     for (const conn of [...this.conns])
       this.closeConn(conn, SyncCloseCode.goingAway, 'the server is shutting down');
     for (const room of [...this.rooms.values()]) {
@@ -364,33 +444,4 @@ export class SyncHub {
     for (const conn of [...this.conns]) conn.ws.terminate();
     this.wss.close();
   }
-}
-
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const reason =
-    { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ??
-    'Error';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
-function bearer(header: string | undefined): string | null {
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
-}
-
-function safeDecode(s: string): string | null {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return null;
-  }
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -2,7 +2,6 @@
 // is appended to the store before anyone else hears of it; a change that
 // does not fit the document is refused and leaves nothing behind.
 import * as decoding from 'lib0/decoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { SyncCloseCode, type DocName, type Writer } from '@orrery/shared';
@@ -19,7 +18,7 @@ import {
   syncStep2Frame,
   updateFrame,
 } from './protocol.js';
-import { admitAwareness } from './awareness-filter.js';
+import { Presence } from './presence.js';
 import type { StorageQuota } from './quota.js';
 import { Serial } from './serial.js';
 import { checkUpdate, wouldChange } from './update-check.js';
@@ -50,6 +49,10 @@ export interface RoomDeps {
   ownerOf(name: string): Promise<string | null>;
   /** Called (at most once a tick) after the document changed. */
   onChanged: (room: Room) => void;
+  /** Tells the other instances of an update once it is committed (sync/fanout.ts). */
+  publish?(seq: number, update: Uint8Array): void;
+  /** Tells the other instances of a presence change made here (ephemeral: no order, no retry). */
+  publishAwareness?(update: Uint8Array): void;
 }
 
 /** Raised for frames that are not y-websocket protocol or changes that do not fit. */
@@ -58,16 +61,22 @@ export class ProtocolError extends Error {
 }
 
 const SERVER = Symbol('server');
+/** The origin of what came from another instance. */
+const REMOTE = Symbol('remote');
 
 export class Room {
   // A guid of our own spares Yjs a random UUID per document (costly at thousands of rooms).
   doc: Y.Doc;
-  readonly awareness: awarenessProtocol.Awareness;
+  readonly presence: Presence;
   readonly conns = new Set<Conn>();
   readonly serial = new Serial();
-  /** Which socket speaks for each awareness id, so that no other socket can overwrite or remove it. */
-  private readonly awarenessOwners = new Map<number, Conn>();
-  private seq = 0;
+  /**
+   * Every update through this sequence number is in `doc`. Beyond it, `ahead`
+   * holds the ones applied out of order: a local append may be numbered past
+   * another instance's update that has not arrived yet.
+   */
+  private applied = 0;
+  private readonly ahead = new Set<number>();
   private logLength = 0;
   /** Bytes the store holds for this document (snapshot plus log). */
   storedBytes = 0;
@@ -82,9 +91,13 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.doc = new Y.Doc({ gc: true, guid: name });
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.relayAwareness);
+    this.presence = new Presence(this.doc, {
+      maxStateBytes: deps.awarenessMaxBytes,
+      broadcast: (frame) => {
+        for (const conn of this.conns) send(conn, frame);
+      },
+      ...(deps.publishAwareness ? { publish: (update: Uint8Array) => deps.publishAwareness!(update) } : {}),
+    });
   }
 
   async load(): Promise<void> {
@@ -92,7 +105,8 @@ export class Room {
     const doc = new Y.Doc({ gc: true, guid: this.name });
     if (stored.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates));
     this.attach(doc);
-    this.seq = stored.seq;
+    this.applied = stored.seq;
+    this.ahead.clear();
     this.logLength = stored.logLength;
     this.storedBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     this.owner = await this.deps.ownerOf(this.name);
@@ -108,16 +122,13 @@ export class Room {
   join(conn: Conn): void {
     this.conns.add(conn);
     send(conn, syncStep1Frame(this.doc));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length) send(conn, awarenessFrame(this.awareness, states));
+    const everyone = this.presence.everyone();
+    if (everyone) send(conn, everyone);
   }
 
   leave(conn: Conn): void {
     this.conns.delete(conn);
-    if (conn.controlled.size)
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.controlled], null);
-    for (const id of conn.controlled)
-      if (this.awarenessOwners.get(id) === conn) this.awarenessOwners.delete(id);
+    this.presence.leave(conn);
   }
 
   /** One frame from a socket; throws ProtocolError for anything that is not a valid frame. */
@@ -133,26 +144,16 @@ export class Room {
       case MESSAGE.auth:
         return;
       case MESSAGE.queryAwareness:
-        send(conn, awarenessFrame(this.awareness, [...this.awareness.getStates().keys()]));
+        send(conn, this.presence.everyone() ?? awarenessFrame(this.presence.awareness, []));
         return;
       default:
         throw new ProtocolError(`unknown message type ${type}`);
     }
   }
 
-  /** Presence from read-only sockets is not relayed; others' is bounded per client (awareness-filter.ts). */
   private receiveAwareness(conn: Conn, update: Uint8Array): void {
-    if (conn.access === 'read-only') return;
     try {
-      const admitted = admitAwareness(update, {
-        maxStateBytes: this.deps.awarenessMaxBytes,
-        own: conn.controlled,
-        takenByOther: (id) => {
-          const owner = this.awarenessOwners.get(id);
-          return owner !== undefined && owner !== conn;
-        },
-      });
-      if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, conn);
+      this.presence.receive(conn, update);
     } catch (err) {
       throw new ProtocolError(`a presence (awareness) frame does not decode: ${String(err)}`);
     }
@@ -256,18 +257,65 @@ export class Room {
     }
     // Counted as the store is asked, so a person's total read from the store meanwhile counts it once.
     this.charge(update.byteLength);
+    let seq: number;
     try {
-      this.seq = await this.deps.store.append(this.name, update);
+      seq = await this.deps.store.append(this.name, update);
     } catch (err) {
       // Not stored, so nobody may see it: drop it from memory too.
       this.charge(-update.byteLength);
       await this.reload();
       throw err;
     }
+    this.noteApplied(seq);
+    this.deps.publish?.(seq, update);
     this.logLength += 1;
     const frame = updateFrame(update);
     for (const conn of this.conns) if (conn !== sender) send(conn, frame);
     if (this.logLength >= this.deps.compactEvery) await this.compact();
+    this.scheduleChanged();
+  }
+
+  private noteApplied(seq: number): void {
+    if (seq <= this.applied) return;
+    this.ahead.add(seq);
+    while (this.ahead.delete(this.applied + 1)) this.applied += 1;
+  }
+
+  /**
+   * An update another instance committed (run on `serial`). The next one in
+   * sequence is applied and sent on; one seen already is ignored; after a gap
+   * the room catches up from the store, which has everything committed.
+   */
+  async receiveRemote(seq: number, update: Uint8Array): Promise<void> {
+    if (seq <= this.applied || this.ahead.has(seq)) return;
+    if (seq !== this.applied + 1) return this.catchUp();
+    this.applyRemote(update);
+    this.charge(update.byteLength);
+    this.logLength += 1;
+    this.noteApplied(seq);
+  }
+
+  /** Applies what the store has past the contiguous prefix (run on `serial`). */
+  async catchUp(): Promise<void> {
+    const stored = await this.deps.store.loadAfter(this.name, this.applied);
+    if (stored.updates.length) this.applyRemote(Y.mergeUpdates(stored.updates));
+    this.logLength += stored.logLength;
+    if (stored.seq > this.applied) {
+      this.applied = stored.seq;
+      for (const seq of this.ahead) if (seq <= this.applied) this.ahead.delete(seq);
+      while (this.ahead.delete(this.applied + 1)) this.applied += 1;
+    }
+  }
+
+  /** Sends local sockets what an update changed here (nothing when this room had it all). */
+  private applyRemote(update: Uint8Array): void {
+    this.captured = [];
+    Y.applyUpdate(this.doc, update, REMOTE);
+    const captured = this.captured;
+    this.captured = [];
+    if (!captured.length) return;
+    const frame = updateFrame(captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured));
+    for (const conn of this.conns) send(conn, frame);
     this.scheduleChanged();
   }
 
@@ -286,14 +334,24 @@ export class Room {
     await this.load();
   }
 
-  /** Folds the log into one snapshot, in one transaction. */
+  /**
+   * Folds the log into one snapshot, in one transaction. Only through the
+   * contiguous prefix this room applied: several instances may fold the same
+   * document, and none may drop from the log an update it has not got (the
+   * snapshot may hold more, harmlessly: Yjs updates are idempotent). The
+   * store never moves a snapshot back, so whichever instance folded furthest
+   * wins; no lease is needed.
+   */
   async compact(): Promise<void> {
     if (this.logLength === 0) return;
+    // Updates of others numbered before one of ours may not have come (or never will, if Redis lost
+    // them): read them, so that the fold reaches our own and the log cannot grow without bound.
+    if (this.ahead.size) await this.catchUp();
     const snapshot = Y.encodeStateAsUpdate(this.doc);
     const freed = this.storedBytes - snapshot.byteLength;
     this.charge(-freed);
     try {
-      await this.deps.store.compact(this.name, snapshot, this.seq);
+      await this.deps.store.compact(this.name, snapshot, this.applied);
     } catch (err) {
       this.charge(freed);
       throw err;
@@ -306,29 +364,8 @@ export class Room {
     this.deps.quota.charge(this.owner, bytes);
   }
 
-  private readonly relayAwareness = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ) => {
-    const changed = [...added, ...updated, ...removed];
-    if (origin && typeof origin === 'object' && 'controlled' in origin) {
-      const conn = origin as Conn;
-      for (const id of [...added, ...updated]) {
-        conn.controlled.add(id);
-        this.awarenessOwners.set(id, conn);
-      }
-      for (const id of removed) {
-        conn.controlled.delete(id);
-        this.awarenessOwners.delete(id);
-      }
-    }
-    const frame = awarenessFrame(this.awareness, changed);
-    for (const conn of this.conns) send(conn, frame);
-  };
-
   destroy(): void {
-    this.awareness.off('update', this.relayAwareness);
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 }

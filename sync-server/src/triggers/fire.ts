@@ -30,7 +30,7 @@ export async function fire(
       triggerId: trigger.id,
       autoArchive: trigger.autoArchive,
     });
-    return s.triggers.recordEvent({
+    return await s.triggers.recordEvent({
       triggerId: trigger.id,
       receivedAt,
       payload: payloadText,
@@ -41,7 +41,7 @@ export async function fire(
   } catch (error) {
     const detail = `Could not start a session: ${error instanceof Error ? error.message : String(error)}`;
     s.log.warn(`triggers: ${trigger.id}: ${detail}`);
-    return s.triggers.recordEvent({
+    return await s.triggers.recordEvent({
       triggerId: trigger.id,
       receivedAt,
       payload: payloadText,

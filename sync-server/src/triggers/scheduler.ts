@@ -1,5 +1,6 @@
 // Fires schedule triggers when their time comes. The clock is injected, and
 // tick() is what a timer calls, so tests step time instead of waiting for it.
+// Every instance ticks; a schedule's due time is claimed in the database, so it fires once.
 import { nextRun } from '@orrery/shared';
 import type { Services } from '../services.js';
 import { fire } from './fire.js';
@@ -31,10 +32,12 @@ export class TriggerScheduler {
 
   private async fireDue(): Promise<void> {
     const now = this.s.clock();
-    for (const trigger of this.s.triggers.due(now)) {
+    for (const { trigger, dueAt } of await this.s.triggers.due(now)) {
       if (trigger.kind !== 'schedule') continue;
-      // Moved on first: a crash mid-fire skips this run rather than repeating it forever.
-      this.s.triggers.setNextRun(trigger.id, safeNextRun(trigger.cron, trigger.timezone, now));
+      // Moved on first, and only by one instance: whoever moves it from this due time fires it.
+      // A crash mid-fire skips this run rather than repeating it forever.
+      const next = safeNextRun(trigger.cron, trigger.timezone, now);
+      if (!(await this.s.triggers.claimRun(trigger.id, dueAt, next))) continue;
       await fire(
         this.s,
         trigger,
