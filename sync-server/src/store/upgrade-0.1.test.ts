@@ -71,8 +71,7 @@ describe('a data folder from release 0.1', () => {
       .select(['id', 'org_id'])
       .where('email', '=', manifest.person.email)
       .executeTakeFirstOrThrow();
-    // Whether the records answer now or later (they are becoming async), the value comes back unsealed.
-    const values = await Promise.resolve(t.services.secrets.forSession(row.org_id, row.id));
+    const values = await t.services.secrets.forSession(row.org_id, row.id);
     expect(values[manifest.secret]).toBe('sealed with secrets.key');
   });
 
