@@ -34,6 +34,8 @@ export default defineConfig({
             'sync-server/src/main*.test.ts',
             'sync-server/src/**/*.cluster.test.ts',
             'sync-server/src/**/claim-run.test.ts',
+            // Each names the engines it moves between.
+            'sync-server/src/store/{migrate-to-postgres,upgrade-0.1,backup}.test.ts',
           ],
           env: { ORRERY_TEST_ENGINE: 'postgres' },
           testTimeout: 60_000,

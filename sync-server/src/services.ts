@@ -34,7 +34,7 @@ export interface ServiceDeps {
   /** The records and the document log: SQLite or PostgreSQL (store/database.ts). */
   database: Database;
   docs: DocStore;
-  /** Attachments live under <dataDir>/attachments. */
+  /** 0.1's attachment files are read from <dataDir>/attachments. */
   dataDir: string;
   log: Logger;
   clock?: () => number;
@@ -98,7 +98,9 @@ export function createServices(deps: ServiceDeps): Services {
   const accounts = new Accounts(deps.database.db, clock);
   const sessions = new Sessions(deps.database.db, clock);
   const catalog = new Catalog(deps.database.db, clock);
-  const attachments = new Attachments(db, path.join(deps.dataDir, 'attachments'), clock);
+  // Only an embedded install can have 0.1's attachment files; on PostgreSQL every byte is in the database.
+  const legacyAttachments = deps.database.engine === 'sqlite' ? path.join(deps.dataDir, 'attachments') : null;
+  const attachments = new Attachments(deps.database.db, legacyAttachments, clock);
   const triggers = new Triggers(deps.database.db, clock);
   const builds = new Builds(deps.database.db, clock, bus);
   const secretBox = new SecretBox(deps.secretsKey ?? loadSecretsKey(deps.dataDir));

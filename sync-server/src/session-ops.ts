@@ -89,7 +89,7 @@ export async function startSession(
     triggerId: start.triggerId ?? null,
     autoArchive: start.autoArchive ?? false,
   });
-  const { accepted, skipped } = s.attachments.judgeMessage(user.id, id, start.attachments);
+  const { accepted, skipped } = await s.attachments.judgeMessage(user.id, id, start.attachments);
   try {
     // A trigger's message says so in the transcript, rather than passing as its owner's.
     const trigger = origin === 'trigger' && start.triggerId ? await s.triggers.get(start.triggerId) : null;
@@ -139,7 +139,7 @@ export async function sendMessage(
   refs: AttachmentRef[],
 ) {
   await ownedRow(s, user, sessionId);
-  const { accepted, skipped } = s.attachments.judgeMessage(user.id, sessionId, refs);
+  const { accepted, skipped } = await s.attachments.judgeMessage(user.id, sessionId, refs);
   if (!text.trim() && accepted.length === 0) {
     throw badRequest(
       'Write a message or attach something to send.',

@@ -71,7 +71,7 @@ export function attachmentRoutes(s: Services) {
         });
       }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const result = s.attachments.upload(
+      const result = await s.attachments.upload(
         user.id,
         name,
         c.req.header('content-type'),
@@ -112,17 +112,18 @@ export function attachmentRoutes(s: Services) {
           (p.kind === 'service'
             ? row.org_id === p.orgId
             : row.org_id === p.orgId && (await s.sessions.accessOf(p.user.id, row)) !== null);
-        allowed = !!readable && s.attachments.inSession(sha256, session);
+        allowed = !!readable && (await s.attachments.inSession(sha256, session));
       }
-      if (!allowed && p.kind === 'user') allowed = s.attachments.uploadedBy(sha256, p.user.id);
-      const content = allowed ? s.attachments.content(sha256) : null;
+      if (!allowed && p.kind === 'user') allowed = await s.attachments.uploadedBy(sha256, p.user.id);
+      const content = allowed ? await s.attachments.content(sha256) : null;
       if (!content) throw missing;
       const filename = content.name || `attachment-${sha256.slice(0, 12)}`;
       const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
       const disposition = content.kind === 'image' ? 'inline' : 'attachment';
-      return c.body(new Uint8Array(content.bytes), 200, {
+      // Streamed part by part from the database, so a download holds one part in memory.
+      return c.body(content.stream(), 200, {
         'Content-Type': content.mediaType,
-        'Content-Length': String(content.bytes.length),
+        'Content-Length': String(content.size),
         'Content-Disposition': `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
         'X-Content-Type-Options': 'nosniff',
         'Content-Security-Policy': "sandbox; default-src 'none'",

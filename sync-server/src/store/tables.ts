@@ -15,6 +15,13 @@ export interface Attachments {
   size: number;
 }
 
+/** An attachment's bytes, in parts numbered from 0 (migration 0050). */
+export interface AttachmentBlobs {
+  bytes: Buffer;
+  part: number;
+  sha256: string;
+}
+
 export interface AttachmentSessions {
   session_id: string;
   sha256: string;
@@ -276,6 +283,7 @@ export interface Users {
 }
 
 export interface Tables {
+  attachment_blobs: AttachmentBlobs;
   attachment_sessions: AttachmentSessions;
   attachment_uploads: AttachmentUploads;
   attachments: Attachments;

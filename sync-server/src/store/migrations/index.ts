@@ -7,6 +7,7 @@ import { initial } from './0001-initial.js';
 import { docHeads } from './0002-doc-heads.js';
 import { expertNames } from './0020-expert-names.js';
 import { oneOpenAction } from './0030-one-open-action.js';
+import { attachmentBlobs } from './0050-attachment-blobs.js';
 import { installation } from './0060-installation.js';
 
 export type EngineMigration = (engine: Engine) => Migration;
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0002-doc-heads': docHeads,
   '0020-expert-names': expertNames,
   '0030-one-open-action': oneOpenAction,
+  '0050-attachment-blobs': attachmentBlobs,
   '0060-installation': installation,
 };
 
