@@ -23,7 +23,6 @@ import { Teammates } from './records/teammates.js';
 import { SecretBox, loadSecretsKey } from './auth/secret-box.js';
 import { loadInstallationId } from './installation.js';
 import type { Database } from './store/database.js';
-import type { Db } from './store/db.js';
 import type { DocStore } from './store/doc-store.js';
 import type { Fanout } from './sync/fanout.js';
 import { DEFAULT_SYNC_LIMITS, SyncHub, type SyncLimits } from './sync/hub.js';
@@ -53,8 +52,6 @@ export interface Services {
   database: Database;
   /** Control events between instances: every instance's subscribers hear each event. */
   bus: Bus;
-  /** The SQLite connection of the records not yet on Kysely (null on PostgreSQL). */
-  db: Db;
   log: Logger;
   clock: () => number;
   accounts: Accounts;
@@ -93,7 +90,6 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? Date.now;
-  const db = deps.database.sqlite!;
   const bus = deps.bus ?? localBus(deps.log);
   const accounts = new Accounts(deps.database.db, clock);
   const sessions = new Sessions(deps.database.db, clock);
@@ -198,7 +194,6 @@ export function createServices(deps: ServiceDeps): Services {
   return {
     database: deps.database,
     bus,
-    db,
     log: deps.log,
     clock,
     accounts,

@@ -16,7 +16,6 @@ import { localBus, redisBus } from './cluster/bus.js';
 import { openDatabase, type Database, type Engine } from './store/database.js';
 import { redisFanout } from './sync/fanout.js';
 import { openTestDatabase, testEngine } from './testing/engines.js';
-import type { Db } from './store/db.js';
 import { docStoreOf } from './store/doc-stores.js';
 import type { SyncLimits } from './sync/hub.js';
 
@@ -31,8 +30,6 @@ export interface Person {
 export interface TestServer {
   dir: string;
   database: Database;
-  /** The SQLite connection (transitional: records not yet on Kysely). */
-  db: Db;
   services: Services;
   server: RunningServer;
   url: string;
@@ -78,7 +75,6 @@ export async function startTestServer(
   const database = options.databaseUrl
     ? await openDatabase({ url: options.databaseUrl, file: '' })
     : await openTestDatabase(options.engine ?? testEngine(), dir);
-  const db = database.sqlite!;
   const log = options.log ?? silentLogger;
   const bus = options.redisUrl ? redisBus(options.redisUrl, log) : localBus(log);
   const fanout = options.redisUrl ? redisFanout(options.redisUrl, log) : undefined;
@@ -124,7 +120,6 @@ export async function startTestServer(
   return {
     dir,
     database,
-    db,
     services,
     server,
     url: server.url,
@@ -175,6 +170,19 @@ export function synced(provider: WebsocketProvider, ms = 5000): Promise<void> {
       resolve();
     });
   });
+}
+
+/** waitFor for a check that has to ask (the database, the network). */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  ms = 5000,
+  what = 'the condition',
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export async function waitFor(check: () => boolean, ms = 5000, what = 'the condition'): Promise<void> {

@@ -76,7 +76,9 @@ describe('two sync servers on one PostgreSQL and one Redis', () => {
     expect(tokens[0]).not.toBe(tokens[1]);
     for (const [i, instance] of [a, b].entries()) {
       const runner = new OrreryClient({ baseUrl: instance.url, token: tokens[1 - i]! });
-      await expect(runner.runner.claim({ runnerId: 'probe', waitMs: 0, kinds: ['build_environment'] })).resolves.toEqual({
+      await expect(
+        runner.runner.claim({ runnerId: 'probe', waitMs: 0, kinds: ['build_environment'] }),
+      ).resolves.toEqual({
         job: null,
       });
     }

@@ -37,7 +37,7 @@ describe('after a restart', () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     // As if the process had died before the job was written: the message is stored, its job is not.
-    t.db.prepare(`DELETE FROM jobs WHERE session_id = ?`).run(session.id);
+    await t.database.db.deleteFrom('jobs').where('session_id', '=', session.id).execute();
 
     expect(await t.services.recoverTurns()).toBe(1);
     const turns = async () =>

@@ -222,7 +222,8 @@ export class Triggers {
         .where('trigger_id', '=', received.triggerId)
         .executeTakeFirst();
       const at = last?.at ?? null;
-      if (at !== null && Number(at) >= received.receivedAt) event = { ...received, receivedAt: Number(at) + 1 };
+      if (at !== null && Number(at) >= received.receivedAt)
+        event = { ...received, receivedAt: Number(at) + 1 };
       await trx
         .insertInto('trigger_events')
         .values({

@@ -6,7 +6,7 @@ let owner: Person;
 let expertId: string;
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
-const sessionCount = () => (t.db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
+const sessionCount = async () => (await t.database.db.selectFrom('sessions').select('id').execute()).length;
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -21,11 +21,11 @@ afterAll(async () => {
 
 describe('bad REST input', () => {
   it('answers malformed JSON with 400 and stores nothing', async () => {
-    const before = sessionCount();
+    const before = await sessionCount();
     const res = await t.api<ErrorBody>(owner.token, 'POST', '/api/sessions', '{"expertId": "x", "prompt": ');
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual({ code: 'bad_request', message: 'The body is not valid JSON.' });
-    expect(sessionCount()).toBe(before);
+    expect(await sessionCount()).toBe(before);
   });
 
   it('names unknown and invalid fields', async () => {
@@ -51,14 +51,14 @@ describe('bad REST input', () => {
   });
 
   it('refuses bodies over 1 MiB with 413', async () => {
-    const before = sessionCount();
+    const before = await sessionCount();
     const res = await t.api<ErrorBody>(owner.token, 'POST', '/api/sessions', {
       expertId,
       prompt: 'x'.repeat(1_100_000),
     });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
-    expect(sessionCount()).toBe(before);
+    expect(await sessionCount()).toBe(before);
   });
 
   it('answers unknown routes, bad sign-ins and missing tokens in the one error shape', async () => {

@@ -220,16 +220,20 @@ describe('secrets in what a runner reports', () => {
     expect(failure.message).toBe('The remote refused [redacted].');
 
     // What the actions carried (a commit message may quote anything) is dropped once they end.
-    const carried = t.db.prepare(`SELECT payload FROM jobs WHERE kind = 'session_action'`).all();
+    const carried = await t.database.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('kind', '=', 'session_action')
+      .execute();
     expect(carried.length).toBeGreaterThan(1);
-    expect(carried.filter((r) => (r as { payload: string | null }).payload !== null)).toEqual([]);
+    expect(carried.filter((r) => r.payload !== null)).toEqual([]);
 
     const everything = JSON.stringify([changes.body, diff.body, draft.body, commit, failure.message]);
     for (const secret of [SECRET, TOKEN, LATER]) expect(everything).not.toContain(secret);
     // Nor are the ones the server knew when the report came stored.
     const stored =
-      JSON.stringify(t.db.prepare('SELECT * FROM session_change_diffs').all()) +
-      JSON.stringify(t.db.prepare('SELECT * FROM session_changes').all());
+      JSON.stringify(await t.database.db.selectFrom('session_change_diffs').selectAll().execute()) +
+      JSON.stringify(await t.database.db.selectFrom('session_changes').selectAll().execute());
     expect(stored).not.toContain(SECRET);
     expect(stored).not.toContain(TOKEN);
   });
@@ -239,9 +243,9 @@ describe('session actions an earlier run of the server left open', () => {
   it('end when the server starts, and what they carried is dropped', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'orrery-actions-left-'));
     try {
-      const before = await startTestServer({ dir });
-      before.db
-        .prepare(
+      const before = await startTestServer({ dir, engine: 'sqlite' });
+      before.database
+        .sqlite!.prepare(
           `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, created_at, updated_at)
            VALUES ('job-action-1', ?, 'session_action', 's', 'pending', 0, ?, 0, 0)`,
         )
@@ -250,9 +254,11 @@ describe('session actions an earlier run of the server left open', () => {
           JSON.stringify({ action: { action: 'commit', repo: '', message: SECRET }, requesterId: 'u' }),
         );
       await before.close();
-      const after = await startTestServer({ dir });
+      const after = await startTestServer({ dir, engine: 'sqlite' });
       try {
-        expect(after.db.prepare(`SELECT state, payload FROM jobs WHERE id = 'job-action-1'`).get()).toEqual({
+        expect(
+          after.database.sqlite!.prepare(`SELECT state, payload FROM jobs WHERE id = 'job-action-1'`).get(),
+        ).toEqual({
           state: 'failed',
           payload: null,
         });

@@ -144,9 +144,10 @@ describe('the changes record', () => {
       diffs: [{ repo: 'app', path: 'src/app.ts', patch: patchOf('src/app.ts') }],
     });
     expect((await t.api(owner.token, 'DELETE', `/api/sessions/${id}`)).status).toBe(204);
-    const left = (table: string) =>
-      (t.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE session_id = ?`).get(id) as { n: number }).n;
-    expect([left('session_changes'), left('session_change_diffs')]).toEqual([0, 0]);
+    const left = async (table: 'session_changes' | 'session_change_diffs') =>
+      (await t.database.db.selectFrom(table).select('session_id').where('session_id', '=', id).execute())
+        .length;
+    expect([await left('session_changes'), await left('session_change_diffs')]).toEqual([0, 0]);
     expect((await kit.report(id, { repositories: [] })).status).toBe(404);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor, type Person, type TestServer } from '../test-support.js';
+import { startTestServer, waitUntil, type Person, type TestServer } from '../test-support.js';
 
 const SECRET = 'sk-live-owner-7c1d9e';
 let t: TestServer;
@@ -37,11 +37,11 @@ const claimEnhance = async () =>
   ).body.job!;
 
 const enhanceJobs = () =>
-  t.db.prepare(`SELECT state, payload, result FROM jobs WHERE kind = 'enhance'`).all() as {
-    state: string;
-    payload: string | null;
-    result: string | null;
-  }[];
+  t.database.db
+    .selectFrom('jobs')
+    .select(['state', 'payload', 'result'])
+    .where('kind', '=', 'enhance')
+    .execute();
 
 describe('enhance prompt on the server', () => {
   it('redacts the session owner’s secrets from an answer, and stores neither prompt nor answer', async () => {
@@ -53,7 +53,7 @@ describe('enhance prompt on the server', () => {
       sessionId: session.id,
     });
     const job = await claimEnhance();
-    expect(enhanceJobs().find((j) => j.state === 'leased')?.payload).toContain('deploy the billing');
+    expect((await enhanceJobs()).find((j) => j.state === 'leased')?.payload).toContain('deploy the billing');
     await t.api(runner, 'POST', `/api/runner/jobs/${job.id}/complete`, {
       leaseToken: job.leaseToken,
       outcome: 'done',
@@ -63,7 +63,7 @@ describe('enhance prompt on the server', () => {
       status: 200,
       body: { text: 'Deploy with DEPLOY_KEY=[redacted] from README.md', by: 'deterministic' },
     });
-    expect(enhanceJobs().filter((j) => j.payload !== null || j.result !== null)).toEqual([]);
+    expect((await enhanceJobs()).filter((j) => j.payload !== null || j.result !== null)).toEqual([]);
   });
 
   it('redacts a failure the runner reports, too', async () => {
@@ -93,15 +93,19 @@ describe('enhance prompt on the server', () => {
     const job = await claimEnhance();
     gone.abort();
     await asking;
-    await waitFor(() => enhanceJobs().every((j) => j.state !== 'leased'), 10_000, 'the job to be withdrawn');
+    await waitUntil(
+      async () => (await enhanceJobs()).every((j) => j.state !== 'leased'),
+      10_000,
+      'the job to be withdrawn',
+    );
     const late = await t.api(runner, 'POST', `/api/runner/jobs/${job.id}/complete`, {
       leaseToken: job.leaseToken,
       outcome: 'done',
       result: { text: 'a prompt nobody waits for, enhanced', by: 'deterministic' },
     });
     expect(late.status).toBe(409);
-    expect(JSON.stringify(enhanceJobs())).not.toContain('nobody waits for, enhanced');
-    expect(enhanceJobs().filter((j) => j.payload !== null || j.result !== null)).toEqual([]);
+    expect(JSON.stringify(await enhanceJobs())).not.toContain('nobody waits for, enhanced');
+    expect((await enhanceJobs()).filter((j) => j.payload !== null || j.result !== null)).toEqual([]);
   });
 
   it('lets only the owner enhance in a session others can see', async () => {
@@ -126,8 +130,8 @@ describe('enhance jobs an older version left behind', () => {
   it('are cleared when the server starts', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'orrery-enhance-left-'));
     try {
-      const before = await startTestServer({ dir });
-      const insert = before.db.prepare(
+      const before = await startTestServer({ dir, engine: 'sqlite' });
+      const insert = before.database.sqlite!.prepare(
         `INSERT INTO jobs (id, org_id, kind, session_id, state, attempts, payload, result, created_at, updated_at)
          VALUES (?, ?, 'enhance', '', ?, 1, ?, ?, 0, 0)`,
       );
@@ -136,10 +140,10 @@ describe('enhance jobs an older version left behind', () => {
       insert.run('job-pending-1', before.orgId, 'pending', payload, null);
       await before.close();
 
-      const after = await startTestServer({ dir });
+      const after = await startTestServer({ dir, engine: 'sqlite' });
       try {
-        const rows = after.db
-          .prepare(`SELECT id, state, payload, result FROM jobs WHERE kind = 'enhance' ORDER BY id`)
+        const rows = after.database
+          .sqlite!.prepare(`SELECT id, state, payload, result FROM jobs WHERE kind = 'enhance' ORDER BY id`)
           .all();
         expect(rows).toEqual([
           { id: 'job-done-1', state: 'done', payload: null, result: null },

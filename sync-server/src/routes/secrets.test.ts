@@ -113,7 +113,11 @@ describe('secrets', () => {
   });
 
   it('are sealed at rest under a key only this user can read', async () => {
-    t.db.pragma('wal_checkpoint(TRUNCATE)');
+    // What the database holds, on either engine, and on SQLite the file's bytes too.
+    const rows = JSON.stringify(await t.database.db.selectFrom('secrets').selectAll().execute());
+    expect(rows).not.toContain(SHARED_VALUE);
+    expect(rows).not.toContain(PRIVATE_VALUE);
+    t.database.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
     for (const file of readdirSync(t.dir).filter((f) => f.startsWith('orrery.sqlite'))) {
       const bytes = readFileSync(path.join(t.dir, file));
       expect(bytes.includes(Buffer.from(SHARED_VALUE))).toBe(false);

@@ -72,10 +72,11 @@ describe('invitations', () => {
 
   it('keeps only a hash of the token', async () => {
     const { invitation, token } = await invite(email('hashed'));
-    const row = t.db.prepare('SELECT * FROM invitations WHERE id = ?').get(invitation.id) as Record<
-      string,
-      unknown
-    >;
+    const row = await t.database.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('id', '=', invitation.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row.token_hash).toEqual(hashToken(token));
   });

@@ -4,7 +4,7 @@
 // on its own (wal_autocheckpoint = 0).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './db.js';
+import type { SqliteConnection as Db } from './database.js';
 
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');

@@ -6,7 +6,7 @@
 // transactions is open (it spans awaits), nothing here writes: a row written
 // then would be committed, or rolled back, with the records' transaction.
 // Appends wait in memory for the connection to be free; loads see them there.
-import type { Db } from './db.js';
+import type { SqliteConnection as Db } from './database.js';
 import type { DocStore, StoredDoc } from './doc-store.js';
 
 export class SqliteDocStore implements DocStore {

@@ -6,8 +6,16 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { SqliteDocStore } from '../store/sqlite-doc-store.js';
-import { connect, startTestServer, synced, waitFor, type Person, type TestServer } from '../test-support.js';
+import { docStoreOf } from '../store/doc-stores.js';
+import {
+  connect,
+  startTestServer,
+  synced,
+  waitFor,
+  waitUntil,
+  type Person,
+  type TestServer,
+} from '../test-support.js';
 import { ROOTS } from './update-check.js';
 import { updateFrame } from './protocol.js';
 
@@ -98,8 +106,8 @@ async function sendAndProbe(sock: RawSocket, frame: Uint8Array): Promise<'alive'
   }
 }
 
-function storedDoc(name: string): Y.Doc {
-  const stored = new SqliteDocStore(t.db).loadSync(name);
+async function storedDoc(name: string): Promise<Y.Doc> {
+  const stored = await docStoreOf(t.database).load(name);
   const doc = new Y.Doc();
   for (const u of stored.updates) {
     Y.decodeUpdate(u); // every stored update decodes
@@ -211,14 +219,14 @@ describe('bad frames on /sync', () => {
     );
 
     // What is stored decodes, integrates fully, uses only the schema's parts and equals what clients hold.
-    const stored = storedDoc(name);
+    const stored = await storedDoc(name);
     expect(stored.store.pendingStructs).toBeNull();
     expect(stored.store.pendingDs).toBeNull();
     expect([...stored.share.keys()].every((k) => ROOTS.session.has(k))).toBe(true);
-    await waitFor(
-      () =>
+    await waitUntil(
+      async () =>
         JSON.stringify(new SessionDoc(legit.doc).snapshot()) ===
-        JSON.stringify(new SessionDoc(storedDoc(name)).snapshot()),
+        JSON.stringify(new SessionDoc(await storedDoc(name)).snapshot()),
       5000,
       'stored state to equal the client',
     );
@@ -255,17 +263,17 @@ describe('bad frames on /sync', () => {
     const greeting = early.messages.length;
     expect(await sendAndProbe(early, updateFrame(Y.encodeStateAsUpdate(base, sv)))).toBe('alive');
     expect(early.messages.slice(greeting).some((m) => m[0] === 0 && m[1] === 0)).toBe(true);
-    expect(new SessionDoc(storedDoc(name)).transcript()).toEqual([]);
+    expect(new SessionDoc(await storedDoc(name)).transcript()).toEqual([]);
     const serverSv = announced(early.messages[0]!);
     const step2 = encoding.createEncoder();
     encoding.writeVarUint(step2, 0);
     encoding.writeVarUint(step2, 1);
     encoding.writeVarUint8Array(step2, Y.encodeStateAsUpdate(base, serverSv));
     expect(await sendAndProbe(early, encoding.toUint8Array(step2))).toBe('alive');
-    expect(new SessionDoc(storedDoc(name)).transcript().map((e) => e.id)).toEqual(['a', 'b']);
+    expect(new SessionDoc(await storedDoc(name)).transcript().map((e) => e.id)).toEqual(['a', 'b']);
     early.ws.close();
 
-    const stored = storedDoc(name);
+    const stored = await storedDoc(name);
     expect([...stored.share.keys()]).not.toContain('not-in-the-schema');
   });
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SessionDoc, SyncCloseCode, sessionDocName, type SessionResponse } from '@orrery/shared';
+import { docStoreOf } from '../store/doc-stores.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import {
@@ -14,6 +15,7 @@ import {
   startTestServer,
   synced,
   waitFor,
+  waitUntil,
   type Person,
   type TestServer,
 } from '../test-support.js';
@@ -25,15 +27,8 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function storedBytes(t: TestServer, names: string[]): number {
-  return (
-    t.db
-      .prepare(
-        `SELECT (SELECT COALESCE(SUM(length(snapshot)), 0) FROM doc_snapshots WHERE name IN (SELECT value FROM json_each(?)))
-              + (SELECT COALESCE(SUM(length(update_blob)), 0) FROM doc_updates WHERE name IN (SELECT value FROM json_each(?))) AS n`,
-      )
-      .get(JSON.stringify(names), JSON.stringify(names)) as { n: number }
-  ).n;
+function storedBytes(t: TestServer, names: string[]): Promise<number> {
+  return docStoreOf(t.database).sizes(names);
 }
 
 async function newSession(t: TestServer, owner: Person): Promise<string> {
@@ -108,13 +103,13 @@ describe('storage quotas', () => {
         p.destroy();
         expect(result).toBe(SyncCloseCode.quotaExceeded);
         const quota = DEFAULT_SYNC_LIMITS.docMaxBytes;
-        expect(storedBytes(t, [name])).toBeLessThanOrEqual(quota);
-        expect(storedBytes(t, [name])).toBeGreaterThan(quota - 2 * MiB);
+        expect(await storedBytes(t, [name])).toBeLessThanOrEqual(quota);
+        expect(await storedBytes(t, [name])).toBeGreaterThan(quota - 2 * MiB);
 
         // The same over REST (messages are at most 100,000 characters): refused before the quota too.
         const id = name.slice('session/'.length);
         expect(await topUp(t, owner, id)).toMatch(/This session is full.*Start a new session/);
-        expect(storedBytes(t, [name])).toBeLessThanOrEqual(quota);
+        expect(await storedBytes(t, [name])).toBeLessThanOrEqual(quota);
       } finally {
         await t.close();
       }
@@ -128,7 +123,8 @@ describe('storage quotas', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'orrery-quota-'));
       dirs.push(dir);
       const limits = { docMaxBytes: 4 * MiB, userMaxBytes: 6 * MiB, compactEvery: 3 };
-      let t = await startTestServer({ dir, limits });
+      // A restart of the embedded store: the same data folder opened again.
+      let t = await startTestServer({ dir, limits, engine: 'sqlite' });
       const owner = await t.person('Olivia Owner');
       const first = await newSession(t, owner);
       const a = connect(t, first, owner.token);
@@ -153,7 +149,7 @@ describe('storage quotas', () => {
       await t.close();
 
       // After a restart the total is read from the store: a third session has no room either.
-      t = await startTestServer({ dir, limits });
+      t = await startTestServer({ dir, limits, engine: 'sqlite' });
       try {
         const me = { user: owner.user, token: (await t.services.accounts.issueUserToken(owner.user)).token };
         const created = await t.api<{ error: { message: string } }>(me.token, 'POST', '/api/sessions', {
@@ -208,7 +204,11 @@ describe('storage quotas', () => {
         const stored = () => storedBytes(t, [name]);
         // One notice is room the runner has; more than a quarter of the quota is not.
         notes.addNotice({ id: 'end', turnId: null, level: 'info', text: 'z'.repeat(100_000), now: 0 });
-        await waitFor(() => stored() > limits.docMaxBytes, 5000, 'the runner to write past the quota');
+        await waitUntil(
+          async () => (await stored()) > limits.docMaxBytes,
+          5000,
+          'the runner to write past the quota',
+        );
         for (let i = 0; i < 5; i += 1)
           notes.addNotice({
             id: `more-${i}`,
@@ -219,7 +219,7 @@ describe('storage quotas', () => {
           });
         expect(await closed).toBe(SyncCloseCode.quotaExceeded);
         runner.destroy();
-        expect(stored()).toBeLessThanOrEqual(limits.docMaxBytes * 1.25);
+        expect(await stored()).toBeLessThanOrEqual(limits.docMaxBytes * 1.25);
       } finally {
         await t.close();
       }

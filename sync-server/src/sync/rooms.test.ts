@@ -5,10 +5,14 @@ import { connect, startTestServer, synced, waitFor, type Person, type TestServer
 let t: TestServer;
 let owner: Person;
 let expertId: string;
-const logLength = (name: string) =>
-  (t.db.prepare('SELECT COUNT(*) AS n FROM doc_updates WHERE name = ?').get(name) as { n: number }).n;
-const hasSnapshot = (name: string) =>
-  t.db.prepare('SELECT 1 FROM doc_snapshots WHERE name = ?').get(name) !== undefined;
+const logLength = async (name: string) =>
+  (await t.database.db.selectFrom('doc_updates').select('seq').where('name', '=', name).execute()).length;
+const hasSnapshot = async (name: string) =>
+  (await t.database.db
+    .selectFrom('doc_snapshots')
+    .select('name')
+    .where('name', '=', name)
+    .executeTakeFirst()) !== undefined;
 
 beforeAll(async () => {
   t = await startTestServer({ limits: { compactEvery: 10 } });
@@ -34,8 +38,8 @@ describe('rooms and storage', () => {
       new SessionDoc(a.doc).addNotice({ id: `n${i}`, turnId: null, level: 'info', text: `${i}`, now: i });
       await waitFor(() => new SessionDoc(b.doc).transcriptLength() === i + 1);
     }
-    expect(hasSnapshot(name)).toBe(true);
-    expect(logLength(name)).toBeLessThan(10);
+    expect(await hasSnapshot(name)).toBe(true);
+    expect(await logLength(name)).toBeLessThan(10);
     expect(t.services.hub.isLoaded(name)).toBe(true);
 
     a.destroy();
@@ -43,7 +47,7 @@ describe('rooms and storage', () => {
     expect(t.services.hub.isLoaded(name)).toBe(true);
     b.destroy();
     await waitFor(() => !t.services.hub.isLoaded(name), 5000, 'the room to unload');
-    expect(logLength(name)).toBe(0);
+    expect(await logLength(name)).toBe(0);
 
     const c = connect(t, name, owner.token);
     await synced(c);
