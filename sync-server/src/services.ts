@@ -152,14 +152,14 @@ export function createServices(deps: ServiceDeps): Services {
     deps.database,
     clock,
     bus,
-    (sessionId) => {
-      const check = async () => {
+    async (sessionId) => {
+      try {
         if (!(await sessions.row(sessionId))) return;
-        checkTurn(sessionId, await hub.read(sessionDocName(sessionId), turnWanted), 'after its turn');
-      };
-      check().catch((err: unknown) =>
-        deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`),
-      );
+        const wanted = await hub.read(sessionDocName(sessionId), turnWanted);
+        if (wanted) await ensureTurn(sessionId, wanted);
+      } catch (err) {
+        deps.log.error(`jobs: could not check session ${sessionId} after its turn: ${String(err)}`);
+      }
     },
     (message) => deps.log.error(message),
   );

@@ -15,7 +15,6 @@ import { LEASE_MS, type EnhancePayload, type Job, type JobKind, type SessionActi
 import { sql } from 'kysely';
 import type { Bus } from '../cluster/bus.js';
 import { conflict } from '../errors.js';
-import { newId } from '../auth/secrets.js';
 import type { Database, Records } from '../store/database.js';
 import {
   OPEN,
@@ -23,6 +22,7 @@ import {
   claimOldest,
   forgetWaitedFor,
   insertJob,
+  newJobId,
   takeOutcome,
   untilNextExpiry,
   withdraw,
@@ -73,7 +73,8 @@ export class JobQueue {
     private readonly clock: () => number,
     private readonly bus: Bus,
     /** After a turn job completes: the session may have gained messages meanwhile. */
-    private readonly onTurnDone: (sessionId: string) => void = () => {},
+    /** Awaited before a completion is answered, so the queue then says what the session needs next. */
+    private readonly onTurnDone: (sessionId: string) => Promise<void> = async () => {},
     private readonly onError: (message: string) => void = () => {},
   ) {
     this.db = database.db;
@@ -102,7 +103,7 @@ export class JobQueue {
     // Most calls find the job already there (every change to a busy session asks); reading is cheaper than writing.
     if (kind === 'turn' && (await this.hasOpenTurn(sessionId))) return;
     // The unique partial index jobs_one_turn keeps one open turn job per session.
-    const added = await insertJob(this.db, { id: newId(), orgId, kind, sessionId, now: this.clock() });
+    const added = await insertJob(this.db, { id: newJobId(), orgId, kind, sessionId, now: this.clock() });
     if (added) this.announce(orgId);
   }
 
@@ -121,7 +122,7 @@ export class JobQueue {
   /** Adds an enhance job; its session is '' when enhancing on Home. */
   async enqueueEnhance(orgId: string, payload: EnhancePayload): Promise<string> {
     await this.ready;
-    const id = newId();
+    const id = newJobId();
     const sessionId = payload.sessionId ?? '';
     await insertJob(this.db, { id, orgId, kind: 'enhance', sessionId, payload, now: this.clock() });
     this.announce(orgId);
@@ -142,7 +143,7 @@ export class JobQueue {
     author?: { name: string; email: string },
   ): Promise<string> {
     await this.ready;
-    const id = newId();
+    const id = newJobId();
     const payload = { action, requesterId, author };
     const now = this.clock();
     if (!(await insertJob(this.db, { id, orgId, kind: 'session_action', sessionId, payload, now })))
@@ -155,7 +156,7 @@ export class JobQueue {
 
   /** Adds a build job for an Environment build record; returns the job's id. */
   async enqueueBuild(orgId: string, buildId: string): Promise<string> {
-    const id = newId();
+    const id = newJobId();
     const payload = { buildId };
     await insertJob(this.db, {
       id,
@@ -367,7 +368,7 @@ export class JobQueue {
     } else if ((WAITED_FOR as readonly string[]).includes(row.kind)) {
       this.publish(ENDED, jobId);
     }
-    if (row.kind === 'turn') this.onTurnDone(row.session_id);
+    if (row.kind === 'turn') await this.onTurnDone(row.session_id);
     if (row.kind === 'build_environment' && row.payload) {
       await this.onBuildDone((JSON.parse(row.payload) as { buildId: string }).buildId, outcome, detail);
     }
@@ -383,6 +384,7 @@ export class JobQueue {
       .where('org_id', '=', orgId)
       .where('state', 'in', OPEN)
       .orderBy('created_at')
+      .orderBy('id')
       .execute();
     return rows.map((r) => ({
       id: r.id,

@@ -142,6 +142,7 @@ export async function claimOldest(
         ]),
       )
       .orderBy('created_at')
+      .orderBy('id')
       .limit(1);
     if (database.engine === 'postgres') pick = pick.forUpdate().skipLocked();
     const picked = await pick.executeTakeFirst();
@@ -197,4 +198,21 @@ function toJob(row: Selectable<Jobs>, leaseToken: string, leaseExpiresAt: number
     // As before: the attempts counted before this claim.
     attempts: row.attempts - 1,
   };
+}
+
+let lastMs = 0;
+let counter = 0;
+/**
+ * A job's id sorts after every id this process made before it, so jobs queued
+ * in the same millisecond are claimed in the order they were queued (the
+ * claim orders by created_at, then id). Across instances the order within a
+ * millisecond is arbitrary, as it is for any two runners.
+ */
+export function newJobId(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    counter = 0;
+  } else counter += 1;
+  const time = lastMs.toString(36).padStart(9, '0');
+  return `${time}${counter.toString(36).padStart(4, '0')}${randomBytes(3).toString('base64url')}`;
 }

@@ -41,4 +41,23 @@ describe('the PostgreSQL document store', () => {
     expect(await b.exists('d')).toBe(false);
     expect(await b.append('d', new Uint8Array([1]))).toBe(1);
   });
+
+  it('removes a document while another instance appends to it, leaving nothing behind and numbering anew', async () => {
+    const a = new PostgresDocStore(database.db);
+    const b = new PostgresDocStore(database.db);
+    for (let round = 0; round < 20; round += 1) {
+      const name = `race/${round}`;
+      await a.append(name, new Uint8Array([0]));
+      const appends = Array.from({ length: 10 }, (_, i) =>
+        a.append(name, new Uint8Array([i])).catch(() => -1),
+      );
+      await b.remove(name);
+      await Promise.all(appends);
+      // Whatever landed after the removal is a log of its own, from 1, without gaps.
+      const left = await b.load(name);
+      expect(left.logLength).toBe(left.seq);
+      expect(await b.append(name, new Uint8Array([9]))).toBe(left.seq + 1);
+      await b.remove(name);
+    }
+  });
 });

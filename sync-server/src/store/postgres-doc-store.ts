@@ -138,9 +138,12 @@ export class PostgresDocStore implements DocStore {
   async remove(name: string): Promise<void> {
     await this.settled();
     await this.db.transaction().execute(async (trx) => {
+      // The head first: deleting it waits for any append in flight (which holds
+      // the row) to commit, so the log deleted next includes that append's row;
+      // an append after this waits for the removal and starts a new log.
+      await trx.deleteFrom('doc_heads').where('name', '=', name).execute();
       await trx.deleteFrom('doc_updates').where('name', '=', name).execute();
       await trx.deleteFrom('doc_snapshots').where('name', '=', name).execute();
-      await trx.deleteFrom('doc_heads').where('name', '=', name).execute();
     });
   }
 

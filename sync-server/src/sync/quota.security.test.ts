@@ -139,12 +139,12 @@ describe('storage quotas', () => {
       flood(b, owner, 7, 500_000, 'b');
       expect(await outcome(t, b, second, 7)).toBe(SyncCloseCode.quotaExceeded);
       b.destroy();
-      expect(storedBytes(t, [first, second])).toBeLessThanOrEqual(limits.userMaxBytes);
+      expect(await storedBytes(t, [first, second])).toBeLessThanOrEqual(limits.userMaxBytes);
       const keptInSecond = await t.services.hub.read(second, (doc) => new SessionDoc(doc).queue().length);
       expect(keptInSecond).toBeGreaterThan(1);
       // Topped up over REST to within one message of the quota.
       expect(await topUp(t, owner, second.slice('session/'.length))).toMatch(/Your sessions are full/);
-      expect(storedBytes(t, [first, second])).toBeLessThanOrEqual(limits.userMaxBytes);
+      expect(await storedBytes(t, [first, second])).toBeLessThanOrEqual(limits.userMaxBytes);
       await waitFor(() => !t.services.hub.isLoaded(first) && !t.services.hub.isLoaded(second));
       await t.close();
 
