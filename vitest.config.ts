@@ -33,6 +33,9 @@ export default defineConfig({
             'sync-server/src/testing/**',
             'sync-server/src/main*.test.ts',
             'sync-server/src/**/*.cluster.test.ts',
+            'sync-server/src/**/*.engines.test.ts',
+            'sync-server/src/**/*.concurrency.test.ts',
+            'sync-server/src/sync/cluster.test.ts',
             'sync-server/src/**/claim-run.test.ts',
             // Each names the engines it moves between.
             'sync-server/src/store/{migrate-to-postgres,upgrade-0.1,backup}.test.ts',

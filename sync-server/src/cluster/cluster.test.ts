@@ -106,6 +106,7 @@ describe('two sync servers on one PostgreSQL and one Redis', () => {
 
   it('close a viewer’s socket on B when the owner revokes their access on A', async () => {
     const sessionId = await newSession('private work');
+    await admin.viaA.sessions.setVisibility(sessionId, 'private');
     const viewer = await admin.viaA.users.create({
       email: 'viewer@example.com',
       name: 'Viewer',
