@@ -52,12 +52,10 @@ describe('enhance prompt', () => {
     } finally {
       watch.close();
     }
-    const started = Date.now();
     const res = await server.api<EnhanceResponse>(admin, 'POST', '/api/enhance', {
       text: 'fix invoice rounding in roundCents',
       sessionId,
     });
-    const elapsed = Date.now() - started;
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       text: [
@@ -70,7 +68,6 @@ describe('enhance prompt', () => {
       by: 'deterministic',
       note: 'Added 1 file and 1 symbol.',
     });
-    expect(elapsed).toBeLessThan(3_000);
 
     const nothing = await server.api<EnhanceResponse>(admin, 'POST', '/api/enhance', {
       text: 'what is the weather tomorrow',
