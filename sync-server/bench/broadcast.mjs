@@ -5,8 +5,6 @@
 //
 //   npm run bench -w sync-server
 //   BENCH_SECONDS (8), BENCH_REPEAT (2), BENCH_CLIENTS (1000,4000), BENCH_SERVERS (orrery,reference)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,7 +12,16 @@ import { SessionDoc } from '@orrery/shared';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { fmt, freePort, median, percentile, rssKiB, sleep, spawnServer, waitSynced } from './lib.mjs';
+import {
+  fmt,
+  median,
+  percentile,
+  rssKiB,
+  sleep,
+  startEmbedded,
+  startReferenceServer,
+  waitSynced,
+} from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '..');
@@ -33,87 +40,36 @@ const ADMIN = { email: 'bench@example.com', password: 'benchmark password' };
 process.setMaxListeners(0);
 
 async function startOrrery() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'orrery-bench-'));
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const { child, match } = await spawnServer(
-    [...nodeArgs, path.join(packageDir, 'dist/main.js')],
-    {
-      ORRERY_PORT: '0',
-      ORRERY_DATA_DIR: dataDir,
-      ORRERY_ADMIN_EMAIL: ADMIN.email,
-      ORRERY_ADMIN_PASSWORD: ADMIN.password,
-      ORRERY_WEB_DIR: dataDir,
-    },
-    /listening on (http:\/\/\S+)/,
-  );
-  const url = match[1];
-  const api = async (token, method, route, body) => {
-    const res = await fetch(`${url}${route}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return res.json();
-  };
-  const { token } = await api(null, 'POST', '/api/auth/login', ADMIN);
-  const { experts } = await api(token, 'GET', '/api/experts');
-  // Notices are the runner's to write: the clients speak with the runner's service token.
-  const runnerToken = readFileSync(path.join(dataDir, 'runner.token'), 'utf8').trim();
+  const server = await startEmbedded(root, ADMIN, nodeArgs);
   return {
     name: 'orrery',
-    pid: child.pid,
-    wsBase: `${url.replace('http', 'ws')}/sync`,
-    params: { token: runnerToken },
-    async makeDocs(n) {
-      const names = [];
-      for (let i = 0; i < n; i += 20) {
-        const batch = await Promise.all(
-          Array.from({ length: Math.min(20, n - i) }, () =>
-            api(token, 'POST', '/api/sessions', { expertId: experts[0].id, prompt: 'bench' }),
-          ),
-        );
-        names.push(...batch.map((r) => `session/${r.session.id}`));
-      }
-      return names;
-    },
+    pid: server.child.pid,
+    wsBase: server.wsBase,
+    params: { token: server.runnerToken },
+    makeDocs: server.makeDocs,
     storedUpdates(names) {
-      const db = new Database(path.join(dataDir, 'orrery.sqlite'), { readonly: true });
+      const db = new Database(path.join(server.dataDir, 'orrery.sqlite'), { readonly: true });
       const count = db
         .prepare(`SELECT COUNT(*) AS n FROM doc_updates WHERE name IN (SELECT value FROM json_each(?))`)
         .get(JSON.stringify(names)).n;
       db.close();
       return count;
     },
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: server.stop,
   };
 }
 
 async function startReference() {
-  const port = await freePort();
-  const { child } = await spawnServer(
-    [path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')],
-    { HOST: '127.0.0.1', PORT: String(port) },
-    /running at/,
-  );
-  let n = 0;
+  const server = await startReferenceServer(root);
   return {
     name: 'reference',
-    pid: child.pid,
-    wsBase: `ws://127.0.0.1:${port}`,
+    pid: server.child.pid,
+    wsBase: server.wsBase,
     params: {},
-    async makeDocs(count) {
-      n += 1;
-      return Array.from({ length: count }, (_, i) => `session/bench${n}-${i}`);
-    },
+    makeDocs: server.makeDocs,
     storedUpdates: () => null,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
+    stop: server.stop,
   };
 }
 

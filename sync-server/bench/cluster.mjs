@@ -9,8 +9,6 @@
 //   npm run bench:cluster -w sync-server
 //   BENCH_SECONDS (8), BENCH_REPEAT (3), BENCH_CLIENTS (1000,4000), BENCH_SERVERS (cluster,sqlite,reference)
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -23,13 +21,13 @@ import { startPostgres } from '../dist/testing/postgres.js';
 import { startRedis } from '../dist/testing/redis.js';
 import {
   fmt,
-  freePort,
   makeSessionDocs,
   median,
   percentile,
   rssKiB,
   sleep,
-  spawnServer,
+  startEmbedded,
+  startReferenceServer,
   waitSynced,
 } from './lib.mjs';
 
@@ -82,62 +80,30 @@ async function startCluster() {
 }
 
 async function startSqlite() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'orrery-bench-'));
-  const { child, match } = await spawnServer(
-    [path.join(root, 'sync-server/dist/main.js')],
-    {
-      ORRERY_PORT: '0',
-      ORRERY_DATA_DIR: dataDir,
-      ORRERY_ADMIN_EMAIL: CLUSTER_ADMIN.email,
-      ORRERY_ADMIN_PASSWORD: CLUSTER_ADMIN.password,
-      ORRERY_WEB_DIR: dataDir,
-      ORRERY_DATABASE_URL: '',
-      ORRERY_REDIS_URL: '',
-    },
-    /listening on (http:\/\/\S+)/,
-  );
-  const url = match[1];
-  const { readFileSync } = await import('node:fs');
-  const token = readFileSync(path.join(dataDir, 'runner.token'), 'utf8').trim();
+  const server = await startEmbedded(root, CLUSTER_ADMIN);
   return {
     name: 'sqlite',
-    pids: [child.pid],
-    wsBase: () => `${url.replace('http', 'ws')}/sync`,
+    pids: [server.child.pid],
+    wsBase: () => server.wsBase,
     crossInstance: () => false,
-    params: { token },
-    makeDocs: (n) => makeSessionDocs(url, CLUSTER_ADMIN, n),
+    params: { token: server.runnerToken },
+    makeDocs: server.makeDocs,
     storedUpdates: async () => null,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: server.stop,
   };
 }
 
 async function startReference() {
-  const port = await freePort();
-  const { child } = await spawnServer(
-    [path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')],
-    { HOST: '127.0.0.1', PORT: String(port) },
-    /running at/,
-  );
-  let n = 0;
+  const server = await startReferenceServer(root);
   return {
     name: 'reference',
-    pids: [child.pid],
-    wsBase: () => `ws://127.0.0.1:${port}`,
+    pids: [server.child.pid],
+    wsBase: () => server.wsBase,
     crossInstance: () => false,
     params: {},
-    async makeDocs(count) {
-      n += 1;
-      return Array.from({ length: count }, (_, i) => `session/bench${n}-${i}`);
-    },
+    makeDocs: server.makeDocs,
     storedUpdates: async () => null,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
+    stop: server.stop,
   };
 }
 

@@ -87,3 +87,65 @@ export async function makeSessionDocs(url, admin, n) {
   }
   return names;
 }
+
+/**
+ * One Orrery sync server on the embedded SQLite store, in a fresh data
+ * folder; `nodeArgs` go before the entry (BENCH_NODE_ARGS).
+ */
+export async function startEmbedded(root, admin, nodeArgs = []) {
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'orrery-bench-'));
+  const { child, match } = await spawnServer(
+    [...nodeArgs, path.join(root, 'sync-server/dist/main.js')],
+    {
+      ORRERY_PORT: '0',
+      ORRERY_DATA_DIR: dataDir,
+      ORRERY_ADMIN_EMAIL: admin.email,
+      ORRERY_ADMIN_PASSWORD: admin.password,
+      ORRERY_WEB_DIR: dataDir,
+      ORRERY_DATABASE_URL: '',
+      ORRERY_REDIS_URL: '',
+    },
+    /listening on (http:\/\/\S+)/,
+  );
+  const url = match[1];
+  return {
+    child,
+    dataDir,
+    wsBase: `${url.replace('http', 'ws')}/sync`,
+    // Notices are the runner's to write: the clients speak with the runner's service token.
+    runnerToken: readFileSync(path.join(dataDir, 'runner.token'), 'utf8').trim(),
+    makeDocs: (n) => makeSessionDocs(url, admin, n),
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The reference y-websocket@2 server (keeps nothing), and document names for it. */
+export async function startReferenceServer(root) {
+  const path = await import('node:path');
+  const port = await freePort();
+  const { child } = await spawnServer(
+    [path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')],
+    { HOST: '127.0.0.1', PORT: String(port) },
+    /running at/,
+  );
+  let n = 0;
+  return {
+    child,
+    wsBase: `ws://127.0.0.1:${port}`,
+    async makeDocs(count) {
+      n += 1;
+      return Array.from({ length: count }, (_, i) => `session/bench${n}-${i}`);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
