@@ -84,17 +84,14 @@ export class PostgresDocStore implements DocStore {
     // Heads are locked in name order, so two instances' batches never wait on each other in a cycle.
     const names = [...counts.keys()].sort();
     return this.db.transaction().execute(async (trx) => {
-      const next = new Map<string, number>();
-      for (const name of names) {
-        const count = counts.get(name)!;
-        const { seq } = await trx
-          .insertInto('doc_heads')
-          .values({ name, seq: count })
-          .onConflict((oc) => oc.column('name').doUpdateSet({ seq: sql<number>`doc_heads.seq + ${count}` }))
-          .returning('seq')
-          .executeTakeFirstOrThrow();
-        next.set(name, seq - count + 1);
-      }
+      // One statement moves every head of the batch (rows are locked in the order given).
+      const heads = await trx
+        .insertInto('doc_heads')
+        .values(names.map((name) => ({ name, seq: counts.get(name)! })))
+        .onConflict((oc) => oc.column('name').doUpdateSet({ seq: sql<number>`doc_heads.seq + excluded.seq` }))
+        .returning(['name', 'seq'])
+        .execute();
+      const next = new Map(heads.map((h) => [h.name, h.seq - counts.get(h.name)! + 1]));
       const seqs = batch.map((p) => {
         const seq = next.get(p.name)!;
         next.set(p.name, seq + 1);
