@@ -152,33 +152,25 @@ test('the slash menu works from the keyboard alone', async ({ page, server, admi
   await page.keyboard.press('Escape');
 });
 
-test('⌘E / Ctrl+E enhances the prompt and ⌘Z / Ctrl+Z restores the exact original', async ({
+test('⌘E / Ctrl+E is off in a Shell session: the button says why and the text stays as typed', async ({
   page,
   server,
   admin,
 }) => {
+  // The Shell Expert runs the text as a command, so rewriting it would change what runs.
+  // Enhancing and ⌘Z restoring the original are covered by the composer's tests in Chromium.
   const ada = await createTeammate(server, admin, 'Ada');
   const session = await createSession(server, ada, { prompt: 'echo ready' });
   await signIn(page, server, ada);
   await page.goto(`${server}/#/s/${session.id}`);
   const box = page.getByRole('textbox', { name: 'Message' });
   const enhance = page.getByRole('button', { name: 'Enhance prompt' });
-  await expect(enhance).toBeDisabled();
-
-  const original = 'fix   the tests\n  in src ';
+  const original = 'ls   -la\n  src ';
   await box.fill(original);
-  await expect(enhance).toBeEnabled();
+  await expect(enhance).toBeDisabled();
+  await expect(enhance).toHaveAttribute('title', 'the Shell Expert runs your text as a command');
   await box.press('Control+e');
-  await expect(box).not.toHaveValue(original, { timeout: 30_000 });
-  const enhanced = await box.inputValue();
-  expect(enhanced.length).toBeGreaterThan(original.length);
-  await box.press('Control+z');
-  await expect(box).toHaveValue(original);
-
-  // The button does the same.
-  await enhance.click();
-  await expect(box).toHaveValue(enhanced, { timeout: 30_000 });
-  await box.press('Control+z');
+  await page.waitForTimeout(500);
   await expect(box).toHaveValue(original);
 });
 
