@@ -9,10 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { SessionDoc } from '@orrery/shared';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import {
+  benchClient,
   fmt,
   median,
   percentile,
@@ -21,6 +19,8 @@ import {
   startEmbedded,
   startReferenceServer,
   waitSynced,
+  markHistory,
+  syncAsMade,
 } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -81,35 +81,17 @@ async function run(server, { clients, docs }) {
   const providers = [];
   let received = 0;
   for (let i = 0; i < clients; i += 1) {
-    const doc = new Y.Doc();
-    const provider = new WebsocketProvider(server.wsBase, names[i % docs], doc, {
-      WebSocketPolyfill: WebSocket,
-      params: server.params,
-      disableBc: true,
-    });
-    const session = new SessionDoc(doc);
-    let seen = -1;
-    doc.on('update', (_u, origin) => {
-      if (origin !== provider) return;
-      const now = performance.now();
-      const entries = session.transcript();
-      if (seen < 0) seen = entries.length;
-      for (let k = seen; k < entries.length; k += 1) {
-        const sentAt = Number(entries[k].text);
-        // A client's own notices are not deliveries to it.
-        if (entries[k].kind === 'notice' && !entries[k].id.endsWith(`c${i}`) && !Number.isNaN(sentAt)) {
-          latencies.push(now - sentAt);
-          received += 1;
-        }
-      }
-      seen = entries.length;
+    const provider = benchClient(server.wsBase, names[i % docs], server.params, (ms, entry) => {
+      // A client's own notices are not deliveries to it.
+      if (entry.id.endsWith(`c${i}`)) return;
+      latencies.push(ms);
+      received += 1;
     });
     providers.push(provider);
-    if (i % 200 === 199) await Promise.all(providers.slice(i - 199, i + 1).map(waitSynced));
+    await syncAsMade(providers, i);
   }
   await Promise.all(providers.map(waitSynced));
-  // Mark where each client starts counting: everything it has now is history.
-  for (const p of providers) p.doc.emit('update', [new Uint8Array(), p, p.doc, null]);
+  markHistory(providers);
   await sleep(2000);
   const connected = rssKiB(server.pid);
 

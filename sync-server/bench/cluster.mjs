@@ -13,13 +13,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SessionDoc } from '@orrery/shared';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { startInstance, CLUSTER_ADMIN } from '../dist/testing/instances.js';
 import { startPostgres } from '../dist/testing/postgres.js';
 import { startRedis } from '../dist/testing/redis.js';
 import {
+  benchClient,
   fmt,
   makeSessionDocs,
   median,
@@ -29,6 +27,8 @@ import {
   startEmbedded,
   startReferenceServer,
   waitSynced,
+  markHistory,
+  syncAsMade,
 } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -120,36 +120,18 @@ async function run(server, { clients, docs }) {
   for (let i = 0; i < clients; i += 1) {
     const d = i % docs;
     const role = i < docs ? 'writer' : 'reader';
-    const doc = new Y.Doc();
-    const provider = new WebsocketProvider(server.wsBase(role, d), names[d], doc, {
-      WebSocketPolyfill: WebSocket,
-      params: server.params,
-      disableBc: true,
-    });
-    if (role === 'reader') {
-      const session = new SessionDoc(doc);
-      const into = server.crossInstance(d) ? cross : same;
-      let seen = -1;
-      doc.on('update', (_u, origin) => {
-        if (origin !== provider) return;
-        const now = performance.now();
-        const entries = session.transcript();
-        if (seen < 0) seen = entries.length;
-        for (let k = seen; k < entries.length; k += 1) {
-          const sentAt = Number(entries[k].text);
-          if (entries[k].kind === 'notice' && !Number.isNaN(sentAt)) {
-            into.push(now - sentAt);
-            received += 1;
-          }
-        }
-        seen = entries.length;
-      });
-    }
-    providers.push(provider);
-    if (i % 200 === 199) await Promise.all(providers.slice(i - 199, i + 1).map(waitSynced));
+    const into = server.crossInstance(d) ? cross : same;
+    const delivered = (ms) => {
+      into.push(ms);
+      received += 1;
+    };
+    providers.push(
+      benchClient(server.wsBase(role, d), names[d], server.params, role === 'reader' ? delivered : null),
+    );
+    await syncAsMade(providers, i);
   }
   await Promise.all(providers.map(waitSynced));
-  for (const p of providers) p.doc.emit('update', [new Uint8Array(), p, p.doc, null]);
+  markHistory(providers);
   await sleep(2000);
   const connected = rss(server.pids);
 

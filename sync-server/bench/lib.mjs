@@ -3,6 +3,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { SessionDoc } from '@orrery/shared';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -148,4 +152,44 @@ export async function startReferenceServer(root) {
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/**
+ * A y-websocket client of one document. `delivered(ms, entry)` is called for
+ * each notice that reaches it from the server (its text is the moment it was
+ * sent), once the client's history was marked with markHistory.
+ */
+export function benchClient(wsBase, name, params, delivered = null) {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(wsBase, name, doc, {
+    WebSocketPolyfill: WebSocket,
+    params,
+    disableBc: true,
+  });
+  if (delivered) {
+    const session = new SessionDoc(doc);
+    let seen = -1;
+    doc.on('update', (_u, origin) => {
+      if (origin !== provider) return;
+      const now = performance.now();
+      const entries = session.transcript();
+      if (seen < 0) seen = entries.length;
+      for (let k = seen; k < entries.length; k += 1) {
+        const sentAt = Number(entries[k].text);
+        if (entries[k].kind === 'notice' && !Number.isNaN(sentAt)) delivered(now - sentAt, entries[k]);
+      }
+      seen = entries.length;
+    });
+  }
+  return provider;
+}
+
+/** Marks where each client starts counting: everything it has now is history. */
+export function markHistory(providers) {
+  for (const p of providers) p.doc.emit('update', [new Uint8Array(), p, p.doc, null]);
+}
+
+/** Waits for the clients to sync, 200 at a time while they are being made (`i` is the last one's index). */
+export async function syncAsMade(providers, i) {
+  if (i % 200 === 199) await Promise.all(providers.slice(i - 199, i + 1).map(waitSynced));
 }
