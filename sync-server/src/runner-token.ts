@@ -5,21 +5,16 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { Principal } from './records/accounts.js';
+import type { Accounts } from './records/accounts.js';
 
-/** What this needs of the accounts records (their methods may answer now or later). */
-export interface RunnerTokenAccounts {
-  resolve(token: string): Principal | null | Promise<Principal | null>;
-  revokeToken(orgId: string, tokenId: string, kind?: 'user' | 'service'): boolean | Promise<boolean>;
-  revokeServiceTokensNamed(orgId: string, name: string): string[] | Promise<string[]>;
-  issueServiceToken(
-    orgId: string,
-    name: string,
-  ): { id: string; token: string } | Promise<{ id: string; token: string }>;
-}
+/** What this needs of the accounts records. */
+type RunnerTokenAccounts = Pick<
+  Accounts,
+  'resolve' | 'revokeToken' | 'revokeServiceTokensNamed' | 'issueServiceToken'
+>;
 
 /** The name of this server's runner token, as admins see it in the list of service tokens. */
-export function localRunnerName(dataDir: string): string {
+function localRunnerName(dataDir: string): string {
   return `local runner (${hostname()}:${path.resolve(dataDir)})`;
 }
 

@@ -216,13 +216,9 @@ export function createServices(deps: ServiceDeps): Services {
       let queued = 0;
       for (const name of names) {
         const id = parseDocName(name)?.id;
-        const row = id ? await sessions.row(id) : undefined;
-        if (!id || !row) continue;
-        const needed = await needsTurn(id, await hub.read(name, turnWanted));
-        if (needed) {
-          await jobs.enqueue(row.org_id, 'turn', id);
-          queued += 1;
-        }
+        if (!id || !(await sessions.row(id))) continue;
+        // queueTurn reads the row again: a session deleted meanwhile gets no turn.
+        if ((await needsTurn(id, await hub.read(name, turnWanted))) && (await queueTurn(id))) queued += 1;
       }
       return queued;
     },

@@ -20,6 +20,7 @@ import {
   type InProcessRunner,
   type ServerProcess,
 } from '../testing/stack.js';
+import { isSummaryRequest as isSummary } from '../testing/scripted-session.js';
 import { SUMMARY_NOTICE } from './context.js';
 
 let server: ServerProcess;
@@ -79,7 +80,6 @@ async function start(expertId: string, prompt: string) {
 
 const lastIsToolResult = (r: RecordedRequest) =>
   JSON.stringify((r.body.messages as unknown[]).at(-1)).includes('tool_result');
-const isSummary = (r: RecordedRequest) => JSON.stringify(r.body).includes('You write the working notes');
 const answered = (s: SessionSnapshot, text: string) =>
   s.transcript.some((e) => e.kind === 'agent' && e.done && e.text.includes(text));
 

@@ -436,7 +436,7 @@ async function runToolCall(
   deps: TurnDeps,
   ctx: SessionContext,
   changes: SessionChangeTools | null,
-  mcp?: McpTools,
+  mcp: McpTools,
 ): Promise<void> {
   const started = deps.now();
   const entry = doc.startToolCall({
@@ -471,7 +471,7 @@ async function runToolCall(
     changes && deps.changes ? shipContext(doc, ctx, changes, deps.changes, turnId, deps, signal) : undefined;
   const outcome = await runTool(call.name, call.input, allowed, {
     ...(ship ? { ship } : {}),
-    ...(mcp ? { mcp } : {}),
+    mcp,
     workspace,
     signal,
     onOutput: (c) => out.push(c),

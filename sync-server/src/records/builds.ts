@@ -315,7 +315,7 @@ async function append(
     .execute();
 }
 
-function toBuild(row: BuildRow): EnvironmentBuild {
+export function toBuild(row: BuildRow): EnvironmentBuild {
   return {
     id: row.id,
     environmentId: row.environment_id,

@@ -107,11 +107,8 @@ export function attachmentRoutes(s: Services) {
       let allowed = false;
       if (session) {
         const row = await s.sessions.row(session);
-        const readable =
-          row &&
-          (p.kind === 'service'
-            ? row.org_id === p.orgId
-            : row.org_id === p.orgId && (await s.sessions.accessOf(p.user.id, row)) !== null);
+        // Whoever may open the session's document may read what it carries.
+        const readable = row && (await s.sessions.docAccess(p, row)) !== null;
         allowed = !!readable && (await s.attachments.inSession(sha256, session));
       }
       if (!allowed && p.kind === 'user') allowed = await s.attachments.uploadedBy(sha256, p.user.id);

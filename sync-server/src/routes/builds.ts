@@ -15,6 +15,7 @@ import {
   type EnvironmentBuild,
 } from '@orrery/shared';
 import { notFound } from '../errors.js';
+import { toBuild } from '../records/builds.js';
 import type { Services } from '../services.js';
 import { IdParam, body, errors, json, router, security, serviceOf, userOf } from './common.js';
 
@@ -114,8 +115,9 @@ export function buildRoutes(s: Services) {
         await s.builds.changed(id, waitMs, c.req.raw.signal);
         row = await readable();
       }
+      // The status read before the lines: a build that ended has written all of them.
       const { lines, dropped } = await s.builds.log(id, after);
-      return c.json({ build: (await s.builds.get(id)) ?? hiddenBuild(id), lines, dropped }, 200);
+      return c.json({ build: toBuild(row), lines, dropped }, 200);
     },
   );
 
@@ -144,7 +146,7 @@ export function buildRoutes(s: Services) {
       );
       return c.json(
         {
-          build: (await s.builds.get(id)) ?? hiddenBuild(id),
+          build: toBuild(row),
           environment,
           installationId: s.installationId,
           repositoryCredentials,

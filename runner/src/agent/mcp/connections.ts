@@ -7,7 +7,7 @@ import type { McpServer } from '@orrery/shared';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { AttachedProcess, AttachOptions } from '../../environments/index.js';
+import { messageOf, type AttachedProcess, type AttachOptions } from '../../environments/index.js';
 import { EgressError, type EgressPolicy } from '../../egress/policy.js';
 import type { ToolSpec } from '../model.js';
 import type { ToolOutcome } from '../tools.js';
@@ -191,10 +191,6 @@ function fromSecrets(
 
 function failed(content: string): ToolOutcome {
   return { content, isError: true, exitCode: null };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function shownUrl(raw: string): string {
