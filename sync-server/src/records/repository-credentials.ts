@@ -146,17 +146,26 @@ export class RepositoryCredentials {
     repositories: readonly Repository[],
   ): Promise<Record<string, RunnerRepositoryCredential>> {
     const visible = await this.visible(orgId, ownerId);
-    const out: Record<string, RunnerRepositoryCredential> = {};
+    const chosen = new Map<string, Row>();
     for (const repo of repositories) {
       const row = repo.credential ? visible.get(repo.credential) : undefined;
-      if (!row || out[row.name] || repositoryHost(repo.url) !== row.host) continue;
-      const sealed = await this.db
-        .selectFrom('repository_credentials')
-        .select('sealed')
-        .where('org_id', '=', orgId)
-        .where('owner_id', '=', row.owner_id)
-        .where('name', '=', row.name)
-        .executeTakeFirst();
+      if (row && !chosen.has(row.name) && repositoryHost(repo.url) === row.host) chosen.set(row.name, row);
+    }
+    if (!chosen.size) return {};
+    // The sealed values of the chosen credentials, in one query.
+    const sealedRows = await this.db
+      .selectFrom('repository_credentials')
+      .select(['owner_id', 'name', 'sealed'])
+      .where('org_id', '=', orgId)
+      .where((eb) =>
+        eb.or(
+          [...chosen.values()].map((r) => eb.and([eb('owner_id', '=', r.owner_id), eb('name', '=', r.name)])),
+        ),
+      )
+      .execute();
+    const out: Record<string, RunnerRepositoryCredential> = {};
+    for (const row of chosen.values()) {
+      const sealed = sealedRows.find((r) => r.owner_id === row.owner_id && r.name === row.name);
       if (!sealed) continue;
       try {
         const value = this.box.open(
